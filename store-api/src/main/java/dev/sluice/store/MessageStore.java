@@ -1,0 +1,84 @@
+package dev.sluice.store;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A RocketMQ-format message store: one CommitLog holding every message in arrival order, and one
+ * ConsumeQueue per (topic, queueId) indexing into it.
+ *
+ * <p>An implementation is opened (and recovered, after a crash if need be) by its factory, e.g.
+ * {@code MmapMessageStore.open(config, context)}. All methods are thread-safe.
+ */
+public interface MessageStore extends AutoCloseable {
+
+    /**
+     * Appends one message. The future completes once the message is as durable as the flush policy
+     * and replication hook require, or with a refusal status when nothing was written. It never
+     * completes exceptionally for a bad message.
+     */
+    CompletableFuture<AppendResult> append(AppendRequest message);
+
+    /**
+     * Appends messages of one (topic, queueId) as consecutive records with consecutive queue offsets,
+     * all or none. The result describes the first record and the totals.
+     */
+    CompletableFuture<AppendResult> appendBatch(List<AppendRequest> messages);
+
+    /**
+     * Reads up to {@code maxCount} messages of a queue starting at {@code queueOffset}; messages whose tag
+     * code the filter refuses are skipped (but counted against {@code maxCount} entries scanned).
+     */
+    ReadResult read(String topic, int queueId, long queueOffset, int maxCount, TagFilter filter);
+
+    /** A copy of the stored record at a CommitLog offset, if one starts there and is still retained. */
+    Optional<ByteBuffer> lookup(long commitLogOffset);
+
+    /** Lowest readable queue offset (0 for an unknown queue). */
+    long minQueueOffset(String topic, int queueId);
+
+    /** One past the last queue offset (0 for an unknown queue). */
+    long maxQueueOffset(String topic, int queueId);
+
+    /**
+     * Queue offset of the first message stored at or after {@code timestampMillis}; the max offset if
+     * there is none, the min offset if the time is before every retained message.
+     */
+    long queueOffsetByTime(String topic, int queueId, long timestampMillis);
+
+    /** Store timestamp of the message at a queue offset, or -1 if it is not there. */
+    long storeTimeAt(String topic, int queueId, long queueOffset);
+
+    /**
+     * Messages of a topic carrying a business key (the KEYS property, or the UNIQ_KEY) stored within
+     * [{@code beginMillis}, {@code endMillis}], newest first, at most {@code maxNum}.
+     */
+    KeyQueryResult queryByKey(String topic, String key, int maxNum, long beginMillis, long endMillis);
+
+    /** Lowest retained CommitLog offset. */
+    long minCommitLogOffset();
+
+    /** One past the last byte written to the CommitLog. */
+    long maxCommitLogOffset();
+
+    /** Store timestamp of the first retained message, or -1 when the store is empty. */
+    long earliestMessageTime();
+
+    /** Every (topic, queueId) the store holds a ConsumeQueue for, as {@code topic -> queue ids}. */
+    java.util.Map<String, java.util.Set<Integer>> queues();
+
+    /** Drops a topic's ConsumeQueues (its CommitLog records go with retention). */
+    void deleteTopic(String topic);
+
+    /**
+     * Flushes, writes the checkpoint, marks the shutdown clean and releases every file. Idempotent.
+     * Appends still pending complete before this returns.
+     */
+    @Override
+    void close();
+
+    /** Closes the store and deletes every file it owns. */
+    void destroy();
+}
