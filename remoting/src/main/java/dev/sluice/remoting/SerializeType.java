@@ -1,0 +1,37 @@
+package dev.sluice.remoting;
+
+import java.util.Locale;
+
+/** How a frame's header is serialized: the value of byte 4 of every frame. */
+public enum SerializeType {
+    JSON(0),
+    ROCKETMQ(1);
+
+    private final int code;
+
+    SerializeType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static SerializeType ofCode(int code) {
+        for (SerializeType type : values()) {
+            if (type.code == code) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown serialize type " + code);
+    }
+
+    /** Same selection rule as RocketMQ processes: system property, then environment, else JSON. */
+    static SerializeType processDefault() {
+        String configured = System.getProperty("rocketmq.serialize.type", System.getenv("ROCKETMQ_SERIALIZE_TYPE"));
+        if (configured == null || configured.isBlank()) {
+            return JSON;
+        }
+        return valueOf(configured.trim().toUpperCase(Locale.ROOT));
+    }
+}

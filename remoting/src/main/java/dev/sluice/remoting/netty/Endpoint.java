@@ -1,0 +1,44 @@
+package dev.sluice.remoting.netty;
+
+import dev.sluice.remoting.RemotingCommand;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+/** The protocol side shared by server and client: pipeline, processors, pending calls, connection events. */
+final class Endpoint {
+    final ProcessorTable processors = new ProcessorTable();
+    final PendingCalls pendingCalls = new PendingCalls();
+    final ConnectionEvents connectionEvents = new ConnectionEvents(pendingCalls);
+    private final Dispatcher dispatcher = new Dispatcher();
+    private final int maxFrameLength;
+    private final int maxIdleSeconds;
+
+    Endpoint(int maxFrameLength, int maxIdleSeconds) {
+        this.maxFrameLength = maxFrameLength;
+        this.maxIdleSeconds = maxIdleSeconds;
+    }
+
+    void initChannel(Channel channel) {
+        channel.pipeline().addLast(
+                new IdleStateHandler(0, 0, maxIdleSeconds),
+                new CommandDecoder(maxFrameLength),
+                CommandEncoder.INSTANCE,
+                dispatcher,
+                connectionEvents);
+    }
+
+    @ChannelHandler.Sharable
+    private final class Dispatcher extends SimpleChannelInboundHandler<RemotingCommand> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {
+            if (command.isResponse()) {
+                pendingCalls.complete(command);
+            } else {
+                processors.dispatch(ctx.channel(), command);
+            }
+        }
+    }
+}

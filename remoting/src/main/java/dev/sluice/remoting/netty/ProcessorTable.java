@@ -1,0 +1,72 @@
+package dev.sluice.remoting.netty;
+
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RemotingCommandException;
+import dev.sluice.remoting.RequestProcessor;
+import dev.sluice.remoting.ResponseCode;
+import io.netty.channel.Channel;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes each request to the processor registered for its code and runs it on that processor's executor. */
+final class ProcessorTable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorTable.class);
+
+    private record Registration(RequestProcessor processor, Executor executor) {
+    }
+
+    private final ConcurrentMap<Integer, Registration> registrations = new ConcurrentHashMap<>();
+
+    void register(int requestCode, RequestProcessor processor, Executor executor) {
+        registrations.put(requestCode, new Registration(Objects.requireNonNull(processor), Objects.requireNonNull(executor)));
+    }
+
+    void dispatch(Channel channel, RemotingCommand request) {
+        Registration registration = registrations.get(request.code());
+        if (registration == null) {
+            reply(channel, request, RemotingCommand.responseTo(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+                    " request type " + request.code() + " not supported"));
+            return;
+        }
+        try {
+            registration.executor.execute(() -> reply(channel, request, process(registration.processor, channel, request)));
+        } catch (RejectedExecutionException e) {
+            reply(channel, request, RemotingCommand.responseTo(request, ResponseCode.SYSTEM_BUSY,
+                    "[OVERLOAD] too many requests of code " + request.code() + " waiting, try later"));
+        }
+    }
+
+    private static RemotingCommand process(RequestProcessor processor, Channel channel, RemotingCommand request) {
+        try {
+            return processor.process(NettyConnection.of(channel), request);
+        } catch (RemotingCommandException e) {
+            LOG.info("rejected request code {} from {}: {}", request.code(), NettyConnection.format(channel.remoteAddress()),
+                    e.getMessage());
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        } catch (Exception | LinkageError | AssertionError e) {
+            LOG.warn("processing request code {} from {} failed", request.code(),
+                    NettyConnection.format(channel.remoteAddress()), e);
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                    "processing request code " + request.code() + " failed: " + e);
+        }
+    }
+
+    private static void reply(Channel channel, RemotingCommand request, RemotingCommand response) {
+        if (request.isOneway() || response == null) {
+            return;
+        }
+        response.setOpaque(request.opaque());
+        response.markResponse();
+        channel.writeAndFlush(response).addListener(write -> {
+            if (!write.isSuccess()) {
+                LOG.info("could not answer request code {} on {}: {}", request.code(),
+                        NettyConnection.format(channel.remoteAddress()), write.cause().toString());
+            }
+        });
+    }
+}
