@@ -1,0 +1,259 @@
+package dev.sluice.remoting.netty;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RemotingConnectException;
+import dev.sluice.remoting.RemotingConnection;
+import dev.sluice.remoting.RemotingServerConfig;
+import dev.sluice.remoting.RemotingTimeoutException;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.SerializeType;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RemotingServerClientTest {
+    private static final int ECHO = 1000;
+    private static final int FAIL = 1001;
+    private static final int INVALID = 1002;
+    private static final int SLOW = 1003;
+    private static final int ONEWAY = 1004;
+    private static final long TIMEOUT = 5000;
+
+    private final ExecutorService echoExecutor = Executors.newFixedThreadPool(2, named("echo-pool"));
+    private final ExecutorService otherExecutor = Executors.newFixedThreadPool(4, named("other-pool"));
+    private final BlockingQueue<RemotingConnection> serverClosed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RemotingCommand> onewayReceived = new LinkedBlockingQueue<>();
+    private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    private NettyRemotingServer server;
+    private NettyRemotingClient client;
+    private String address;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new NettyRemotingServer(new RemotingServerConfig().bindAddress("127.0.0.1").maxFrameLength(64 * 1024));
+        server.registerProcessor(ECHO, (connection, request) -> {
+            RemotingCommand response = RemotingCommand.responseTo(request, ResponseCode.SUCCESS, Thread.currentThread().getName());
+            response.putExtField("echo", request.extField("echo"));
+            return response.setBody(request.body());
+        }, echoExecutor);
+        server.registerProcessor(FAIL, (connection, request) -> {
+            throw new IllegalStateException("boom");
+        }, otherExecutor);
+        server.registerProcessor(INVALID, (connection, request) -> {
+            request.requireExtField("topic");
+            return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+        }, otherExecutor);
+        server.registerProcessor(SLOW, (connection, request) -> {
+            assertTrue(releaseSlow.await(TIMEOUT, TimeUnit.MILLISECONDS));
+            return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, "slow");
+        }, otherExecutor);
+        server.registerProcessor(ONEWAY, (connection, request) -> {
+            onewayReceived.add(request);
+            return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, "must not be sent");
+        }, otherExecutor);
+        server.addConnectionListener(serverClosed::add);
+        server.start();
+        address = "127.0.0.1:" + server.port();
+        client = new NettyRemotingClient(new RemotingClientConfig());
+    }
+
+    @AfterEach
+    void stop() {
+        releaseSlow.countDown();
+        client.close();
+        server.close();
+        echoExecutor.shutdownNow();
+        otherExecutor.shutdownNow();
+    }
+
+    @Test
+    void syncCallsWorkWithBothHeaderSerializationsAndRunOnTheProcessorsExecutor() throws Exception {
+        for (SerializeType type : SerializeType.values()) {
+            RemotingCommand request = RemotingCommand.request(ECHO).putExtField("echo", "hi " + type);
+            request.setSerializeType(type);
+            request.setBody(new byte[] {4, 2});
+            RemotingCommand response = client.invokeSync(address, request, TIMEOUT);
+            assertEquals(ResponseCode.SUCCESS, response.code());
+            assertEquals(request.opaque(), response.opaque());
+            assertTrue(response.isResponse());
+            assertEquals(type, response.serializeType(), "the server answers in the request's serialization");
+            assertEquals("hi " + type, response.extField("echo"));
+            assertArrayEquals(new byte[] {4, 2}, response.body());
+            assertTrue(response.remark().startsWith("echo-pool"), response.remark());
+        }
+    }
+
+    @Test
+    void concurrentAsyncCallsAreMatchedByOpaqueEvenWhenAnsweredOutOfOrder() throws Exception {
+        CompletableFuture<RemotingCommand> slow = client.invokeAsync(address, RemotingCommand.request(SLOW), TIMEOUT);
+        List<CompletableFuture<RemotingCommand>> fast = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            fast.add(client.invokeAsync(address, RemotingCommand.request(ECHO).putExtField("echo", i), TIMEOUT));
+        }
+        for (int i = 0; i < fast.size(); i++) {
+            assertEquals(String.valueOf(i), fast.get(i).get(TIMEOUT, TimeUnit.MILLISECONDS).extField("echo"));
+        }
+        assertFalse(slow.isDone(), "the slow call is still being processed");
+        releaseSlow.countDown();
+        assertEquals("slow", slow.get(TIMEOUT, TimeUnit.MILLISECONDS).remark());
+    }
+
+    @Test
+    void unknownCodeGetsRequestCodeNotSupported() throws Exception {
+        RemotingCommand response = client.invokeSync(address, RemotingCommand.request(4242), TIMEOUT);
+        assertEquals(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, response.code());
+        assertEquals(" request type 4242 not supported", response.remark());
+    }
+
+    @Test
+    void processorExceptionsBecomeSystemErrorWithAClearRemark() throws Exception {
+        RemotingCommand failed = client.invokeSync(address, RemotingCommand.request(FAIL), TIMEOUT);
+        assertEquals(ResponseCode.SYSTEM_ERROR, failed.code());
+        assertTrue(failed.remark().contains("boom") && failed.remark().contains("1001"), failed.remark());
+
+        RemotingCommand invalid = client.invokeSync(address, RemotingCommand.request(INVALID), TIMEOUT);
+        assertEquals(ResponseCode.SYSTEM_ERROR, invalid.code());
+        assertEquals("the custom field <topic> is null", invalid.remark());
+    }
+
+    @Test
+    void onewayRequestsReachTheProcessorAndGetNoResponse() throws Exception {
+        client.invokeOneway(address, RemotingCommand.request(ONEWAY).putExtField("k", "v"), TIMEOUT);
+        RemotingCommand received = onewayReceived.poll(TIMEOUT, TimeUnit.MILLISECONDS);
+        assertEquals("v", received.extField("k"));
+        assertTrue(received.isOneway());
+
+        // On a raw connection: a oneway request followed by a normal one; the first frame back must answer the second.
+        try (RawConnection raw = new RawConnection(server.port(), (int) TIMEOUT)) {
+            RemotingCommand oneway = RemotingCommand.request(ONEWAY);
+            oneway.markOneway();
+            RemotingCommand echo = RemotingCommand.request(ECHO);
+            raw.send(RawConnection.encode(oneway));
+            assertEquals(oneway.opaque(), onewayReceived.poll(TIMEOUT, TimeUnit.MILLISECONDS).opaque());
+            raw.send(RawConnection.encode(echo));
+            assertEquals(echo.opaque(), raw.readFrame().opaque());
+        }
+    }
+
+    @Test
+    void callsTimeOutWhenNoResponseArrives() {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.invokeAsync(address, RemotingCommand.request(SLOW), 200).get(TIMEOUT, TimeUnit.MILLISECONDS));
+        assertInstanceOf(RemotingTimeoutException.class, e.getCause());
+        assertThrows(RemotingTimeoutException.class, () -> client.invokeSync(address, RemotingCommand.request(SLOW), 200));
+    }
+
+    @Test
+    void connectingToAClosedPortFailsWithConnectException() throws Exception {
+        int freePort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            freePort = socket.getLocalPort();
+        }
+        assertThrows(RemotingConnectException.class,
+                () -> client.invokeSync("127.0.0.1:" + freePort, RemotingCommand.request(ECHO), TIMEOUT));
+        assertThrows(RemotingConnectException.class, () -> client.invokeSync("no-port", RemotingCommand.request(ECHO), TIMEOUT));
+    }
+
+    @Test
+    void closeEventsReachListenersAndPendingCallsFail() throws Exception {
+        CompletableFuture<RemotingCommand> slow = client.invokeAsync(address, RemotingCommand.request(SLOW), TIMEOUT);
+        RemotingConnection serverSide = awaitServerConnection();
+        serverSide.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> slow.get(TIMEOUT, TimeUnit.MILLISECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
+        RemotingConnection closed = serverClosed.poll(TIMEOUT, TimeUnit.MILLISECONDS);
+        assertEquals(serverSide, closed);
+        assertFalse(closed.isActive());
+        // The client reconnects on demand.
+        assertEquals(ResponseCode.SUCCESS, client.invokeSync(address, RemotingCommand.request(ECHO), TIMEOUT).code());
+    }
+
+    @Test
+    void serverCanCallItsConnectedClients() throws Exception {
+        client.registerProcessor(77, (connection, request) ->
+                RemotingCommand.responseTo(request, ResponseCode.SUCCESS, "client got " + request.extField("q")), otherExecutor);
+        RemotingConnection connection = awaitServerConnection();
+        RemotingCommand response = server.invokeAsync(connection, RemotingCommand.request(77).putExtField("q", "x"), TIMEOUT)
+                .get(TIMEOUT, TimeUnit.MILLISECONDS);
+        assertEquals("client got x", response.remark());
+    }
+
+    @Test
+    void idleConnectionsAreClosedAndReported() throws Exception {
+        try (NettyRemotingServer idleServer = new NettyRemotingServer(
+                new RemotingServerConfig().bindAddress("127.0.0.1").maxIdleSeconds(1))) {
+            BlockingQueue<RemotingConnection> closed = new LinkedBlockingQueue<>();
+            idleServer.addConnectionListener(closed::add);
+            idleServer.start();
+            try (Socket socket = new Socket("127.0.0.1", idleServer.port())) {
+                socket.setSoTimeout((int) TIMEOUT);
+                RemotingConnection connection = closed.poll(TIMEOUT, TimeUnit.MILLISECONDS);
+                assertEquals("127.0.0.1:" + socket.getLocalPort(), connection.remoteAddress());
+                assertEquals(-1, socket.getInputStream().read(), "the server closed the idle connection");
+            }
+        }
+    }
+
+    @Test
+    void frameAboveTheLimitClosesOnlyThatConnection() throws Exception {
+        try (Socket bad = new Socket("127.0.0.1", server.port())) {
+            bad.setSoTimeout((int) TIMEOUT);
+            DataOutputStream out = new DataOutputStream(bad.getOutputStream());
+            out.writeInt(64 * 1024 + 1);
+            out.write(new byte[100]);
+            out.flush();
+            InputStream in = bad.getInputStream();
+            assertEquals(-1, in.read(), "the connection sending an oversized frame is closed");
+        }
+        RemotingCommand echo = RemotingCommand.request(ECHO).putExtField("echo", "still here");
+        assertEquals("still here", client.invokeSync(address, echo, TIMEOUT).extField("echo"));
+        // A frame exactly at the limit is accepted.
+        RemotingCommand big = RemotingCommand.request(ECHO);
+        big.setBody(new byte[60 * 1024]);
+        assertEquals(60 * 1024, client.invokeSync(address, big, TIMEOUT).body().length);
+    }
+
+    private RemotingConnection awaitServerConnection() throws Exception {
+        BlockingQueue<RemotingConnection> seen = new LinkedBlockingQueue<>();
+        server.registerProcessor(1999, (connection, request) -> {
+            seen.add(connection);
+            return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+        }, otherExecutor);
+        client.invokeSync(address, RemotingCommand.request(1999), TIMEOUT);
+        RemotingConnection connection = seen.poll(TIMEOUT, TimeUnit.MILLISECONDS);
+        assertEquals(connection.remoteAddress().substring(0, 10), "127.0.0.1:");
+        return connection;
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+}
