@@ -1,0 +1,42 @@
+package dev.sluice.index.lmdb;
+
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.spi.KeyIndex;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Opening indexes the way the store does, and cleaning up after jqwik tries (which have no @TempDir). */
+final class TestIndexes {
+    /** Small, so that tests make the map grow. */
+    static final long SMALL_MAP = 64 << 10;
+
+    private TestIndexes() {
+    }
+
+    static StoreConfig config(Path indexDir) {
+        return StoreConfig.builder().storePathRootDir(indexDir.getParent())
+                .set(StoreConfig.STORE_PATH_INDEX, indexDir.toString()).build();
+    }
+
+    static KeyIndex open(Path indexDir, long mapSize) {
+        return new LmdbKeyIndexFactory(mapSize).open(config(indexDir));
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
