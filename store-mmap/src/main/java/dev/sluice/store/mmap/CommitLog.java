@@ -1,0 +1,292 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.AppendRequest;
+import dev.sluice.store.AppendResult;
+import dev.sluice.store.AppendStatus;
+import dev.sluice.store.MessageCodec;
+import dev.sluice.store.MessageRecordDescriptor;
+import dev.sluice.store.StoreConfig;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32;
+
+/**
+ * The CommitLog: every message of every queue, in arrival order, in RocketMQ's record format.
+ *
+ * <p>Appends are encoded and checksummed by the calling thread into a thread-local buffer; the lock is
+ * held only to assign offsets and the store timestamp and to copy the bytes, so producers do not queue
+ * behind each other's encoding.
+ */
+final class CommitLog {
+    private static final int INITIAL_ENCODE_BUFFER = 64 * 1024;
+
+    private final SegmentedLog log;
+    private final byte[] storeHost;
+    private final int storePort;
+    private final Clock clock;
+    private final TransientStorePool pool;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Next queue offset per topic and queue id; guarded by {@link #lock}. */
+    private final Map<String, long[]> queueOffsets = new HashMap<>();
+    private final Map<String, byte[]> topicBytes = new ConcurrentHashMap<>();
+    private final ThreadLocal<Encoder> encoders = ThreadLocal.withInitial(Encoder::new);
+    private final ByteBuffer blank = ByteBuffer.allocate(MessageRecordDescriptor.BLANK_LENGTH);
+    private volatile long lockedSinceMillis;
+    private volatile long committedOffset;
+    private volatile long flushedOffset;
+    private volatile String offline;
+    private volatile String diskFull;
+
+    CommitLog(SegmentedLog log, StoreConfig config, Clock clock, TransientStorePool pool) {
+        this.log = log;
+        this.storeHost = config.storeHost();
+        this.storePort = config.storePort();
+        this.clock = clock;
+        this.pool = pool;
+    }
+
+    SegmentedLog segments() {
+        return log;
+    }
+
+    /** After recovery: where the valid data ends, and what every queue's next offset is. */
+    void recovered(long endOffset, Map<String, long[]> nextQueueOffsets) {
+        lock.lock();
+        try {
+            committedOffset = endOffset;
+            flushedOffset = endOffset;
+            queueOffsets.clear();
+            nextQueueOffsets.forEach((topic, offsets) -> queueOffsets.put(topic, offsets.clone()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses every append from now on with SERVICE_NOT_AVAILABLE and this reason (closed, IO failure). */
+    void goOffline(String reason) {
+        lock.lock();
+        try {
+            if (offline == null) {
+                offline = reason;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses appends while the disk is full (reason), or accepts them again (null). */
+    void diskFull(String reason) {
+        diskFull = reason;
+    }
+
+    /** Why appends are refused now, or null. */
+    String refusal() {
+        String o = offline;
+        return o != null ? o : diskFull;
+    }
+
+    /**
+     * Appends records of one topic and queue as consecutive records in one file. Messages must have
+     * passed {@link MessageCodec#check}.
+     */
+    AppendResult append(List<AppendRequest> batch) {
+        AppendRequest head = batch.get(0);
+        Encoder encoder = encoders.get();
+        byte[] topic = topicBytes.computeIfAbsent(head.topic(), MessageCodec::topicBytes);
+        ByteBuffer encoded = encoder.encode(batch, topic, storeHost, storePort);
+        int total = encoded.remaining();
+        if (total + MessageRecordDescriptor.BLANK_LENGTH > log.segmentSize()) {
+            return AppendResult.refused(AppendStatus.MESSAGE_ILLEGAL, "message of " + total
+                    + " bytes does not fit in a CommitLog file of " + log.segmentSize() + " bytes");
+        }
+        lock.lock();
+        try {
+            lockedSinceMillis = clock.millis();
+            String refused = refusal();
+            if (refused != null) {
+                return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, refused);
+            }
+            MappedSegment segment;
+            try {
+                segment = segmentWithRoom(total);
+            } catch (IOException e) {
+                return AppendResult.refused(AppendStatus.CREATE_MAPPED_FILE_FAILED,
+                        "cannot create a CommitLog file in " + log.dir() + ": " + e);
+            }
+            long physical = segment.baseOffset() + segment.wrote();
+            long[] offsets = queueOffsets.computeIfAbsent(head.topic(), t -> new long[head.queueId() + 1]);
+            if (offsets.length <= head.queueId()) {
+                offsets = java.util.Arrays.copyOf(offsets, head.queueId() + 1);
+                queueOffsets.put(head.topic(), offsets);
+            }
+            long queueOffset = offsets[head.queueId()];
+            long now = lockedSinceMillis;
+            int[] starts = encoder.starts;
+            for (int i = 0; i < batch.size(); i++) {
+                MessageRecordDescriptor.stamp(encoded, starts[i], queueOffset + i, physical + starts[i], now);
+            }
+            segment.append(encoded);
+            offsets[head.queueId()] = queueOffset + batch.size();
+            if (pool == null) {
+                committedOffset = physical + total;
+            }
+            return new AppendResult(AppendStatus.PUT_OK, null, physical, queueOffset, now, total, batch.size());
+        } finally {
+            lockedSinceMillis = 0;
+            lock.unlock();
+        }
+    }
+
+    private MappedSegment segmentWithRoom(int length) throws IOException {
+        MappedSegment last = log.last();
+        if (last != null && last.remaining() >= length + MessageRecordDescriptor.BLANK_LENGTH) {
+            return last;
+        }
+        long nextBase = 0;
+        if (last != null) {
+            if (last.remaining() > 0) {
+                blank.clear();
+                blank.putInt(last.remaining()).putInt(MessageRecordDescriptor.BLANK_MAGIC).flip();
+                last.append(blank);
+                last.setWrotePosition(last.size());
+            }
+            last.seal();
+            nextBase = last.endOffset();
+            if (pool == null) {
+                committedOffset = nextBase;
+            }
+        }
+        MappedSegment created = log.create(nextBase);
+        if (pool != null) {
+            created.useWriteBuffer(pool);
+        }
+        return created;
+    }
+
+    /** How long the current append has held the lock, 0 if none does (RocketMQ's pageCacheLockTimeMills). */
+    long lockHeldMillis() {
+        long since = lockedSinceMillis;
+        return since == 0 ? 0 : Math.max(0, clock.millis() - since);
+    }
+
+    /** One past the last written byte. */
+    long maxOffset() {
+        return log.maxOffset();
+    }
+
+    /** Bytes readers and the dispatcher may see: all written, or all committed with a transient pool. */
+    long readableOffset() {
+        return committedOffset;
+    }
+
+    long flushedOffset() {
+        return flushedOffset;
+    }
+
+    /** Lowest retained offset: the start of the first file still available. */
+    long minOffset() {
+        for (MappedSegment s : log.all()) {
+            if (s.available()) {
+                return s.baseOffset();
+            }
+        }
+        return log.maxOffset();
+    }
+
+    /** Pool mode: copies pool buffers into the files, in order. Flusher thread only. */
+    void commit() throws IOException {
+        if (pool == null) {
+            return;
+        }
+        long committed = committedOffset;
+        for (MappedSegment s : log.all()) {
+            if (s.endOffset() <= committed) {
+                continue;
+            }
+            s.commit();
+            committed = s.baseOffset() + s.readable();
+            if (s.readable() < s.size()) {
+                break;
+            }
+        }
+        committedOffset = committed;
+    }
+
+    /** Forces every readable byte to disk. Flusher thread only. */
+    long flush() throws IOException {
+        long target = committedOffset;
+        long from = flushedOffset;
+        if (target <= from) {
+            return from;
+        }
+        for (MappedSegment s : log.all()) {
+            if (s.endOffset() <= from || s.baseOffset() >= target) {
+                continue;
+            }
+            s.flush();
+        }
+        flushedOffset = target;
+        return target;
+    }
+
+    /** Next queue offset of every queue, for the recovery bookkeeping. */
+    Map<String, long[]> queueOffsetsSnapshot() {
+        lock.lock();
+        try {
+            Map<String, long[]> copy = new HashMap<>();
+            queueOffsets.forEach((k, v) -> copy.put(k, v.clone()));
+            return copy;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void forgetTopic(String topic) {
+        lock.lock();
+        try {
+            queueOffsets.remove(topic);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Per-thread encoding scratch; grows to the largest batch seen. */
+    private static final class Encoder {
+        private final CRC32 crc = new CRC32();
+        private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_ENCODE_BUFFER);
+        private int[] starts = new int[16];
+
+        ByteBuffer encode(List<AppendRequest> batch, byte[] topic, byte[] storeHost, int storePort) {
+            if (starts.length < batch.size()) {
+                starts = new int[Math.max(batch.size(), starts.length * 2)];
+            }
+            buffer.clear();
+            for (int i = 0; i < batch.size(); i++) {
+                AppendRequest m = batch.get(i);
+                int need = MessageRecordDescriptor.recordLength(MessageCodec.storedSysFlag(m, storeHost.length == 16),
+                        m.body().remaining(), topic.length, m.properties() == null ? 0 : m.properties().length);
+                ensure(need);
+                starts[i] = buffer.position();
+                MessageCodec.encode(m, topic, storeHost, storePort, crc, buffer);
+            }
+            buffer.flip();
+            return buffer;
+        }
+
+        private void ensure(int more) {
+            if (buffer.remaining() < more) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
+                buffer.flip();
+                bigger.put(buffer);
+                buffer = bigger;
+            }
+        }
+    }
+}

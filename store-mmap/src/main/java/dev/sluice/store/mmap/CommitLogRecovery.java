@@ -1,0 +1,137 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.MessageCodec;
+import dev.sluice.store.MessageRecordDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * Finds where the valid CommitLog ends and cuts everything after it.
+ *
+ * <p>A record is valid when it is well formed, its PHYSICALOFFSET names where it lies (so stale bytes of an
+ * earlier life of the file are not taken for data) and, after a crash with {@code checkCRCOnRecover}, its
+ * body CRC matches. The scan starts at a point known to be durable: after a clean shutdown, the last three
+ * files; after a crash, the file holding the checkpoint's flushed offset (or the first file without a
+ * checkpoint). The first invalid byte ends the log.
+ */
+final class CommitLogRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitLogRecovery.class);
+    private static final int CLEAN_SHUTDOWN_FILES_CHECKED = 3;
+
+    private CommitLogRecovery() {
+    }
+
+    /**
+     * @param durableOffset an offset known to be on disk (checkpoint), or -1 if unknown
+     * @return the end of the valid log
+     */
+    static long recover(SegmentedLog log, boolean crashed, long durableOffset, boolean checkCrc) throws IOException {
+        List<MappedSegment> segments = log.all();
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        for (MappedSegment s : segments) {
+            s.setPositions(s.size());
+        }
+        int start;
+        if (!crashed) {
+            start = Math.max(0, segments.size() - CLEAN_SHUTDOWN_FILES_CHECKED);
+        } else if (durableOffset < 0) {
+            start = 0;
+        } else {
+            start = 0;
+            for (int i = 0; i < segments.size(); i++) {
+                if (segments.get(i).baseOffset() <= durableOffset) {
+                    start = i;
+                }
+            }
+        }
+        boolean verifyCrc = crashed && checkCrc;
+        CRC32 crc = new CRC32();
+        long end = segments.get(start).baseOffset();
+        String reason = null;
+        for (int i = start; i < segments.size() && reason == null; i++) {
+            MappedSegment s = segments.get(i);
+            if (s.baseOffset() != end) {
+                break;
+            }
+            ByteBuffer buf = s.buffer();
+            int at = 0;
+            while (true) {
+                if (at + MessageRecordDescriptor.BLANK_LENGTH <= s.size()
+                        && MessageRecordDescriptor.magic(buf, at) == MessageRecordDescriptor.BLANK_MAGIC
+                        && MessageRecordDescriptor.totalSize(buf, at) == s.size() - at) {
+                    at = s.size();
+                    break;
+                }
+                int length = MessageCodec.wellFormedLength(buf, at, s.size());
+                if (length < 0) {
+                    reason = isZero(buf, at, Math.min(s.size(), at + 8)) ? null : "not a record";
+                    break;
+                }
+                if (MessageRecordDescriptor.physicalOffset(buf, at) != s.baseOffset() + at) {
+                    reason = "record claims offset " + MessageRecordDescriptor.physicalOffset(buf, at);
+                    break;
+                }
+                if (verifyCrc && !MessageCodec.crcMatches(buf, at, crc)) {
+                    reason = "body CRC mismatch";
+                    break;
+                }
+                at += length;
+            }
+            end = s.baseOffset() + at;
+            if (at < s.size()) {
+                break;
+            }
+        }
+        cut(log, end, reason);
+        return end;
+    }
+
+    private static void cut(SegmentedLog log, long end, String reason) throws IOException {
+        MappedSegment holder = log.find(end);
+        long tornBytes = 0;
+        if (holder != null) {
+            int from = (int) (end - holder.baseOffset());
+            tornBytes = nonZeroExtent(holder.buffer(), from, holder.size());
+        }
+        List<MappedSegment> later = log.all().stream().filter(s -> s.baseOffset() > end).toList();
+        long droppedBytes = tornBytes;
+        for (MappedSegment s : later) {
+            droppedBytes += nonZeroExtent(s.buffer(), 0, s.size());
+        }
+        log.truncate(end);
+        if (droppedBytes > 0 || reason != null) {
+            LOG.warn("CommitLog {} recovered up to offset {}; dropped {} byte(s) of torn or invalid data after it{}"
+                            + " and {} later file(s) {}", log.dir(), end, droppedBytes,
+                    reason == null ? "" : " (" + reason + ")", later.size(),
+                    later.stream().map(s -> s.path().getFileName().toString()).toList());
+        } else {
+            LOG.info("CommitLog {} recovered up to offset {}", log.dir(), end);
+        }
+    }
+
+    private static boolean isZero(ByteBuffer buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bytes from {@code from} to the last non-zero byte before {@code to}. */
+    private static long nonZeroExtent(ByteBuffer buf, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (buf.get(i) != 0) {
+                return i + 1 - from;
+            }
+        }
+        return 0;
+    }
+}

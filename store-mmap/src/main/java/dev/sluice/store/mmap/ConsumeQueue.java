@@ -1,0 +1,295 @@
+package dev.sluice.store.mmap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import static dev.sluice.store.mmap.ConsumeQueueUnit.SIZE;
+
+/**
+ * The queue of one (topic, queueId): 20-byte units pointing into the CommitLog. Written only by the
+ * dispatcher (and by recovery and retention before and beside it), read by anyone.
+ */
+final class ConsumeQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
+
+    private final String topic;
+    private final int queueId;
+    private final SegmentedLog log;
+    private final ByteBuffer scratch = ByteBuffer.allocate(SIZE);
+    private volatile long minOffset;
+
+    ConsumeQueue(String topic, int queueId, Path dir, int fileSize) {
+        this.topic = topic;
+        this.queueId = queueId;
+        this.log = new SegmentedLog(dir, fileSize);
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    int queueId() {
+        return queueId;
+    }
+
+    SegmentedLog segments() {
+        return log;
+    }
+
+    /** Loads the files and finds where the written units end; drops units pointing at or past {@code commitLogEnd}. */
+    void recover(long commitLogEnd) throws IOException {
+        log.load();
+        for (MappedSegment s : log.all()) {
+            s.setPositions(s.size());
+        }
+        MappedSegment last = log.last();
+        while (last != null) {
+            int end = writtenEnd(last);
+            last.setPositions(end);
+            if (end > 0 || log.count() == 1) {
+                break;
+            }
+            // An empty trailing file: the one before it is where the queue ends.
+            log.truncate(last.baseOffset());
+            last = log.last();
+        }
+        long max = maxOffset();
+        long keep = max;
+        while (keep > firstSlot()) {
+            long[] unit = unit(keep - 1);
+            if (unit != null && unit[1] != ConsumeQueueUnit.FILLER_SIZE && unit[0] + unit[1] <= commitLogEnd) {
+                break;
+            }
+            keep--;
+        }
+        if (keep < max) {
+            LOG.warn("ConsumeQueue {}-{}: dropped {} unit(s) past CommitLog end {}", topic, queueId, max - keep,
+                    commitLogEnd);
+            truncateTo(keep);
+        }
+        minOffset = firstMessageSlot();
+    }
+
+    private static int writtenEnd(MappedSegment s) {
+        ByteBuffer buf = s.buffer();
+        int at = 0;
+        while (at + SIZE <= s.size() && !ConsumeQueueUnit.isUnwritten(buf, at)) {
+            at += SIZE;
+        }
+        return at;
+    }
+
+    private long firstSlot() {
+        MappedSegment first = log.first();
+        return first == null ? 0 : first.baseOffset() / SIZE;
+    }
+
+    private long firstMessageSlot() {
+        long max = maxOffset();
+        for (long q = firstSlot(); q < max; q++) {
+            long[] unit = unit(q);
+            if (unit != null && unit[1] != ConsumeQueueUnit.FILLER_SIZE) {
+                return q;
+            }
+        }
+        return max;
+    }
+
+    /** Removes every unit at or after queue offset {@code queueOffset}. */
+    void truncateTo(long queueOffset) throws IOException {
+        log.truncate(queueOffset * SIZE);
+        if (minOffset > queueOffset) {
+            minOffset = queueOffset;
+        }
+    }
+
+    long minOffset() {
+        return minOffset;
+    }
+
+    /** One past the last unit. */
+    long maxOffset() {
+        return log.maxOffset() / SIZE;
+    }
+
+    /**
+     * Writes the unit for {@code queueOffset}. Re-dispatch after a crash may replay units that are already
+     * there: an identical unit is left alone, a differing one (lost flush) is rewritten. A queue offset
+     * past the end (a rebuilt queue starting where retention left the CommitLog) is reached with fillers.
+     */
+    void put(long queueOffset, long commitLogOffset, int size, long tagCode) throws IOException {
+        long max = maxOffset();
+        if (queueOffset < firstSlot()) {
+            return;
+        }
+        if (queueOffset < max) {
+            repair(queueOffset, commitLogOffset, size, tagCode);
+            return;
+        }
+        if (max == 0 && log.isEmpty()) {
+            long base = queueOffset * SIZE - (queueOffset * SIZE) % log.segmentSize();
+            log.create(base);
+            max = base / SIZE;
+            minOffset = queueOffset;
+        }
+        for (long q = max; q < queueOffset; q++) {
+            appendUnit(0, ConsumeQueueUnit.FILLER_SIZE, 0);
+        }
+        if (max < queueOffset && max > minOffset) {
+            LOG.warn("ConsumeQueue {}-{}: queue offsets {}..{} missing from the CommitLog, filled",
+                    topic, queueId, max, queueOffset - 1);
+        }
+        appendUnit(commitLogOffset, size, tagCode);
+    }
+
+    private void appendUnit(long commitLogOffset, int size, long tagCode) throws IOException {
+        MappedSegment last = log.last();
+        if (last == null || last.remaining() < SIZE) {
+            long base = last == null ? 0 : last.endOffset();
+            if (last != null) {
+                last.seal();
+            }
+            last = log.create(base);
+        }
+        last.append(ConsumeQueueUnit.write(scratch, commitLogOffset, size, tagCode));
+    }
+
+    private void repair(long queueOffset, long commitLogOffset, int size, long tagCode) {
+        long position = queueOffset * SIZE;
+        MappedSegment s = log.find(position);
+        if (s == null) {
+            return;
+        }
+        int at = (int) (position - s.baseOffset());
+        ByteBuffer buf = s.buffer();
+        if (ConsumeQueueUnit.commitLogOffset(buf, at) != commitLogOffset || ConsumeQueueUnit.messageSize(buf, at) != size) {
+            s.overwrite(at, ConsumeQueueUnit.write(scratch, commitLogOffset, size, tagCode));
+        }
+    }
+
+    /**
+     * The unit at a queue offset as {commitLogOffset, size, tagCode}, or null if it is not (or no longer)
+     * there. Allocates: for recovery and rare look-ups; reads go through {@link Cursor}.
+     */
+    long[] unit(long queueOffset) {
+        try (Cursor c = cursor()) {
+            return c.seek(queueOffset) ? new long[] {c.commitLogOffset(), c.size(), c.tagCode()} : null;
+        }
+    }
+
+    Cursor cursor() {
+        return new Cursor();
+    }
+
+    /** Sequential reader of units; holds at most one segment reference. Not thread-safe. */
+    final class Cursor implements AutoCloseable {
+        private MappedSegment segment;
+        private int at;
+
+        /** Positions on a unit; false if it is not readable. */
+        boolean seek(long queueOffset) {
+            long position = queueOffset * SIZE;
+            if (queueOffset < 0 || position + SIZE > log.maxOffset()) {
+                return false;
+            }
+            if (segment == null || position < segment.baseOffset() || position >= segment.endOffset()) {
+                close();
+                segment = log.acquire(position);
+                if (segment == null) {
+                    return false;
+                }
+            }
+            at = (int) (position - segment.baseOffset());
+            return at + SIZE <= segment.wrote();
+        }
+
+        long commitLogOffset() {
+            return ConsumeQueueUnit.commitLogOffset(segment.buffer(), at);
+        }
+
+        int size() {
+            return ConsumeQueueUnit.messageSize(segment.buffer(), at);
+        }
+
+        long tagCode() {
+            return ConsumeQueueUnit.tagCode(segment.buffer(), at);
+        }
+
+        @Override
+        public void close() {
+            if (segment != null) {
+                segment.release();
+                segment = null;
+            }
+        }
+    }
+
+    /** Forces written units to disk. */
+    void flush() throws IOException {
+        for (MappedSegment s : log.all()) {
+            if (s.flushed() < s.wrote()) {
+                s.flush();
+            }
+        }
+    }
+
+    /** Bytes written but not yet forced. */
+    long dirtyBytes() {
+        long dirty = 0;
+        for (MappedSegment s : log.all()) {
+            dirty += s.wrote() - s.flushed();
+        }
+        return dirty;
+    }
+
+    /**
+     * Retention: destroys leading files whose every unit points below {@code commitLogMin} (never the last
+     * file), then moves the min offset to the first unit at or above it.
+     *
+     * @return the number of files removed
+     */
+    int deleteBelow(long commitLogMin, long nowMillis, long forceAfterMillis, Runnable pause) throws IOException {
+        int removed = 0;
+        for (MappedSegment s : log.all()) {
+            if (s == log.last()) {
+                break;
+            }
+            long lastSlot = s.endOffset() / SIZE - 1;
+            long[] lastUnit = unit(lastSlot);
+            if (lastUnit != null && lastUnit[1] != ConsumeQueueUnit.FILLER_SIZE && lastUnit[0] >= commitLogMin) {
+                break;
+            }
+            if (!s.destroy(nowMillis, forceAfterMillis)) {
+                break;
+            }
+            log.remove(s);
+            removed++;
+            pause.run();
+        }
+        correctMin(commitLogMin);
+        return removed;
+    }
+
+    private void correctMin(long commitLogMin) {
+        long max = maxOffset();
+        long q = Math.max(minOffset, firstSlot());
+        try (Cursor c = cursor()) {
+            while (q < max && c.seek(q) && (c.size() == ConsumeQueueUnit.FILLER_SIZE || c.commitLogOffset() < commitLogMin)) {
+                q++;
+            }
+        }
+        minOffset = q;
+    }
+
+    void close() {
+        log.close();
+    }
+
+    void destroy() throws IOException {
+        log.destroy();
+    }
+}

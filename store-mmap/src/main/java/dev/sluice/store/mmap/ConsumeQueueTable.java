@@ -1,0 +1,113 @@
+package dev.sluice.store.mmap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Every ConsumeQueue of the store, under {@code <storePathConsumeQueue>/<topic>/<queueId>/}. */
+final class ConsumeQueueTable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueueTable.class);
+
+    private final Path root;
+    private final int fileSize;
+    private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, ConsumeQueue>> queues = new ConcurrentHashMap<>();
+
+    ConsumeQueueTable(Path root, int fileSize) {
+        this.root = root;
+        this.fileSize = fileSize;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** Loads every queue directory and recovers each against the CommitLog's end. */
+    void recover(long commitLogEnd) throws IOException {
+        Files.createDirectories(root);
+        try (DirectoryStream<Path> topics = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path topicDir : topics) {
+                try (DirectoryStream<Path> ids = Files.newDirectoryStream(topicDir, Files::isDirectory)) {
+                    for (Path idDir : ids) {
+                        String name = idDir.getFileName().toString();
+                        if (!name.chars().allMatch(Character::isDigit) || name.isEmpty() || name.length() > 9) {
+                            LOG.warn("ignoring {}: not a queue id directory", idDir);
+                            continue;
+                        }
+                        ConsumeQueue cq = getOrCreate(topicDir.getFileName().toString(), Integer.parseInt(name));
+                        cq.recover(commitLogEnd);
+                    }
+                }
+            }
+        }
+    }
+
+    ConsumeQueue get(String topic, int queueId) {
+        Map<Integer, ConsumeQueue> byId = queues.get(topic);
+        return byId == null ? null : byId.get(queueId);
+    }
+
+    ConsumeQueue getOrCreate(String topic, int queueId) {
+        return queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(queueId, id -> new ConsumeQueue(topic, id,
+                        root.resolve(topic).resolve(String.valueOf(id)), fileSize));
+    }
+
+    List<ConsumeQueue> all() {
+        List<ConsumeQueue> all = new ArrayList<>();
+        queues.values().forEach(m -> all.addAll(m.values()));
+        return all;
+    }
+
+    /** Next queue offset of every queue: where the CommitLog writer continues after recovery. */
+    Map<String, long[]> nextOffsets() {
+        Map<String, long[]> next = new TreeMap<>();
+        queues.forEach((topic, byId) -> {
+            int maxId = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+            long[] offsets = new long[maxId + 1];
+            byId.forEach((id, cq) -> offsets[id] = cq.maxOffset());
+            next.put(topic, offsets);
+        });
+        return next;
+    }
+
+    Map<String, Set<Integer>> topics() {
+        Map<String, Set<Integer>> view = new TreeMap<>();
+        queues.forEach((topic, byId) -> view.put(topic, new TreeSet<>(byId.keySet())));
+        return view;
+    }
+
+    /** Removes a topic's queues and their files. */
+    void delete(String topic) throws IOException {
+        Map<Integer, ConsumeQueue> byId = queues.remove(topic);
+        if (byId == null) {
+            return;
+        }
+        for (ConsumeQueue cq : byId.values()) {
+            cq.destroy();
+        }
+        Path dir = root.resolve(topic);
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
+                for (Path p : rest) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    void close() {
+        all().forEach(ConsumeQueue::close);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.DispatchListener;
+import dev.sluice.store.MessageCodec;
+import dev.sluice.store.MessageProperties;
+import dev.sluice.store.MessageRecordDescriptor;
+import dev.sluice.store.spi.IndexBatch;
+import dev.sluice.store.spi.KeyIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads the CommitLog behind the writer and brings the ConsumeQueues and the key index up to it. Because
+ * everything it writes is derived from the CommitLog, recovery can always replay it from any earlier point.
+ */
+final class Dispatcher implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int MAX_RECORDS_PER_ROUND = 4096;
+
+    private final CommitLog commitLog;
+    private final ConsumeQueueTable queues;
+    private final KeyIndex index;
+    private final DispatchListener listener;
+    private final IndexBatch batch = new IndexBatch();
+    private volatile long dispatchedOffset;
+    private long reportedCorruptionAt = -1;
+
+    Dispatcher(CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, DispatchListener listener) {
+        this.commitLog = commitLog;
+        this.queues = queues;
+        this.index = index;
+        this.listener = listener;
+    }
+
+    void startFrom(long offset) {
+        dispatchedOffset = offset;
+    }
+
+    /** CommitLog offset below which every message is in its ConsumeQueue. */
+    long dispatchedOffset() {
+        return dispatchedOffset;
+    }
+
+    @Override
+    public String name() {
+        return "dispatcher";
+    }
+
+    @Override
+    public long idleMillis() {
+        return 1;
+    }
+
+    @Override
+    public int doWork() throws IOException {
+        long end = commitLog.readableOffset();
+        long at = dispatchedOffset;
+        int count = 0;
+        batch.clear();
+        while (at < end && count < MAX_RECORDS_PER_ROUND) {
+            MappedSegment segment = commitLog.segments().acquire(at);
+            if (segment == null) {
+                long min = commitLog.minOffset();
+                if (min > at) {
+                    at = min;
+                    continue;
+                }
+                break;
+            }
+            try {
+                long next = dispatchSegment(segment, at, end, MAX_RECORDS_PER_ROUND - count);
+                count += (int) (next >>> 40);
+                long reached = next & ((1L << 40) - 1);
+                if (reached == at) {
+                    break;
+                }
+                at = reached;
+            } finally {
+                segment.release();
+            }
+        }
+        if (at != dispatchedOffset) {
+            if (index != null) {
+                batch.endOffset(at);
+                index.apply(batch);
+            }
+            dispatchedOffset = at;
+        }
+        return count;
+    }
+
+    /** Dispatches records of one segment; returns {@code count << 40 | reachedOffset}. */
+    private long dispatchSegment(MappedSegment segment, long from, long end, int maxRecords) throws IOException {
+        ByteBuffer buf = segment.buffer();
+        long base = segment.baseOffset();
+        int pos = (int) (from - base);
+        int limit = (int) Math.min(segment.readable(), end - base);
+        int count = 0;
+        while (pos < limit && count < maxRecords) {
+            if (limit - pos >= MessageRecordDescriptor.BLANK_LENGTH
+                    && MessageRecordDescriptor.magic(buf, pos) == MessageRecordDescriptor.BLANK_MAGIC) {
+                return (long) count << 40 | segment.endOffset();
+            }
+            int length = MessageCodec.wellFormedLength(buf, pos, limit);
+            if (length < 0) {
+                if (reportedCorruptionAt != base + pos) {
+                    reportedCorruptionAt = base + pos;
+                    LOG.error("CommitLog offset {} does not hold a record; dispatch waits there", base + pos);
+                }
+                break;
+            }
+            dispatchRecord(buf, pos, base + pos, length);
+            pos += length;
+            count++;
+        }
+        return (long) count << 40 | (base + pos);
+    }
+
+    private void dispatchRecord(ByteBuffer buf, int at, long physical, int length) throws IOException {
+        String topic = MessageCodec.topic(buf, at);
+        int queueId = MessageRecordDescriptor.queueId(buf, at);
+        long queueOffset = MessageRecordDescriptor.queueOffset(buf, at);
+        String properties = MessageCodec.properties(buf, at);
+        String tags = MessageProperties.get(properties, MessageProperties.TAGS);
+        long tagCode = tags == null || tags.isEmpty() ? 0 : tags.hashCode();
+        queues.getOrCreate(topic, queueId).put(queueOffset, physical, length, tagCode);
+        if (index != null) {
+            long storeTime = MessageRecordDescriptor.storeTimestamp(buf, at);
+            String keys = MessageProperties.get(properties, MessageProperties.KEYS);
+            if (keys != null) {
+                for (String key : keys.split(" ")) {
+                    if (!key.isEmpty()) {
+                        batch.add(topic, key, storeTime, physical);
+                    }
+                }
+            }
+            String uniqueKey = MessageProperties.get(properties, MessageProperties.UNIQ_KEY);
+            if (uniqueKey != null && !uniqueKey.isEmpty()) {
+                batch.add(topic, uniqueKey, storeTime, physical);
+            }
+        }
+        listener.onDispatched(topic, queueId, queueOffset + 1, tagCode);
+    }
+
+    /** Recovery: dispatches synchronously until everything readable is in the queues. */
+    void catchUp() throws IOException {
+        while (dispatchedOffset < commitLog.readableOffset()) {
+            long before = dispatchedOffset;
+            doWork();
+            if (dispatchedOffset == before) {
+                throw new IOException("dispatch cannot pass CommitLog offset " + before);
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.sluice.store.mmap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One fixed-size file of a {@link SegmentedLog}, memory-mapped, named by the 20-digit offset of its first byte.
+ *
+ * <p>Three positions: written (by the single writer), committed (equal to written unless a transient
+ * pool buffer is in front of the file) and flushed (forced to disk). Readers see bytes below
+ * {@link #readable()}.
+ *
+ * <p>Lifetime is reference counted: the segment holds one reference of its own; readers {@link #acquire()}
+ * and {@link #release()}. The mapping is unmapped only when the count reaches zero, so a forced destroy
+ * (see {@link #destroy}) deletes the file but never unmaps memory a reader is inside.
+ */
+final class MappedSegment {
+    private final Path path;
+    private final long baseOffset;
+    private final int size;
+    private final FileChannel channel;
+    private final MappedByteBuffer mapped;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private volatile ByteBuffer writeBuffer;
+    private TransientStorePool pool;
+    private volatile int wrote;
+    private volatile int committed;
+    private volatile int flushed;
+    private volatile boolean available = true;
+    private volatile boolean fileDeleted;
+    private volatile boolean sealed;
+    private long firstDestroyAttempt;
+
+    private MappedSegment(Path path, long baseOffset, int size, FileChannel channel, MappedByteBuffer mapped) {
+        this.path = path;
+        this.baseOffset = baseOffset;
+        this.size = size;
+        this.channel = channel;
+        this.mapped = mapped;
+    }
+
+    /** File name for a base offset: 20 digits, zero padded. */
+    static String fileName(long baseOffset) {
+        return String.format("%020d", baseOffset);
+    }
+
+    /**
+     * Creates a new zero-filled file. Filling (rather than a sparse file) makes a full disk show up here,
+     * as an IOException, instead of as a fault when a mapped page is first written.
+     */
+    static MappedSegment create(Path dir, long baseOffset, int size) throws IOException {
+        Path path = dir.resolve(fileName(baseOffset));
+        Path tmp = dir.resolve(fileName(baseOffset) + ".creating");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(size, 1 << 20));
+            long pos = 0;
+            while (pos < size) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
+                pos += ch.write(zeros, pos);
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return open(path, baseOffset, size);
+    }
+
+    /** Maps an existing file, extending it with zeros to {@code size} if it is shorter. */
+    static MappedSegment open(Path path, long baseOffset, int size) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            return new MappedSegment(path, baseOffset, size, ch, mapped);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    int size() {
+        return size;
+    }
+
+    long endOffset() {
+        return baseOffset + size;
+    }
+
+    /** Puts writes through an off-heap pool buffer (transientStorePoolEnable) if the pool has one free. */
+    void useWriteBuffer(TransientStorePool from) {
+        ByteBuffer buffer = from.borrow();
+        if (buffer != null) {
+            this.pool = from;
+            this.writeBuffer = buffer;
+        }
+    }
+
+    int wrote() {
+        return wrote;
+    }
+
+    int flushed() {
+        return flushed;
+    }
+
+    /** Bytes readers may see: everything written, or committed when writes go through a pool buffer. */
+    int readable() {
+        return writeBuffer == null ? wrote : committed;
+    }
+
+    int remaining() {
+        return size - wrote;
+    }
+
+    /** Writer only: copies {@code src} (position to limit, not consumed) at the write position. */
+    void append(ByteBuffer src) {
+        int length = src.remaining();
+        int at = wrote;
+        ByteBuffer target = writeBuffer != null ? writeBuffer : mapped;
+        target.put(at, src, src.position(), length);
+        wrote = at + length;
+    }
+
+    /** Writer only: marks bytes up to {@code position} as written (after a BLANK marker: the whole file). */
+    void setWrotePosition(int position) {
+        wrote = position;
+    }
+
+    /** Writer only: sets positions after recovery or truncation. */
+    void setPositions(int position) {
+        wrote = position;
+        committed = position;
+        flushed = position;
+    }
+
+    /** Writer only: overwrites bytes at a position below the write position (ConsumeQueue slot repair). */
+    void overwrite(int at, ByteBuffer src) {
+        mapped.put(at, src, src.position(), src.remaining());
+    }
+
+    /** Zeroes everything from {@code from} to the end of the file (used when a torn tail is cut off). */
+    void zeroFrom(int from) {
+        ByteBuffer zeros = ByteBuffer.allocate(Math.min(size, 1 << 16));
+        for (int at = from; at < size; at += zeros.capacity()) {
+            mapped.put(at, zeros, 0, Math.min(zeros.capacity(), size - at));
+        }
+        mapped.force();
+    }
+
+    /**
+     * Pool mode: writes the pool buffer's new bytes to the file, and hands the buffer back once the
+     * segment is sealed and fully committed.
+     */
+    void commit() throws IOException {
+        ByteBuffer buffer = writeBuffer;
+        if (buffer == null) {
+            return;
+        }
+        int end = wrote;
+        int from = committed;
+        if (end > from) {
+            ByteBuffer chunk = buffer.duplicate();
+            chunk.limit(end).position(from);
+            while (chunk.hasRemaining()) {
+                channel.write(chunk, chunk.position());
+            }
+            committed = end;
+        }
+        if (sealed && committed == wrote) {
+            writeBuffer = null;
+            pool.giveBack(buffer);
+        }
+    }
+
+    /** Writer only: no more writes will come (the log rolled past this segment). */
+    void seal() {
+        sealed = true;
+    }
+
+    /** Forces everything readable to disk; returns the new flushed position. */
+    int flush() throws IOException {
+        int target = readable();
+        int from = flushed;
+        if (target > from) {
+            if (pool == null) {
+                mapped.force(from, target - from);
+            } else {
+                // Bytes arrived through the channel, not the mapping.
+                channel.force(false);
+            }
+            flushed = target;
+        }
+        return target;
+    }
+
+    /**
+     * A view of {@code length} bytes at {@code position}, valid while the caller holds a reference.
+     */
+    ByteBuffer slice(int position, int length) {
+        return mapped.slice(position, length);
+    }
+
+    /** The mapping, for callers that hold a reference and read many records. */
+    ByteBuffer buffer() {
+        return mapped;
+    }
+
+    /** Takes a reader reference; false when the segment is being destroyed. */
+    boolean acquire() {
+        while (true) {
+            int r = refs.get();
+            if (r <= 0 || !available) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        if (refs.decrementAndGet() == 0) {
+            unmapAndClose();
+        }
+    }
+
+    boolean available() {
+        return available;
+    }
+
+    int references() {
+        return refs.get();
+    }
+
+    boolean fileDeleted() {
+        return fileDeleted;
+    }
+
+    /**
+     * Retires the segment. The first call stops new readers and drops the segment's own reference; the
+     * file is deleted once no reader holds it. If readers still do after {@code forceAfterMillis} since the
+     * first call, the file is deleted anyway; the memory stays mapped until the last reader releases it.
+     *
+     * @return true once the file is gone from disk
+     */
+    boolean destroy(long nowMillis, long forceAfterMillis) throws IOException {
+        if (available) {
+            available = false;
+            firstDestroyAttempt = nowMillis;
+            release();
+        }
+        if (refs.get() > 0 && nowMillis - firstDestroyAttempt < forceAfterMillis) {
+            return false;
+        }
+        deleteFile();
+        return true;
+    }
+
+    /** Closes without deleting (store shutdown); waits for nobody: callers have stopped every reader. */
+    void close() {
+        if (available) {
+            available = false;
+            release();
+        }
+    }
+
+    private synchronized void deleteFile() throws IOException {
+        if (!fileDeleted) {
+            Files.deleteIfExists(path);
+            fileDeleted = true;
+        }
+    }
+
+    private synchronized void unmapAndClose() {
+        Unmapper.unmap(mapped);
+        ByteBuffer buffer = writeBuffer;
+        if (buffer != null && pool != null) {
+            writeBuffer = null;
+            pool.giveBack(buffer);
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing is lost: every write already went to the mapping or was committed.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}

@@ -1,0 +1,412 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.AppendRequest;
+import dev.sluice.store.AppendResult;
+import dev.sluice.store.AppendStatus;
+import dev.sluice.store.FlushDiskType;
+import dev.sluice.store.KeyQueryResult;
+import dev.sluice.store.MessageCodec;
+import dev.sluice.store.MessageStore;
+import dev.sluice.store.ReadResult;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.StoreContext;
+import dev.sluice.store.StoreException;
+import dev.sluice.store.TagFilter;
+import dev.sluice.store.spi.FlushPolicy;
+import dev.sluice.store.spi.KeyIndex;
+import dev.sluice.store.spi.KeyIndexFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link MessageStore} on memory-mapped files: the entry point of the store-mmap module.
+ *
+ * <p>{@link #open} recovers the store (after a crash if the abort file says so) and starts its agents:
+ * dispatcher, CommitLog flusher, ConsumeQueue flusher (which also writes the checkpoint) and retention.
+ */
+public final class MmapMessageStore implements MessageStore {
+    private static final Logger LOG = LoggerFactory.getLogger(MmapMessageStore.class);
+
+    private final StoreConfig config;
+    private final StoreContext context;
+    private final StoreLock lock;
+    private final CommitLog commitLog;
+    private final ConsumeQueueTable queues;
+    private final KeyIndex index;
+    private final Dispatcher dispatcher;
+    private final CommitLogFlusher commitLogFlusher;
+    private final ConsumeQueueFlusher consumeQueueFlusher;
+    private final Retention retention;
+    private final QueueReader reader;
+    private final TransientStorePool pool;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private boolean closed;
+
+    private MmapMessageStore(StoreConfig config, StoreContext context, StoreLock lock) throws IOException {
+        this.config = config;
+        this.context = context;
+        this.lock = lock;
+        Path abort = config.abortFile();
+        boolean crashed = Files.exists(abort);
+        Checkpoint checkpoint = new Checkpoint(config.storeCheckpoint());
+        Checkpoint.State saved = checkpoint.read();
+        if (crashed) {
+            LOG.warn("abort file {} present: the last run did not shut down cleanly; recovering from {}", abort,
+                    saved.valid() ? "checkpoint offset " + saved.commitLogFlushedOffset() : "the first file");
+        }
+        Files.createDirectories(abort.toAbsolutePath().getParent());
+        Files.write(abort, new byte[0]);
+        Durability.syncDirectory(abort.toAbsolutePath().getParent());
+
+        this.pool = config.transientStorePoolEnable()
+                ? new TransientStorePool(config.transientStorePoolSize(), config.mappedFileSizeCommitLog()) : null;
+        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog());
+        log.load();
+        long end = CommitLogRecovery.recover(log, crashed || !saved.valid(),
+                saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
+        this.commitLog = new CommitLog(log, config, context.clock(), pool);
+        this.queues = new ConsumeQueueTable(config.storePathConsumeQueue(), config.mappedFileSizeConsumeQueue());
+        queues.recover(end);
+        this.index = openIndex(config, context);
+        if (index != null) {
+            index.truncateFrom(end);
+        }
+        this.dispatcher = new Dispatcher(commitLog, queues, index, context.dispatchListener());
+        commitLog.recovered(end, Map.of());
+        long from = Math.min(saved.valid() ? saved.consumeQueueOffset() : 0,
+                index == null ? Long.MAX_VALUE : index.appliedOffset());
+        from = Math.max(commitLog.minOffset(), Math.min(from, end));
+        if (from < end) {
+            LOG.info("re-dispatching CommitLog {}..{} into ConsumeQueues{}", from, end, index == null ? "" : " and index");
+        }
+        dispatcher.startFrom(from);
+        dispatcher.catchUp();
+        commitLog.recovered(end, queues.nextOffsets());
+
+        FlushPolicy policy = context.flushPolicy() != null ? context.flushPolicy()
+                : config.flushDiskType() == FlushDiskType.SYNC_FLUSH
+                ? FlushPolicy.groupCommit(config.syncFlushTimeout())
+                : FlushPolicy.periodic(config.flushIntervalCommitLog(), config.flushCommitLogLeastPages(),
+                config.flushCommitLogThoroughInterval());
+        this.commitLogFlusher = new CommitLogFlusher(commitLog, policy, context.clock());
+        this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, checkpoint, context.clock(),
+                config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
+                config.flushConsumeQueueThoroughInterval());
+        this.retention = new Retention(config, commitLog, queues, index, context.clock(), context.diskUsage());
+        this.reader = new QueueReader(commitLog, queues);
+    }
+
+    /**
+     * Opens (creating, or recovering) the store described by {@code config}.
+     *
+     * @param startAgents false to run no background threads: the caller drives flushing, dispatch and retention
+     *                    through the package's agents (tests)
+     */
+    static MmapMessageStore open(StoreConfig config, StoreContext context, boolean startAgents) {
+        StoreLock lock;
+        try {
+            lock = StoreLock.acquire(config.storePathRootDir());
+        } catch (IOException e) {
+            throw new StoreException("cannot lock store " + config.storePathRootDir() + ": " + e, e);
+        }
+        try {
+            MmapMessageStore store = new MmapMessageStore(config, context, lock);
+            if (startAgents) {
+                store.startAgents();
+            }
+            return store;
+        } catch (IOException | RuntimeException e) {
+            try {
+                lock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e instanceof StoreException se ? se : new StoreException("cannot open store: " + e, e);
+        }
+    }
+
+    /** Opens (creating, or recovering) the store described by {@code config}, and starts its background work. */
+    public static MmapMessageStore open(StoreConfig config, StoreContext context) {
+        return open(config, context, true);
+    }
+
+    private static KeyIndex openIndex(StoreConfig config, StoreContext context) {
+        if (!config.messageIndexEnable()) {
+            return null;
+        }
+        KeyIndexFactory factory = context.keyIndexFactory();
+        if (factory == null) {
+            factory = ServiceLoader.load(KeyIndexFactory.class).findFirst().orElse(null);
+        }
+        if (factory == null) {
+            LOG.info("no key index on the class path; key queries will answer that the index is disabled");
+            return null;
+        }
+        return factory.open(config);
+    }
+
+    private void startAgents() {
+        AgentRunner flusher = new AgentRunner(commitLogFlusher);
+        commitLogFlusher.runBy(flusher);
+        runners.add(flusher.start());
+        runners.add(new AgentRunner(dispatcher).start());
+        runners.add(new AgentRunner(consumeQueueFlusher).start());
+        runners.add(new AgentRunner(retention).start());
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(AppendRequest message) {
+        return appendBatch(List.of(message));
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendBatch(List<AppendRequest> messages) {
+        if (messages.isEmpty()) {
+            return CompletableFuture.completedFuture(
+                    AppendResult.refused(AppendStatus.MESSAGE_ILLEGAL, "empty batch"));
+        }
+        AppendRequest head = messages.get(0);
+        boolean wait = false;
+        for (AppendRequest m : messages) {
+            AppendResult bad = MessageCodec.check(m, config.maxMessageSize());
+            if (bad != null) {
+                return CompletableFuture.completedFuture(bad);
+            }
+            if (!m.topic().equals(head.topic()) || m.queueId() != head.queueId()) {
+                return CompletableFuture.completedFuture(AppendResult.refused(AppendStatus.MESSAGE_ILLEGAL,
+                        "a batch must go to one topic and queue"));
+            }
+            wait |= Waits.forStore(m.properties());
+        }
+        AppendResult stored = commitLog.append(messages);
+        if (!stored.status().stored()) {
+            return CompletableFuture.completedFuture(stored);
+        }
+        CompletableFuture<AppendStatus> flushed = commitLogFlusher.durable(stored.endOffset(), wait);
+        CompletableFuture<AppendStatus> replicated = context.replicationHook().onAppended(stored.endOffset(), wait);
+        if (flushed.isDone() && replicated.isDone()) {
+            return CompletableFuture.completedFuture(combine(stored, flushed.join(), replicated.join()));
+        }
+        return flushed.thenCombine(replicated, (f, r) -> combine(stored, f, r));
+    }
+
+    private static AppendResult combine(AppendResult stored, AppendStatus flush, AppendStatus replica) {
+        // RocketMQ reports the replica outcome when both fall short.
+        AppendStatus status = replica != AppendStatus.PUT_OK ? replica : flush;
+        return status == AppendStatus.PUT_OK ? stored : stored.withStatus(status, status.name());
+    }
+
+    @Override
+    public ReadResult read(String topic, int queueId, long queueOffset, int maxCount, TagFilter filter) {
+        return reader.read(topic, queueId, queueOffset, maxCount, filter == null ? TagFilter.ALL : filter);
+    }
+
+    @Override
+    public Optional<ByteBuffer> lookup(long commitLogOffset) {
+        return reader.lookup(commitLogOffset);
+    }
+
+    @Override
+    public long minQueueOffset(String topic, int queueId) {
+        ConsumeQueue cq = queues.get(topic, queueId);
+        return cq == null ? 0 : cq.minOffset();
+    }
+
+    @Override
+    public long maxQueueOffset(String topic, int queueId) {
+        ConsumeQueue cq = queues.get(topic, queueId);
+        return cq == null ? 0 : cq.maxOffset();
+    }
+
+    @Override
+    public long queueOffsetByTime(String topic, int queueId, long timestampMillis) {
+        return reader.offsetByTime(topic, queueId, timestampMillis);
+    }
+
+    @Override
+    public long storeTimeAt(String topic, int queueId, long queueOffset) {
+        return reader.storeTime(topic, queueId, queueOffset);
+    }
+
+    @Override
+    public KeyQueryResult queryByKey(String topic, String key, int maxNum, long beginMillis, long endMillis) {
+        if (index == null) {
+            return KeyQueryResult.DISABLED;
+        }
+        long min = commitLog.minOffset();
+        List<Long> found = new ArrayList<>();
+        for (long offset : index.query(topic, key, maxNum, beginMillis, endMillis)) {
+            if (offset >= min) {
+                found.add(offset);
+            }
+        }
+        return new KeyQueryResult(true, found);
+    }
+
+    @Override
+    public long minCommitLogOffset() {
+        return commitLog.minOffset();
+    }
+
+    @Override
+    public long maxCommitLogOffset() {
+        return commitLog.readableOffset();
+    }
+
+    @Override
+    public long earliestMessageTime() {
+        long min = commitLog.minOffset();
+        return min >= commitLog.readableOffset() ? -1 : reader.storeTimeAt(min);
+    }
+
+    @Override
+    public Map<String, Set<Integer>> queues() {
+        return queues.topics();
+    }
+
+    @Override
+    public void deleteTopic(String topic) {
+        commitLog.forgetTopic(topic);
+        try {
+            queues.delete(topic);
+        } catch (IOException e) {
+            throw new StoreException("cannot delete the ConsumeQueues of " + topic + ": " + e, e);
+        }
+    }
+
+    /** An operator's DELETE_EXPIRED_COMMITLOG: expired files go in the next passes whatever the hour. */
+    public void requestDeletion() {
+        retention.requestDeletion();
+    }
+
+    /** How long the current append has held the write lock (RocketMQ's pageCacheLockTimeMills). */
+    public long appendLockHeldMillis() {
+        return commitLog.lockHeldMillis();
+    }
+
+    /** CommitLog offset up to which messages are in their ConsumeQueues. */
+    public long dispatchedOffset() {
+        return dispatcher.dispatchedOffset();
+    }
+
+    // Package-private handles so tests can drive the agents without threads.
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    CommitLogFlusher commitLogFlusher() {
+        return commitLogFlusher;
+    }
+
+    ConsumeQueueFlusher consumeQueueFlusher() {
+        return consumeQueueFlusher;
+    }
+
+    Retention retention() {
+        return retention;
+    }
+
+    CommitLog commitLog() {
+        return commitLog;
+    }
+
+    ConsumeQueueTable consumeQueues() {
+        return queues;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        commitLog.goOffline("store is closed");
+        runners.forEach(AgentRunner::close);
+        commitLogFlusher.flushAll();
+        try {
+            dispatcher.catchUp();
+            consumeQueueFlusher.flushAll();
+            Files.deleteIfExists(config.abortFile());
+        } catch (IOException e) {
+            LOG.error("clean shutdown failed; the next open recovers as after a crash", e);
+        }
+        release();
+        LOG.info("store {} closed cleanly at CommitLog offset {}", config.storePathRootDir(), commitLog.maxOffset());
+    }
+
+    /**
+     * Stops like a killed process: no flush, no checkpoint, the abort file stays. Returns, per file, how many
+     * bytes were forced to disk, so a test can throw away the rest as a power loss would.
+     */
+    synchronized Map<Path, Integer> crash() {
+        closed = true;
+        commitLog.goOffline("store crashed");
+        runners.forEach(AgentRunner::close);
+        Map<Path, Integer> durable = new HashMap<>();
+        for (MappedSegment s : commitLog.segments().all()) {
+            durable.put(s.path(), s.flushed());
+        }
+        for (ConsumeQueue cq : queues.all()) {
+            for (MappedSegment s : cq.segments().all()) {
+                durable.put(s.path(), s.flushed());
+            }
+        }
+        release();
+        return durable;
+    }
+
+    private void release() {
+        if (index != null) {
+            index.close();
+        }
+        queues.close();
+        commitLog.segments().close();
+        if (pool != null) {
+            pool.close();
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release the store lock", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        close();
+        try {
+            deleteTree(config.storePathCommitLog());
+            deleteTree(config.storePathConsumeQueue());
+            deleteTree(config.storePathIndex());
+            Files.deleteIfExists(config.storeCheckpoint());
+            Files.deleteIfExists(config.abortFile());
+            Files.deleteIfExists(config.storePathRootDir().resolve("lock"));
+        } catch (IOException e) {
+            throw new StoreException("cannot delete store files: " + e, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.sluice.store.mmap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The files of one log (the CommitLog, or one ConsumeQueue) in a directory, ordered by base offset.
+ * The writer adds at the tail; retention removes at the head; readers look up by offset. Thread-safe.
+ */
+final class SegmentedLog {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+
+    private final Path dir;
+    private final int segmentSize;
+    private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
+
+    SegmentedLog(Path dir, int segmentSize) {
+        this.dir = dir;
+        this.segmentSize = segmentSize;
+    }
+
+    /**
+     * Maps every file named by a 20-digit offset. Files with other names are left alone (logged); a file
+     * whose offset is not a multiple of the segment size, or that breaks the chain of consecutive
+     * offsets, ends the log there: it and every later file are deleted, and the deletion logged.
+     */
+    void load() throws IOException {
+        Files.createDirectories(dir);
+        List<Long> offsets = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.length() == 20 && name.chars().allMatch(Character::isDigit)) {
+                    offsets.add(Long.parseLong(name));
+                } else if (name.endsWith(".creating")) {
+                    Files.deleteIfExists(file);
+                } else if (Files.isRegularFile(file)) {
+                    LOG.warn("{}: ignoring file {} (not a segment name)", dir, name);
+                }
+            }
+        }
+        offsets.sort(null);
+        long expected = -1;
+        for (int i = 0; i < offsets.size(); i++) {
+            long base = offsets.get(i);
+            Path path = dir.resolve(MappedSegment.fileName(base));
+            boolean misaligned = base % segmentSize != 0;
+            boolean gap = expected >= 0 && base != expected;
+            if (misaligned || gap) {
+                dropFrom(offsets.subList(i, offsets.size()), misaligned
+                        ? "offset " + base + " is not a multiple of the file size " + segmentSize
+                        : "expected a file starting at " + expected);
+                return;
+            }
+            long length = Files.size(path);
+            if (length != segmentSize) {
+                LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
+                        dir, path.getFileName(), length, segmentSize);
+            }
+            segments.put(base, MappedSegment.open(path, base, segmentSize));
+            expected = base + segmentSize;
+        }
+    }
+
+    private void dropFrom(List<Long> bases, String reason) throws IOException {
+        for (long base : bases) {
+            Path path = dir.resolve(MappedSegment.fileName(base));
+            LOG.error("{}: dropping {} ({} bytes): {}", dir, path.getFileName(), Files.size(path), reason);
+            Files.deleteIfExists(path);
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    int segmentSize() {
+        return segmentSize;
+    }
+
+    boolean isEmpty() {
+        return segments.isEmpty();
+    }
+
+    MappedSegment first() {
+        Map.Entry<Long, MappedSegment> e = segments.firstEntry();
+        return e == null ? null : e.getValue();
+    }
+
+    MappedSegment last() {
+        Map.Entry<Long, MappedSegment> e = segments.lastEntry();
+        return e == null ? null : e.getValue();
+    }
+
+    /** The segment holding {@code offset}, or null. */
+    MappedSegment find(long offset) {
+        Map.Entry<Long, MappedSegment> e = segments.floorEntry(offset);
+        if (e == null || offset >= e.getValue().endOffset()) {
+            return null;
+        }
+        return e.getValue();
+    }
+
+    /** The segment holding {@code offset}, acquired; null if absent or being destroyed. */
+    MappedSegment acquire(long offset) {
+        MappedSegment s = find(offset);
+        return s != null && s.acquire() ? s : null;
+    }
+
+    /** The segment after {@code segment}, or null. */
+    MappedSegment next(MappedSegment segment) {
+        Map.Entry<Long, MappedSegment> e = segments.higherEntry(segment.baseOffset());
+        return e == null ? null : e.getValue();
+    }
+
+    List<MappedSegment> all() {
+        return new ArrayList<>(segments.values());
+    }
+
+    int count() {
+        return segments.size();
+    }
+
+    /** Writer only: creates the segment starting at {@code base}. */
+    MappedSegment create(long base) throws IOException {
+        Files.createDirectories(dir);
+        MappedSegment s = MappedSegment.create(dir, base, segmentSize);
+        segments.put(base, s);
+        return s;
+    }
+
+    /** Forgets a retired segment (it is being or has been destroyed). */
+    void remove(MappedSegment segment) {
+        segments.remove(segment.baseOffset(), segment);
+    }
+
+    /**
+     * Cuts the log at {@code offset}: the segment holding it keeps the bytes before it, and is zeroed after
+     * it; every later segment is deleted.
+     *
+     * @return the number of bytes that were past the cut in deleted files
+     */
+    long truncate(long offset) throws IOException {
+        long dropped = 0;
+        for (MappedSegment s : all()) {
+            if (s.baseOffset() >= offset) {
+                dropped += s.wrote();
+                segments.remove(s.baseOffset());
+                s.close();
+                Files.deleteIfExists(s.path());
+            } else if (s.endOffset() > offset) {
+                int at = (int) (offset - s.baseOffset());
+                s.zeroFrom(at);
+                s.setPositions(at);
+            }
+        }
+        return dropped;
+    }
+
+    /** Total bytes written (the last segment's write position past its base), or 0 when empty. */
+    long maxOffset() {
+        MappedSegment s = last();
+        return s == null ? 0 : s.baseOffset() + s.wrote();
+    }
+
+    void close() {
+        for (MappedSegment s : segments.values()) {
+            s.close();
+        }
+        segments.clear();
+    }
+
+    /** Closes and deletes every file, and the directory if it is then empty. */
+    void destroy() throws IOException {
+        for (MappedSegment s : all()) {
+            s.close();
+            Files.deleteIfExists(s.path());
+        }
+        segments.clear();
+        try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
+            if (!rest.iterator().hasNext()) {
+                Files.deleteIfExists(dir);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.AppendRequest;
+import dev.sluice.store.DecodedMessage;
+import dev.sluice.store.MessageCodec;
+import dev.sluice.store.MessageProperties;
+import dev.sluice.store.StoreConfig;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Shared helpers for store tests: small files, message building, bounded polling. */
+final class StoreFixture {
+    private StoreFixture() {
+    }
+
+    /** A config with small files so tests roll and retain many of them. */
+    static StoreConfig.Builder smallConfig(Path root) {
+        return StoreConfig.builder()
+                .storePathRootDir(root)
+                .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, "16384")
+                .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "400")
+                .set(StoreConfig.MAX_MESSAGE_SIZE, "4096")
+                .set(StoreConfig.DELETE_COMMIT_LOG_FILES_INTERVAL, "0")
+                .set(StoreConfig.DELETE_CONSUME_QUEUE_FILES_INTERVAL, "0")
+                .set(StoreConfig.FLUSH_INTERVAL_COMMIT_LOG, "5")
+                .set(StoreConfig.FLUSH_INTERVAL_CONSUME_QUEUE, "5");
+    }
+
+    static AppendRequest message(String topic, int queueId, byte[] body, String tags, String keys, String uniq) {
+        StringBuilder props = new StringBuilder();
+        if (tags != null) {
+            props.append(MessageProperties.TAGS).append('\u0001').append(tags);
+        }
+        if (keys != null) {
+            props.append(props.isEmpty() ? "" : "\u0002").append(MessageProperties.KEYS).append('\u0001').append(keys);
+        }
+        if (uniq != null) {
+            props.append(props.isEmpty() ? "" : "\u0002").append(MessageProperties.UNIQ_KEY).append('\u0001').append(uniq);
+        }
+        return AppendRequest.of(topic, queueId, body, props.toString(), 1_700_000_000_000L);
+    }
+
+    static DecodedMessage decode(ByteBuffer record) {
+        return MessageCodec.decode(record, record.position());
+    }
+
+    /** Polls until the condition holds; fails after the deadline. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    static Map<String, String> props(DecodedMessage m) {
+        return m.propertyMap();
+    }
+}
