@@ -1,0 +1,113 @@
+package dev.sluice.namesrv;
+
+import dev.sluice.remoting.json.Json;
+import dev.sluice.remoting.json.JsonException;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Decodes the body of REGISTER_BROKER: the broker's topic configs and their data version, either as the
+ * RegisterBrokerBody JSON or in the deflate-compressed form brokers send when {@code compressed=true}.
+ */
+final class RegisterBrokerBody {
+    /** Bounds a hostile compressed body so it cannot make us allocate unbounded arrays. */
+    private static final int MAX_COMPRESSED_ITEM = 4 * 1024 * 1024;
+
+    record Content(DataVersion dataVersion, List<TopicConfig> topicConfigs) {
+    }
+
+    static final Content EMPTY = new Content(new DataVersion(0, 0), List.of());
+
+    private RegisterBrokerBody() {
+    }
+
+    static Content parse(byte[] body, boolean compressed) {
+        return compressed ? parseCompressed(body) : parseJson(body);
+    }
+
+    private static Content parseJson(byte[] body) {
+        Map<String, Object> root = Json.parseObject(body);
+        Object wrapper = root.get("topicConfigSerializeWrapper");
+        if (wrapper == null) {
+            return EMPTY;
+        }
+        Map<String, Object> wrapperJson = Json.asObject(wrapper, "topicConfigSerializeWrapper");
+        DataVersion version = dataVersion(wrapperJson.get("dataVersion"));
+        List<TopicConfig> configs = new ArrayList<>();
+        Object table = wrapperJson.get("topicConfigTable");
+        if (table != null) {
+            for (Map.Entry<String, Object> entry : Json.asObject(table, "topicConfigTable").entrySet()) {
+                configs.add(topicConfig(entry.getKey(), Json.asObject(entry.getValue(), "topic config " + entry.getKey())));
+            }
+        }
+        return new Content(version, List.copyOf(configs));
+    }
+
+    static DataVersion dataVersion(Object json) {
+        if (json == null) {
+            return new DataVersion(0, 0);
+        }
+        Map<String, Object> object = Json.asObject(json, "dataVersion");
+        return new DataVersion(optionalLong(object, "timestamp", 0), optionalLong(object, "counter", 0));
+    }
+
+    private static TopicConfig topicConfig(String key, Map<String, Object> json) {
+        Object name = json.get("topicName");
+        String topicName = name == null ? key : Json.asString(name, "topicName");
+        // Defaults are the ones a broker's TopicConfig starts with.
+        return new TopicConfig(topicName,
+                optionalInt(json, "readQueueNums", 16),
+                optionalInt(json, "writeQueueNums", 16),
+                optionalInt(json, "perm", 6),
+                optionalInt(json, "topicSysFlag", 0));
+    }
+
+    private static long optionalLong(Map<String, Object> json, String key, long defaultValue) {
+        Object value = json.get(key);
+        return value == null ? defaultValue : Json.asLong(value, key);
+    }
+
+    private static int optionalInt(Map<String, Object> json, String key, int defaultValue) {
+        Object value = json.get(key);
+        return value == null ? defaultValue : Json.asInt(value, key);
+    }
+
+    /** Layout: [len][DataVersion JSON] [count] {[len]["name read write perm filterType"]}* [len][filter servers JSON]. */
+    private static Content parseCompressed(byte[] body) {
+        try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(body)))) {
+            DataVersion version = dataVersion(Json.parse(readItem(in)));
+            int count = in.readInt();
+            if (count < 0) {
+                throw new JsonException("negative topic count " + count);
+            }
+            List<TopicConfig> configs = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String[] fields = new String(readItem(in), StandardCharsets.UTF_8).split(" ");
+                if (fields.length < 4) {
+                    throw new JsonException("bad compressed topic config: " + String.join(" ", fields));
+                }
+                configs.add(new TopicConfig(fields[0], Integer.parseInt(fields[1]), Integer.parseInt(fields[2]),
+                        Integer.parseInt(fields[3]), 0));
+            }
+            return new Content(version, List.copyOf(configs));
+        } catch (IOException | NumberFormatException e) {
+            throw new JsonException("bad compressed register body: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readItem(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_COMPRESSED_ITEM) {
+            throw new IOException("item length " + length + " out of bounds");
+        }
+        byte[] item = new byte[length];
+        in.readFully(item);
+        return item;
+    }
+}
