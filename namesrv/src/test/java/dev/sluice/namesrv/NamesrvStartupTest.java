@@ -1,0 +1,63 @@
+package dev.sluice.namesrv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NamesrvStartupTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+
+    @Test
+    void defaultsListenOn9876() throws Exception {
+        NamesrvConfig config = NamesrvStartup.configFrom(new String[0], out);
+        assertEquals(9876, config.listenPort());
+        assertEquals(10_000, config.scanNotActiveBrokerInterval());
+        assertEquals(120_000, config.brokerChannelExpiredTime());
+        assertEquals("", output.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void configFileOverridesAndPrintShowsTheEffectiveSettings() throws Exception {
+        Path file = dir.resolve("namesrv.properties");
+        Files.writeString(file, "listenPort=19876\nkvConfigPath=" + dir.resolve("kv.json") + "\nrocketmqHome=/ignored\n");
+        assertNull(NamesrvStartup.configFrom(new String[] {"-c", file.toString(), "-p"}, out));
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("listenPort=19876\n"), printed);
+        assertTrue(printed.contains("kvConfigPath=" + dir.resolve("kv.json") + "\n"), printed);
+        assertTrue(printed.contains("orderMessageEnable=false\n"), printed);
+        assertTrue(!printed.contains("rocketmqHome"), "unknown keys are ignored");
+
+        NamesrvConfig config = NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out);
+        assertEquals(19876, config.listenPort());
+    }
+
+    @Test
+    void badArgumentsAndValuesAreRejectedWithTheirName() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> NamesrvStartup.configFrom(new String[] {"-x"}, out));
+        assertThrows(IllegalArgumentException.class, () -> NamesrvStartup.configFrom(new String[] {"-c"}, out));
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "listenPort=many\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out));
+        assertTrue(e.getMessage().contains("listenPort"), e.getMessage());
+    }
+
+    @Test
+    void helpPrintsUsage() throws Exception {
+        assertNull(NamesrvStartup.configFrom(new String[] {"-h"}, out));
+        assertTrue(output.toString(StandardCharsets.UTF_8).startsWith("usage: mqnamesrv"));
+    }
+}
