@@ -91,7 +91,7 @@ final class LmdbKeyIndex implements KeyIndex {
      */
     static LmdbKeyIndex open(Path indexDir, long mapSize, BufferProxy<ByteBuffer> proxy) {
         Path dir = indexDir.resolve(ENV_DIR);
-        if (!Files.exists(dir.resolve("data.mdb"))) {
+        if (sizeOf(dir.resolve("data.mdb")) == 0) {
             LOG.info("No key index in {}: creating an empty one; the store re-indexes the CommitLog from offset 0",
                     dir);
             wipe(dir);

@@ -3,28 +3,30 @@ package dev.sluice.index.lmdb;
 import dev.sluice.store.spi.IndexBatch;
 
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** What the index should answer: a plain set of (topic, key, timestamp, offset), scanned on every query. */
+/** What the index should answer: a multimap (topic, key) → (timestamp, offset), filtered and sorted per query. */
 final class IndexModel {
-    record Entry(String topic, String key, long timestamp, long offset) {
+    record Entry(long timestamp, long offset) {
     }
 
-    private final Set<Entry> entries = new LinkedHashSet<>();
+    private final Map<List<String>, Set<Entry>> entries = new LinkedHashMap<>();
     private long applied;
 
     void apply(IndexBatch batch) {
         for (int i = 0; i < batch.size(); i++) {
-            entries.add(new Entry(batch.topic(i), batch.key(i), batch.storeTimestamp(i), batch.commitLogOffset(i)));
+            entries.computeIfAbsent(List.of(batch.topic(i), batch.key(i)), n -> new LinkedHashSet<>())
+                    .add(new Entry(batch.storeTimestamp(i), batch.commitLogOffset(i)));
         }
         applied = Math.max(applied, batch.endOffset());
     }
 
     List<Long> query(String topic, String key, int maxNum, long begin, long end) {
-        return entries.stream()
-                .filter(e -> e.topic().equals(topic) && e.key().equals(key))
+        return entries.getOrDefault(List.of(topic, key), Set.of()).stream()
                 .filter(e -> e.timestamp() >= begin && e.timestamp() <= end)
                 .sorted(Comparator.comparingLong(Entry::timestamp).thenComparingLong(Entry::offset).reversed())
                 .limit(maxNum)
@@ -33,26 +35,26 @@ final class IndexModel {
     }
 
     void truncateFrom(long offset) {
-        entries.removeIf(e -> e.offset() >= offset);
+        entries.values().forEach(set -> set.removeIf(e -> e.offset() >= offset));
+        entries.values().removeIf(Set::isEmpty);
         applied = Math.min(applied, offset);
     }
 
     long countBelow(long offset) {
-        return entries.stream().filter(e -> e.offset() < offset).count();
+        return entries.values().stream().flatMap(Set::stream).filter(e -> e.offset() < offset).count();
     }
 
     void deleteBelow(long offset) {
-        entries.removeIf(e -> e.offset() < offset);
+        entries.values().forEach(set -> set.removeIf(e -> e.offset() < offset));
+        entries.values().removeIf(Set::isEmpty);
     }
 
     long applied() {
         return applied;
     }
 
-    /** Every distinct (topic, key) ever indexed and still present. */
+    /** Every (topic, key) with at least one entry. */
     Set<List<String>> names() {
-        Set<List<String>> names = new LinkedHashSet<>();
-        entries.forEach(e -> names.add(List.of(e.topic(), e.key())));
-        return names;
+        return entries.keySet();
     }
 }

@@ -1,0 +1,92 @@
+package dev.sluice.index.lmdb;
+
+import dev.sluice.store.spi.IndexBatch;
+import dev.sluice.store.spi.KeyIndex;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An index that is gone or cannot be trusted opens empty at applied offset 0, says so, and works again. */
+class RebuildTest {
+    @TempDir
+    Path root;
+    Path indexDir;
+    Path envDir;
+
+    @BeforeEach
+    void indexSomething() {
+        indexDir = root.resolve("index");
+        envDir = indexDir.resolve(LmdbKeyIndex.ENV_DIR);
+        try (KeyIndex index = TestIndexes.open(indexDir, LmdbKeyIndexFactory.DEFAULT_MAP_SIZE)) {
+            index.apply(batch(0, 1000));
+            assertEquals(1000, index.appliedOffset());
+        }
+    }
+
+    @Test
+    void deletedDirectoryStartsEmpty() {
+        TestIndexes.deleteRecursively(envDir);
+        assertRebuilt("No key index in " + envDir);
+    }
+
+    /** Overwrites data.mdb from its start: whole file, its meta pages only, a short or an empty file. */
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 8192, 10, 0})
+    void garbageDataFileIsRebuilt(int garbageBytes) throws IOException {
+        Path data = envDir.resolve("data.mdb");
+        int length = garbageBytes < 0 ? (int) Files.size(data) : garbageBytes;
+        byte[] garbage = new byte[length];
+        new Random(length).nextBytes(garbage);
+        try (FileChannel file = FileChannel.open(data, StandardOpenOption.WRITE)) {
+            if (garbageBytes <= 10) {
+                file.truncate(0);
+            }
+            file.write(ByteBuffer.wrap(garbage), 0);
+        }
+        assertRebuilt(garbageBytes == 0 ? "No key index in " + envDir : "Key index in " + envDir + " is corrupt");
+    }
+
+    @Test
+    void indexLeftOpenByAnEarlierBootIsRebuilt() throws IOException {
+        Files.writeString(envDir.resolve("open-since-boot"), "a-boot-that-is-over");
+        assertRebuilt("left open by an earlier boot");
+    }
+
+    private void assertRebuilt(String expectedLog) {
+        String log;
+        try (CapturedLog captured = new CapturedLog(); KeyIndex index = TestIndexes.open(indexDir, 1 << 20)) {
+            log = captured.text();
+            assertEquals(0, index.appliedOffset());
+            assertEquals(List.of(), index.query("t", "k", 10, 0, Long.MAX_VALUE));
+            index.apply(batch(0, 500));
+            assertEquals(List.of(0L), index.query("t", "k", 10, 0, Long.MAX_VALUE));
+        }
+        assertTrue(log.contains(expectedLog), () -> "log lacks '" + expectedLog + "': " + log);
+        assertFalse(Files.exists(envDir.resolve("open-since-boot")), "closed cleanly");
+        try (KeyIndex index = TestIndexes.open(indexDir, 1 << 20)) {
+            assertEquals(500, index.appliedOffset(), "the rebuilt index persists");
+        }
+    }
+
+    private static IndexBatch batch(long offset, long end) {
+        IndexBatch batch = new IndexBatch();
+        batch.add("t", "k", 1_000, offset);
+        batch.endOffset(end);
+        return batch;
+    }
+}
