@@ -1,5 +1,6 @@
 package dev.sluice.namesrv;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -8,7 +9,7 @@ import java.util.TreeMap;
 /** The addresses of one brokerName: id 0 is the master, ids from 1 are slaves. Immutable snapshot. */
 record BrokerData(String cluster, String brokerName, SortedMap<Long, String> brokerAddrs) {
     BrokerData {
-        brokerAddrs = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(brokerAddrs));
+        brokerAddrs = Collections.unmodifiableSortedMap(new TreeMap<>(brokerAddrs));
     }
 
     /** Keys in fastjson's alphabetical order; broker ids are Long map keys, which fastjson writes unquoted. */

@@ -35,7 +35,7 @@ final class Endpoint {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, RemotingCommand command) {
             if (command.isResponse()) {
-                pendingCalls.complete(command);
+                pendingCalls.complete(ctx.channel(), command);
             } else {
                 processors.dispatch(ctx.channel(), command);
             }

@@ -61,36 +61,14 @@ public final class NettyRemotingClient implements RemotingClient {
     @Override
     public CompletableFuture<RemotingCommand> invokeAsync(String address, RemotingCommand request, long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        CompletableFuture<RemotingCommand> result = new CompletableFuture<>();
-        ChannelFuture connecting;
-        try {
-            connecting = connection(address);
-        } catch (IllegalArgumentException e) {
-            result.completeExceptionally(new RemotingConnectException("bad address " + address, e));
-            return result;
-        }
-        connecting.addListener(connected -> {
-            if (!connected.isSuccess()) {
-                connections.remove(address, connecting);
-                result.completeExceptionally(new RemotingConnectException("connecting to " + address + " failed",
-                        connected.cause()));
-                return;
-            }
+        return connected(address).thenCompose(channel -> {
             long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (remainingMillis <= 0) {
-                result.completeExceptionally(new RemotingTimeoutException("connecting to " + address + " took longer than "
-                        + timeoutMillis + " ms"));
-                return;
+                return CompletableFuture.failedFuture(new RemotingTimeoutException("connecting to " + address
+                        + " took longer than " + timeoutMillis + " ms"));
             }
-            endpoint.pendingCalls.send(connecting.channel(), request, remainingMillis).whenComplete((response, error) -> {
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(response);
-                }
-            });
+            return endpoint.pendingCalls.send(channel, request, remainingMillis);
         });
-        return result;
     }
 
     @Override
@@ -103,28 +81,17 @@ public final class NettyRemotingClient implements RemotingClient {
     public void invokeOneway(String address, RemotingCommand request, long timeoutMillis)
             throws RemotingException, InterruptedException {
         request.markOneway();
-        CompletableFuture<RemotingCommand> written = new CompletableFuture<>();
-        ChannelFuture connecting;
-        try {
-            connecting = connection(address);
-        } catch (IllegalArgumentException e) {
-            throw new RemotingConnectException("bad address " + address, e);
-        }
-        connecting.addListener(connected -> {
-            if (!connected.isSuccess()) {
-                connections.remove(address, connecting);
-                written.completeExceptionally(new RemotingConnectException("connecting to " + address + " failed",
-                        connected.cause()));
-                return;
-            }
-            connecting.channel().writeAndFlush(request).addListener(write -> {
-                if (write.isSuccess()) {
-                    written.complete(null);
+        CompletableFuture<Void> written = connected(address).thenCompose(channel -> {
+            CompletableFuture<Void> write = new CompletableFuture<>();
+            channel.writeAndFlush(request).addListener(done -> {
+                if (done.isSuccess()) {
+                    write.complete(null);
                 } else {
-                    written.completeExceptionally(new RemotingException("sending oneway request code " + request.code()
-                            + " to " + address + " failed", write.cause()));
+                    write.completeExceptionally(new RemotingException("sending oneway request code " + request.code()
+                            + " to " + address + " failed", done.cause()));
                 }
             });
+            return write;
         });
         await(written, address, timeoutMillis);
     }
@@ -145,18 +112,34 @@ public final class NettyRemotingClient implements RemotingClient {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** The open (or opening) connection to {@code address}; a dead one is replaced. */
-    private ChannelFuture connection(String address) {
-        return connections.compute(address, (key, existing) -> {
-            if (existing != null && (!existing.isDone() || existing.channel().isActive())) {
-                return existing;
+    /** Completes with the open connection to {@code address}, opening one (or replacing a dead one) if needed. */
+    private CompletableFuture<Channel> connected(String address) {
+        CompletableFuture<Channel> result = new CompletableFuture<>();
+        ChannelFuture connecting;
+        try {
+            connecting = connections.compute(address, (key, existing) -> {
+                if (existing != null && (!existing.isDone() || existing.channel().isActive())) {
+                    return existing;
+                }
+                int colon = address.lastIndexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("address must be host:port: " + address);
+                }
+                return bootstrap.connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+            });
+        } catch (IllegalArgumentException e) {
+            result.completeExceptionally(new RemotingConnectException("bad address " + address, e));
+            return result;
+        }
+        connecting.addListener(done -> {
+            if (done.isSuccess()) {
+                result.complete(connecting.channel());
+            } else {
+                connections.remove(address, connecting);
+                result.completeExceptionally(new RemotingConnectException("connecting to " + address + " failed", done.cause()));
             }
-            int colon = address.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("address must be host:port: " + address);
-            }
-            return bootstrap.connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
         });
+        return result;
     }
 
     private <T> T await(CompletableFuture<T> future, String address, long timeoutMillis)

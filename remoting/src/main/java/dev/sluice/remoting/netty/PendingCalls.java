@@ -51,10 +51,12 @@ final class PendingCalls {
         return future;
     }
 
-    void complete(RemotingCommand response) {
-        Call call = calls.remove(response.opaque());
-        if (call == null) {
-            LOG.debug("response with opaque {} arrived after its call ended: {}", response.opaque(), response);
+    /** Only the connection a request went out on may answer it, so one peer cannot complete another's call. */
+    void complete(Channel channel, RemotingCommand response) {
+        Call call = calls.get(response.opaque());
+        if (call == null || call.channel != channel || !calls.remove(response.opaque(), call)) {
+            LOG.debug("dropping response with opaque {} that matches no call on this connection: {}", response.opaque(),
+                    response);
             return;
         }
         call.future.complete(response);

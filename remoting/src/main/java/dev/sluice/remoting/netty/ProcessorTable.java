@@ -48,7 +48,8 @@ final class ProcessorTable {
             LOG.info("rejected request code {} from {}: {}", request.code(), NettyConnection.format(channel.remoteAddress()),
                     e.getMessage());
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Exception | Error e) {
+            // Even an Error gets an answer: otherwise the caller would only learn of it by timing out.
             LOG.warn("processing request code {} from {} failed", request.code(),
                     NettyConnection.format(channel.remoteAddress()), e);
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
