@@ -204,6 +204,34 @@ class RemotingServerClientTest {
     }
 
     @Test
+    void aResponseFromAnotherConnectionCannotCompleteACall() throws Exception {
+        BlockingQueue<RemotingConnection> seen = new LinkedBlockingQueue<>();
+        server.registerProcessor(1999, (connection, request) -> {
+            seen.add(connection);
+            return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+        }, otherExecutor);
+        try (RawConnection target = new RawConnection(server.port(), (int) TIMEOUT);
+                RawConnection forger = new RawConnection(server.port(), (int) TIMEOUT)) {
+            target.send(RawConnection.encode(RemotingCommand.request(1999)));
+            assertEquals(ResponseCode.SUCCESS, target.readFrame().code());
+            RemotingConnection targetConnection = seen.poll(TIMEOUT, TimeUnit.MILLISECONDS);
+
+            CompletableFuture<RemotingCommand> call = server.invokeAsync(targetConnection, RemotingCommand.request(77), TIMEOUT);
+            RemotingCommand request = target.readFrame();
+            RemotingCommand forged = RemotingCommand.responseTo(request, 99, "forged");
+            forger.send(RawConnection.encode(forged));
+            // The forger's next request is handled after its forged response: once answered, the forgery was seen.
+            RemotingCommand echo = RemotingCommand.request(ECHO);
+            forger.send(RawConnection.encode(echo));
+            assertEquals(echo.opaque(), forger.readFrame().opaque());
+            assertFalse(call.isDone(), "a forged response from another connection must be ignored");
+
+            target.send(RawConnection.encode(RemotingCommand.responseTo(request, ResponseCode.SUCCESS, "genuine")));
+            assertEquals("genuine", call.get(TIMEOUT, TimeUnit.MILLISECONDS).remark());
+        }
+    }
+
+    @Test
     void idleConnectionsAreClosedAndReported() throws Exception {
         try (NettyRemotingServer idleServer = new NettyRemotingServer(
                 new RemotingServerConfig().bindAddress("127.0.0.1").maxIdleSeconds(1))) {
