@@ -1,6 +1,9 @@
 package dev.sluice.remoting;
 
-/** Sender language as carried in every command; the binary header uses {@link #code()}, JSON the name. */
+/**
+ * Sender language as carried in every command; the binary header uses {@link #code()}, JSON the name.
+ * Languages this list does not know (newer clients add some) read as {@link #OTHER}: the field is informational.
+ */
 public enum LanguageCode {
     JAVA, CPP, DOTNET, PYTHON, DELPHI, ERLANG, RUBY, OTHER, HTTP, GO, PHP, OMS, RUST;
 
@@ -10,9 +13,15 @@ public enum LanguageCode {
 
     public static LanguageCode ofCode(int code) {
         LanguageCode[] all = values();
-        if (code < 0 || code >= all.length) {
-            throw new IllegalArgumentException("unknown language code " + code);
+        return code >= 0 && code < all.length ? all[code] : OTHER;
+    }
+
+    public static LanguageCode ofName(String name) {
+        for (LanguageCode language : values()) {
+            if (language.name().equals(name)) {
+                return language;
+            }
         }
-        return all[code];
+        return OTHER;
     }
 }

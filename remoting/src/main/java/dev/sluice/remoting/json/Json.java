@@ -77,7 +77,8 @@ public final class Json {
                 return Long.parseLong(s);
             }
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new JsonException(what + " is not an integer: " + value);
+            // The value itself is not echoed: it may be hostile text bound for a log line.
+            throw new JsonException(what + " is not an integer");
         }
         throw new JsonException(what + " is not an integer");
     }

@@ -58,7 +58,7 @@ final class JsonReader {
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return readNumber();
                 }
-                throw error("unexpected character '" + c + "'");
+                throw error("unexpected character " + describe(c));
         }
     }
 
@@ -146,7 +146,7 @@ final class JsonReader {
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
                 case 'u' -> sb.append(readHexChar());
-                default -> throw error("bad escape '\\" + e + "'");
+                default -> throw error("bad escape \\ followed by " + describe(e));
             }
         }
     }
@@ -231,6 +231,11 @@ final class JsonReader {
         while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
             pos++;
         }
+    }
+
+    /** Hostile input ends up in log lines: never echo control or non-ASCII characters raw. */
+    private static String describe(char c) {
+        return c >= 0x20 && c < 0x7F ? "'" + c + "'" : String.format("U+%04X", (int) c);
     }
 
     private JsonException error(String what) {

@@ -69,7 +69,7 @@ final class JsonHeader {
             return LanguageCode.JAVA;
         }
         if (value instanceof String name) {
-            return LanguageCode.valueOf(name);
+            return LanguageCode.ofName(name);
         }
         return LanguageCode.ofCode(Json.asInt(value, "language"));
     }

@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -30,8 +34,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Throws hostile bytes at a live server, one connection per try. The expected reaction is derived from the
  * bytes: an over-limit or negative length, or a complete frame that is not a command, must close the
  * connection; a complete request must be answered (REQUEST_CODE_NOT_SUPPORTED for unknown codes); an
- * incomplete frame may be waited on. After every try a well-behaved client on its own connection must
- * still get correct answers.
+ * incomplete frame may be waited on. Throughout, a well-behaved client keeps calling on its own connection
+ * from a background thread, and before and after every try another one must get correct answers.
  */
 class HostileInputFuzzTest {
     private static final int ECHO = 7;
@@ -41,6 +45,7 @@ class HostileInputFuzzTest {
     private static ExecutorService executor;
     private static NettyRemotingServer server;
     private static NettyRemotingClient goodClient;
+    private static BackgroundCaller backgroundCaller;
 
     @BeforeContainer
     static void startServer() throws Exception {
@@ -50,17 +55,22 @@ class HostileInputFuzzTest {
                 RemotingCommand.responseTo(request, ResponseCode.SUCCESS, request.extField("say")), executor);
         server.start();
         goodClient = new NettyRemotingClient(new RemotingClientConfig());
+        backgroundCaller = new BackgroundCaller("127.0.0.1:" + server.port());
+        backgroundCaller.start();
     }
 
     @AfterContainer
-    static void stopServer() {
+    static void stopServer() throws Exception {
+        backgroundCaller.stop();
         goodClient.close();
         server.close();
         executor.shutdownNow();
     }
 
+
     @Property(tries = 200)
     void serverAnswersOrClosesAndKeepsServingOthers(@ForAll("hostileInput") byte[] input) throws Exception {
+        long backgroundCallsBefore = backgroundCaller.successes();
         assertGoodClientServed("before");
         try (RawConnection raw = new RawConnection(server.port(), DEADLINE_MILLIS)) {
             raw.send(input);
@@ -79,6 +89,8 @@ class HostileInputFuzzTest {
             }
         }
         assertGoodClientServed("after");
+        backgroundCaller.assertHealthy();
+        backgroundCaller.awaitSuccessesAbove(backgroundCallsBefore);
     }
 
     @Example
@@ -96,6 +108,72 @@ class HostileInputFuzzTest {
         RemotingCommand response = goodClient.invokeSync("127.0.0.1:" + server.port(), request, DEADLINE_MILLIS);
         assertEquals(ResponseCode.SUCCESS, response.code());
         assertEquals(when, response.remark());
+    }
+
+    /** A well-behaved client calling in a loop on its own connection while the hostile tries run. */
+    private static final class BackgroundCaller {
+        private final NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig());
+        private final String address;
+        private final AtomicLong successes = new AtomicLong();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread thread = new Thread(this::run, "fuzz-background-caller");
+        private volatile boolean running = true;
+
+        BackgroundCaller(String address) {
+            this.address = address;
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void run() {
+            for (long i = 0; running; i++) {
+                try {
+                    RemotingCommand response = client.invokeSync(address,
+                            RemotingCommand.request(ECHO).putExtField("say", "bg" + i), DEADLINE_MILLIS);
+                    if (response.code() != ResponseCode.SUCCESS || !("bg" + i).equals(response.remark())) {
+                        throw new AssertionError("wrong answer to background call " + i + ": " + response);
+                    }
+                    successes.incrementAndGet();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+                // Pacing only, so the loop does not monopolise a CPU the hostile connections also need.
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+
+        long successes() {
+            return successes.get();
+        }
+
+        void assertHealthy() {
+            Throwable e = failure.get();
+            if (e != null) {
+                throw new AssertionError("the background client failed", e);
+            }
+        }
+
+        void awaitSuccessesAbove(long count) {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+            while (successes.get() <= count) {
+                assertHealthy();
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("the background client made no progress within " + DEADLINE_MILLIS + " ms");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(2L * DEADLINE_MILLIS);
+            client.close();
+            assertHealthy();
+        }
     }
 
     private enum Kind { CLOSE, ANSWER, ANYTHING }
