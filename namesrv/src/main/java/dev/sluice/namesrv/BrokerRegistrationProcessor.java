@@ -93,7 +93,7 @@ final class BrokerRegistrationProcessor implements RequestProcessor {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new RemotingCommandException("the custom field <bodyCrc32> is not an integer: " + value);
+            throw new RemotingCommandException("the custom field <bodyCrc32> is not an integer");
         }
     }
 

@@ -146,7 +146,7 @@ public final class RemotingCommand {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new RemotingCommandException("the custom field <" + name + "> is not an integer: " + value);
+            throw new RemotingCommandException("the custom field <" + name + "> is not an integer");
         }
     }
 

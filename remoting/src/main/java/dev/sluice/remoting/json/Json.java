@@ -2,7 +2,6 @@ package dev.sluice.remoting.json;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,14 +49,6 @@ public final class Json {
         throw new JsonException(what + " is not a JSON object");
     }
 
-    @SuppressWarnings("unchecked")
-    public static List<Object> asArray(Object value, String what) {
-        if (value instanceof List<?> list) {
-            return (List<Object>) list;
-        }
-        throw new JsonException(what + " is not a JSON array");
-    }
-
     public static String asString(Object value, String what) {
         if (value instanceof String s) {
             return s;
@@ -89,15 +80,5 @@ public final class Json {
             throw new JsonException(what + " is out of int range: " + l);
         }
         return (int) l;
-    }
-
-    public static boolean asBoolean(Object value, String what) {
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        if ("true".equals(value) || "false".equals(value)) {
-            return Boolean.parseBoolean((String) value);
-        }
-        throw new JsonException(what + " is not a JSON boolean");
     }
 }

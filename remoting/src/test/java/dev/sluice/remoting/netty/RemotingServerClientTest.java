@@ -201,6 +201,16 @@ class RemotingServerClientTest {
         RemotingCommand response = server.invokeAsync(connection, RemotingCommand.request(77).putExtField("q", "x"), TIMEOUT)
                 .get(TIMEOUT, TimeUnit.MILLISECONDS);
         assertEquals("client got x", response.remark());
+
+        BlockingQueue<RemotingCommand> clientReceived = new LinkedBlockingQueue<>();
+        client.registerProcessor(78, (c, request) -> {
+            clientReceived.add(request);
+            return null;
+        }, otherExecutor);
+        server.invokeOneway(connection, RemotingCommand.request(78).putExtField("q", "oneway"));
+        RemotingCommand oneway = clientReceived.poll(TIMEOUT, TimeUnit.MILLISECONDS);
+        assertEquals("oneway", oneway.extField("q"));
+        assertTrue(oneway.isOneway());
     }
 
     @Test
