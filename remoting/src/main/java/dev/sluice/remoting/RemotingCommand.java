@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One request or response of the RocketMQ remoting protocol: the header fields plus an opaque body.
  * Custom-header fields travel as {@code extFields}, whose values are always strings on the wire.
+ * Not thread-safe: a command is built by one thread and then handed to the network.
  */
 public final class RemotingCommand {
     /** Ordinal of RocketMQ V4_9_7, the version Sluice speaks and puts in what it sends. */

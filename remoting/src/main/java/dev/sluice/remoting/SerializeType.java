@@ -26,12 +26,12 @@ public enum SerializeType {
         throw new IllegalArgumentException("unknown serialize type " + code);
     }
 
-    /** Same selection rule as RocketMQ processes: system property, then environment, else JSON. */
+    /**
+     * Same selection rule as RocketMQ processes: system property, then environment, else JSON. A value naming
+     * neither type also means JSON, which every peer decodes, rather than failing every command created.
+     */
     static SerializeType processDefault() {
         String configured = System.getProperty("rocketmq.serialize.type", System.getenv("ROCKETMQ_SERIALIZE_TYPE"));
-        if (configured == null || configured.isBlank()) {
-            return JSON;
-        }
-        return valueOf(configured.trim().toUpperCase(Locale.ROOT));
+        return configured != null && configured.trim().toUpperCase(Locale.ROOT).equals(ROCKETMQ.name()) ? ROCKETMQ : JSON;
     }
 }

@@ -15,11 +15,10 @@ import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RemotingTimeoutException;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.SerializeType;
-import java.io.DataOutputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -259,14 +258,9 @@ class RemotingServerClientTest {
 
     @Test
     void frameAboveTheLimitClosesOnlyThatConnection() throws Exception {
-        try (Socket bad = new Socket("127.0.0.1", server.port())) {
-            bad.setSoTimeout((int) TIMEOUT);
-            DataOutputStream out = new DataOutputStream(bad.getOutputStream());
-            out.writeInt(64 * 1024 + 1);
-            out.write(new byte[100]);
-            out.flush();
-            InputStream in = bad.getInputStream();
-            assertEquals(-1, in.read(), "the connection sending an oversized frame is closed");
+        try (RawConnection bad = new RawConnection(server.port(), (int) TIMEOUT)) {
+            bad.send(ByteBuffer.allocate(104).putInt(64 * 1024 + 1).array());
+            assertEquals(RawConnection.Outcome.CLOSED, bad.awaitOutcome(), "the connection sending an oversized frame is closed");
         }
         RemotingCommand echo = RemotingCommand.request(ECHO).putExtField("echo", "still here");
         assertEquals("still here", client.invokeSync(address, echo, TIMEOUT).extField("echo"));
