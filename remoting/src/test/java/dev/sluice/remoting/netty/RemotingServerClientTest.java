@@ -108,6 +108,19 @@ class RemotingServerClientTest {
     }
 
     @Test
+    void theNioTransportServesWhereEpollIsNotWanted() throws Exception {
+        try (NettyRemotingServer nioServer = new NettyRemotingServer(
+                new RemotingServerConfig().bindAddress("127.0.0.1").useEpollWhenAvailable(false));
+                NettyRemotingClient nioClient = new NettyRemotingClient(new RemotingClientConfig().useEpollWhenAvailable(false))) {
+            nioServer.registerProcessor(ECHO, (connection, request) ->
+                    RemotingCommand.responseTo(request, ResponseCode.SUCCESS, "nio"), echoExecutor);
+            nioServer.start();
+            assertEquals("nio", nioClient.invokeSync("127.0.0.1:" + nioServer.port(), RemotingCommand.request(ECHO), TIMEOUT)
+                    .remark());
+        }
+    }
+
+    @Test
     void concurrentAsyncCallsAreMatchedByOpaqueEvenWhenAnsweredOutOfOrder() throws Exception {
         CompletableFuture<RemotingCommand> slow = client.invokeAsync(address, RemotingCommand.request(SLOW), TIMEOUT);
         List<CompletableFuture<RemotingCommand>> fast = new ArrayList<>();
