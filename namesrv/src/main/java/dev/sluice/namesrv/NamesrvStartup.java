@@ -1,5 +1,6 @@
 package dev.sluice.namesrv;
 
+import dev.sluice.remoting.SerializeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -52,7 +53,8 @@ public final class NamesrvStartup {
             controller.close();
             stopped.countDown();
         }, "namesrv-shutdown"));
-        System.out.println("The Name Server boot success. serializeType=JSON, listenPort=" + controller.port());
+        System.out.println("The Name Server boot success. serializeType=" + SerializeType.processDefault()
+                + ", listenPort=" + controller.port());
         // Network threads are daemons: this thread keeps the JVM alive until the shutdown hook has run.
         try {
             stopped.await();

@@ -30,7 +30,7 @@ public enum SerializeType {
      * Same selection rule as RocketMQ processes: system property, then environment, else JSON. A value naming
      * neither type also means JSON, which every peer decodes, rather than failing every command created.
      */
-    static SerializeType processDefault() {
+    public static SerializeType processDefault() {
         String configured = System.getProperty("rocketmq.serialize.type", System.getenv("ROCKETMQ_SERIALIZE_TYPE"));
         return configured != null && configured.trim().toUpperCase(Locale.ROOT).equals(ROCKETMQ.name()) ? ROCKETMQ : JSON;
     }

@@ -22,8 +22,8 @@ enum Transport {
     }
 
     EventLoopGroup newGroup(int threads, String threadNamePrefix) {
-        DefaultThreadFactory threads0 = new DefaultThreadFactory(threadNamePrefix, true);
-        return this == EPOLL ? new EpollEventLoopGroup(threads, threads0) : new NioEventLoopGroup(threads, threads0);
+        DefaultThreadFactory threadFactory = new DefaultThreadFactory(threadNamePrefix, true);
+        return this == EPOLL ? new EpollEventLoopGroup(threads, threadFactory) : new NioEventLoopGroup(threads, threadFactory);
     }
 
     Class<? extends ServerChannel> serverChannelClass() {
