@@ -3,7 +3,6 @@ package dev.sluice.index.lmdb;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.spi.KeyIndex;
 import dev.sluice.store.spi.KeyIndexFactory;
-import org.lmdbjava.ByteBufferProxy;
 
 /**
  * Opens the LMDB key index in {@code <storePathIndex>/lmdb}.
@@ -31,6 +30,6 @@ public final class LmdbKeyIndexFactory implements KeyIndexFactory {
 
     @Override
     public KeyIndex open(StoreConfig config) {
-        return LmdbKeyIndex.open(config.storePathIndex(), initialMapSize, ByteBufferProxy.PROXY_OPTIMAL);
+        return LmdbKeyIndex.open(config.storePathIndex(), initialMapSize);
     }
 }

@@ -93,7 +93,9 @@ class CrashRecoveryTest {
                 Thread.onSpinWait();
             }
         } finally {
-            child.destroyForcibly();
+            // SIGKILL through the handle: Process.destroyForcibly also closes our end of the pipe, losing lines
+            // the child printed before it died.
+            child.toHandle().destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
         }
         reader.join(TimeUnit.SECONDS.toMillis(30));

@@ -1,0 +1,270 @@
+package dev.sluice.jmh.index;
+
+import dev.sluice.index.lmdb.LmdbKeyIndexFactory;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.spi.IndexBatch;
+import dev.sluice.store.spi.KeyIndex;
+import org.apache.rocketmq.store.index.IndexFile;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Sluice's LMDB key index against Apache RocketMQ 4.9.7's hash-file index ({@link IndexFile}, driven the way its
+ * IndexService drives it: one {@code topic#key} entry per business key and one for the UNIQ_KEY).
+ *
+ * <p>Puts: messages per second, in dispatch rounds of {@value #BATCH} messages, each with 1-3 keys and a unique
+ * key. Queries: latency of a key lookup (maxNum 32, whole time range) and of a unique-key lookup on an index
+ * already holding {@value #QUERY_MESSAGES} messages (about 1.5 million keys with the unique keys).
+ *
+ * <pre>
+ * mvn -B -ntp -pl jmh -am package -DskipTests
+ * mvn -B -ntp -q -pl jmh dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp jmh/target/classes:$(cat jmh/target/cp.txt) org.openjdk.jmh.Main KeyIndexBenchmark -f 1 -wi 2 -i 3 -r 2s
+ * </pre>
+ */
+/* lmdbjava needs java.nio and sun.nio.ch opened; Apache's MappedFile reaches jdk.internal.ref to unmap files. */
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class KeyIndexBenchmark {
+    static final int BATCH = 128;
+    static final int QUERY_MESSAGES = 750_000;
+    private static final int KEY_SPACE = 1_000_000;
+    private static final int POOL = 1 << 18;
+    /** Apache's defaults: maxHashSlotNum and maxIndexNum. */
+    private static final int HASH_SLOTS = 5_000_000;
+    private static final int INDEX_NUM = 20_000_000;
+    private static final long FIRST_TS = 1_700_000_000_000L;
+
+    /** Where messages come from: offsets and timestamps advance like a CommitLog's. */
+    abstract static class Feed {
+        KeyMessages messages;
+        int next;
+        long offset;
+        Path dir;
+
+        /** Called first by each state's setup: JMH does not order setups along the class hierarchy. */
+        void feed() throws IOException {
+            messages = new KeyMessages(POOL, KEY_SPACE, 42);
+            dir = Files.createTempDirectory("key-index-bench");
+        }
+
+        long timestamp() {
+            return FIRST_TS + offset / 50_000;
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class SluicePuts extends Feed {
+        KeyIndex index;
+        final IndexBatch batch = new IndexBatch();
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            feed();
+            index = openSluice(dir);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            index.close();
+            deleteRecursively(dir);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class ApachePuts extends Feed {
+        IndexFile file;
+        int files;
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            feed();
+            file = newApacheFile(dir, files++, 0, FIRST_TS);
+        }
+
+        /** What IndexService does when a file is full; the full file is dropped to bound the disk used. */
+        void rotate() {
+            try {
+                IndexFile full = file;
+                file = newApacheFile(dir, files++, offset, timestamp());
+                full.destroy(0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            file.destroy(0);
+            deleteRecursively(dir);
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(BATCH)
+    public void sluicePut(SluicePuts s) {
+        IndexBatch batch = s.batch;
+        batch.clear();
+        KeyMessages m = s.messages;
+        for (int n = 0; n < BATCH; n++) {
+            int i = s.next++ & (POOL - 1);
+            long ts = s.timestamp();
+            for (String key : m.keys[i]) {
+                batch.add(m.topics[i], key, ts, s.offset);
+            }
+            batch.add(m.topics[i], m.uniqKeys[i], ts, s.offset);
+            s.offset += 300;
+        }
+        batch.endOffset(s.offset);
+        s.index.apply(batch);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @OperationsPerInvocation(BATCH)
+    public void apachePut(ApachePuts s) {
+        KeyMessages m = s.messages;
+        for (int n = 0; n < BATCH; n++) {
+            int i = s.next++ & (POOL - 1);
+            long ts = s.timestamp();
+            apachePutKey(s, m.topics[i] + "#" + m.uniqKeys[i], ts);
+            for (String key : m.keys[i]) {
+                apachePutKey(s, m.topics[i] + "#" + key, ts);
+            }
+            s.offset += 300;
+        }
+    }
+
+    private static void apachePutKey(ApachePuts s, String key, long ts) {
+        while (!s.file.putKey(key, s.offset, ts)) {
+            s.rotate();
+        }
+    }
+
+    /** Both indexes filled once with the same messages; queries pick a message and ask for one of its keys. */
+    @State(Scope.Benchmark)
+    public static class Filled extends Feed {
+        KeyIndex sluice;
+        IndexFile apache;
+
+        @Setup(Level.Trial)
+        public void fill() throws IOException {
+            feed();
+            sluice = openSluice(dir);
+            apache = newApacheFile(dir, 0, 0, FIRST_TS);
+            IndexBatch batch = new IndexBatch();
+            KeyMessages m = messages;
+            for (int i = 0; i < QUERY_MESSAGES; ) {
+                batch.clear();
+                for (int n = 0; n < BATCH && i < QUERY_MESSAGES; n++, i++) {
+                    int p = i % POOL;
+                    long ts = timestamp();
+                    for (String key : m.keys[p]) {
+                        batch.add(m.topics[p], key, ts, offset);
+                        apache.putKey(m.topics[p] + "#" + key, offset, ts);
+                    }
+                    batch.add(m.topics[p], m.uniqKeys[p], ts, offset);
+                    apache.putKey(m.topics[p] + "#" + m.uniqKeys[p], offset, ts);
+                    offset += 300;
+                }
+                batch.endOffset(offset);
+                sluice.apply(batch);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            sluice.close();
+            apache.destroy(0);
+            deleteRecursively(dir);
+        }
+
+        int pick() {
+            return ThreadLocalRandom.current().nextInt(POOL);
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public List<Long> sluiceQueryKey(Filled f) {
+        int p = f.pick();
+        return f.sluice.query(f.messages.topics[p], f.messages.keys[p][0], 32, 0, Long.MAX_VALUE);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public List<Long> apacheQueryKey(Filled f) {
+        int p = f.pick();
+        List<Long> offsets = new ArrayList<>(32);
+        f.apache.selectPhyOffset(offsets, f.messages.topics[p] + "#" + f.messages.keys[p][0], 32, 0, Long.MAX_VALUE);
+        return offsets;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public List<Long> sluiceQueryUniqKey(Filled f) {
+        int p = f.pick();
+        return f.sluice.query(f.messages.topics[p], f.messages.uniqKeys[p], 1, 0, Long.MAX_VALUE);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public List<Long> apacheQueryUniqKey(Filled f) {
+        int p = f.pick();
+        List<Long> offsets = new ArrayList<>(1);
+        f.apache.selectPhyOffset(offsets, f.messages.topics[p] + "#" + f.messages.uniqKeys[p], 1, 0, Long.MAX_VALUE);
+        return offsets;
+    }
+
+    static KeyIndex openSluice(Path dir) {
+        StoreConfig config = StoreConfig.builder().storePathRootDir(dir).build();
+        return new LmdbKeyIndexFactory(LmdbKeyIndexFactory.DEFAULT_MAP_SIZE).open(config);
+    }
+
+    static IndexFile newApacheFile(Path dir, int number, long endPhyOffset, long endTimestamp) throws IOException {
+        Path file = dir.resolve("apache-index").resolve(String.format("%020d", number));
+        Files.createDirectories(file.getParent());
+        return new IndexFile(file.toString(), HASH_SLOTS, INDEX_NUM, endPhyOffset, endTimestamp);
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
