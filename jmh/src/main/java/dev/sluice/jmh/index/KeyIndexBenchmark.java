@@ -41,7 +41,9 @@ import java.util.stream.Stream;
  * <pre>
  * mvn -B -ntp -pl jmh -am package -DskipTests
  * mvn -B -ntp -q -pl jmh dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp jmh/target/classes:$(cat jmh/target/cp.txt) org.openjdk.jmh.Main KeyIndexBenchmark -f 1 -wi 2 -i 3 -r 2s
+ * java -cp jmh/target/classes:index-lmdb/target/classes:$(cat jmh/target/cp.txt) org.openjdk.jmh.Main \
+ *     KeyIndexBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
+ * (index-lmdb/target/classes first: the resolved classpath points at whatever ~/.m2 holds)
  * </pre>
  */
 /* lmdbjava needs java.nio and sun.nio.ch opened; Apache's MappedFile reaches jdk.internal.ref to unmap files. */
