@@ -1,0 +1,117 @@
+package dev.sluice.namesrv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher distribution/src/bin/mqnamesrv, run from a layout like the assembled one: bin/ beside a lib/
+ * whose single jar points (by manifest Class-Path) at this test's classpath.
+ */
+class MqnamesrvScriptTest {
+    private static final Path SCRIPT = Path.of("..", "distribution", "src", "bin", "mqnamesrv");
+
+    @TempDir
+    Path home;
+
+    @Test
+    void printsTheEffectiveConfig() throws Exception {
+        Process process = launch(List.of("-p"), "");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("listenPort=9876\n"), output);
+    }
+
+    @Test
+    void writesItsPidAndStopsCleanlyOnSigterm() throws Exception {
+        Path config = home.resolve("namesrv.properties");
+        Files.writeString(config, "listenPort=0\nbindAddress=127.0.0.1\nkvConfigPath=" + home.resolve("kv.json") + "\n");
+        Process process = launch(List.of("-c", config.toString()), "-Dsluice.test.marker=yes");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (IOException e) {
+                lines.add("reader failed: " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            awaitLine(lines, "The Name Server boot success");
+            long pid = Long.parseLong(Files.readString(home.resolve("logs/namesrv.pid")).trim());
+            assertEquals(process.pid(), pid, "the script execs the JVM, so the pid file names it");
+            String commandLine = process.info().commandLine().orElse("");
+            assertTrue(commandLine.isEmpty() || commandLine.contains("-Dsluice.test.marker=yes"), commandLine);
+
+            assertTrue(process.toHandle().destroy(), "SIGTERM sent");
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the name server exits after SIGTERM");
+            awaitLine(lines, "name server stopped");
+            assertEquals(143, process.exitValue());
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process launch(List<String> args, String javaOpt) throws IOException {
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("lib"));
+        Path script = Files.copy(SCRIPT, home.resolve("bin/mqnamesrv"));
+        writeClasspathJar(home.resolve("lib/classpath.jar"));
+        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of("bash", script.toString()), args.stream()).toList())
+                .redirectErrorStream(true);
+        builder.environment().put("SLUICE_LOG_DIR", home.resolve("logs").toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPT", "-Xms64m -Xmx128m " + javaOpt);
+        return builder.start();
+    }
+
+    /** A jar holding only a manifest whose Class-Path is this JVM's classpath (absolute file URLs). */
+    private static void writeClasspathJar(Path jar) throws IOException {
+        String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
+                .collect(Collectors.joining(" "));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
+            jarOut.flush();
+        }
+    }
+
+    private static void awaitLine(BlockingQueue<String> lines, String fragment) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        StringBuilder seen = new StringBuilder();
+        while (System.nanoTime() < end) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                seen.append(line).append('\n');
+                if (line.contains(fragment)) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no line containing '" + fragment + "' within 30 s; output was:\n" + seen);
+    }
+}
