@@ -15,7 +15,7 @@ import java.util.zip.CRC32;
  *
  * <p>A record is valid when it is well formed, its PHYSICALOFFSET names where it lies (so stale bytes of an
  * earlier life of the file are not taken for data) and, after a crash with {@code checkCRCOnRecover}, its
- * body CRC matches. The scan starts at a point known to be durable: after a clean shutdown, the last three
+ * body CRC matches and its topic and properties are intact. The scan starts at a point known to be durable: after a clean shutdown, the last three
  * files; after a crash, the file holding the checkpoint's flushed offset (or the first file without a
  * checkpoint). The first invalid byte ends the log.
  */
@@ -82,6 +82,10 @@ final class CommitLogRecovery {
                     reason = "body CRC mismatch";
                     break;
                 }
+                if (crashed && !tailIntact(buf, at, length)) {
+                    reason = "torn record tail";
+                    break;
+                }
                 at += length;
             }
             end = s.baseOffset() + at;
@@ -114,6 +118,30 @@ final class CommitLogRecovery {
         } else {
             LOG.info("CommitLog {} recovered up to offset {}", log.dir(), end);
         }
+    }
+
+    /**
+     * The body CRC does not cover topic and properties, the last bytes of a record, so a write torn there
+     * (zeros) would pass it: the topic must still be a legal name and the properties free of NUL bytes.
+     */
+    private static boolean tailIntact(ByteBuffer buf, int at, int length) {
+        long span = MessageCodec.topicSpan(buf, at);
+        int topicAt = at + (int) (span >>> 32);
+        int topicLength = (int) span;
+        for (int i = topicAt; i < topicAt + topicLength; i++) {
+            byte b = buf.get(i);
+            boolean legal = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || b == '%' || b == '|' || b == '_' || b == '-';
+            if (!legal) {
+                return false;
+            }
+        }
+        for (int i = topicAt + topicLength + 2; i < at + length; i++) {
+            if (buf.get(i) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isZero(ByteBuffer buf, int from, int to) {

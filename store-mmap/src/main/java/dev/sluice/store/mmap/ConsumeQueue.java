@@ -40,8 +40,11 @@ final class ConsumeQueue {
         return log;
     }
 
-    /** Loads the files and finds where the written units end; drops units pointing at or past {@code commitLogEnd}. */
-    void recover(long commitLogEnd) throws IOException {
+    /**
+     * Loads the files and finds where the written units end; drops units pointing past {@code commitLogEnd}
+     * and starts the queue at its first unit at or above {@code commitLogMin}.
+     */
+    void recover(long commitLogMin, long commitLogEnd) throws IOException {
         log.load();
         for (MappedSegment s : log.all()) {
             s.setPositions(s.size());
@@ -54,7 +57,7 @@ final class ConsumeQueue {
                 break;
             }
             // An empty trailing file: the one before it is where the queue ends.
-            log.truncate(last.baseOffset());
+            log.deleteLast();
             last = log.last();
         }
         long max = maxOffset();
@@ -72,6 +75,7 @@ final class ConsumeQueue {
             truncateTo(keep);
         }
         minOffset = firstMessageSlot();
+        correctMin(commitLogMin);
     }
 
     private static int writtenEnd(MappedSegment s) {

@@ -32,8 +32,8 @@ final class ConsumeQueueTable {
         return root;
     }
 
-    /** Loads every queue directory and recovers each against the CommitLog's end. */
-    void recover(long commitLogEnd) throws IOException {
+    /** Loads every queue directory and recovers each against the CommitLog's extent. */
+    void recover(long commitLogMin, long commitLogEnd) throws IOException {
         Files.createDirectories(root);
         try (DirectoryStream<Path> topics = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path topicDir : topics) {
@@ -45,7 +45,7 @@ final class ConsumeQueueTable {
                             continue;
                         }
                         ConsumeQueue cq = getOrCreate(topicDir.getFileName().toString(), Integer.parseInt(name));
-                        cq.recover(commitLogEnd);
+                        cq.recover(commitLogMin, commitLogEnd);
                     }
                 }
             }

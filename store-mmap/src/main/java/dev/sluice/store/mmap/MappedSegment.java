@@ -208,6 +208,14 @@ final class MappedSegment {
         return target;
     }
 
+    /** Forces the whole file, whatever the positions say (after recovery). */
+    void forceAll() throws IOException {
+        int target = readable();
+        mapped.force();
+        channel.force(false);
+        flushed = target;
+    }
+
     /**
      * A view of {@code length} bytes at {@code position}, valid while the caller holds a reference.
      */

@@ -79,7 +79,7 @@ public final class MmapMessageStore implements MessageStore {
                 saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
         this.commitLog = new CommitLog(log, config, context.clock(), pool);
         this.queues = new ConsumeQueueTable(config.storePathConsumeQueue(), config.mappedFileSizeConsumeQueue());
-        queues.recover(end);
+        queues.recover(log.isEmpty() ? end : log.first().baseOffset(), end);
         this.index = openIndex(config, context);
         if (index != null) {
             index.truncateFrom(end);
@@ -95,6 +95,17 @@ public final class MmapMessageStore implements MessageStore {
         dispatcher.startFrom(from);
         dispatcher.catchUp();
         commitLog.recovered(end, queues.nextOffsets());
+        // Recovery may have cut below what the old checkpoint claims: make what was kept durable, then say so.
+        for (MappedSegment s : log.all()) {
+            s.forceAll();
+        }
+        for (ConsumeQueue cq : queues.all()) {
+            for (MappedSegment s : cq.segments().all()) {
+                s.forceAll();
+            }
+        }
+        long now = context.clock().millis();
+        checkpoint.write(end, end, now, now);
 
         FlushPolicy policy = context.flushPolicy() != null ? context.flushPolicy()
                 : config.flushDiskType() == FlushDiskType.SYNC_FLUSH
@@ -105,8 +116,10 @@ public final class MmapMessageStore implements MessageStore {
         this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, checkpoint, context.clock(),
                 config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
                 config.flushConsumeQueueThoroughInterval());
-        this.retention = new Retention(config, commitLog, queues, index, context.clock(), context.diskUsage());
+        this.retention = new Retention(config, commitLog, queues, dispatcher::dispatchedOffset, index, context.clock(),
+                context.diskUsage());
         this.reader = new QueueReader(commitLog, queues);
+        retention.checkDisk();
     }
 
     /**

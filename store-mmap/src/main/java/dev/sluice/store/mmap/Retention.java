@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Deletes expired CommitLog files and the ConsumeQueue files and index entries that pointed into them,
@@ -32,6 +33,7 @@ final class Retention implements Agent {
 
     private final CommitLog commitLog;
     private final ConsumeQueueTable queues;
+    private final LongSupplier dispatched;
     private final KeyIndex index;
     private final Clock clock;
     private final DiskUsageProbe disk;
@@ -51,10 +53,11 @@ final class Retention implements Agent {
     private long cleanedDerivedBelow = -1;
     private boolean indexBehind;
 
-    Retention(StoreConfig config, CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, Clock clock,
-              DiskUsageProbe disk) {
+    Retention(StoreConfig config, CommitLog commitLog, ConsumeQueueTable queues, LongSupplier dispatched,
+              KeyIndex index, Clock clock, DiskUsageProbe disk) {
         this.commitLog = commitLog;
         this.queues = queues;
+        this.dispatched = dispatched;
         this.index = index;
         this.clock = clock;
         this.disk = disk;
@@ -113,6 +116,11 @@ final class Retention implements Agent {
         return deleted;
     }
 
+    /** Refuses or accepts appends according to the disk's usage now (also at open, before any pass). */
+    synchronized void checkDisk() {
+        updateDiskFull(Math.max(disk.usedRatio(commitLog.segments().dir()), disk.usedRatio(queues.root())));
+    }
+
     private void updateDiskFull(double used) {
         boolean full = used > warningRatio;
         boolean wasFull = commitLog.refusal() != null && commitLog.refusal().startsWith("disk full");
@@ -131,10 +139,22 @@ final class Retention implements Agent {
     private int deleteExpired(long now, boolean forced) throws IOException {
         List<MappedSegment> files = commitLog.segments().all();
         int deleted = 0;
+        boolean queuesDurable = false;
         for (int i = 0; i < files.size() - 1 && deleted < MAX_FILES_PER_PASS; i++) {
             MappedSegment s = files.get(i);
             if (s.available() && !forced && now < lastModified(s) + reservedMillis) {
                 break;
+            }
+            if (s.endOffset() > dispatched.getAsLong()) {
+                break;
+            }
+            if (!queuesDurable) {
+                // Once a file is gone its messages cannot be re-dispatched: their units, and so every
+                // queue's max offset, must already be on disk or a crash would hand out offsets again.
+                for (ConsumeQueue cq : queues.all()) {
+                    cq.flush();
+                }
+                queuesDurable = true;
             }
             if (!destroy(s, now)) {
                 break;

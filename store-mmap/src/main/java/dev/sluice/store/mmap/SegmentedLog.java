@@ -143,16 +143,27 @@ final class SegmentedLog {
         segments.remove(segment.baseOffset(), segment);
     }
 
+    /** Deletes the last segment (an empty trailing file found at recovery). */
+    void deleteLast() throws IOException {
+        MappedSegment last = last();
+        if (last != null) {
+            segments.remove(last.baseOffset());
+            last.close();
+            Files.deleteIfExists(last.path());
+        }
+    }
+
     /**
      * Cuts the log at {@code offset}: the segment holding it keeps the bytes before it, and is zeroed after
-     * it; every later segment is deleted.
+     * it (kept even when that leaves it empty, so the log remembers where it stands); every later segment is
+     * deleted.
      *
      * @return the number of bytes that were past the cut in deleted files
      */
     long truncate(long offset) throws IOException {
         long dropped = 0;
         for (MappedSegment s : all()) {
-            if (s.baseOffset() >= offset) {
+            if (s.baseOffset() > offset) {
                 dropped += s.wrote();
                 segments.remove(s.baseOffset());
                 s.close();
