@@ -1,0 +1,304 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.AppendResult;
+import dev.sluice.store.AppendStatus;
+import dev.sluice.store.DecodedMessage;
+import dev.sluice.store.ReadResult;
+import dev.sluice.store.ReadStatus;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.StoreContext;
+import dev.sluice.store.TagFilter;
+import dev.sluice.store.spi.IndexBatch;
+import dev.sluice.store.spi.KeyIndex;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** One test per retention knob, with the retention agent driven by hand. */
+class RetentionTest {
+    private static final int FILE_SIZE = 4096;
+    private static final long HOUR = 3_600_000L;
+    /** 11:00 UTC today: outside the default deleteWhen (04). */
+    private static final long NOON = ZonedDateTime.now(ZoneOffset.UTC).withHour(11).withMinute(0).withSecond(0)
+            .withNano(0).toInstant().toEpochMilli();
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(NOON);
+    private final double[] disk = {0.10};
+    private final List<Long> indexDeletedBelow = new ArrayList<>();
+    private MmapMessageStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private void open(UnaryOperator<StoreConfig.Builder> settings) {
+        StoreConfig.Builder b = StoreFixture.smallConfig(dir)
+                .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(FILE_SIZE))
+                .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "40")
+                .set(StoreConfig.FILE_RESERVED_TIME, "2");
+        StoreConfig config = settings.apply(b).build();
+        store = MmapMessageStore.open(config, StoreContext.defaults().withClock(clock).withDiskUsage(p -> disk[0])
+                .withKeyIndexFactory(c -> new RecordingIndex()), false);
+    }
+
+    /** Appends until the CommitLog has {@code files} full files plus the active one. */
+    private void fill(int files) throws IOException {
+        while (commitLogFiles().size() <= files) {
+            AppendResult r = store.append(StoreFixture.message("T", 0, new byte[900], "TagA", "k", null)).join();
+            assertEquals(AppendStatus.PUT_OK, r.status());
+        }
+        store.commitLogFlusher().flushAll();
+        store.dispatcher().catchUp();
+    }
+
+    private List<Path> commitLogFiles() throws IOException {
+        try (var s = Files.list(dir.resolve("commitlog"))) {
+            return s.filter(p -> p.getFileName().toString().length() == 20).sorted().toList();
+        }
+    }
+
+    /** Sets every CommitLog file's modification time to {@code hoursAgo} before the clock. */
+    private void age(double hoursAgo) throws IOException {
+        for (Path p : commitLogFiles()) {
+            Files.setLastModifiedTime(p, FileTime.fromMillis(clock.millis() - (long) (hoursAgo * HOUR)));
+        }
+    }
+
+    private void pass() throws IOException {
+        store.retention().doWork();
+    }
+
+    @Test
+    void deleteWhenHoursGateTimeBasedDeletion() throws IOException {
+        open(b -> b.set(StoreConfig.DELETE_WHEN, "01;02;03"));
+        fill(3);
+        age(5);
+        pass();
+        assertEquals(4, commitLogFiles().size(), "11:00 is not a delete hour");
+        clock.set(NOON - 9 * HOUR);
+        age(5);
+        pass();
+        assertEquals(1, commitLogFiles().size(), "02:00 is one of '01;02;03': every expired file but the newest goes");
+        assertEquals(3L * FILE_SIZE, store.minCommitLogOffset());
+    }
+
+    @Test
+    void fileReservedTimeKeepsYoungFilesAndStopsAtTheFirst() throws IOException {
+        open(b -> b.set(StoreConfig.DELETE_WHEN, "11"));
+        fill(4);
+        List<Path> files = commitLogFiles();
+        Files.setLastModifiedTime(files.get(0), FileTime.fromMillis(clock.millis() - 3 * HOUR));
+        Files.setLastModifiedTime(files.get(1), FileTime.fromMillis(clock.millis() - HOUR));
+        Files.setLastModifiedTime(files.get(2), FileTime.fromMillis(clock.millis() - 3 * HOUR));
+        pass();
+        assertEquals(files.subList(1, files.size()), commitLogFiles(),
+                "only the expired first file goes; the young second one stops the pass");
+    }
+
+    @Test
+    void diskMaxUsedSpaceRatioTriggersDeletionAtAnyHour() throws IOException {
+        open(b -> b.set(StoreConfig.DISK_MAX_USED_SPACE_RATIO, "60"));
+        fill(2);
+        age(5);
+        disk[0] = 0.55;
+        pass();
+        assertEquals(3, commitLogFiles().size(), "below diskMaxUsedSpaceRatio, not the hour: nothing goes");
+        disk[0] = 0.65;
+        pass();
+        assertEquals(1, commitLogFiles().size(), "above it, expired files go");
+    }
+
+    @Test
+    void aboveCleanForciblyRatioUnexpiredFilesGoToo() throws IOException {
+        open(b -> b);
+        fill(2);
+        age(0.1);
+        disk[0] = 0.80;
+        pass();
+        assertEquals(3, commitLogFiles().size(), "above 75% only expired files go");
+        disk[0] = 0.86;
+        pass();
+        assertEquals(1, commitLogFiles().size(), "above diskSpaceCleanForciblyRatio 0.85 unexpired files go");
+    }
+
+    @Test
+    void forcedCleaningCanBeSwitchedOff() throws IOException {
+        open(b -> b.set(StoreConfig.CLEAN_FILE_FORCIBLY_ENABLE, "false"));
+        fill(2);
+        age(0.1);
+        disk[0] = 0.86;
+        pass();
+        assertEquals(3, commitLogFiles().size());
+    }
+
+    @Test
+    void fullDiskRefusesAppendsUntilSpaceFrees() throws IOException {
+        open(b -> b.set(StoreConfig.DISK_SPACE_WARNING_LEVEL_RATIO, "92"));
+        fill(1);
+        long end = store.maxCommitLogOffset();
+        disk[0] = 0.93;
+        pass();
+        AppendResult refused = store.append(StoreFixture.message("T", 0, new byte[10], null, null, null)).join();
+        assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, refused.status());
+        assertTrue(refused.remark().contains("disk full"), refused.remark());
+        assertEquals(end, store.maxCommitLogOffset(), "nothing written while refused");
+        disk[0] = 0.50;
+        pass();
+        assertEquals(AppendStatus.PUT_OK,
+                store.append(StoreFixture.message("T", 0, new byte[10], null, null, null)).join().status());
+    }
+
+    @Test
+    void atMostTenFilesPerPassWithAPauseBetweenDeletions() throws IOException {
+        open(b -> b.set(StoreConfig.DELETE_COMMIT_LOG_FILES_INTERVAL, "30"));
+        fill(13);
+        age(5);
+        disk[0] = 0.80;
+        long started = System.nanoTime();
+        pass();
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(14 - 10, commitLogFiles().size(), "ten files per pass");
+        assertTrue(tookMillis >= 9 * 30, "paused between deletions, took " + tookMillis + " ms");
+        pass();
+        assertEquals(1, commitLogFiles().size());
+    }
+
+    @Test
+    void fileHeldByAReaderIsDestroyedOnlyAfterTheForcedInterval() throws IOException {
+        open(b -> b.set(StoreConfig.DESTROY_MAPED_FILE_INTERVAL_FORCIBLY, "120000"));
+        fill(2);
+        age(5);
+        disk[0] = 0.80;
+        Path first = commitLogFiles().get(0);
+        try (ReadResult held = store.read("T", 0, 0, 1, TagFilter.ALL)) {
+            byte[] before = StoreFixture.decode(held.messages().get(0)).body();
+            pass();
+            assertTrue(Files.exists(first), "a file a reader holds is not deleted");
+            assertEquals(FILE_SIZE, store.minCommitLogOffset(), "but it is already gone for new readers");
+            try (ReadResult r = store.read("T", 0, 0, 1, TagFilter.ALL)) {
+                assertEquals(ReadStatus.OFFSET_MOVED, r.status());
+                assertEquals(store.minQueueOffset("T", 0), r.nextOffset());
+            }
+            clock.advance(119_000);
+            pass();
+            assertTrue(Files.exists(first), "not before destroyMapedFileIntervalForcibly");
+            clock.advance(2_000);
+            pass();
+            assertFalse(Files.exists(first), "destroyed anyway after the interval");
+            DecodedMessage still = StoreFixture.decode(held.messages().get(0));
+            assertArrayEquals(before, still.body(), "the reader still reads intact bytes: nothing was unmapped under it");
+        }
+    }
+
+    @Test
+    void hangedFileIsRetriedEveryRedeleteInterval() throws IOException {
+        open(b -> b.set(StoreConfig.DESTROY_MAPED_FILE_INTERVAL_FORCIBLY, "1000")
+                .set(StoreConfig.REDELETE_HANGED_FILE_INTERVAL, "60000"));
+        fill(1);
+        age(5);
+        disk[0] = 0.80;
+        Path first = commitLogFiles().get(0);
+        ReadResult held = store.read("T", 0, 0, 1, TagFilter.ALL);
+        pass();
+        assertTrue(Files.exists(first));
+        disk[0] = 0.10;
+        clock.advance(30_000);
+        pass();
+        assertTrue(Files.exists(first), "no deletion is due and the redelete interval has not passed");
+        clock.advance(31_000);
+        pass();
+        assertFalse(Files.exists(first), "retried after redeleteHangedFileInterval");
+        held.close();
+    }
+
+    @Test
+    void queuesAndIndexFollowTheCommitLogMinimum() throws IOException {
+        open(b -> b);
+        fill(3);
+        long maxBefore = store.maxQueueOffset("T", 0);
+        int cqFilesBefore = cqFiles();
+        age(5);
+        disk[0] = 0.80;
+        pass();
+        long min = store.minCommitLogOffset();
+        assertEquals(3L * FILE_SIZE, min);
+        assertTrue(cqFiles() < cqFilesBefore, "ConsumeQueue files below the minimum are deleted");
+        long queueMin = store.minQueueOffset("T", 0);
+        try (ReadResult r = store.read("T", 0, queueMin, 1, TagFilter.ALL)) {
+            assertEquals(ReadStatus.FOUND, r.status());
+            assertTrue(StoreFixture.decode(r.messages().get(0)).physicalOffset() >= min);
+        }
+        try (ReadResult r = store.read("T", 0, queueMin - 1, 1, TagFilter.ALL)) {
+            assertEquals(ReadStatus.OFFSET_MOVED, r.status(), "never garbage below the minimum");
+            assertEquals(queueMin, r.nextOffset());
+        }
+        assertEquals(maxBefore, store.maxQueueOffset("T", 0));
+        assertEquals(List.of(min), indexDeletedBelow, "the index is told the new minimum");
+    }
+
+    @Test
+    void operatorRequestDeletesOutsideTheHours() throws IOException {
+        open(b -> b);
+        fill(2);
+        age(5);
+        pass();
+        assertEquals(3, commitLogFiles().size());
+        store.requestDeletion();
+        pass();
+        assertEquals(1, commitLogFiles().size());
+    }
+
+    private int cqFiles() throws IOException {
+        try (var s = Files.list(dir.resolve("consumequeue").resolve("T").resolve("0"))) {
+            return (int) s.count();
+        }
+    }
+
+    /** Records what retention asks of the index. */
+    private final class RecordingIndex implements KeyIndex {
+        @Override
+        public long appliedOffset() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
+        public void apply(IndexBatch batch) {
+        }
+
+        @Override
+        public List<Long> query(String topic, String key, int maxNum, long beginMillis, long endMillis) {
+            return List.of();
+        }
+
+        @Override
+        public void truncateFrom(long commitLogOffset) {
+        }
+
+        @Override
+        public boolean deleteBelow(long minCommitLogOffset, int maxEntries) {
+            indexDeletedBelow.add(minCommitLogOffset);
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
