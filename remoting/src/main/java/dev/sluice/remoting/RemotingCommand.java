@@ -1,7 +1,9 @@
 package dev.sluice.remoting;
 
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +29,8 @@ public final class RemotingCommand {
     private String remark;
     private final Map<String, String> extFields = new LinkedHashMap<>();
     private byte[] body;
+    private List<ByteBuffer> bodyParts;
+    private Runnable releaseBodyParts;
     private SerializeType serializeType = DEFAULT_SERIALIZE_TYPE;
 
     /** An empty command; the codec fills it while decoding. */
@@ -157,7 +161,46 @@ public final class RemotingCommand {
 
     public RemotingCommand setBody(byte[] body) {
         this.body = body;
+        this.bodyParts = null;
         return this;
+    }
+
+    /**
+     * Makes the body these buffers, sent as they are without a copy (e.g. views of mapped files). {@code release}
+     * runs exactly once, when the write has finished or failed, or the command was dropped unsent; the buffers must
+     * stay valid until then. Replaces a byte-array body.
+     */
+    public RemotingCommand setBodyParts(List<ByteBuffer> parts, Runnable release) {
+        this.body = null;
+        this.bodyParts = List.copyOf(parts);
+        this.releaseBodyParts = release;
+        return this;
+    }
+
+    /** The buffers set by {@link #setBodyParts}, or null. */
+    public List<ByteBuffer> bodyParts() {
+        return bodyParts;
+    }
+
+    /** Body length on the wire, whichever form the body has. */
+    public int bodyLength() {
+        if (bodyParts != null) {
+            int length = 0;
+            for (ByteBuffer part : bodyParts) {
+                length += part.remaining();
+            }
+            return length;
+        }
+        return body == null ? 0 : body.length;
+    }
+
+    /** Runs the release given with {@link #setBodyParts}, once; the network layer calls it after the write. */
+    public void releaseBodyParts() {
+        Runnable release = releaseBodyParts;
+        releaseBodyParts = null;
+        if (release != null) {
+            release.run();
+        }
     }
 
     public SerializeType serializeType() {
@@ -172,6 +215,6 @@ public final class RemotingCommand {
     public String toString() {
         return "RemotingCommand[code=" + code + ", language=" + language + ", version=" + version + ", opaque=" + opaque
                 + ", flag=" + flag + ", remark=" + remark + ", extFields=" + extFields + ", bodyLength="
-                + (body == null ? 0 : body.length) + ", serializeType=" + serializeType + "]";
+                + bodyLength() + ", serializeType=" + serializeType + "]";
     }
 }

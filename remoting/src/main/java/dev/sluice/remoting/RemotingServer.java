@@ -13,4 +13,11 @@ public interface RemotingServer extends RemotingService {
     CompletableFuture<RemotingCommand> invokeAsync(RemotingConnection connection, RemotingCommand request, long timeoutMillis);
 
     void invokeOneway(RemotingConnection connection, RemotingCommand request);
+
+    /**
+     * Sends a response made with {@link RemotingCommand#responseTo} for a request whose processor returned null,
+     * i.e. answers it later (a long-polling pull). Body buffers are released after the write, also on a closed
+     * connection.
+     */
+    void respond(RemotingConnection connection, RemotingCommand response);
 }

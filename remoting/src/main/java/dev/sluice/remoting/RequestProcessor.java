@@ -6,6 +6,9 @@ package dev.sluice.remoting;
  */
 @FunctionalInterface
 public interface RequestProcessor {
-    /** @return the response, or null for none (oneway requests never get one, whatever is returned) */
+    /**
+     * @return the response, or null for none now: oneway requests never get one, and a processor that answers
+     *         later (long polling) sends it with {@link RemotingServer#respond}
+     */
     RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception;
 }

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Writes a tree of maps, collections, strings, numbers, booleans and enums. Maps are written in their
  * own iteration order, so callers choose the key order (fastjson sorts bean properties alphabetically).
- * Numeric map keys are written unquoted, as fastjson does for Integer/Long keys, unless standard JSON is asked for.
+ * Numeric map keys are written unquoted, as fastjson does for Integer/Long keys, unless standard JSON is asked for;
+ * a map used as a key is written as an object, as fastjson writes maps keyed by a bean such as MessageQueue.
  */
 final class JsonWriter {
     private final StringBuilder out = new StringBuilder();
@@ -52,6 +53,9 @@ final class JsonWriter {
                 out.append(key);
             } else if (key instanceof String || key instanceof Number) {
                 writeString(key.toString());
+            } else if (key instanceof Map<?, ?> objectKey) {
+                // fastjson writes a map keyed by a bean (MessageQueue) with the bean itself as the key; clients parse it.
+                writeMap(objectKey);
             } else {
                 throw new JsonException("unsupported map key type " + (key == null ? "null" : key.getClass().getName()));
             }

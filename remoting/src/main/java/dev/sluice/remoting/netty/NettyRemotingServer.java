@@ -93,6 +93,11 @@ public final class NettyRemotingServer implements RemotingServer {
     }
 
     @Override
+    public void respond(RemotingConnection connection, RemotingCommand response) {
+        ProcessorTable.write(NettyConnection.channelOf(connection), response);
+    }
+
+    @Override
     public synchronized void close() {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -58,14 +58,24 @@ final class ProcessorTable {
     }
 
     private static void reply(Channel channel, RemotingCommand request, RemotingCommand response) {
-        if (request.isOneway() || response == null) {
+        if (response == null) {
+            return;
+        }
+        if (request.isOneway()) {
+            response.releaseBodyParts();
             return;
         }
         response.setOpaque(request.opaque());
+        write(channel, response);
+    }
+
+    /** Sends a response and releases its body buffers once the write is over, whether it succeeded or not. */
+    static void write(Channel channel, RemotingCommand response) {
         response.markResponse();
         channel.writeAndFlush(response).addListener(write -> {
+            response.releaseBodyParts();
             if (!write.isSuccess()) {
-                LOG.info("could not answer request code {} on {}: {}", request.code(),
+                LOG.info("could not send response code {} with opaque {} on {}: {}", response.code(), response.opaque(),
                         NettyConnection.format(channel.remoteAddress()), write.cause().toString());
             }
         });

@@ -18,20 +18,27 @@ public final class CommandCodec {
     }
 
     public static void encode(RemotingCommand command, ByteBuf out) throws FrameFormatException {
+        encodeHeader(command, out);
+        byte[] body = command.body();
+        if (body != null) {
+            out.writeBytes(body);
+        }
+    }
+
+    /**
+     * Writes everything before the body: the length prefix (counting the whole body, in whichever form it is), the
+     * type and header length, and the header. The caller sends the body after it.
+     */
+    public static void encodeHeader(RemotingCommand command, ByteBuf out) throws FrameFormatException {
         byte[] header = command.serializeType() == SerializeType.ROCKETMQ
                 ? BinaryHeader.encode(command)
                 : JsonHeader.encode(command);
         if (header.length > MAX_HEADER_LENGTH) {
             throw new FrameFormatException("header of " + header.length + " bytes does not fit the 24-bit length field");
         }
-        byte[] body = command.body();
-        int bodyLength = body == null ? 0 : body.length;
-        out.writeInt(4 + header.length + bodyLength);
+        out.writeInt(4 + header.length + command.bodyLength());
         out.writeInt((command.serializeType().code() << 24) | header.length);
         out.writeBytes(header);
-        if (body != null) {
-            out.writeBytes(body);
-        }
     }
 
     /** Decodes one frame whose length prefix has already been removed; consumes the whole buffer. */

@@ -77,4 +77,15 @@ class JsonTest {
         assertThrows(JsonException.class, () -> Json.asInt(1L << 40, "perm"));
         assertThrows(JsonException.class, () -> Json.asObject(List.of(), "body"));
     }
+
+    @Test
+    void writesAMapKeyedByObjectsTheWayFastjsonWritesMessageQueueKeys() {
+        Map<Object, Object> table = new LinkedHashMap<>();
+        Map<String, Object> queue = new LinkedHashMap<>();
+        queue.put("brokerName", "broker-a");
+        queue.put("queueId", 0);
+        queue.put("topic", "T");
+        table.put(queue, Map.of("brokerOffset", 10L));
+        assertEquals("{{\"brokerName\":\"broker-a\",\"queueId\":0,\"topic\":\"T\"}:{\"brokerOffset\":10}}", Json.write(table));
+    }
 }
