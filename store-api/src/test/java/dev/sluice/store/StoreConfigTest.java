@@ -1,0 +1,129 @@
+package dev.sluice.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StoreConfigTest {
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaultsAreRocketMqs() {
+        StoreConfig c = StoreConfig.builder().build();
+        assertEquals(Path.of(System.getProperty("user.home"), "store"), c.storePathRootDir());
+        assertEquals(c.storePathRootDir().resolve("commitlog"), c.storePathCommitLog());
+        assertEquals(c.storePathRootDir().resolve("consumequeue"), c.storePathConsumeQueue());
+        assertEquals(1073741824, c.mappedFileSizeCommitLog());
+        assertEquals(6000000, c.mappedFileSizeConsumeQueue());
+        assertEquals(4194304, c.maxMessageSize());
+        assertEquals(FlushDiskType.ASYNC_FLUSH, c.flushDiskType());
+        assertEquals(java.util.Set.of(4), c.deleteWhen());
+        assertEquals(72, c.fileReservedTime());
+        assertEquals(75, c.diskMaxUsedSpaceRatio());
+        assertEquals(0.90, c.diskSpaceWarningLevelRatio());
+        assertEquals(0.85, c.diskSpaceCleanForciblyRatio());
+        assertEquals(120000, c.destroyMapedFileIntervalForcibly());
+        assertEquals(5000, c.syncFlushTimeout());
+    }
+
+    @Test
+    void bothSpellingsAndTheOldPathKeysAreHonoured() {
+        StoreConfig c = StoreConfig.fromProperties(props(
+                "storePathRootDir", "~/store-a",
+                "mapedFileSizeCommitLog", "65536",
+                "mapedFileSizeConsumeQueue", "300000",
+                "destoryMapedFileIntervalForcibly", "5000",
+                "storePathConsumerQueue", "/data/cq",
+                "storePathIndex", "/data/idx",
+                "storeCheckpoint", "/data/cp",
+                "abortFile", "/data/abort",
+                "deleteWhen", "01;02;03",
+                "diskSpaceWarningLevelRatio", "95",
+                "brokerName", "not-a-store-key"));
+        assertEquals(Path.of(System.getProperty("user.home"), "store-a"), c.storePathRootDir());
+        assertEquals(65536, c.mappedFileSizeCommitLog());
+        assertEquals(300000, c.mappedFileSizeConsumeQueue());
+        assertEquals(5000, c.destroyMapedFileIntervalForcibly());
+        assertEquals(Path.of("/data/cq"), c.storePathConsumeQueue());
+        assertEquals(Path.of("/data/idx"), c.storePathIndex());
+        assertEquals(Path.of("/data/cp"), c.storeCheckpoint());
+        assertEquals(Path.of("/data/abort"), c.abortFile());
+        assertEquals(java.util.Set.of(1, 2, 3), c.deleteWhen());
+        assertEquals(0.95, c.diskSpaceWarningLevelRatio(), 1e-9, "5.x writes these in percent");
+        assertEquals(c.storePathRootDir().resolve("commitlog"), c.storePathCommitLog());
+    }
+
+    @Test
+    void consumeQueueSizeRoundsUpToWholeUnits() {
+        assertEquals(40, StoreConfig.builder().set("mappedFileSizeConsumeQueue", "21").build().mappedFileSizeConsumeQueue());
+    }
+
+    @Test
+    void badValuesNameTheKeyAndValue() {
+        List<String[]> bad = List.of(
+                new String[] {"mappedFileSizeCommitLog", "big"},
+                new String[] {"mapedFileSizeCommitLog", "-1"},
+                new String[] {"flushDiskType", "SOMETIMES"},
+                new String[] {"deleteWhen", "25"},
+                new String[] {"deleteWhen", "4am"},
+                new String[] {"diskMaxUsedSpaceRatio", "101"},
+                new String[] {"transientStorePoolEnable", "yes"},
+                new String[] {"diskSpaceWarningLevelRatio", "0"});
+        for (String[] kv : bad) {
+            ConfigException e = assertThrows(ConfigException.class, () -> StoreConfig.fromProperties(props(kv[0], kv[1])));
+            assertEquals(kv[0], e.key());
+            assertTrue(e.getMessage().contains(kv[0]) && e.getMessage().contains(kv[1]), e.getMessage());
+        }
+        ConfigException order = assertThrows(ConfigException.class, () -> StoreConfig.fromProperties(
+                props("diskSpaceCleanForciblyRatio", "0.95", "diskSpaceWarningLevelRatio", "0.90")));
+        assertEquals("diskSpaceCleanForciblyRatio", order.key());
+    }
+
+    @Test
+    void everyOperatorSampleFileIsAccepted() throws IOException {
+        Path samples = Path.of("..", "..", "shared", "conf-samples").toAbsolutePath().normalize();
+        if (!Files.isDirectory(samples)) {
+            samples = Path.of(System.getProperty("user.dir")).resolve("../../shared/conf-samples").normalize();
+        }
+        assertTrue(Files.isDirectory(samples), "conf samples at " + samples);
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(samples)) {
+            files = s.filter(p -> p.toString().endsWith(".properties") || p.toString().endsWith(".conf")).toList();
+        }
+        assertTrue(files.size() >= 10, "found " + files);
+        for (Path f : files) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(f)) {
+                p.load(r);
+            }
+            StoreConfig c = StoreConfig.fromProperties(p);
+            if (p.containsKey("storePathCommitLog")) {
+                assertFalse(c.storePathCommitLog().toString().contains("~"), f + ": ~ expanded");
+            }
+        }
+        Properties full = new Properties();
+        try (Reader r = Files.newBufferedReader(samples.resolve("full-reference.properties"))) {
+            full.load(r);
+        }
+        StoreConfig c = StoreConfig.fromProperties(full);
+        assertEquals(Path.of("/tmp/sluice-ref/store-a/consumequeue"), c.storePathConsumeQueue());
+        assertEquals(300000, c.mappedFileSizeConsumeQueue());
+        assertEquals(65536, c.maxMessageSize());
+        assertEquals(FlushDiskType.SYNC_FLUSH, c.flushDiskType());
+        assertEquals(88, c.diskMaxUsedSpaceRatio());
+    }
+}
