@@ -86,7 +86,11 @@ public final class MmapMessageStore implements MessageStore {
         }
         this.dispatcher = new Dispatcher(commitLog, queues, index, context.dispatchListener());
         commitLog.recovered(end, Map.of());
-        long from = Math.min(saved.valid() ? saved.consumeQueueOffset() : 0,
+        boolean queuesLost = queues.all().isEmpty() && !log.isEmpty() && end > log.first().baseOffset();
+        if (queuesLost) {
+            LOG.warn("no ConsumeQueue under {}: rebuilding every queue from the CommitLog", config.storePathConsumeQueue());
+        }
+        long from = Math.min(saved.valid() && !queuesLost ? saved.consumeQueueOffset() : 0,
                 index == null ? Long.MAX_VALUE : index.appliedOffset());
         from = Math.max(commitLog.minOffset(), Math.min(from, end));
         if (from < end) {

@@ -1,0 +1,193 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.AppendResult;
+import dev.sluice.store.AppendStatus;
+import dev.sluice.store.KeyQueryResult;
+import dev.sluice.store.ReadResult;
+import dev.sluice.store.ReadStatus;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.StoreContext;
+import dev.sluice.store.StoreException;
+import dev.sluice.store.TagFilter;
+import dev.sluice.store.spi.ReplicationHook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The MessageStore contract beyond append and read: time look-ups, plug-ins, rebuilds, damage, lifecycle. */
+class StoreBehaviourTest {
+    @TempDir
+    Path dir;
+
+    private StoreConfig config() {
+        return StoreFixture.smallConfig(dir).build();
+    }
+
+    private static List<AppendResult> fill(MmapMessageStore store, MutableClock clock, int n) {
+        List<AppendResult> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            clock.advance(1000);
+            results.add(store.append(StoreFixture.message("T", 0, ("m" + i).getBytes(), i % 2 == 0 ? "A" : "B", null, null)).join());
+        }
+        return results;
+    }
+
+    @Test
+    void offsetsByStoreTime() {
+        MutableClock clock = new MutableClock(1_000_000);
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            List<AppendResult> r = fill(store, clock, 50);
+            StoreFixture.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == 50);
+            assertEquals(r.get(10).storeTimestamp(), store.storeTimeAt("T", 0, 10));
+            assertEquals(10, store.queueOffsetByTime("T", 0, r.get(10).storeTimestamp()));
+            assertEquals(11, store.queueOffsetByTime("T", 0, r.get(10).storeTimestamp() + 1));
+            assertEquals(0, store.queueOffsetByTime("T", 0, 0));
+            assertEquals(50, store.queueOffsetByTime("T", 0, Long.MAX_VALUE));
+            assertEquals(r.get(0).storeTimestamp(), store.earliestMessageTime());
+            assertEquals(-1, store.storeTimeAt("T", 0, 50));
+            try (ReadResult tagged = store.read("T", 0, 0, 10, code -> code == "B".hashCode())) {
+                assertEquals(5, tagged.messages().size(), "tag filter on the ConsumeQueue's hash");
+                assertEquals(10, tagged.nextOffset());
+            }
+        }
+    }
+
+    @Test
+    void replicationHookDecidesTheAcknowledgement() {
+        CompletableFuture<dev.sluice.store.AppendStatus> slave = new CompletableFuture<>();
+        ReplicationHook hook = (end, wait) -> wait ? slave : CompletableFuture.completedFuture(AppendStatus.PUT_OK);
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withReplicationHook(hook))) {
+            CompletableFuture<AppendResult> f = store.append(StoreFixture.message("T", 0, new byte[5], null, null, null));
+            assertFalse(f.isDone(), "waits for the replica");
+            slave.complete(AppendStatus.FLUSH_SLAVE_TIMEOUT);
+            AppendResult r = f.join();
+            assertEquals(AppendStatus.FLUSH_SLAVE_TIMEOUT, r.status());
+            assertTrue(r.commitLogOffset() >= 0);
+        }
+    }
+
+    @Test
+    void queryWithoutAnIndexSaysItIsDisabled() {
+        StoreConfig c = StoreFixture.smallConfig(dir).set(StoreConfig.MESSAGE_INDEX_ENABLE, "false").build();
+        try (MmapMessageStore store = MmapMessageStore.open(c, StoreContext.defaults())) {
+            KeyQueryResult r = store.queryByKey("T", "k", 10, 0, Long.MAX_VALUE);
+            assertFalse(r.indexEnabled());
+            assertTrue(r.commitLogOffsets().isEmpty());
+        }
+    }
+
+    @Test
+    void deletedConsumeQueuesAreRebuiltFromTheCommitLog() throws IOException {
+        MutableClock clock = new MutableClock(1_000_000);
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            fill(store, clock, 300);
+        }
+        deleteTree(dir.resolve("consumequeue"));
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            assertEquals(300, store.maxQueueOffset("T", 0));
+            try (ReadResult r = store.read("T", 0, 299, 1, TagFilter.ALL)) {
+                assertEquals("m299", new String(StoreFixture.decode(r.messages().get(0)).body()));
+            }
+        }
+    }
+
+    @Test
+    void garbageAndStrayFilesNeverStopTheStoreFromOpening() throws IOException {
+        MutableClock clock = new MutableClock(1_000_000);
+        long end;
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            fill(store, clock, 400);
+            end = store.maxCommitLogOffset();
+        }
+        Path commitLog = dir.resolve("commitlog");
+        List<Path> files;
+        try (var s = Files.list(commitLog)) {
+            files = s.sorted().toList();
+        }
+        assertTrue(files.size() >= 3);
+        Path third = files.get(2);
+        byte[] garbage = new byte[(int) Files.size(third)];
+        new Random(7).nextBytes(garbage);
+        Files.write(third, garbage);
+        Files.writeString(commitLog.resolve("README.txt"), "not a segment");
+        Files.write(dir.resolve("checkpoint"), new byte[] {1, 2, 3});
+        Files.writeString(dir.resolve("abort"), "");
+        try (RandomAccessFile cq = new RandomAccessFile(dir.resolve("consumequeue/T/0/00000000000000000000").toFile(), "rw")) {
+            cq.seek(40);
+            cq.write(garbage, 0, 100);
+        }
+        long thirdBase = Long.parseLong(third.getFileName().toString());
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            assertEquals(thirdBase, store.maxCommitLogOffset(), "every valid message before the damage is kept");
+            assertTrue(thirdBase < end);
+            long max = store.maxQueueOffset("T", 0);
+            assertTrue(max > 0);
+            try (ReadResult r = store.read("T", 0, 0, (int) max, TagFilter.ALL)) {
+                assertEquals(max, r.messages().size(), "queue rebuilt consistently with the CommitLog");
+                for (int i = 0; i < r.messages().size(); i++) {
+                    assertEquals("m" + i, new String(StoreFixture.decode(r.messages().get(i)).body()));
+                }
+            }
+            AppendResult next = store.append(StoreFixture.message("T", 0, "after".getBytes(), null, null, null)).join();
+            assertEquals(AppendStatus.PUT_OK, next.status());
+            assertEquals(max, next.queueOffset());
+            assertTrue(Files.exists(commitLog.resolve("README.txt")), "files that are not ours are left alone");
+        }
+    }
+
+    @Test
+    void oneProcessAtATimeAndDestroyRemovesEverything() throws IOException {
+        MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults());
+        StoreException e = assertThrows(StoreException.class, () -> MmapMessageStore.open(config(), StoreContext.defaults()));
+        assertTrue(e.getMessage().contains("already open"), e.getMessage());
+        store.append(StoreFixture.message("T", 0, new byte[5], null, null, null)).join();
+        store.destroy();
+        assertFalse(Files.exists(dir.resolve("commitlog")));
+        assertFalse(Files.exists(dir.resolve("consumequeue")));
+        assertFalse(Files.exists(dir.resolve("abort")));
+        AppendResult afterClose = store.append(StoreFixture.message("T", 0, new byte[5], null, null, null)).join();
+        assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, afterClose.status());
+    }
+
+    @Test
+    void readStatusesAtTheEdges() {
+        MutableClock clock = new MutableClock(1_000_000);
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            try (ReadResult r = store.read("nope", 0, 0, 1, TagFilter.ALL)) {
+                assertEquals(ReadStatus.NO_MESSAGE_IN_QUEUE, r.status());
+            }
+            fill(store, clock, 3);
+            StoreFixture.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == 3);
+            try (ReadResult r = store.read("T", 0, 3, 1, TagFilter.ALL)) {
+                assertEquals(ReadStatus.NO_NEW_MESSAGE, r.status());
+                assertEquals(3, r.nextOffset());
+            }
+            try (ReadResult r = store.read("T", 0, 9, 1, TagFilter.ALL)) {
+                assertEquals(ReadStatus.OFFSET_ILLEGAL, r.status());
+                assertEquals(3, r.nextOffset());
+            }
+            try (ReadResult r = store.read("T", 0, -1, 1, TagFilter.ALL)) {
+                assertEquals(ReadStatus.OFFSET_ILLEGAL, r.status());
+            }
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (var walk = Files.walk(p)) {
+            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}
