@@ -1,0 +1,215 @@
+package dev.sluice.broker;
+
+import dev.sluice.broker.admin.BrokerAdminProcessor;
+import dev.sluice.broker.admin.GroupAdminProcessor;
+import dev.sluice.broker.admin.TopicAdminProcessor;
+import dev.sluice.broker.client.ClientProcessor;
+import dev.sluice.broker.client.ConsumerRegistry;
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.group.SubscriptionGroupConfig;
+import dev.sluice.broker.group.SubscriptionGroupTable;
+import dev.sluice.broker.metadata.JsonFile;
+import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.offset.OffsetProcessor;
+import dev.sluice.broker.pull.PullProcessor;
+import dev.sluice.broker.query.QueryProcessor;
+import dev.sluice.broker.registry.NameServerRegistrar;
+import dev.sluice.broker.send.SendProcessor;
+import dev.sluice.broker.stats.BrokerStats;
+import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingServerConfig;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.RequestProcessor;
+import dev.sluice.remoting.netty.NettyRemotingClient;
+import dev.sluice.remoting.netty.NettyRemotingServer;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.StoreContext;
+import dev.sluice.store.mmap.MmapMessageStore;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One broker: wires the store, the metadata tables, the request processors and the name server registration, and
+ * takes them down in the reverse order. Holds no protocol logic itself.
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final Clock clock = Clock.systemDefaultZone();
+    private final List<ExecutorService> executors = new ArrayList<>();
+    private NettyRemotingServer server;
+    private NettyRemotingClient client;
+    private ScheduledExecutorService scheduler;
+    private MmapMessageStore store;
+    private ConsumerOffsetTable offsets;
+    private NameServerRegistrar registrar;
+    private String address;
+    private boolean closed;
+
+    public Broker(BrokerConfig config) {
+        this.config = config;
+    }
+
+    /** Binds the port, opens (recovering) the store, starts serving and registers with the name servers. */
+    public synchronized void start() throws Exception {
+        server = new NettyRemotingServer(new RemotingServerConfig()
+                .bindAddress(config.bindAddress())
+                .listenPort(config.listenPort())
+                .ioThreads(config.serverSelectorThreads())
+                .maxIdleSeconds(config.serverChannelMaxIdleTimeSeconds())
+                .maxFrameLength(config.maxFrameLength()));
+        server.start();
+        int port = server.port();
+        StoreConfig storeConfig = config.storeConfig(port);
+        Path configDir = storeConfig.storePathRootDir().resolve("config");
+        TopicTable topics = new TopicTable(config, new JsonFile(configDir.resolve("topics.json")));
+        topics.load();
+        SubscriptionGroupTable groups = new SubscriptionGroupTable(config, new JsonFile(configDir.resolve("subscriptionGroup.json")));
+        groups.load();
+        offsets = new ConsumerOffsetTable(new JsonFile(configDir.resolve("consumerOffset.json")));
+        offsets.load();
+
+        DispatchRelay dispatch = new DispatchRelay();
+        store = MmapMessageStore.open(storeConfig, StoreContext.defaults().withDispatchListener(dispatch));
+
+        scheduler = Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-scheduler"));
+        executors.add(scheduler);
+        ThreadPoolExecutor sendPool = pool("broker-send", config.sendMessageThreadPoolNums(), config.sendThreadPoolQueueCapacity());
+        ThreadPoolExecutor pullPool = pool("broker-pull", config.pullMessageThreadPoolNums(), config.pullThreadPoolQueueCapacity());
+        ThreadPoolExecutor clientPool = pool("broker-client", 4, 50_000);
+        ThreadPoolExecutor queryPool = pool("broker-query", 4, 10_000);
+        ThreadPoolExecutor adminPool = pool("broker-admin", config.adminBrokerThreadPoolNums(), 10_000);
+
+        BrokerStats stats = new BrokerStats(clock);
+        ConsumerRegistry consumers = new ConsumerRegistry(server, clock, group -> {
+            SubscriptionGroupConfig g = groups.get(group);
+            return g == null || g.notifyConsumerIdsChangedEnable();
+        });
+        server.addConnectionListener(consumers::connectionClosed);
+        byte[] storeHost = InetAddress.getByName(config.brokerIP1()).getAddress();
+        PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats, scheduler, pullPool);
+        dispatch.target(pull.longPolling());
+
+        register(new SendProcessor(config, topics, groups, store, server, stats, storeHost, port), sendPool,
+                RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
+        register(pull, pullPool, RequestCode.PULL_MESSAGE);
+        register(new ClientProcessor(consumers, groups, topics, clock), clientPool,
+                RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
+        register(new OffsetProcessor(offsets, store), clientPool, RequestCode.QUERY_CONSUMER_OFFSET,
+                RequestCode.UPDATE_CONSUMER_OFFSET, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
+                RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME);
+        register(new QueryProcessor(store), queryPool, RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID);
+        register(new TopicAdminProcessor(config, topics, offsets, consumers, store), adminPool,
+                RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER, RequestCode.GET_ALL_TOPIC_CONFIG,
+                RequestCode.GET_TOPIC_STATS_INFO, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO);
+        register(new GroupAdminProcessor(config, groups, consumers, offsets, topics, store), adminPool,
+                RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
+                RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS);
+        register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,
+                        storeConfig.storePathCommitLog().toFile()), adminPool,
+                RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
+                RequestCode.DELETE_EXPIRED_COMMITLOG);
+
+        client = new NettyRemotingClient(new RemotingClientConfig());
+        int haPort = config.listenPort() == 0 ? port + 1 : config.haListenPort();
+        registrar = new NameServerRegistrar(config, topics, client, port, haPort);
+        address = registrar.brokerAddr();
+        topics.onChange(registrar::registerAll);
+
+        scheduler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(this::persistOffsets, config.flushConsumerOffsetInterval(),
+                config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(() -> consumers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
+        long period = Math.max(10_000, Math.min(config.registerNameServerPeriod(), 60_000));
+        scheduler.scheduleAtFixedRate(registrar::registerAll, period, period, TimeUnit.MILLISECONDS);
+        registrar.registerAll().get(config.registerBrokerTimeoutMills() + 1000, TimeUnit.MILLISECONDS);
+        LOG.info("broker {} of cluster {} serving at {} (store {})", config.brokerName(), config.brokerClusterName(),
+                address, storeConfig.storePathRootDir());
+    }
+
+    /** The bound listen port. */
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code brokerIP1:port}, as registered and written into every message. */
+    public String address() {
+        return address;
+    }
+
+    /** Unregisters, stops serving, persists consumer offsets and closes the store. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (registrar != null) {
+            registrar.unregisterAll();
+        }
+        if (server != null) {
+            server.close();
+        }
+        // Request threads finish what they hold (a send mid-append must not be interrupted); the scheduler's pending
+        // tasks, held-pull timeouts included, are dropped: their connections are gone with the server.
+        for (ExecutorService executor : executors) {
+            if (executor == scheduler) {
+                executor.shutdownNow();
+            } else {
+                executor.shutdown();
+            }
+        }
+        for (ExecutorService executor : executors) {
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("request threads did not stop within 5 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        executors.clear();
+        if (offsets != null) {
+            persistOffsets();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        LOG.info("broker {} stopped", config.brokerName());
+    }
+
+    private void persistOffsets() {
+        try {
+            offsets.persistIfChanged();
+        } catch (Exception e) {
+            LOG.error("could not persist consumer offsets", e);
+        }
+    }
+
+    private ThreadPoolExecutor pool(String name, int threads, int capacity) {
+        ThreadPoolExecutor pool = BrokerThreads.pool(name, threads, capacity);
+        executors.add(pool);
+        return pool;
+    }
+
+    private void register(RequestProcessor processor, ExecutorService executor, int... codes) {
+        for (int code : codes) {
+            server.registerProcessor(code, processor, executor);
+        }
+    }
+}

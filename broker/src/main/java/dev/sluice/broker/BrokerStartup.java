@@ -1,0 +1,127 @@
+package dev.sluice.broker;
+
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.store.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mqbroker [-c file] [-n "host:port;host:port"] [-p] [-h]}: starts a broker that runs until the JVM is told to
+ * stop (SIGTERM), then unregisters and shuts down cleanly.
+ */
+public final class BrokerStartup {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerStartup.class);
+    private static final String USAGE = "usage: mqbroker [-c <config file>] [-n <namesrv addresses>] [-p] [-h]\n"
+            + "  -c <file>   read settings from a RocketMQ broker properties file\n"
+            + "  -n <addrs>  name servers, e.g. \"192.168.0.1:9876;192.168.0.2:9876\" (overrides namesrvAddr)\n"
+            + "  -p          print the effective settings and exit\n"
+            + "  -h          print this help and exit";
+
+    private BrokerStartup() {
+    }
+
+    public static void main(String[] args) {
+        BrokerConfig config;
+        try {
+            config = configFrom(args, System.out);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("mqbroker: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(1);
+            return;
+        }
+        if (config == null) {
+            return;
+        }
+        Broker broker = new Broker(config);
+        try {
+            broker.start();
+        } catch (Exception e) {
+            LOG.error("broker failed to start", e);
+            System.err.println("The broker failed to start: " + e);
+            broker.close();
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutdown requested, stopping the broker");
+            broker.close();
+            stopped.countDown();
+        }, "broker-shutdown"));
+        String namesrv = String.join(";", config.namesrvAddrs());
+        System.out.println("The broker[" + config.brokerName() + ", " + broker.address() + "] boot success. serializeType="
+                + dev.sluice.remoting.SerializeType.processDefault() + (namesrv.isEmpty() ? "" : " and name server is " + namesrv));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @return the configuration to run with, or null when the arguments asked only for output (-p, -h), which has
+     *         then been written to {@code out}
+     * @throws IllegalArgumentException for bad arguments or a bad setting (naming the key)
+     */
+    static BrokerConfig configFrom(String[] args, PrintStream out) throws IOException {
+        Properties properties = new Properties();
+        String namesrv = null;
+        boolean print = false;
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-c" -> file = Path.of(value(args, ++i, "-c needs a file name"));
+                case "-n" -> namesrv = value(args, ++i, "-n needs name server addresses");
+                case "-p" -> print = true;
+                case "-h" -> {
+                    out.println(USAGE);
+                    return null;
+                }
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        if (file != null) {
+            try (InputStream in = Files.newInputStream(file)) {
+                properties.load(in);
+            }
+        }
+        if (namesrv != null) {
+            properties.setProperty(BrokerConfig.NAMESRV_ADDR, namesrv);
+        }
+        List<String> unknown = new ArrayList<>();
+        BrokerConfig config;
+        try {
+            config = BrokerConfig.fromProperties(properties, unknown);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException((file == null ? "" : file + ": ") + e.getMessage(), e);
+        }
+        for (String key : unknown) {
+            LOG.warn("ignoring unknown setting {}{}", key, file == null ? "" : " in " + file);
+        }
+        for (String key : BrokerConfig.obsoleteKeys(properties)) {
+            LOG.info("setting {} is from an older RocketMQ and has no effect", key);
+        }
+        if (print) {
+            config.effectiveSettings().forEach((key, value) -> out.println(key + "=" + value));
+            return null;
+        }
+        return config;
+    }
+
+    private static String value(String[] args, int at, String missing) {
+        if (at >= args.length) {
+            throw new IllegalArgumentException(missing);
+        }
+        return args[at];
+    }
+}

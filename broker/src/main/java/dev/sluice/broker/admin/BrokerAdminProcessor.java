@@ -1,0 +1,139 @@
+package dev.sluice.broker.admin;
+
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.stats.BrokerStats;
+import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RemotingCommandException;
+import dev.sluice.remoting.RemotingConnection;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.RequestProcessor;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.json.Json;
+import dev.sluice.store.ConfigException;
+import dev.sluice.store.mmap.MmapMessageStore;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker as a whole: GET_BROKER_CONFIG, UPDATE_BROKER_CONFIG (e.g. brokerPermission for maintenance),
+ * GET_BROKER_RUNTIME_INFO (clusterList, brokerStatus) and DELETE_EXPIRED_COMMITLOG.
+ */
+public final class BrokerAdminProcessor implements RequestProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerAdminProcessor.class);
+    private static final String VERSION_DESC = "V4_9_7";
+
+    private final BrokerConfig config;
+    private final TopicTable topics;
+    private final MmapMessageStore store;
+    private final BrokerStats stats;
+    private final ThreadPoolExecutor sendExecutor;
+    private final ThreadPoolExecutor pullExecutor;
+    private final File commitLogDir;
+
+    public BrokerAdminProcessor(BrokerConfig config, TopicTable topics, MmapMessageStore store, BrokerStats stats,
+                                ThreadPoolExecutor sendExecutor, ThreadPoolExecutor pullExecutor, File commitLogDir) {
+        this.config = config;
+        this.topics = topics;
+        this.store = store;
+        this.stats = stats;
+        this.sendExecutor = sendExecutor;
+        this.pullExecutor = pullExecutor;
+        this.commitLogDir = commitLogDir;
+    }
+
+    @Override
+    public RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception {
+        return switch (request.code()) {
+            case RequestCode.GET_BROKER_CONFIG -> getConfig(request);
+            case RequestCode.UPDATE_BROKER_CONFIG -> updateConfig(connection, request);
+            case RequestCode.GET_BROKER_RUNTIME_INFO -> ok(request).setBody(Json.writeBytes(Map.of("table", runtimeInfo())));
+            case RequestCode.DELETE_EXPIRED_COMMITLOG -> {
+                store.requestDeletion();
+                yield ok(request);
+            }
+            default -> throw new IllegalStateException("not registered for request code " + request.code());
+        };
+    }
+
+    private RemotingCommand getConfig(RemotingCommand request) {
+        StringBuilder body = new StringBuilder();
+        config.effectiveSettings().forEach((k, v) -> body.append(k).append('=').append(v).append('\n'));
+        return ok(request)
+                .putExtField("version", Json.write(topics.dataVersion().toJson()))
+                .setBody(body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private RemotingCommand updateConfig(RemotingConnection connection, RemotingCommand request)
+            throws RemotingCommandException, IOException {
+        if (request.body() == null) {
+            return ok(request);
+        }
+        Properties changes = new Properties();
+        changes.load(new StringReader(new String(request.body(), StandardCharsets.UTF_8)));
+        int permissionBefore = config.brokerPermission();
+        try {
+            config.update(changes);
+        } catch (ConfigException e) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
+        LOG.info("broker config updated by {}: {}", connection.remoteAddress(), changes);
+        if (config.brokerPermission() != permissionBefore) {
+            topics.touch();
+        }
+        return ok(request);
+    }
+
+    private Map<String, String> runtimeInfo() {
+        Map<String, String> info = new TreeMap<>();
+        info.put("brokerVersionDesc", VERSION_DESC);
+        info.put("brokerVersion", String.valueOf(RemotingCommand.CURRENT_VERSION));
+        info.put("putTps", stats.putTps());
+        String outTps = stats.getTransferredTps();
+        info.put("getTransferedTps", outTps);
+        info.put("getTransferredTps", outTps);
+        info.put("sendThreadPoolQueueSize", String.valueOf(sendExecutor.getQueue().size()));
+        info.put("sendThreadPoolQueueCapacity", String.valueOf(config.sendThreadPoolQueueCapacity()));
+        info.put("sendThreadPoolQueueHeadWaitTimeMills", "0");
+        info.put("pullThreadPoolQueueSize", String.valueOf(pullExecutor.getQueue().size()));
+        info.put("pullThreadPoolQueueCapacity", String.valueOf(config.pullThreadPoolQueueCapacity()));
+        info.put("pullThreadPoolQueueHeadWaitTimeMills", "0");
+        info.put("pageCacheLockTimeMills", String.valueOf(store.appendLockHeldMillis()));
+        info.put("earliestMessageTimeStamp", String.valueOf(store.earliestMessageTime()));
+        info.put("commitLogDiskRatio", String.format(Locale.ROOT, "%.2f", diskRatio()));
+        info.put("commitLogMinOffset", String.valueOf(store.minCommitLogOffset()));
+        info.put("commitLogMaxOffset", String.valueOf(store.maxCommitLogOffset()));
+        info.put("dispatchBehindBytes", String.valueOf(store.maxCommitLogOffset() - store.dispatchedOffset()));
+        info.put("msgPutTotalTodayNow", String.valueOf(stats.putTotal()));
+        info.put("msgGetTotalTodayNow", String.valueOf(stats.gotTotal()));
+        info.put("msgPutTotalTodayMorning", String.valueOf(stats.putTodayMorning()));
+        info.put("msgGetTotalTodayMorning", String.valueOf(stats.gotTodayMorning()));
+        info.put("msgPutTotalYesterdayMorning", String.valueOf(stats.putYesterdayMorning()));
+        info.put("msgGetTotalYesterdayMorning", String.valueOf(stats.gotYesterdayMorning()));
+        info.put("brokerActive", "true");
+        return info;
+    }
+
+    /** Used fraction of the CommitLog's partition, rounded up to two decimals as RocketMQ reports it. */
+    private double diskRatio() {
+        long total = commitLogDir.getTotalSpace();
+        if (total <= 0) {
+            return 0;
+        }
+        double used = (double) (total - commitLogDir.getUsableSpace()) / total;
+        return Math.ceil(used * 100) / 100;
+    }
+
+    private static RemotingCommand ok(RemotingCommand request) {
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.sluice.broker.client;
+
+import dev.sluice.broker.group.SubscriptionGroupConfig;
+import dev.sluice.broker.group.SubscriptionGroupTable;
+import dev.sluice.broker.topic.Perm;
+import dev.sluice.broker.topic.SystemTopics;
+import dev.sluice.broker.topic.TopicConfig;
+import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RemotingCommandException;
+import dev.sluice.remoting.RemotingConnection;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.RequestProcessor;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.json.Json;
+import dev.sluice.remoting.json.JsonException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP: how clients join, leave and find their peers. */
+public final class ClientProcessor implements RequestProcessor {
+    private final ConsumerRegistry consumers;
+    private final SubscriptionGroupTable groups;
+    private final TopicTable topics;
+    private final Clock clock;
+
+    public ClientProcessor(ConsumerRegistry consumers, SubscriptionGroupTable groups, TopicTable topics, Clock clock) {
+        this.consumers = consumers;
+        this.groups = groups;
+        this.topics = topics;
+        this.clock = clock;
+    }
+
+    @Override
+    public RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception {
+        return switch (request.code()) {
+            case RequestCode.HEART_BEAT -> heartbeat(connection, request);
+            case RequestCode.UNREGISTER_CLIENT -> unregister(connection, request);
+            case RequestCode.GET_CONSUMER_LIST_BY_GROUP -> consumerList(request);
+            default -> throw new IllegalStateException("not registered for request code " + request.code());
+        };
+    }
+
+    private RemotingCommand heartbeat(RemotingConnection connection, RemotingCommand request) throws RemotingCommandException {
+        if (request.body() == null) {
+            throw new RemotingCommandException("heartbeat without a body");
+        }
+        try {
+            Map<String, Object> heartbeat = Json.parseObject(request.body());
+            String clientId = Json.asString(heartbeat.get("clientID"), "clientID");
+            ClientChannel channel = new ClientChannel(connection, clientId, request.language(), request.version(),
+                    clock.millis());
+            if (heartbeat.get("consumerDataSet") instanceof List<?> consumerDataSet) {
+                for (Object element : consumerDataSet) {
+                    registerConsumer(channel, Json.asObject(element, "consumerData"));
+                }
+            }
+        } catch (JsonException | IllegalArgumentException e) {
+            throw new RemotingCommandException("bad heartbeat body: " + e.getMessage(), e);
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+    }
+
+    private void registerConsumer(ClientChannel channel, Map<String, Object> data) {
+        String group = Json.asString(data.get("groupName"), "groupName");
+        SubscriptionGroupConfig config = groups.findOrCreate(group);
+        if (config != null && config.retryQueueNums() > 0) {
+            // consumerProgress and send-back rely on the retry topic's route existing.
+            topics.getOrCreate(TopicConfig.of(SystemTopics.retryTopic(group), config.retryQueueNums(), Perm.READ | Perm.WRITE));
+        }
+        Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+        if (data.get("subscriptionDataSet") instanceof List<?> set) {
+            for (Object element : set) {
+                Subscription s = Subscription.fromJson(Json.asObject(element, "subscriptionData"));
+                subscriptions.put(s.topic(), s);
+            }
+        }
+        consumers.heartbeat(group, channel, subscriptions, text(data, "consumeType", "CONSUME_PASSIVELY"),
+                text(data, "messageModel", "CLUSTERING"), text(data, "consumeFromWhere", "CONSUME_FROM_LAST_OFFSET"));
+    }
+
+    private RemotingCommand unregister(RemotingConnection connection, RemotingCommand request) throws RemotingCommandException {
+        request.requireExtField("clientID");
+        String group = request.extField("consumerGroup");
+        if (group != null) {
+            consumers.unregister(group, connection);
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+    }
+
+    private RemotingCommand consumerList(RemotingCommand request) throws RemotingCommandException {
+        String group = request.requireExtField("consumerGroup");
+        ConsumerGroup members = consumers.group(group);
+        List<String> ids = members == null ? List.of() : members.clientIds();
+        if (ids.isEmpty()) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "no consumer for this group, " + group);
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null)
+                .setBody(Json.writeBytes(Map.of("consumerIdList", ids)));
+    }
+
+    private static String text(Map<String, Object> data, String key, String fallback) {
+        Object v = data.get(key);
+        return v == null ? fallback : Json.asString(v, key);
+    }
+}

@@ -1,0 +1,444 @@
+package dev.sluice.broker.config;
+
+import dev.sluice.store.ConfigException;
+import dev.sluice.store.StoreConfig;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Broker settings under Apache RocketMQ's property names and defaults; store settings are passed through to
+ * {@link StoreConfig}. Values are validated when set: a bad one raises a {@link ConfigException} naming the key.
+ * A few settings can change while running (UPDATE_BROKER_CONFIG), so reads always see the latest value.
+ */
+public final class BrokerConfig {
+    private record Setting(String name, String defaultValue, Function<String, Object> parser, boolean runtime) {
+    }
+
+    private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
+    /** Keys of older RocketMQ versions found in circulating files; accepted, and said to have no effect. */
+    private static final List<String> OBSOLETE = List.of("checkTransactionMessageEnable");
+
+    public static final String BROKER_CLUSTER_NAME = define("brokerClusterName", "DefaultCluster", BrokerConfig::name, false);
+    public static final String BROKER_NAME = define("brokerName", localHostName(), BrokerConfig::name, false);
+    public static final String BROKER_ID = define("brokerId", "0", v -> longAtLeast(v, 0), false);
+    public static final String BROKER_ROLE = define("brokerRole", "ASYNC_MASTER", BrokerConfig::role, false);
+    public static final String NAMESRV_ADDR = define("namesrvAddr", defaultNamesrvAddr(), BrokerConfig::addresses, false);
+    public static final String BROKER_IP1 = define("brokerIP1", localAddress(), BrokerConfig::ip, false);
+    public static final String BROKER_IP2 = define("brokerIP2", "", v -> v.isEmpty() ? v : ip(v), false);
+    public static final String BIND_ADDRESS = define("bindAddress", "0.0.0.0", v -> v.isEmpty() ? "0.0.0.0" : ip(v), false);
+    public static final String LISTEN_PORT = define("listenPort", "10911", v -> intBetween(v, 0, 65535), false);
+    public static final String HA_LISTEN_PORT = define("haListenPort", "10912", v -> intBetween(v, 0, 65535), false);
+    public static final String DEFAULT_TOPIC_QUEUE_NUMS = define("defaultTopicQueueNums", "8", v -> intBetween(v, 1, 1024), true);
+    public static final String AUTO_CREATE_TOPIC_ENABLE = define("autoCreateTopicEnable", "true", BrokerConfig::bool, true);
+    public static final String AUTO_CREATE_SUBSCRIPTION_GROUP = define("autoCreateSubscriptionGroup", "true", BrokerConfig::bool, true);
+    public static final String CLUSTER_TOPIC_ENABLE = define("clusterTopicEnable", "true", BrokerConfig::bool, false);
+    public static final String BROKER_TOPIC_ENABLE = define("brokerTopicEnable", "true", BrokerConfig::bool, false);
+    public static final String BROKER_PERMISSION = define("brokerPermission", "6", v -> intBetween(v, 0, 7), true);
+    public static final String SEND_MESSAGE_THREAD_POOL_NUMS = define("sendMessageThreadPoolNums",
+            String.valueOf(Math.min(Runtime.getRuntime().availableProcessors(), 4)), v -> intBetween(v, 1, 1024), false);
+    public static final String PULL_MESSAGE_THREAD_POOL_NUMS = define("pullMessageThreadPoolNums",
+            String.valueOf(16 + 2 * Runtime.getRuntime().availableProcessors()), v -> intBetween(v, 1, 1024), false);
+    public static final String ADMIN_BROKER_THREAD_POOL_NUMS = define("adminBrokerThreadPoolNums", "16", v -> intBetween(v, 1, 1024), false);
+    public static final String SEND_THREAD_POOL_QUEUE_CAPACITY = define("sendThreadPoolQueueCapacity", "10000", v -> intAtLeast(v, 1), false);
+    public static final String PULL_THREAD_POOL_QUEUE_CAPACITY = define("pullThreadPoolQueueCapacity", "100000", v -> intAtLeast(v, 1), false);
+    public static final String LONG_POLLING_ENABLE = define("longPollingEnable", "true", BrokerConfig::bool, true);
+    public static final String SHORT_POLLING_TIME_MILLS = define("shortPollingTimeMills", "1000", v -> longAtLeast(v, 1), true);
+    public static final String REGISTER_NAME_SERVER_PERIOD = define("registerNameServerPeriod", "30000", v -> longAtLeast(v, 1000), false);
+    public static final String REGISTER_BROKER_TIMEOUT_MILLS = define("registerBrokerTimeoutMills", "6000", v -> longAtLeast(v, 1), true);
+    public static final String FLUSH_CONSUMER_OFFSET_INTERVAL = define("flushConsumerOffsetInterval", "5000", v -> longAtLeast(v, 1), false);
+    public static final String TRACE_ON = define("traceOn", "true", BrokerConfig::bool, true);
+    public static final String REGION_ID = define("regionId", "DefaultRegion", v -> v, true);
+    public static final String SLAVE_READ_ENABLE = define("slaveReadEnable", "false", BrokerConfig::bool, true);
+    public static final String CHANNEL_EXPIRED_TIMEOUT = define("channelExpiredTimeout", "120000", v -> longAtLeast(v, 1000), false);
+    public static final String SERVER_SELECTOR_THREADS = define("serverSelectorThreads", "3", v -> intBetween(v, 1, 64), false);
+    public static final String SERVER_CHANNEL_MAX_IDLE_TIME_SECONDS = define("serverChannelMaxIdleTimeSeconds", "120", v -> intAtLeast(v, 1), false);
+    public static final String MAX_FRAME_LENGTH = define("maxFrameLength", "16777216", v -> intAtLeast(v, 1024), false);
+
+    private final Map<String, Object> values = new ConcurrentHashMap<>();
+    private final Properties storeProperties = new Properties();
+
+    private BrokerConfig() {
+        SETTINGS.values().forEach(s -> values.put(s.name, s.parser.apply(s.defaultValue)));
+    }
+
+    /** The defaults. */
+    public static BrokerConfig defaults() {
+        return new BrokerConfig();
+    }
+
+    /**
+     * Reads a RocketMQ broker properties file's keys: broker keys here, store keys checked by {@link StoreConfig}.
+     *
+     * @param unknown receives keys neither knows (the caller logs them)
+     * @throws ConfigException naming the first key with a bad value
+     */
+    public static BrokerConfig fromProperties(Properties properties, List<String> unknown) {
+        BrokerConfig config = new BrokerConfig();
+        Properties trimmed = new Properties();
+        properties.stringPropertyNames().forEach(k -> trimmed.setProperty(k.trim(), properties.getProperty(k).trim()));
+        boolean haPortGiven = trimmed.containsKey(HA_LISTEN_PORT);
+        for (String key : new java.util.TreeSet<>(trimmed.stringPropertyNames())) {
+            String value = trimmed.getProperty(key);
+            if (SETTINGS.containsKey(key)) {
+                config.set(key, value);
+            } else if (StoreConfig.isStoreKey(key)) {
+                config.storeProperties.setProperty(key, value);
+            } else if (!OBSOLETE.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        // Fail now, naming the key, rather than when the store opens.
+        config.storeConfig();
+        if (!haPortGiven) {
+            config.values.put(HA_LISTEN_PORT, config.listenPort() == 0 ? 0 : config.listenPort() + 1);
+        }
+        return config;
+    }
+
+    /** Keys of old RocketMQ versions that are accepted but do nothing, present in {@code properties}. */
+    public static List<String> obsoleteKeys(Properties properties) {
+        List<String> present = new ArrayList<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (OBSOLETE.contains(key.trim())) {
+                present.add(key.trim());
+            }
+        }
+        return present;
+    }
+
+    /** Sets one broker key from text; {@link ConfigException} names it when the value is bad. */
+    public void set(String key, String value) {
+        Setting setting = SETTINGS.get(key);
+        if (setting == null) {
+            throw new ConfigException(key, value, "not a broker key");
+        }
+        values.put(key, parse(setting, value));
+    }
+
+    /**
+     * Applies an operator's change at runtime (UPDATE_BROKER_CONFIG): all keys are checked first, so a bad one
+     * changes nothing.
+     *
+     * @throws ConfigException for an unknown key, a key that needs a restart, or a bad value
+     */
+    public synchronized void update(Properties changes) {
+        Map<String, Object> parsed = new LinkedHashMap<>();
+        for (String key : changes.stringPropertyNames()) {
+            String value = changes.getProperty(key).trim();
+            Setting setting = SETTINGS.get(key.trim());
+            if (setting == null) {
+                throw new ConfigException(key, value, StoreConfig.isStoreKey(key.trim())
+                        ? "store settings take effect at the next start only; edit the properties file"
+                        : "not a broker key");
+            }
+            if (!setting.runtime) {
+                throw new ConfigException(key, value, "takes effect at the next start only; edit the properties file");
+            }
+            parsed.put(setting.name, parse(setting, value));
+        }
+        values.putAll(parsed);
+    }
+
+    /** The store configuration these settings describe, writing STOREHOST as brokerIP1 and the bound port. */
+    public StoreConfig storeConfig(int boundPort) {
+        try {
+            return StoreConfig.fromProperties(storeProperties).toBuilder()
+                    .storeHost(InetAddress.getByName(brokerIP1()).getAddress(), boundPort)
+                    .build();
+        } catch (UnknownHostException e) {
+            throw new ConfigException(BROKER_IP1, brokerIP1(), "not an IP address");
+        }
+    }
+
+    private StoreConfig storeConfig() {
+        return StoreConfig.fromProperties(storeProperties);
+    }
+
+    /** Every broker and store setting with its effective value, sorted by name (mqbroker -p, GET_BROKER_CONFIG). */
+    public Map<String, String> effectiveSettings() {
+        Map<String, String> all = new java.util.TreeMap<>();
+        values.forEach((k, v) -> all.put(k, String.valueOf(v)));
+        storeConfig().toProperties().forEach((k, v) -> all.put(String.valueOf(k), String.valueOf(v)));
+        return Collections.unmodifiableMap(all);
+    }
+
+    public String brokerClusterName() {
+        return (String) values.get(BROKER_CLUSTER_NAME);
+    }
+
+    public String brokerName() {
+        return (String) values.get(BROKER_NAME);
+    }
+
+    /** 0 for a master, whatever the file says, as RocketMQ forces it. */
+    public long brokerId() {
+        return brokerRole().equals("SLAVE") ? (Long) values.get(BROKER_ID) : 0L;
+    }
+
+    public String brokerRole() {
+        return (String) values.get(BROKER_ROLE);
+    }
+
+    /** Name server addresses, possibly empty. */
+    public List<String> namesrvAddrs() {
+        String addrs = (String) values.get(NAMESRV_ADDR);
+        List<String> list = new ArrayList<>();
+        for (String a : addrs.split(";")) {
+            if (!a.isBlank()) {
+                list.add(a.trim());
+            }
+        }
+        return list;
+    }
+
+    public String brokerIP1() {
+        return (String) values.get(BROKER_IP1);
+    }
+
+    public String brokerIP2() {
+        String ip2 = (String) values.get(BROKER_IP2);
+        return ip2.isEmpty() ? brokerIP1() : ip2;
+    }
+
+    public String bindAddress() {
+        return (String) values.get(BIND_ADDRESS);
+    }
+
+    public int listenPort() {
+        return (Integer) values.get(LISTEN_PORT);
+    }
+
+    public int haListenPort() {
+        return (Integer) values.get(HA_LISTEN_PORT);
+    }
+
+    public int defaultTopicQueueNums() {
+        return (Integer) values.get(DEFAULT_TOPIC_QUEUE_NUMS);
+    }
+
+    public boolean autoCreateTopicEnable() {
+        return (Boolean) values.get(AUTO_CREATE_TOPIC_ENABLE);
+    }
+
+    public boolean autoCreateSubscriptionGroup() {
+        return (Boolean) values.get(AUTO_CREATE_SUBSCRIPTION_GROUP);
+    }
+
+    public boolean clusterTopicEnable() {
+        return (Boolean) values.get(CLUSTER_TOPIC_ENABLE);
+    }
+
+    public boolean brokerTopicEnable() {
+        return (Boolean) values.get(BROKER_TOPIC_ENABLE);
+    }
+
+    public int brokerPermission() {
+        return (Integer) values.get(BROKER_PERMISSION);
+    }
+
+    public int sendMessageThreadPoolNums() {
+        return (Integer) values.get(SEND_MESSAGE_THREAD_POOL_NUMS);
+    }
+
+    public int pullMessageThreadPoolNums() {
+        return (Integer) values.get(PULL_MESSAGE_THREAD_POOL_NUMS);
+    }
+
+    public int adminBrokerThreadPoolNums() {
+        return (Integer) values.get(ADMIN_BROKER_THREAD_POOL_NUMS);
+    }
+
+    public int sendThreadPoolQueueCapacity() {
+        return (Integer) values.get(SEND_THREAD_POOL_QUEUE_CAPACITY);
+    }
+
+    public int pullThreadPoolQueueCapacity() {
+        return (Integer) values.get(PULL_THREAD_POOL_QUEUE_CAPACITY);
+    }
+
+    public boolean longPollingEnable() {
+        return (Boolean) values.get(LONG_POLLING_ENABLE);
+    }
+
+    public long shortPollingTimeMills() {
+        return (Long) values.get(SHORT_POLLING_TIME_MILLS);
+    }
+
+    public long registerNameServerPeriod() {
+        return (Long) values.get(REGISTER_NAME_SERVER_PERIOD);
+    }
+
+    public long registerBrokerTimeoutMills() {
+        return (Long) values.get(REGISTER_BROKER_TIMEOUT_MILLS);
+    }
+
+    public long flushConsumerOffsetInterval() {
+        return (Long) values.get(FLUSH_CONSUMER_OFFSET_INTERVAL);
+    }
+
+    public boolean traceOn() {
+        return (Boolean) values.get(TRACE_ON);
+    }
+
+    public String regionId() {
+        return (String) values.get(REGION_ID);
+    }
+
+    public long channelExpiredTimeout() {
+        return (Long) values.get(CHANNEL_EXPIRED_TIMEOUT);
+    }
+
+    public int serverSelectorThreads() {
+        return (Integer) values.get(SERVER_SELECTOR_THREADS);
+    }
+
+    public int serverChannelMaxIdleTimeSeconds() {
+        return (Integer) values.get(SERVER_CHANNEL_MAX_IDLE_TIME_SECONDS);
+    }
+
+    public int maxFrameLength() {
+        return (Integer) values.get(MAX_FRAME_LENGTH);
+    }
+
+    private static String define(String name, String defaultValue, Function<String, Object> parser, boolean runtime) {
+        SETTINGS.put(name, new Setting(name, defaultValue, parser, runtime));
+        return name;
+    }
+
+    private static Object parse(Setting setting, String value) {
+        try {
+            return setting.parser.apply(value.trim());
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ConfigException(setting.name, value, e.getMessage() == null ? "bad value" : e.getMessage());
+        }
+    }
+
+    private static Object bool(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
+    private static Object intBetween(String v, int min, int max) {
+        int i;
+        try {
+            i = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be an integer");
+        }
+        if (i < min || i > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return i;
+    }
+
+    private static Object intAtLeast(String v, int min) {
+        return intBetween(v, min, Integer.MAX_VALUE);
+    }
+
+    private static Object longAtLeast(String v, long min) {
+        long l;
+        try {
+            l = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be an integer");
+        }
+        if (l < min) {
+            throw new IllegalArgumentException("must be at least " + min);
+        }
+        return l;
+    }
+
+    private static Object name(String v) {
+        if (v.isEmpty() || !v.matches("[a-zA-Z0-9_%|-]+")) {
+            throw new IllegalArgumentException("must be non-empty and made of [a-zA-Z0-9_%|-]");
+        }
+        return v;
+    }
+
+    private static Object role(String v) {
+        String role = v.toUpperCase(Locale.ROOT);
+        if (!List.of("ASYNC_MASTER", "SYNC_MASTER", "SLAVE").contains(role)) {
+            throw new IllegalArgumentException("must be ASYNC_MASTER, SYNC_MASTER or SLAVE");
+        }
+        return role;
+    }
+
+    private static Object addresses(String v) {
+        for (String a : v.split(";")) {
+            String addr = a.trim();
+            if (addr.isEmpty()) {
+                continue;
+            }
+            int colon = addr.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("'" + addr + "' is not host:port");
+            }
+            intBetween(addr.substring(colon + 1), 1, 65535);
+        }
+        return v;
+    }
+
+    /** A literal IPv4 or IPv6 address: it is written into every message, so a host name will not do. */
+    private static Object ip(String v) {
+        boolean literal = v.matches("[0-9.]+") || v.contains(":");
+        if (!literal) {
+            throw new IllegalArgumentException("must be an IP address");
+        }
+        try {
+            InetAddress.getByName(v);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("must be an IP address");
+        }
+        return v;
+    }
+
+    private static String defaultNamesrvAddr() {
+        String addr = System.getProperty("rocketmq.namesrv.addr", System.getenv("NAMESRV_ADDR"));
+        return addr == null ? "" : addr;
+    }
+
+    private static String localHostName() {
+        try {
+            String host = InetAddress.getLocalHost().getHostName().replaceAll("[^a-zA-Z0-9_-]", "-");
+            return host.isEmpty() ? "DEFAULT_BROKER" : host;
+        } catch (UnknownHostException e) {
+            return "DEFAULT_BROKER";
+        }
+    }
+
+    /** First site-reachable IPv4 address that is not loopback, as RocketMQ prefers; loopback when there is none. */
+    private static String localAddress() {
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback() || nic.isVirtual()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                        return address.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through to loopback
+        }
+        return "127.0.0.1";
+    }
+}

@@ -1,0 +1,198 @@
+package dev.sluice.broker.pull;
+
+import dev.sluice.broker.client.ConsumerGroup;
+import dev.sluice.broker.client.ConsumerRegistry;
+import dev.sluice.broker.client.Subscription;
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.group.SubscriptionGroupConfig;
+import dev.sluice.broker.group.SubscriptionGroupTable;
+import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.stats.BrokerStats;
+import dev.sluice.broker.topic.Perm;
+import dev.sluice.broker.topic.TopicConfig;
+import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RemotingConnection;
+import dev.sluice.remoting.RemotingServer;
+import dev.sluice.remoting.RequestProcessor;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.store.DispatchListener;
+import dev.sluice.store.MessageRecordDescriptor;
+import dev.sluice.store.MessageStore;
+import dev.sluice.store.ReadResult;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * PULL_MESSAGE. Stored records go to the client as they are, straight from the mapped files (released once written).
+ * A pull that finds nothing new and may be suspended is parked in {@link LongPolling} and answered when a message
+ * arrives for its queue or its suspend time is over.
+ */
+public final class PullProcessor implements RequestProcessor {
+    /** Bytes per answer, as RocketMQ's in-memory transfer limit; always at least one message. */
+    private static final int MAX_TRANSFER_BYTES = 256 * 1024;
+    private static final int MAX_TRANSFER_COUNT = 32;
+
+    private final BrokerConfig config;
+    private final TopicTable topics;
+    private final SubscriptionGroupTable groups;
+    private final ConsumerRegistry consumers;
+    private final ConsumerOffsetTable offsets;
+    private final MessageStore store;
+    private final RemotingServer server;
+    private final BrokerStats stats;
+    private final LongPolling longPolling;
+
+    public PullProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, ConsumerRegistry consumers,
+                         ConsumerOffsetTable offsets, MessageStore store, RemotingServer server, BrokerStats stats,
+                         ScheduledExecutorService timer, Executor pullExecutor) {
+        this.config = config;
+        this.topics = topics;
+        this.groups = groups;
+        this.consumers = consumers;
+        this.offsets = offsets;
+        this.store = store;
+        this.server = server;
+        this.stats = stats;
+        this.longPolling = new LongPolling(store, timer, pullExecutor);
+    }
+
+    /** Wakes parked pulls; give it to the store as its dispatch listener. */
+    public DispatchListener longPolling() {
+        return longPolling;
+    }
+
+    @Override
+    public RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception {
+        return pull(connection, request, PullRequest.of(request), true);
+    }
+
+    private RemotingCommand pull(RemotingConnection connection, RemotingCommand request, PullRequest header,
+                                 boolean firstAttempt) {
+        RemotingCommand response = RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+        if (!Perm.readable(config.brokerPermission())) {
+            return refuse(response, ResponseCode.NO_PERMISSION, "the broker[" + config.brokerIP1() + "] pulling message is forbidden");
+        }
+        SubscriptionGroupConfig group = groups.findOrCreate(header.consumerGroup());
+        if (group == null) {
+            return refuse(response, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+                    "subscription group [" + header.consumerGroup() + "] does not exist");
+        }
+        if (!group.consumeEnable()) {
+            return refuse(response, ResponseCode.NO_PERMISSION, "subscription group no permission, " + header.consumerGroup());
+        }
+        TopicConfig topic = topics.get(header.topic());
+        if (topic == null) {
+            return refuse(response, ResponseCode.TOPIC_NOT_EXIST, "topic[" + header.topic() + "] not exist, apply first please!");
+        }
+        if (!Perm.readable(topic.perm())) {
+            return refuse(response, ResponseCode.NO_PERMISSION, "the topic[" + header.topic() + "] pulling message is forbidden");
+        }
+        if (header.queueId() < 0 || header.queueId() >= topic.readQueueNums()) {
+            return refuse(response, ResponseCode.SYSTEM_ERROR, "queueId[" + header.queueId() + "] is illegal, topic:["
+                    + header.topic() + "] topicConfig.readQueueNums:[" + topic.readQueueNums() + "]");
+        }
+        Subscription subscription;
+        if (header.carriesSubscription()) {
+            try {
+                subscription = Subscription.parse(header.topic(), header.subscription(), header.expressionType(),
+                        header.subVersion());
+            } catch (IllegalArgumentException e) {
+                return refuse(response, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed: "
+                        + e.getMessage());
+            }
+        } else {
+            ConsumerGroup members = consumers.group(header.consumerGroup());
+            if (members == null) {
+                return refuse(response, ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's group info not exist");
+            }
+            subscription = members.subscription(header.topic());
+            if (subscription == null) {
+                return refuse(response, ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's subscription not exist");
+            }
+            if (subscription.subVersion() < header.subVersion()) {
+                return refuse(response, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
+            }
+            if (!Subscription.TAG.equals(subscription.expressionType())) {
+                return refuse(response, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
+                        + subscription.expressionType() + " is not supported; use TAG");
+            }
+        }
+        if (firstAttempt && header.commitsOffset()) {
+            // Committed on the first pass only, as RocketMQ does, so a woken pull does not commit again.
+            offsets.commit(header.consumerGroup(), header.topic(), header.queueId(), header.commitOffset());
+        }
+
+        int maxCount = Math.max(1, Math.min(header.maxMsgNums(), MAX_TRANSFER_COUNT));
+        ReadResult read = store.read(header.topic(), header.queueId(), header.queueOffset(), maxCount,
+                subscription.filter());
+        int code;
+        long next = read.nextOffset();
+        switch (read.status()) {
+            case FOUND -> code = ResponseCode.SUCCESS;
+            case NO_MATCHED_MESSAGE -> code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+            case NO_NEW_MESSAGE -> code = ResponseCode.PULL_NOT_FOUND;
+            case NO_MESSAGE_IN_QUEUE -> code = header.queueOffset() == next
+                    ? ResponseCode.PULL_NOT_FOUND : ResponseCode.PULL_OFFSET_MOVED;
+            default -> code = ResponseCode.PULL_OFFSET_MOVED;
+        }
+        if (code == ResponseCode.PULL_NOT_FOUND && firstAttempt && header.maySuspend()) {
+            long suspend = config.longPollingEnable() ? header.suspendTimeoutMillis() : config.shortPollingTimeMills();
+            longPolling.park(new LongPolling.Parked(header.topic(), header.queueId(), header.queueOffset(),
+                    subscription.filter(), () -> resume(connection, request, header)), suspend);
+            read.close();
+            return null;
+        }
+        response.setCode(code);
+        response.setRemark(read.status().name());
+        response.putExtField("suggestWhichBrokerId", 0);
+        response.putExtField("minOffset", read.minOffset());
+        response.putExtField("maxOffset", read.maxOffset());
+        if (code == ResponseCode.SUCCESS) {
+            List<ByteBuffer> messages = limit(read.messages());
+            if (messages.size() < read.messages().size()) {
+                ByteBuffer last = messages.get(messages.size() - 1);
+                next = MessageRecordDescriptor.queueOffset(last, last.position()) + 1;
+            }
+            stats.messagesGot(messages.size());
+            response.setBodyParts(messages, read::close);
+        } else {
+            read.close();
+        }
+        response.putExtField("nextBeginOffset", next);
+        return response;
+    }
+
+    private void resume(RemotingConnection connection, RemotingCommand request, PullRequest header) {
+        if (!connection.isActive()) {
+            return;
+        }
+        RemotingCommand response;
+        try {
+            response = pull(connection, request, header, false);
+        } catch (RuntimeException e) {
+            response = RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "pull failed: " + e);
+        }
+        server.respond(connection, response);
+    }
+
+    /** The leading messages within the transfer limit; at least one. */
+    private static List<ByteBuffer> limit(List<ByteBuffer> messages) {
+        int bytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            bytes += messages.get(i).remaining();
+            if (bytes > MAX_TRANSFER_BYTES && i > 0) {
+                return messages.subList(0, i);
+            }
+        }
+        return messages;
+    }
+
+    private static RemotingCommand refuse(RemotingCommand response, int code, String remark) {
+        response.setCode(code);
+        response.setRemark(remark);
+        return response;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sluice.broker.registry;
+
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.topic.Perm;
+import dev.sluice.broker.topic.TopicConfig;
+import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.remoting.RemotingClient;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this broker in the routes of every name server of {@code namesrvAddr}: REGISTER_BROKER with all topic
+ * configs at start, periodically, and whenever topics change; UNREGISTER_BROKER at clean shutdown.
+ */
+public final class NameServerRegistrar {
+    private static final Logger LOG = LoggerFactory.getLogger(NameServerRegistrar.class);
+
+    private final BrokerConfig config;
+    private final TopicTable topics;
+    private final RemotingClient client;
+    private final String brokerAddr;
+    private final String haServerAddr;
+
+    public NameServerRegistrar(BrokerConfig config, TopicTable topics, RemotingClient client, int listenPort, int haPort) {
+        this.config = config;
+        this.topics = topics;
+        this.client = client;
+        this.brokerAddr = config.brokerIP1() + ":" + listenPort;
+        this.haServerAddr = config.brokerIP2() + ":" + haPort;
+    }
+
+    public String brokerAddr() {
+        return brokerAddr;
+    }
+
+    /** Registers with every name server in parallel; completes when all answered or failed (failures are logged). */
+    public CompletableFuture<Void> registerAll() {
+        byte[] body = registerBody();
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        long bodyCrc = crc.getValue() & 0x7FFFFFFF;
+        List<String> addrs = config.namesrvAddrs();
+        CompletableFuture<?>[] calls = new CompletableFuture<?>[addrs.size()];
+        for (int i = 0; i < calls.length; i++) {
+            String namesrv = addrs.get(i);
+            RemotingCommand request = identify(RemotingCommand.request(RequestCode.REGISTER_BROKER))
+                    .putExtField("haServerAddr", haServerAddr)
+                    .putExtField("compressed", false)
+                    .putExtField("bodyCrc32", bodyCrc)
+                    .setBody(body);
+            calls[i] = client.invokeAsync(namesrv, request, config.registerBrokerTimeoutMills())
+                    .handle((response, error) -> {
+                        if (error != null) {
+                            LOG.warn("registering with name server {} failed: {}", namesrv, error.toString());
+                        } else if (response.code() != ResponseCode.SUCCESS) {
+                            LOG.warn("name server {} refused the registration: {} {}", namesrv, response.code(),
+                                    response.remark());
+                        } else {
+                            LOG.debug("registered with name server {}", namesrv);
+                        }
+                        return null;
+                    });
+        }
+        return CompletableFuture.allOf(calls);
+    }
+
+    /** Tells every name server this broker is leaving, waiting at most the registration timeout for each. */
+    public void unregisterAll() {
+        for (String namesrv : config.namesrvAddrs()) {
+            try {
+                client.invokeSync(namesrv, identify(RemotingCommand.request(RequestCode.UNREGISTER_BROKER)),
+                        config.registerBrokerTimeoutMills());
+                LOG.info("unregistered from name server {}", namesrv);
+            } catch (Exception e) {
+                LOG.warn("unregistering from name server {} failed: {}", namesrv, e.toString());
+            }
+        }
+    }
+
+    private RemotingCommand identify(RemotingCommand request) {
+        return request.putExtField("brokerAddr", brokerAddr)
+                .putExtField("brokerId", config.brokerId())
+                .putExtField("brokerName", config.brokerName())
+                .putExtField("clusterName", config.brokerClusterName());
+    }
+
+    /**
+     * RegisterBrokerBody JSON. A broker that is not both readable and writable (maintenance) registers every topic
+     * with its own permission, so clients stop sending (or pulling) there.
+     */
+    private byte[] registerBody() {
+        int brokerPerm = config.brokerPermission();
+        boolean restricted = !(Perm.readable(brokerPerm) && Perm.writeable(brokerPerm));
+        Map<String, Object> wrapper = topics.toJson();
+        if (restricted) {
+            Map<String, Object> table = new TreeMap<>();
+            for (TopicConfig t : topics.all()) {
+                table.put(t.topicName(), t.withPerm(brokerPerm).toJson());
+            }
+            wrapper.put("topicConfigTable", table);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("filterServerList", List.of());
+        body.put("topicConfigSerializeWrapper", wrapper);
+        return Json.write(body).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,253 @@
+package dev.sluice.broker.send;
+
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.group.SubscriptionGroupConfig;
+import dev.sluice.broker.group.SubscriptionGroupTable;
+import dev.sluice.broker.stats.BrokerStats;
+import dev.sluice.broker.topic.Perm;
+import dev.sluice.broker.topic.SystemTopics;
+import dev.sluice.broker.topic.TopicConfig;
+import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RemotingConnection;
+import dev.sluice.remoting.RemotingServer;
+import dev.sluice.remoting.RequestProcessor;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.store.AppendRequest;
+import dev.sluice.store.AppendResult;
+import dev.sluice.store.MessageCodec;
+import dev.sluice.store.MessageProperties;
+import dev.sluice.store.MessageRecordDescriptor;
+import dev.sluice.store.MessageStore;
+import dev.sluice.store.SysFlag;
+import dev.sluice.store.TopicNames;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE: checks the topic (creating it from its template when
+ * allowed), appends to the store and answers with the offsetMsgId, queue and queue offset. A send waiting for a
+ * disk flush does not hold a send thread: the answer goes out when the store's future completes.
+ */
+public final class SendProcessor implements RequestProcessor {
+    private static final String MSG_REGION = "MSG_REGION";
+    private static final String TRACE_ON = "TRACE_ON";
+    private static final String CLUSTER = "CLUSTER";
+    private static final String TRAN_MSG = "TRAN_MSG";
+    /** Oldest client version whose maxReconsumeTimes header is honoured (V3_4_9). */
+    private static final int MAX_RECONSUME_HEADER_VERSION = 121;
+
+    private final BrokerConfig config;
+    private final TopicTable topics;
+    private final SubscriptionGroupTable groups;
+    private final MessageStore store;
+    private final RemotingServer server;
+    private final BrokerStats stats;
+    private final byte[] storeHost;
+    private final int storePort;
+    private final String clusterProperty;
+
+    public SendProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, MessageStore store,
+                         RemotingServer server, BrokerStats stats, byte[] storeHost, int storePort) {
+        this.config = config;
+        this.topics = topics;
+        this.groups = groups;
+        this.store = store;
+        this.server = server;
+        this.stats = stats;
+        this.storeHost = storeHost.clone();
+        this.storePort = storePort;
+        this.clusterProperty = CLUSTER + MessageProperties.NAME_VALUE_SEPARATOR + config.brokerClusterName();
+    }
+
+    @Override
+    public RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception {
+        SendRequest header = SendRequest.of(request);
+        RemotingCommand response = RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+        // Clients read both without a null check on every successful send.
+        response.putExtField(MSG_REGION, config.regionId());
+        response.putExtField(TRACE_ON, config.traceOn());
+
+        String refusal = check(header, response);
+        if (refusal != null) {
+            response.setRemark(refusal);
+            return response;
+        }
+        String topic = header.topic();
+        int queueId = header.queueId();
+        TopicConfig topicConfig = topics.get(topic);
+        if (queueId < 0) {
+            queueId = ThreadLocalRandom.current().nextInt(topicConfig.writeQueueNums());
+        }
+        int sysFlag = header.sysFlag();
+        if (SystemTopics.isRetry(topic)) {
+            String dlq = deadLetterTopic(header, request.version());
+            if (dlq != null) {
+                topics.getOrCreate(TopicConfig.of(dlq, 1, Perm.READ | Perm.WRITE));
+                topic = dlq;
+                queueId = 0;
+            }
+        }
+        if ("MULTI_TAG".equals(topicConfig.topicFilterType())) {
+            sysFlag |= SysFlag.MULTI_TAGS;
+        }
+
+        PeerAddress born = PeerAddress.parse(connection.remoteAddress());
+        byte[] body = request.body() == null ? new byte[0] : request.body();
+        List<AppendRequest> messages = new ArrayList<>(1);
+        if (header.batch()) {
+            List<BatchDecoder.Inner> inner;
+            try {
+                inner = BatchDecoder.decode(body);
+            } catch (IllegalArgumentException e) {
+                response.setCode(ResponseCode.MESSAGE_ILLEGAL);
+                response.setRemark("bad batch body: " + e.getMessage());
+                return response;
+            }
+            String batchProperties = withCluster(header.properties());
+            for (BatchDecoder.Inner m : inner) {
+                messages.add(new AppendRequest(topic, queueId, m.flag(), m.body(),
+                        join(m.properties(), batchProperties), sysFlag, header.bornTimestamp(), born.address(), born.port(),
+                        header.reconsumeTimes(), 0));
+            }
+        } else {
+            messages.add(new AppendRequest(topic, queueId, header.flag(), ByteBuffer.wrap(body),
+                    withCluster(header.properties()).getBytes(StandardCharsets.UTF_8), sysFlag, header.bornTimestamp(),
+                    born.address(), born.port(), header.reconsumeTimes(), 0));
+        }
+        CompletableFuture<AppendResult> appended = messages.size() == 1
+                ? store.append(messages.get(0)) : store.appendBatch(messages);
+        if (appended.isDone()) {
+            return answer(response, messages, appended.join());
+        }
+        appended.whenComplete((result, error) -> {
+            RemotingCommand answer = error != null
+                    ? failure(response, "store failed: " + error)
+                    : answer(response, messages, result);
+            if (!request.isOneway()) {
+                server.respond(connection, answer);
+            }
+        });
+        return null;
+    }
+
+    /** Why the send cannot go ahead (the response code set), or null. Auto-creates the topic when allowed. */
+    private String check(SendRequest header, RemotingCommand response) {
+        String topic = header.topic();
+        if (!Perm.writeable(config.brokerPermission())) {
+            response.setCode(ResponseCode.NO_PERMISSION);
+            return "the broker[" + config.brokerIP1() + "] sending message is forbidden";
+        }
+        String problem = TopicNames.problem(topic);
+        if (problem != null) {
+            response.setCode(ResponseCode.SYSTEM_ERROR);
+            return "The specified topic is not legal: " + problem;
+        }
+        if (SystemTopics.sendForbidden(topic)) {
+            response.setCode(ResponseCode.NO_PERMISSION);
+            return "Sending message to topic[" + topic + "] is forbidden.";
+        }
+        if (header.properties() != null && "true".equals(MessageProperties.get(header.properties(), TRAN_MSG))) {
+            response.setCode(ResponseCode.NO_PERMISSION);
+            return "the broker[" + config.brokerIP1() + "] sending transaction message is forbidden";
+        }
+        TopicConfig topicConfig = topics.getOrCreateForSend(topic, header.defaultTopic(), header.defaultTopicQueueNums(),
+                0);
+        if (topicConfig == null) {
+            response.setCode(ResponseCode.TOPIC_NOT_EXIST);
+            return "topic[" + topic + "] not exist, apply first please!";
+        }
+        if (!Perm.writeable(topicConfig.perm())) {
+            response.setCode(ResponseCode.NO_PERMISSION);
+            return "the topic[" + topic + "] sending message is forbidden";
+        }
+        int queues = Math.max(topicConfig.readQueueNums(), topicConfig.writeQueueNums());
+        if (header.queueId() >= queues) {
+            response.setCode(ResponseCode.SYSTEM_ERROR);
+            return "request queueId[" + header.queueId() + "] is illegal, topic " + topic + " has " + queues + " queues";
+        }
+        return null;
+    }
+
+    /** The dead-letter topic when a retried message has used up its attempts, else null. */
+    private String deadLetterTopic(SendRequest header, int clientVersion) {
+        String group = header.topic().substring(SystemTopics.RETRY_PREFIX.length());
+        SubscriptionGroupConfig groupConfig = groups.get(group);
+        int max = groupConfig == null ? 16 : groupConfig.retryMaxTimes();
+        if (header.maxReconsumeTimes() != null && clientVersion >= MAX_RECONSUME_HEADER_VERSION) {
+            max = header.maxReconsumeTimes();
+        }
+        return header.reconsumeTimes() >= max ? SystemTopics.DLQ_PREFIX + group : null;
+    }
+
+    private RemotingCommand answer(RemotingCommand response, List<AppendRequest> messages, AppendResult result) {
+        switch (result.status()) {
+            case PUT_OK -> response.setCode(ResponseCode.SUCCESS);
+            case FLUSH_DISK_TIMEOUT -> response.setCode(ResponseCode.FLUSH_DISK_TIMEOUT);
+            case FLUSH_SLAVE_TIMEOUT -> response.setCode(ResponseCode.FLUSH_SLAVE_TIMEOUT);
+            case SLAVE_NOT_AVAILABLE -> response.setCode(ResponseCode.SLAVE_NOT_AVAILABLE);
+            case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> {
+                return refused(response, ResponseCode.MESSAGE_ILLEGAL, result);
+            }
+            case SERVICE_NOT_AVAILABLE -> {
+                return refused(response, ResponseCode.SERVICE_NOT_AVAILABLE, result);
+            }
+            default -> {
+                return refused(response, ResponseCode.SYSTEM_ERROR, result);
+            }
+        }
+        stats.messagesPut(result.messageCount());
+        response.putExtField("msgId", msgIds(messages, result.commitLogOffset()));
+        response.putExtField("queueId", messages.get(0).queueId());
+        response.putExtField("queueOffset", result.queueOffset());
+        return response;
+    }
+
+    private static RemotingCommand refused(RemotingCommand response, int code, AppendResult result) {
+        response.setCode(code);
+        response.setRemark(result.status() + (result.remark() == null ? "" : ": " + result.remark()));
+        return response;
+    }
+
+    private static RemotingCommand failure(RemotingCommand response, String remark) {
+        response.setCode(ResponseCode.SYSTEM_ERROR);
+        response.setRemark(remark);
+        return response;
+    }
+
+    /** One offsetMsgId, or for a batch the comma-separated ids of its consecutive records. */
+    private String msgIds(List<AppendRequest> messages, long firstOffset) {
+        if (messages.size() == 1) {
+            return MessageIds.offsetMsgId(storeHost, storePort, firstOffset);
+        }
+        StringBuilder ids = new StringBuilder();
+        long offset = firstOffset;
+        int topicLength = MessageCodec.topicBytes(messages.get(0).topic()).length;
+        for (AppendRequest m : messages) {
+            if (!ids.isEmpty()) {
+                ids.append(',');
+            }
+            ids.append(MessageIds.offsetMsgId(storeHost, storePort, offset));
+            int sysFlag = MessageCodec.storedSysFlag(m, storeHost.length == 16);
+            offset += MessageRecordDescriptor.recordLength(sysFlag, m.body().remaining(), topicLength,
+                    m.properties().length);
+        }
+        return ids.toString();
+    }
+
+    private String withCluster(String properties) {
+        if (properties == null || properties.isEmpty()) {
+            return clusterProperty;
+        }
+        return properties + MessageProperties.PROPERTY_SEPARATOR + clusterProperty;
+    }
+
+    private static byte[] join(String inner, String batch) {
+        String joined = inner.isEmpty() ? batch : inner + MessageProperties.PROPERTY_SEPARATOR + batch;
+        return joined.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.sluice.broker.topic;
+
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.metadata.DataVersion;
+import dev.sluice.broker.metadata.JsonFile;
+import dev.sluice.remoting.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every topic this broker serves, persisted to {@code config/topics.json} on each change. Creates RocketMQ's built-in
+ * topics at start and, when allowed, new topics on first send from a template topic (TBW102). Each change bumps the
+ * data version and calls the change hook, which re-registers the broker with the name servers.
+ */
+public final class TopicTable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicTable.class);
+
+    private final BrokerConfig config;
+    private final JsonFile file;
+    private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
+    private final DataVersion dataVersion = new DataVersion();
+    private volatile Runnable onChange = () -> { };
+
+    public TopicTable(BrokerConfig config, JsonFile file) {
+        this.config = config;
+        this.file = file;
+    }
+
+    /** Reads topics.json, then adds the built-in topics missing from it. */
+    public void load() throws IOException {
+        Optional<Map<String, Object>> json = file.load();
+        json.ifPresent(root -> {
+            dataVersion.load(root.get("dataVersion"));
+            Object table = root.get("topicConfigTable");
+            if (table != null) {
+                Json.asObject(table, "topicConfigTable").forEach((name, value) ->
+                        topics.put(name, TopicConfig.fromJson(name, Json.asObject(value, "topic " + name))));
+            }
+        });
+        builtIn(SystemTopics.SELF_TEST, 1, Perm.READ | Perm.WRITE);
+        if (config.autoCreateTopicEnable()) {
+            builtIn(SystemTopics.AUTO_CREATE_TEMPLATE, config.defaultTopicQueueNums(), Perm.READ | Perm.WRITE | Perm.INHERIT);
+        }
+        builtIn(SystemTopics.BENCHMARK, 1024, Perm.READ | Perm.WRITE);
+        if (config.clusterTopicEnable()) {
+            builtIn(config.brokerClusterName(), 16, Perm.READ | Perm.WRITE | Perm.INHERIT);
+        }
+        if (config.brokerTopicEnable()) {
+            builtIn(config.brokerName(), 1, Perm.READ | Perm.WRITE | Perm.INHERIT);
+        }
+        builtIn(SystemTopics.OFFSET_MOVED_EVENT, 1, Perm.READ | Perm.WRITE);
+        builtIn(SystemTopics.SCHEDULE, 18, Perm.READ | Perm.WRITE);
+        builtIn(config.brokerClusterName() + "_REPLY_TOPIC", 1, Perm.READ | Perm.WRITE);
+        persist();
+        LOG.info("loaded {} topics from {}", topics.size(), file.path());
+    }
+
+    public void onChange(Runnable hook) {
+        this.onChange = hook;
+    }
+
+    public TopicConfig get(String topic) {
+        return topics.get(topic);
+    }
+
+    public Collection<TopicConfig> all() {
+        return topics.values();
+    }
+
+    public DataVersion dataVersion() {
+        return dataVersion;
+    }
+
+    /**
+     * The topic, creating it from the template {@code defaultTopic} when the broker allows auto-creation and the
+     * template may be inherited; null when it neither exists nor may be created.
+     */
+    public TopicConfig getOrCreateForSend(String topic, String defaultTopic, int requestedQueues, int topicSysFlag) {
+        TopicConfig existing = topics.get(topic);
+        if (existing != null) {
+            return existing;
+        }
+        if (SystemTopics.isRetry(topic)) {
+            return getOrCreate(TopicConfig.of(topic, 1, Perm.READ | Perm.WRITE));
+        }
+        TopicConfig template = defaultTopic == null ? null : topics.get(defaultTopic);
+        if (template == null || !Perm.inherited(template.perm())
+                || (SystemTopics.AUTO_CREATE_TEMPLATE.equals(defaultTopic) && !config.autoCreateTopicEnable())) {
+            return null;
+        }
+        int queues = Math.max(1, Math.min(requestedQueues, template.writeQueueNums()));
+        TopicConfig created = new TopicConfig(topic, queues, queues, template.perm() & ~Perm.INHERIT,
+                TopicConfig.SINGLE_TAG, topicSysFlag, false);
+        LOG.info("auto-creating topic {} from template {}: {}", topic, defaultTopic, created);
+        return getOrCreate(created);
+    }
+
+    /** The existing topic, or {@code candidate} added. */
+    public TopicConfig getOrCreate(TopicConfig candidate) {
+        TopicConfig[] added = new TopicConfig[1];
+        TopicConfig result = topics.computeIfAbsent(candidate.topicName(), name -> added[0] = candidate);
+        if (added[0] != null) {
+            changed();
+        }
+        return result;
+    }
+
+    public void put(TopicConfig topic) {
+        topics.put(topic.topicName(), topic);
+        changed();
+    }
+
+    /** @return whether the topic existed */
+    public boolean remove(String topic) {
+        boolean existed = topics.remove(topic) != null;
+        if (existed) {
+            changed();
+        }
+        return existed;
+    }
+
+    /**
+     * Marks every topic changed without changing one, e.g. when the broker's permission changed: name servers only
+     * re-read a broker's topics when their data version moved.
+     */
+    public void touch() {
+        changed();
+    }
+
+    /** {@code {"dataVersion":..,"topicConfigTable":{..}}}: the file content, the registration and admin body. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> table = new TreeMap<>();
+        topics.forEach((name, t) -> table.put(name, t.toJson()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("dataVersion", dataVersion.toJson());
+        json.put("topicConfigTable", table);
+        return json;
+    }
+
+    private void builtIn(String name, int queues, int perm) {
+        topics.putIfAbsent(name, TopicConfig.of(name, queues, perm));
+    }
+
+    private synchronized void changed() {
+        dataVersion.next();
+        persist();
+        onChange.run();
+    }
+
+    private void persist() {
+        try {
+            file.write(Json.write(toJson()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file.path(), e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sluice.broker;
+
+import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.namesrv.NamesrvConfig;
+import dev.sluice.namesrv.NamesrvController;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+
+/**
+ * A name server and brokers in this JVM on ephemeral 127.0.0.1 ports, plus official clients made to talk to them;
+ * {@link #close()} stops every client and server it made.
+ */
+final class Cluster implements AutoCloseable {
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    static {
+        System.setProperty("rocketmq.client.logUseSlf4j", "true");
+        System.setProperty("rocketmq.client.logLevel", "WARN");
+    }
+
+    final NamesrvController namesrv;
+    final String namesrvAddr;
+    private final Path home;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    Cluster(Path home) throws Exception {
+        this.home = home;
+        namesrv = new NamesrvController(new NamesrvConfig().bindAddress("127.0.0.1").listenPort(0)
+                .kvConfigPath(home.resolve("namesrv/kvConfig.json")), Clock.systemUTC());
+        namesrv.start();
+        namesrvAddr = "127.0.0.1:" + namesrv.port();
+    }
+
+    /** Small files so a test stays light; the store lives under the cluster's home, one folder per broker name. */
+    Properties brokerProperties(String brokerName) {
+        Properties p = new Properties();
+        p.setProperty("brokerName", brokerName);
+        p.setProperty("brokerClusterName", "TestCluster");
+        p.setProperty("brokerIP1", "127.0.0.1");
+        p.setProperty("bindAddress", "127.0.0.1");
+        p.setProperty("listenPort", "0");
+        p.setProperty("namesrvAddr", namesrvAddr);
+        p.setProperty("storePathRootDir", home.resolve("store-" + brokerName).toString());
+        p.setProperty("mappedFileSizeCommitLog", String.valueOf(16 * 1024 * 1024));
+        p.setProperty("mappedFileSizeConsumeQueue", String.valueOf(60_000));
+        p.setProperty("flushConsumerOffsetInterval", "1000");
+        return p;
+    }
+
+    Broker startBroker(Properties properties) throws Exception {
+        Broker broker = new Broker(BrokerConfig.fromProperties(properties, new ArrayList<>()));
+        closeables.add(broker);
+        try {
+            broker.start();
+        } catch (Exception e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    DefaultMQProducer producer(String group) throws Exception {
+        DefaultMQProducer producer = new DefaultMQProducer(group);
+        producer.setNamesrvAddr(namesrvAddr);
+        producer.setInstanceName(uniqueInstance());
+        producer.setSendMsgTimeout(10_000);
+        producer.start();
+        closeables.add(producer::shutdown);
+        return producer;
+    }
+
+    /** Not started: the caller subscribes and registers a listener first. */
+    DefaultMQPushConsumer pushConsumer(String group) {
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
+        consumer.setNamesrvAddr(namesrvAddr);
+        consumer.setInstanceName(uniqueInstance());
+        closeables.add(consumer::shutdown);
+        return consumer;
+    }
+
+    DefaultMQPullConsumer pullConsumer(String group) throws Exception {
+        DefaultMQPullConsumer consumer = new DefaultMQPullConsumer(group);
+        consumer.setNamesrvAddr(namesrvAddr);
+        consumer.setInstanceName(uniqueInstance());
+        consumer.start();
+        closeables.add(consumer::shutdown);
+        return consumer;
+    }
+
+    private static String uniqueInstance() {
+        return "sluice-test-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        namesrv.close();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
