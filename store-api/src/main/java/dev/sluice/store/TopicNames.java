@@ -18,12 +18,16 @@ public final class TopicNames {
         }
         for (int i = 0; i < topic.length(); i++) {
             char c = topic.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '%' || c == '|' || c == '_' || c == '-';
-            if (!ok) {
+            if (!isLegal(c)) {
                 return "topic contains the illegal character '" + c + "'; allowed: [%|a-zA-Z0-9_-]";
             }
         }
         return null;
+    }
+
+    /** Whether a character (or a byte of a stored topic) may appear in a topic name. */
+    public static boolean isLegal(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '%' || c == '|' || c == '_' || c == '-';
     }
 }

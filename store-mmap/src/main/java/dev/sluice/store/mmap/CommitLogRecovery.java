@@ -2,6 +2,7 @@ package dev.sluice.store.mmap;
 
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageRecordDescriptor;
+import dev.sluice.store.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,10 +130,7 @@ final class CommitLogRecovery {
         int topicAt = at + (int) (span >>> 32);
         int topicLength = (int) span;
         for (int i = topicAt; i < topicAt + topicLength; i++) {
-            byte b = buf.get(i);
-            boolean legal = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                    || b == '%' || b == '|' || b == '_' || b == '-';
-            if (!legal) {
+            if (!TopicNames.isLegal(buf.get(i))) {
                 return false;
             }
         }
