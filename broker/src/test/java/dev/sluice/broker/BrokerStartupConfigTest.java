@@ -1,0 +1,85 @@
+package dev.sluice.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.broker.config.BrokerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mqbroker's -c / -n / -p handling, against the distribution's conf files and bad ones. */
+class BrokerStartupConfigTest {
+    private static final Path CONF = Path.of("..", "distribution", "src", "conf");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyShippedConfigFileIsUnderstoodWithoutUnknownKeys() throws Exception {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(CONF)) {
+            files = walk.filter(f -> f.toString().endsWith(".properties") || f.toString().endsWith(".conf")).toList();
+        }
+        assertTrue(files.size() >= 11, "broker.conf and the three layouts: " + files);
+        for (Path file : files) {
+            Properties properties = new Properties();
+            try (var in = Files.newBufferedReader(file)) {
+                properties.load(in);
+            }
+            List<String> unknown = new ArrayList<>();
+            BrokerConfig config = BrokerConfig.fromProperties(properties, unknown);
+            assertEquals(List.of(), unknown, file.toString());
+            assertEquals(properties.getProperty("brokerName").trim(), config.brokerName());
+        }
+    }
+
+    @Test
+    void dashNOverridesNamesrvAddrAndDashPPrintsTheEffectiveConfig() throws Exception {
+        Path file = dir.resolve("broker-a.properties");
+        Files.writeString(file, "brokerName=broker-a\nnamesrvAddr=10.0.0.1:9876\nmapedFileSizeCommitLog=1048576\n"
+                + "storePathRootDir=" + dir.resolve("store") + "\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertNull(BrokerStartup.configFrom(new String[] {"-c", file.toString(), "-n", "127.0.0.1:9876;127.0.0.1:9877", "-p"},
+                new PrintStream(out, true, StandardCharsets.UTF_8)));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("namesrvAddr=127.0.0.1:9876;127.0.0.1:9877\n"), printed);
+        assertTrue(printed.contains("mappedFileSizeCommitLog=1048576\n"), "the old spelling is honoured: " + printed);
+        assertTrue(printed.contains("brokerPermission=6\n"), printed);
+        assertTrue(printed.contains("storePathConsumeQueue=" + dir.resolve("store").resolve("consumequeue") + "\n"), printed);
+    }
+
+    @Test
+    void aBadValueStopsStartUpNamingTheKey() throws Exception {
+        for (String bad : List.of("brokerPermission=9", "listenPort=ten", "mappedFileSizeCommitLog=-1", "brokerIP1=my-host",
+                "namesrvAddr=nohostport", "autoCreateTopicEnable=yes")) {
+            Path file = dir.resolve("bad.properties");
+            Files.writeString(file, bad + "\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> BrokerStartup.configFrom(new String[] {"-c", file.toString()}, System.out));
+            String key = bad.substring(0, bad.indexOf('='));
+            assertTrue(e.getMessage().contains(key), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownKeysAreReportedNotFatal() {
+        Properties properties = new Properties();
+        properties.setProperty("brokerName", "broker-x");
+        properties.setProperty("noSuchSetting", "1");
+        properties.setProperty("checkTransactionMessageEnable", "false");
+        List<String> unknown = new ArrayList<>();
+        BrokerConfig.fromProperties(properties, unknown);
+        assertEquals(List.of("noSuchSetting"), unknown, "obsolete RocketMQ keys are known, not unknown");
+    }
+}
