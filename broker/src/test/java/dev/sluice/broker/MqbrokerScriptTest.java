@@ -1,0 +1,159 @@
+package dev.sluice.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.namesrv.NamesrvConfig;
+import dev.sluice.namesrv.NamesrvController;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers distribution/src/bin/mqbroker and mqshutdown, run from a layout like the assembled one: bin/ beside a
+ * lib/ whose single jar points (by manifest Class-Path) at this test's classpath.
+ */
+class MqbrokerScriptTest {
+    private static final Path BIN = Path.of("..", "distribution", "src", "bin");
+
+    @TempDir
+    Path home;
+
+    @Test
+    void printsTheEffectiveConfig() throws Exception {
+        layout();
+        Process process = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-n", "127.0.0.1:9999", "-p"));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("namesrvAddr=127.0.0.1:9999\n"), output);
+        assertTrue(output.contains("listenPort=10911\n"), output);
+    }
+
+    @Test
+    void startsFromAPropertiesFileAndStopsGracefullyThroughMqshutdown() throws Exception {
+        layout();
+        NamesrvController namesrv = new NamesrvController(new NamesrvConfig().bindAddress("127.0.0.1").listenPort(0)
+                .kvConfigPath(home.resolve("kv.json")), Clock.systemUTC());
+        namesrv.start();
+        Process broker = null;
+        try {
+            Path config = home.resolve("broker-a.properties");
+            Files.writeString(config, "brokerName=broker-a\nbrokerIP1=127.0.0.1\nbindAddress=127.0.0.1\nlistenPort=0\n"
+                    + "namesrvAddr=127.0.0.1:" + namesrv.port() + "\nstorePathRootDir=" + home.resolve("store") + "\n"
+                    + "mappedFileSizeCommitLog=1048576\n");
+            broker = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-c", config.toString()));
+            BlockingQueue<String> lines = follow(broker);
+            awaitLine(lines, "boot success");
+            long pid = Long.parseLong(Files.readString(home.resolve("logs/broker.pid")).trim());
+            assertEquals(broker.pid(), pid, "the script execs the JVM, so the pid file names it");
+
+            Process shutdown = start(List.of("bash", home.resolve("bin/mqshutdown").toString(), "broker"));
+            String said = new String(shutdown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(shutdown.waitFor(90, TimeUnit.SECONDS));
+            assertEquals(0, shutdown.exitValue(), said);
+            assertTrue(said.contains("stopped"), said);
+            assertTrue(broker.waitFor(10, TimeUnit.SECONDS));
+            awaitLine(lines, "broker broker-a stopped");
+            assertFalse(Files.exists(home.resolve("logs/broker.pid")));
+            assertFalse(Files.exists(home.resolve("store/abort")), "the store was closed cleanly");
+        } finally {
+            if (broker != null) {
+                broker.destroyForcibly();
+                broker.waitFor(20, TimeUnit.SECONDS);
+            }
+            namesrv.close();
+        }
+    }
+
+    @Test
+    void mqshutdownRefusesAPidThatIsNotABroker() throws Exception {
+        layout();
+        Files.createDirectories(home.resolve("logs"));
+        Files.writeString(home.resolve("logs/broker.pid"), ProcessHandle.current().pid() + "\n");
+        Process shutdown = start(List.of("bash", home.resolve("bin/mqshutdown").toString(), "broker"));
+        String said = new String(shutdown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(shutdown.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, shutdown.exitValue(), said);
+        assertTrue(said.contains("no running broker"), said);
+        assertTrue(ProcessHandle.current().isAlive());
+    }
+
+    private void layout() throws IOException {
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("lib"));
+        Files.createDirectories(home.resolve("conf"));
+        for (String script : List.of("mqbroker", "mqshutdown")) {
+            Files.copy(BIN.resolve(script), home.resolve("bin").resolve(script));
+        }
+        writeClasspathJar(home.resolve("lib/classpath.jar"));
+    }
+
+    private Process start(List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SLUICE_LOG_DIR", home.resolve("logs").toString());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("JAVA_OPT", "-Xms64m -Xmx256m");
+        return builder.start();
+    }
+
+    private static BlockingQueue<String> follow(Process process) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (IOException e) {
+                lines.add("reader failed: " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    /** A jar holding only a manifest whose Class-Path is this JVM's classpath (absolute file URLs). */
+    private static void writeClasspathJar(Path jar) throws IOException {
+        String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
+                .collect(Collectors.joining(" "));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
+            jarOut.flush();
+        }
+    }
+
+    private static void awaitLine(BlockingQueue<String> lines, String fragment) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        StringBuilder seen = new StringBuilder();
+        while (System.nanoTime() < end) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                seen.append(line).append('\n');
+                if (line.contains(fragment)) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no line containing '" + fragment + "' within 60 s; output was:\n" + seen);
+    }
+}
