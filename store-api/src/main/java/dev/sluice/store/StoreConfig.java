@@ -101,6 +101,10 @@ public final class StoreConfig {
             v -> longAtLeast(v, 0), "ms pause between two CommitLog file deletions");
     public static final String DELETE_CONSUME_QUEUE_FILES_INTERVAL = define("deleteConsumeQueueFilesInterval",
             "100", v -> longAtLeast(v, 0), "ms pause between two ConsumeQueue file deletions");
+    public static final String WARM_MAPED_FILE_ENABLE = define("warmMapedFileEnable", "false", StoreConfig::bool,
+            "write zeros through new CommitLog files: a full disk then fails file creation, not a write;"
+                    + " otherwise files are sparse and diskSpaceWarningLevelRatio guards the disk",
+            "warmMappedFileEnable");
     public static final String CHECK_CRC_ON_RECOVER = define("checkCRCOnRecover", "true", StoreConfig::bool,
             "verify body CRCs while recovering after a crash");
     public static final String MESSAGE_INDEX_ENABLE = define("messageIndexEnable", "true", StoreConfig::bool,
@@ -296,6 +300,10 @@ public final class StoreConfig {
 
     public long deleteConsumeQueueFilesInterval() {
         return (Long) values.get(DELETE_CONSUME_QUEUE_FILES_INTERVAL);
+    }
+
+    public boolean warmMapedFileEnable() {
+        return (Boolean) values.get(WARM_MAPED_FILE_ENABLE);
     }
 
     public boolean checkCRCOnRecover() {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 
@@ -38,13 +39,15 @@ final class CommitLog {
     private final Map<String, byte[]> topicBytes = new ConcurrentHashMap<>();
     private final ThreadLocal<Encoder> encoders = ThreadLocal.withInitial(Encoder::new);
     private final ByteBuffer blank = ByteBuffer.allocate(MessageRecordDescriptor.BLANK_LENGTH);
+    private final Executor allocator;
     private volatile long lockedSinceMillis;
     private volatile long committedOffset;
     private volatile long flushedOffset;
     private volatile String offline;
     private volatile String diskFull;
 
-    CommitLog(SegmentedLog log, StoreConfig config, Clock clock, TransientStorePool pool) {
+    CommitLog(SegmentedLog log, StoreConfig config, Clock clock, TransientStorePool pool, Executor allocator) {
+        this.allocator = allocator;
         this.log = log;
         this.storeHost = config.storeHost();
         this.storePort = config.storePort();
@@ -64,6 +67,10 @@ final class CommitLog {
             flushedOffset = endOffset;
             queueOffsets.clear();
             nextQueueOffsets.forEach((topic, offsets) -> queueOffsets.put(topic, offsets.clone()));
+            MappedSegment last = log.last();
+            if (last != null) {
+                log.prepare(last.endOffset(), allocator);
+            }
         } finally {
             lock.unlock();
         }
@@ -132,7 +139,14 @@ final class CommitLog {
             for (int i = 0; i < batch.size(); i++) {
                 MessageRecordDescriptor.stamp(encoded, starts[i], queueOffset + i, physical + starts[i], now);
             }
-            segment.append(encoded);
+            try {
+                segment.append(encoded);
+            } catch (InternalError e) {
+                // A sparse file's page could not be allocated: the disk is full. The write position did not
+                // move, so nothing is half-written; retention's disk check lifts the refusal once space frees.
+                diskFull = "disk full: cannot write CommitLog file " + segment.path() + " (" + e.getMessage() + ")";
+                return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, diskFull);
+            }
             offsets[head.queueId()] = queueOffset + batch.size();
             if (pool == null) {
                 committedOffset = physical + total;
@@ -167,6 +181,7 @@ final class CommitLog {
         if (pool != null) {
             created.useWriteBuffer(pool);
         }
+        log.prepare(created.endOffset(), allocator);
         return created;
     }
 

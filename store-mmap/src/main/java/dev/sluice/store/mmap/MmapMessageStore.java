@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A {@link MessageStore} on memory-mapped files: the entry point of the store-mmap module.
@@ -52,6 +54,7 @@ public final class MmapMessageStore implements MessageStore {
     private final Retention retention;
     private final QueueReader reader;
     private final TransientStorePool pool;
+    private final ExecutorService allocator;
     private final List<AgentRunner> runners = new ArrayList<>();
     private boolean closed;
 
@@ -73,11 +76,17 @@ public final class MmapMessageStore implements MessageStore {
 
         this.pool = config.transientStorePoolEnable()
                 ? new TransientStorePool(config.transientStorePoolSize(), config.mappedFileSizeCommitLog()) : null;
-        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog());
+        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(),
+                config.warmMapedFileEnable());
         log.load();
         long end = CommitLogRecovery.recover(log, crashed || !saved.valid(),
                 saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
-        this.commitLog = new CommitLog(log, config, context.clock(), pool);
+        this.allocator = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-file-allocator");
+            t.setDaemon(true);
+            return t;
+        });
+        this.commitLog = new CommitLog(log, config, context.clock(), pool, allocator);
         this.queues = new ConsumeQueueTable(config.storePathConsumeQueue(), config.mappedFileSizeConsumeQueue());
         queues.recover(log.isEmpty() ? end : log.first().baseOffset(), end);
         this.index = openIndex(config, context);
@@ -360,8 +369,9 @@ public final class MmapMessageStore implements MessageStore {
         } catch (IOException e) {
             LOG.error("clean shutdown failed; the next open recovers as after a crash", e);
         }
+        long end = commitLog.maxOffset();
         release();
-        LOG.info("store {} closed cleanly at CommitLog offset {}", config.storePathRootDir(), commitLog.maxOffset());
+        LOG.info("store {} closed cleanly at CommitLog offset {}", config.storePathRootDir(), end);
     }
 
     /**
@@ -386,11 +396,12 @@ public final class MmapMessageStore implements MessageStore {
     }
 
     private void release() {
+        commitLog.segments().close();
+        allocator.shutdownNow();
         if (index != null) {
             index.close();
         }
         queues.close();
-        commitLog.segments().close();
         if (pool != null) {
             pool.close();
         }

@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
 
 /**
  * The files of one log (the CommitLog, or one ConsumeQueue) in a directory, ordered by base offset.
@@ -21,11 +25,17 @@ final class SegmentedLog {
 
     private final Path dir;
     private final int segmentSize;
+    private final boolean warm;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
+    /** The next file, being created in the background so a roll does not wait for it. */
+    private CompletableFuture<MappedSegment> prepared;
+    private long preparedBase = -1;
 
-    SegmentedLog(Path dir, int segmentSize) {
+    /** @param warm zero-fill new files (see {@link MappedSegment#create}) */
+    SegmentedLog(Path dir, int segmentSize, boolean warm) {
         this.dir = dir;
         this.segmentSize = segmentSize;
+        this.warm = warm;
     }
 
     /**
@@ -130,12 +140,65 @@ final class SegmentedLog {
         return segments.size();
     }
 
-    /** Writer only: creates the segment starting at {@code base}. */
+    /** Writer only: creates the segment starting at {@code base}, or takes it if it was prepared. */
     MappedSegment create(long base) throws IOException {
-        Files.createDirectories(dir);
-        MappedSegment s = MappedSegment.create(dir, base, segmentSize);
+        MappedSegment s = preparedBase == base ? takePrepared() : null;
+        if (s == null) {
+            Files.createDirectories(dir);
+            s = MappedSegment.create(dir, base, segmentSize, warm);
+        }
         segments.put(base, s);
         return s;
+    }
+
+    /**
+     * Writer only: starts creating the segment at {@code base} on {@code executor}. Zero-filling a large file
+     * takes long enough that doing it inside a roll would stall every producer.
+     */
+    void prepare(long base, Executor executor) {
+        if (preparedBase == base) {
+            return;
+        }
+        discardPrepared();
+        preparedBase = base;
+        prepared = CompletableFuture.supplyAsync(() -> {
+            try {
+                Files.createDirectories(dir);
+                return MappedSegment.create(dir, base, segmentSize, warm);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, executor);
+    }
+
+    private MappedSegment takePrepared() throws IOException {
+        CompletableFuture<MappedSegment> f = prepared;
+        prepared = null;
+        preparedBase = -1;
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e;
+        }
+    }
+
+    /** Drops a prepared file that will not be used (close, truncation). */
+    private void discardPrepared() {
+        CompletableFuture<MappedSegment> f = prepared;
+        prepared = null;
+        preparedBase = -1;
+        if (f != null) {
+            try {
+                MappedSegment s = f.join();
+                s.close();
+                Files.deleteIfExists(s.path());
+            } catch (RuntimeException | IOException e) {
+                // It never became part of the log; a leftover file is dropped again at the next load.
+            }
+        }
     }
 
     /** Forgets a retired segment (it is being or has been destroyed). */
@@ -161,6 +224,7 @@ final class SegmentedLog {
      * @return the number of bytes that were past the cut in deleted files
      */
     long truncate(long offset) throws IOException {
+        discardPrepared();
         long dropped = 0;
         for (MappedSegment s : all()) {
             if (s.baseOffset() > offset) {
@@ -184,6 +248,7 @@ final class SegmentedLog {
     }
 
     void close() {
+        discardPrepared();
         for (MappedSegment s : segments.values()) {
             s.close();
         }

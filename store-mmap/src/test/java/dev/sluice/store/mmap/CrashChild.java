@@ -24,6 +24,7 @@ public final class CrashChild {
         long seed = Long.parseLong(args[1]);
         StoreConfig config = StoreConfig.builder().storePathRootDir(root)
                 .set(StoreConfig.FLUSH_DISK_TYPE, "SYNC_FLUSH")
+                .set(StoreConfig.WARM_MAPED_FILE_ENABLE, String.valueOf(seed % 2 == 0))
                 .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, "65536")
                 .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "2000")
                 .set(StoreConfig.DISK_MAX_USED_SPACE_RATIO, "95")

@@ -68,9 +68,12 @@ class RetentionTest {
         store.dispatcher().catchUp();
     }
 
+    /** CommitLog files the log has reached (not the next one, created ahead of time). */
     private List<Path> commitLogFiles() throws IOException {
+        long end = store.maxCommitLogOffset();
         try (var s = Files.list(dir.resolve("commitlog"))) {
-            return s.filter(p -> p.getFileName().toString().length() == 20).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().length() == 20)
+                    .filter(p -> Long.parseLong(p.getFileName().toString()) <= end).sorted().toList();
         }
     }
 
