@@ -100,15 +100,14 @@ final class CommitLogRecovery {
 
     private static void cut(SegmentedLog log, long end, String reason) throws IOException {
         MappedSegment holder = log.find(end);
-        long tornBytes = 0;
+        long droppedBytes = 0;
         if (holder != null) {
             int from = (int) (end - holder.baseOffset());
-            tornBytes = nonZeroExtent(holder.buffer(), from, holder.size());
+            droppedBytes = holder.lastNonZero(from) - from;
         }
         List<MappedSegment> later = log.all().stream().filter(s -> s.baseOffset() > end).toList();
-        long droppedBytes = tornBytes;
         for (MappedSegment s : later) {
-            droppedBytes += nonZeroExtent(s.buffer(), 0, s.size());
+            droppedBytes += s.lastNonZero(0);
         }
         log.truncate(end);
         if (droppedBytes > 0 || reason != null) {
@@ -151,13 +150,4 @@ final class CommitLogRecovery {
         return true;
     }
 
-    /** Bytes from {@code from} to the last non-zero byte before {@code to}. */
-    private static long nonZeroExtent(ByteBuffer buf, int from, int to) {
-        for (int i = to - 1; i >= from; i--) {
-            if (buf.get(i) != 0) {
-                return i + 1 - from;
-            }
-        }
-        return 0;
-    }
 }

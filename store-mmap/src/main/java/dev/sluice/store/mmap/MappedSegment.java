@@ -158,13 +158,31 @@ final class MappedSegment {
         mapped.put(at, src, src.position(), src.remaining());
     }
 
-    /** Zeroes everything from {@code from} to the end of the file (used when a torn tail is cut off). */
+    /**
+     * Zeroes the file from {@code from} to its last non-zero byte (used when a torn tail is cut off); bytes
+     * beyond are zero already, and writing them would allocate a sparse file's every block.
+     */
     void zeroFrom(int from) {
-        ByteBuffer zeros = ByteBuffer.allocate(Math.min(size, 1 << 16));
-        for (int at = from; at < size; at += zeros.capacity()) {
-            mapped.put(at, zeros, 0, Math.min(zeros.capacity(), size - at));
+        int extent = lastNonZero(from) - from;
+        ByteBuffer zeros = ByteBuffer.allocate(Math.min(Math.max(extent, 1), 1 << 16));
+        for (int at = from; at < from + extent; at += zeros.capacity()) {
+            mapped.put(at, zeros, 0, Math.min(zeros.capacity(), from + extent - at));
         }
-        mapped.force();
+        if (extent > 0) {
+            mapped.force(from, extent);
+        }
+    }
+
+    /** One past the last non-zero byte at or after {@code from}, or {@code from} if there is none. */
+    int lastNonZero(int from) {
+        int at = size;
+        while (at - 8 >= from && mapped.getLong(at - 8) == 0) {
+            at -= 8;
+        }
+        while (at > from && mapped.get(at - 1) == 0) {
+            at--;
+        }
+        return at;
     }
 
     /**
