@@ -58,10 +58,42 @@ public final class MmapMessageStore implements MessageStore {
     private final List<AgentRunner> runners = new ArrayList<>();
     private boolean closed;
 
-    private MmapMessageStore(StoreConfig config, StoreContext context, StoreLock lock) throws IOException {
+    /** What recovery hands the running store. */
+    private record Recovered(TransientStorePool pool, ExecutorService allocator, CommitLog commitLog,
+                             ConsumeQueueTable queues, KeyIndex index, Dispatcher dispatcher, Checkpoint checkpoint) {
+    }
+
+    private MmapMessageStore(StoreConfig config, StoreContext context, StoreLock lock, Recovered parts) {
         this.config = config;
         this.context = context;
         this.lock = lock;
+        this.pool = parts.pool();
+        this.allocator = parts.allocator();
+        this.commitLog = parts.commitLog();
+        this.queues = parts.queues();
+        this.index = parts.index();
+        this.dispatcher = parts.dispatcher();
+        FlushPolicy policy = context.flushPolicy() != null ? context.flushPolicy()
+                : config.flushDiskType() == FlushDiskType.SYNC_FLUSH
+                ? FlushPolicy.groupCommit(config.syncFlushTimeout())
+                : FlushPolicy.periodic(config.flushIntervalCommitLog(), config.flushCommitLogLeastPages(),
+                config.flushCommitLogThoroughInterval());
+        this.commitLogFlusher = new CommitLogFlusher(commitLog, policy, context.clock());
+        this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, parts.checkpoint(),
+                context.clock(), config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
+                config.flushConsumeQueueThoroughInterval());
+        this.retention = new Retention(config, commitLog, queues, dispatcher::dispatchedOffset, index, context.clock(),
+                context.diskUsage());
+        this.reader = new QueueReader(commitLog, queues);
+        retention.checkDisk();
+    }
+
+    /**
+     * Brings the files back in line: finds the CommitLog's valid end (after a crash, from the checkpoint),
+     * cuts what follows, and re-dispatches ConsumeQueues and index from the CommitLog. Whatever it opened is
+     * released again if it fails.
+     */
+    private static Recovered recover(StoreConfig config, StoreContext context) throws IOException {
         Path abort = config.abortFile();
         boolean crashed = Files.exists(abort);
         Checkpoint checkpoint = new Checkpoint(config.storeCheckpoint());
@@ -74,65 +106,69 @@ public final class MmapMessageStore implements MessageStore {
         Files.write(abort, new byte[0]);
         Durability.syncDirectory(abort.toAbsolutePath().getParent());
 
-        this.pool = config.transientStorePoolEnable()
+        TransientStorePool pool = config.transientStorePoolEnable()
                 ? new TransientStorePool(config.transientStorePoolSize(), config.mappedFileSizeCommitLog()) : null;
-        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(),
-                config.warmMapedFileEnable());
-        log.load();
-        long end = CommitLogRecovery.recover(log, crashed || !saved.valid(),
-                saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
-        this.allocator = Executors.newSingleThreadExecutor(r -> {
+        ExecutorService allocator = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-file-allocator");
             t.setDaemon(true);
             return t;
         });
-        this.commitLog = new CommitLog(log, config, context.clock(), pool, allocator);
-        this.queues = new ConsumeQueueTable(config.storePathConsumeQueue(), config.mappedFileSizeConsumeQueue());
-        queues.recover(log.isEmpty() ? end : log.first().baseOffset(), end);
-        this.index = openIndex(config, context);
-        if (index != null) {
-            index.truncateFrom(end);
-        }
-        this.dispatcher = new Dispatcher(commitLog, queues, index, context.dispatchListener());
-        commitLog.recovered(end, Map.of());
-        boolean queuesLost = queues.all().isEmpty() && !log.isEmpty() && end > log.first().baseOffset();
-        if (queuesLost) {
-            LOG.warn("no ConsumeQueue under {}: rebuilding every queue from the CommitLog", config.storePathConsumeQueue());
-        }
-        long from = Math.min(saved.valid() && !queuesLost ? saved.consumeQueueOffset() : 0,
-                index == null ? Long.MAX_VALUE : index.appliedOffset());
-        from = Math.max(commitLog.minOffset(), Math.min(from, end));
-        if (from < end) {
-            LOG.info("re-dispatching CommitLog {}..{} into ConsumeQueues{}", from, end, index == null ? "" : " and index");
-        }
-        dispatcher.startFrom(from);
-        dispatcher.catchUp();
-        commitLog.recovered(end, queues.nextOffsets());
-        // Recovery may have cut below what the old checkpoint claims: make what was kept durable, then say so.
-        for (MappedSegment s : log.all()) {
-            s.forceAll();
-        }
-        for (ConsumeQueue cq : queues.all()) {
-            for (MappedSegment s : cq.segments().all()) {
+        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(),
+                config.warmMapedFileEnable());
+        ConsumeQueueTable queues = new ConsumeQueueTable(config.storePathConsumeQueue(),
+                config.mappedFileSizeConsumeQueue());
+        KeyIndex index = null;
+        try {
+            log.load();
+            long end = CommitLogRecovery.recover(log, crashed || !saved.valid(),
+                    saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
+            CommitLog commitLog = new CommitLog(log, config, context.clock(), pool, allocator);
+            queues.recover(log.isEmpty() ? end : log.first().baseOffset(), end);
+            index = openIndex(config, context);
+            if (index != null) {
+                index.truncateFrom(end);
+            }
+            Dispatcher dispatcher = new Dispatcher(commitLog, queues, index, context.dispatchListener());
+            commitLog.recovered(end, Map.of());
+            boolean queuesLost = queues.all().isEmpty() && !log.isEmpty() && end > log.first().baseOffset();
+            if (queuesLost) {
+                LOG.warn("no ConsumeQueue under {}: rebuilding every queue from the CommitLog",
+                        config.storePathConsumeQueue());
+            }
+            long from = Math.min(saved.valid() && !queuesLost ? saved.consumeQueueOffset() : 0,
+                    index == null ? Long.MAX_VALUE : index.appliedOffset());
+            from = Math.max(commitLog.minOffset(), Math.min(from, end));
+            if (from < end) {
+                LOG.info("re-dispatching CommitLog {}..{} into ConsumeQueues{}", from, end,
+                        index == null ? "" : " and index");
+            }
+            dispatcher.startFrom(from);
+            dispatcher.catchUp();
+            commitLog.recovered(end, queues.nextOffsets());
+            // Recovery may have cut below what the old checkpoint claims: make what was kept durable, then say so.
+            for (MappedSegment s : log.all()) {
                 s.forceAll();
             }
+            for (ConsumeQueue cq : queues.all()) {
+                for (MappedSegment s : cq.segments().all()) {
+                    s.forceAll();
+                }
+            }
+            long now = context.clock().millis();
+            checkpoint.write(end, end, now, now);
+            return new Recovered(pool, allocator, commitLog, queues, index, dispatcher, checkpoint);
+        } catch (IOException | RuntimeException e) {
+            if (index != null) {
+                index.close();
+            }
+            queues.close();
+            log.close();
+            allocator.shutdownNow();
+            if (pool != null) {
+                pool.close();
+            }
+            throw e;
         }
-        long now = context.clock().millis();
-        checkpoint.write(end, end, now, now);
-
-        FlushPolicy policy = context.flushPolicy() != null ? context.flushPolicy()
-                : config.flushDiskType() == FlushDiskType.SYNC_FLUSH
-                ? FlushPolicy.groupCommit(config.syncFlushTimeout())
-                : FlushPolicy.periodic(config.flushIntervalCommitLog(), config.flushCommitLogLeastPages(),
-                config.flushCommitLogThoroughInterval());
-        this.commitLogFlusher = new CommitLogFlusher(commitLog, policy, context.clock());
-        this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, checkpoint, context.clock(),
-                config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
-                config.flushConsumeQueueThoroughInterval());
-        this.retention = new Retention(config, commitLog, queues, dispatcher::dispatchedOffset, index, context.clock(),
-                context.diskUsage());
-        this.reader = new QueueReader(commitLog, queues);
-        retention.checkDisk();
     }
 
     /**
@@ -149,7 +185,7 @@ public final class MmapMessageStore implements MessageStore {
             throw new StoreException("cannot lock store " + config.storePathRootDir() + ": " + e, e);
         }
         try {
-            MmapMessageStore store = new MmapMessageStore(config, context, lock);
+            MmapMessageStore store = new MmapMessageStore(config, context, lock, recover(config, context));
             if (startAgents) {
                 store.startAgents();
             }

@@ -161,6 +161,21 @@ class StoreBehaviourTest {
     }
 
     @Test
+    void aFailedOpenReleasesEverythingAndCanBeRetried() {
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            store.append(StoreFixture.message("T", 0, "kept".getBytes(), null, null, null)).join();
+        }
+        StoreContext broken = StoreContext.defaults().withKeyIndexFactory(c -> {
+            throw new IllegalStateException("index unavailable");
+        });
+        StoreException e = assertThrows(StoreException.class, () -> MmapMessageStore.open(config(), broken));
+        assertTrue(e.getMessage().contains("index unavailable"), e.getMessage());
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            assertEquals(1, store.maxQueueOffset("T", 0), "the lock was released and nothing was lost");
+        }
+    }
+
+    @Test
     void readStatusesAtTheEdges() {
         MutableClock clock = new MutableClock(1_000_000);
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
