@@ -16,6 +16,7 @@ import dev.sluice.broker.query.QueryProcessor;
 import dev.sluice.broker.registry.NameServerRegistrar;
 import dev.sluice.broker.send.SendProcessor;
 import dev.sluice.broker.stats.BrokerStats;
+import dev.sluice.broker.stats.RequestPool;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingServerConfig;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,11 +86,11 @@ public final class Broker implements AutoCloseable {
 
         scheduler = Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-scheduler"));
         executors.add(scheduler);
-        ThreadPoolExecutor sendPool = pool("broker-send", config.sendMessageThreadPoolNums(), config.sendThreadPoolQueueCapacity());
-        ThreadPoolExecutor pullPool = pool("broker-pull", config.pullMessageThreadPoolNums(), config.pullThreadPoolQueueCapacity());
-        ThreadPoolExecutor clientPool = pool("broker-client", 4, 50_000);
-        ThreadPoolExecutor queryPool = pool("broker-query", 4, 10_000);
-        ThreadPoolExecutor adminPool = pool("broker-admin", config.adminBrokerThreadPoolNums(), 10_000);
+        RequestPool sendPool = pool("broker-send", config.sendMessageThreadPoolNums(), config.sendThreadPoolQueueCapacity());
+        RequestPool pullPool = pool("broker-pull", config.pullMessageThreadPoolNums(), config.pullThreadPoolQueueCapacity());
+        RequestPool clientPool = pool("broker-client", 4, 50_000);
+        RequestPool queryPool = pool("broker-query", 4, 10_000);
+        RequestPool adminPool = pool("broker-admin", config.adminBrokerThreadPoolNums(), 10_000);
 
         BrokerStats stats = new BrokerStats(clock);
         ConsumerRegistry consumers = new ConsumerRegistry(server, clock, group -> {
@@ -114,7 +114,7 @@ public final class Broker implements AutoCloseable {
         register(new TopicAdminProcessor(config, topics, offsets, consumers, store), adminPool,
                 RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER, RequestCode.GET_ALL_TOPIC_CONFIG,
                 RequestCode.GET_TOPIC_STATS_INFO, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO);
-        register(new GroupAdminProcessor(config, groups, consumers, offsets, topics, store), adminPool,
+        register(new GroupAdminProcessor(config, groups, consumers, offsets, topics, store, stats), adminPool,
                 RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
                 RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS);
         register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,
@@ -201,8 +201,8 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private ThreadPoolExecutor pool(String name, int threads, int capacity) {
-        ThreadPoolExecutor pool = BrokerThreads.pool(name, threads, capacity);
+    private RequestPool pool(String name, int threads, int capacity) {
+        RequestPool pool = BrokerThreads.pool(name, threads, capacity, clock);
         executors.add(pool);
         return pool;
     }

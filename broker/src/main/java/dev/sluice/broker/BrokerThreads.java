@@ -1,9 +1,8 @@
 package dev.sluice.broker;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import dev.sluice.broker.stats.RequestPool;
+import java.time.Clock;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Named daemon threads, and bounded request pools: a flood is refused (SYSTEM_BUSY) rather than queued without end. */
@@ -15,9 +14,8 @@ final class BrokerThreads implements ThreadFactory {
         this.prefix = prefix;
     }
 
-    static ThreadPoolExecutor pool(String name, int threads, int queueCapacity) {
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity),
-                new BrokerThreads(name));
+    static RequestPool pool(String name, int threads, int queueCapacity, Clock clock) {
+        return new RequestPool(threads, queueCapacity, new BrokerThreads(name), clock);
     }
 
     @Override

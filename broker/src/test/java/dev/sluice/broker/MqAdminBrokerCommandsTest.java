@@ -251,6 +251,9 @@ class MqAdminBrokerCommandsTest {
         }
         assertEquals(6, backlog);
         assertTrue(output.contains("Diff Total: 6"), output);
+        Matcher consumeTps = Pattern.compile("Consume TPS: (\\d+\\.\\d{2})").matcher(output);
+        assertTrue(consumeTps.find(), output);
+        assertTrue(Double.parseDouble(consumeTps.group(1)) > 0, "the group pulled 12 messages within the minute");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.sluice.broker.admin;
 
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.stats.BrokerStats;
+import dev.sluice.broker.stats.RequestPool;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingCommandException;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +36,12 @@ public final class BrokerAdminProcessor implements RequestProcessor {
     private final TopicTable topics;
     private final MmapMessageStore store;
     private final BrokerStats stats;
-    private final ThreadPoolExecutor sendExecutor;
-    private final ThreadPoolExecutor pullExecutor;
+    private final RequestPool sendExecutor;
+    private final RequestPool pullExecutor;
     private final File commitLogDir;
 
     public BrokerAdminProcessor(BrokerConfig config, TopicTable topics, MmapMessageStore store, BrokerStats stats,
-                                ThreadPoolExecutor sendExecutor, ThreadPoolExecutor pullExecutor, File commitLogDir) {
+                                RequestPool sendExecutor, RequestPool pullExecutor, File commitLogDir) {
         this.config = config;
         this.topics = topics;
         this.store = store;
@@ -103,10 +103,10 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         info.put("getTransferredTps", outTps);
         info.put("sendThreadPoolQueueSize", String.valueOf(sendExecutor.getQueue().size()));
         info.put("sendThreadPoolQueueCapacity", String.valueOf(config.sendThreadPoolQueueCapacity()));
-        info.put("sendThreadPoolQueueHeadWaitTimeMills", "0");
+        info.put("sendThreadPoolQueueHeadWaitTimeMills", String.valueOf(sendExecutor.headWaitMillis()));
         info.put("pullThreadPoolQueueSize", String.valueOf(pullExecutor.getQueue().size()));
         info.put("pullThreadPoolQueueCapacity", String.valueOf(config.pullThreadPoolQueueCapacity()));
-        info.put("pullThreadPoolQueueHeadWaitTimeMills", "0");
+        info.put("pullThreadPoolQueueHeadWaitTimeMills", String.valueOf(pullExecutor.headWaitMillis()));
         info.put("pageCacheLockTimeMills", String.valueOf(store.appendLockHeldMillis()));
         info.put("earliestMessageTimeStamp", String.valueOf(store.earliestMessageTime()));
         info.put("commitLogDiskRatio", String.format(Locale.ROOT, "%.2f", diskRatio()));

@@ -7,6 +7,7 @@ import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.topic.TopicConfig;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.remoting.RemotingCommand;
@@ -37,15 +38,18 @@ public final class GroupAdminProcessor implements RequestProcessor {
     private final ConsumerOffsetTable offsets;
     private final TopicTable topics;
     private final MessageStore store;
+    private final BrokerStats stats;
 
     public GroupAdminProcessor(BrokerConfig config, SubscriptionGroupTable groups, ConsumerRegistry consumers,
-                               ConsumerOffsetTable offsets, TopicTable topics, MessageStore store) {
+                               ConsumerOffsetTable offsets, TopicTable topics, MessageStore store,
+                               BrokerStats stats) {
         this.config = config;
         this.groups = groups;
         this.consumers = consumers;
         this.offsets = offsets;
         this.topics = topics;
         this.store = store;
+        this.stats = stats;
     }
 
     @Override
@@ -117,11 +121,13 @@ public final class GroupAdminProcessor implements RequestProcessor {
             groupTopics.addAll(members.subscriptions().keySet());
         }
         Map<Object, Object> table = new LinkedHashMap<>();
+        double consumeTps = 0;
         for (String topic : groupTopics) {
             TopicConfig topicConfig = topics.get(topic);
             if (topicConfig == null || (onlyTopic != null && !onlyTopic.isEmpty() && !onlyTopic.equals(topic))) {
                 continue;
             }
+            consumeTps += stats.consumeTps(topic, group);
             for (int queueId = 0; queueId < topicConfig.writeQueueNums(); queueId++) {
                 long consumed = Math.max(0, offsets.query(group, topic, queueId));
                 Map<String, Object> wrapper = new LinkedHashMap<>();
@@ -132,7 +138,7 @@ public final class GroupAdminProcessor implements RequestProcessor {
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("consumeTps", 0.0);
+        body.put("consumeTps", consumeTps);
         body.put("offsetTable", table);
         return ok(request).setBody(Json.writeBytes(body));
     }

@@ -156,7 +156,7 @@ public final class PullProcessor implements RequestProcessor {
                 ByteBuffer last = messages.get(messages.size() - 1);
                 next = MessageRecordDescriptor.queueOffset(last, last.position()) + 1;
             }
-            stats.messagesGot(messages.size());
+            stats.messagesGot(header.topic(), header.consumerGroup(), messages.size());
             response.setBodyParts(messages, read::close);
         } else {
             read.close();

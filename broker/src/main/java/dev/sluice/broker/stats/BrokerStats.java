@@ -4,23 +4,27 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Message counters for mqadmin's clusterList and brokerStatus: totals, today/yesterday totals, and rates over the
- * last 10 s, 1 min and 10 min. {@link #sample()} runs once a second and keeps a ring of the totals it saw.
+ * Message counters for mqadmin's clusterList, brokerStatus and consumerProgress: totals, today/yesterday totals,
+ * rates over the last 10 s, 1 min and 10 min, and per topic@group the rate pulled over the last minute (what
+ * RocketMQ reports as a group's consumeTps). {@link #sample()} runs once a second.
  */
 public final class BrokerStats {
-    private static final int RING = 601;
+    private static final int TEN_MINUTES = 600;
+    private static final int MINUTE = 60;
 
     private final Clock clock;
     private final LongAdder put = new LongAdder();
     private final LongAdder got = new LongAdder();
-    private final long[] putRing = new long[RING];
-    private final long[] gotRing = new long[RING];
-    private final long[] timeRing = new long[RING];
-    private int head;
-    private int samples;
+    private final RateRing putRing = new RateRing(TEN_MINUTES);
+    private final RateRing gotRing = new RateRing(TEN_MINUTES);
+    private final Map<String, LongAdder> gotByGroup = new ConcurrentHashMap<>();
+    private final Map<String, RateRing> gotByGroupRings = new ConcurrentHashMap<>();
+    private long lastSample;
     private LocalDate today;
     private long putTodayMorning;
     private long gotTodayMorning;
@@ -37,23 +41,26 @@ public final class BrokerStats {
         put.add(count);
     }
 
-    public void messagesGot(int count) {
+    /** Counts messages handed to a consumer group from a topic (retry topics included, as RocketMQ counts them). */
+    public void messagesGot(String topic, String group, int count) {
         got.add(count);
+        gotByGroup.computeIfAbsent(key(topic, group), k -> new LongAdder()).add(count);
     }
 
     public synchronized void sample() {
-        head = (head + 1) % RING;
-        putRing[head] = put.sum();
-        gotRing[head] = got.sum();
-        timeRing[head] = clock.millis();
-        samples = Math.min(samples + 1, RING);
-        LocalDate now = LocalDate.now(clock.withZone(ZoneId.systemDefault()));
-        if (!now.equals(today)) {
+        long now = clock.millis();
+        putRing.sample(put.sum(), now);
+        gotRing.sample(got.sum(), now);
+        // A key seen for the first time starts from zero at the previous tick, so its first second counts.
+        gotByGroup.forEach((key, total) -> gotByGroupRings.computeIfAbsent(key, k -> startedRing()).sample(total.sum(), now));
+        lastSample = now;
+        LocalDate date = LocalDate.now(clock.withZone(ZoneId.systemDefault()));
+        if (!date.equals(today)) {
             putYesterdayMorning = putTodayMorning;
             gotYesterdayMorning = gotTodayMorning;
-            putTodayMorning = putRing[head];
-            gotTodayMorning = gotRing[head];
-            today = now;
+            putTodayMorning = putRing.latest();
+            gotTodayMorning = gotRing.latest();
+            today = date;
         }
     }
 
@@ -64,6 +71,12 @@ public final class BrokerStats {
 
     public synchronized String getTransferredTps() {
         return tps(gotRing);
+    }
+
+    /** Messages per second the group pulled from the topic over the last minute. */
+    public synchronized double consumeTps(String topic, String group) {
+        RateRing ring = gotByGroupRings.get(key(topic, group));
+        return ring == null ? 0 : ring.rate(MINUTE);
     }
 
     public long putTotal() {
@@ -90,17 +103,17 @@ public final class BrokerStats {
         return gotYesterdayMorning;
     }
 
-    private String tps(long[] ring) {
-        return String.format(Locale.ROOT, "%.2f %.2f %.2f", rate(ring, 10), rate(ring, 60), rate(ring, 600));
+    private RateRing startedRing() {
+        RateRing ring = new RateRing(MINUTE);
+        ring.sample(0, lastSample);
+        return ring;
     }
 
-    private double rate(long[] ring, int seconds) {
-        int back = Math.min(seconds, samples - 1);
-        if (back <= 0) {
-            return 0;
-        }
-        int from = Math.floorMod(head - back, RING);
-        long millis = timeRing[head] - timeRing[from];
-        return millis <= 0 ? 0 : (ring[head] - ring[from]) * 1000.0 / millis;
+    private static String key(String topic, String group) {
+        return topic + '@' + group;
+    }
+
+    private static String tps(RateRing ring) {
+        return String.format(Locale.ROOT, "%.2f %.2f %.2f", ring.rate(10), ring.rate(MINUTE), ring.rate(TEN_MINUTES));
     }
 }
