@@ -22,9 +22,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The key index in one LMDB environment. One writer at a time (apply, truncation, retention); queries run in
@@ -34,14 +36,21 @@ final class LmdbKeyIndex implements KeyIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LmdbKeyIndex.class);
 
     static final String ENV_DIR = "lmdb";
-    private static final int FORMAT = 1;
+    /** 1: entries keyed by the whole name; 2: by its 64-bit hash. */
+    static final int FORMAT = 2;
     /** Bounds the write transactions of a truncation, which may cover a large part of the index. */
     private static final int TRUNCATE_CHUNK = 20_000;
     private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
     private static final ThreadLocal<ByteBuffer> QUERY_KEY =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(IndexKeys.MAX_KEY));
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(IndexKeys.ENTRY_KEY));
+    private static final ThreadLocal<ByteBuffer> QUERY_OFFSET =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8));
+    /** LMDB's key order: sorted inserts walk the tree left to right and find its upper pages in cache. */
+    private static final Comparator<NewEntry> LMDB_ORDER = (a, b) ->
+            IndexKeys.compareEntries(a.hash(), a.timestamp(), a.offset(), b.hash(), b.timestamp(), b.offset());
 
     private final Path dir;
+    private final ToLongFunction<byte[]> hash;
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> entries;
     private final Dbi<ByteBuffer> postings;
@@ -55,7 +64,8 @@ final class LmdbKeyIndex implements KeyIndex {
     private final Object writer = new Object();
 
     // guarded by writer
-    private final ByteBuffer keyBuf = ByteBuffer.allocateDirect(IndexKeys.MAX_KEY);
+    private final ByteBuffer keyBuf = ByteBuffer.allocateDirect(IndexKeys.ENTRY_KEY);
+    private final List<NewEntry> newEntries = new ArrayList<>();
     private final ByteBuffer offsetBuf = ByteBuffer.allocateDirect(8);
     private final ByteBuffer longBuf = ByteBuffer.allocateDirect(8);
     private ByteBuffer valueBuf = ByteBuffer.allocateDirect(1024);
@@ -65,8 +75,9 @@ final class LmdbKeyIndex implements KeyIndex {
 
     private volatile long appliedOffset;
 
-    private LmdbKeyIndex(Path dir, long mapSize) {
+    private LmdbKeyIndex(Path dir, long mapSize, ToLongFunction<byte[]> hash) {
         this.dir = dir;
+        this.hash = hash;
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
         // Both ByteBuffer proxies of lmdbjava 0.9.1 need java.nio opened and measured alike, so the default one.
         // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2).
@@ -92,6 +103,11 @@ final class LmdbKeyIndex implements KeyIndex {
      * cannot be trusted; the caller then re-dispatches from {@link #appliedOffset()}.
      */
     static LmdbKeyIndex open(Path indexDir, long mapSize) {
+        return open(indexDir, mapSize, IndexKeys::hash);
+    }
+
+    /** With another name hash: tests make every name collide. */
+    static LmdbKeyIndex open(Path indexDir, long mapSize, ToLongFunction<byte[]> hash) {
         Path dir = indexDir.resolve(ENV_DIR);
         if (sizeOf(dir.resolve("data.mdb")) == 0) {
             LOG.info("No key index in {}: creating an empty one; the store re-indexes the CommitLog from offset 0",
@@ -104,13 +120,16 @@ final class LmdbKeyIndex implements KeyIndex {
         }
         OpenMarker.write(dir);
         try {
-            return new LmdbKeyIndex(dir, mapSize);
+            return new LmdbKeyIndex(dir, mapSize, hash);
+        } catch (OldFormatException e) {
+            LOG.warn("Key index in {} has format {}, this version writes format {}: rebuilding it from the CommitLog",
+                    dir, e.format, FORMAT);
         } catch (LmdbException | CorruptIndexException e) {
             LOG.warn("Key index in {} is corrupt ({}): rebuilding it from the CommitLog", dir, e.toString());
-            wipe(dir);
-            OpenMarker.write(dir);
-            return new LmdbKeyIndex(dir, mapSize);
         }
+        wipe(dir);
+        OpenMarker.write(dir);
+        return new LmdbKeyIndex(dir, mapSize, hash);
     }
 
     @Override
@@ -128,6 +147,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 return;
             }
             lastPostingOffset = write(txn -> {
+                newEntries.clear();
                 long last = lastPostingOffset;
                 int i = 0;
                 while (i < batch.size()) {
@@ -138,6 +158,10 @@ final class LmdbKeyIndex implements KeyIndex {
                     last = putMessage(txn, batch, i, end, last);
                     i = end;
                 }
+                newEntries.sort(LMDB_ORDER);
+                for (NewEntry e : newEntries) {
+                    entries.put(txn, IndexKeys.entryKey(keyBuf, e.hash(), e.timestamp(), e.offset()), EMPTY);
+                }
                 putLong(txn, appliedKey, applied);
                 return last;
             });
@@ -145,7 +169,10 @@ final class LmdbKeyIndex implements KeyIndex {
         }
     }
 
-    /** Indexes entries [from, to) of {@code batch}, which share one offset. */
+    /**
+     * Writes the postings of entries [from, to) of {@code batch}, which share one offset, and collects their
+     * entries in {@link #newEntries}.
+     */
     private long putMessage(Txn<ByteBuffer> txn, IndexBatch batch, int from, int to, long lastPosting) {
         long offset = batch.commitLogOffset(from);
         List<Posting> message = new ArrayList<>(to - from);
@@ -163,7 +190,7 @@ final class LmdbKeyIndex implements KeyIndex {
             long timestamp = batch.storeTimestamp(i);
             if (message.stream().noneMatch(p -> p.sameAs(name, timestamp))) {
                 message.add(new Posting(name, timestamp));
-                entries.put(txn, IndexKeys.entryKey(keyBuf, name, timestamp, offset), EMPTY);
+                newEntries.add(new NewEntry(hash.applyAsLong(name), timestamp, offset));
             }
         }
         if (message.size() == before) {
@@ -184,7 +211,9 @@ final class LmdbKeyIndex implements KeyIndex {
             return List.of();
         }
         byte[] name = IndexKeys.name(topic, key);
-        ByteBuffer upper = IndexKeys.entryKey(QUERY_KEY.get(), name, endMillis, Long.MAX_VALUE);
+        long h = hash.applyAsLong(name);
+        ByteBuffer upper = IndexKeys.entryKey(QUERY_KEY.get(), h, endMillis, Long.MAX_VALUE);
+        ByteBuffer offsetKey = QUERY_OFFSET.get();
         List<Long> offsets = new ArrayList<>(Math.min(maxNum, 32));
         mapLock.readLock().lock();
         try {
@@ -195,10 +224,15 @@ final class LmdbKeyIndex implements KeyIndex {
                         : cursor.last();
                 while (found && offsets.size() < maxNum) {
                     ByteBuffer k = cursor.key();
-                    if (!IndexKeys.hasName(k, name) || IndexKeys.entryTimestamp(k) < beginMillis) {
+                    long timestamp = IndexKeys.entryTimestamp(k);
+                    if (IndexKeys.entryHash(k) != h || timestamp < beginMillis) {
                         break;
                     }
-                    offsets.add(IndexKeys.entryOffset(k));
+                    long offset = IndexKeys.entryOffset(k);
+                    ByteBuffer message = postings.get(txn, IndexKeys.offsetKey(offsetKey, offset));
+                    if (message != null && IndexKeys.postingsContain(message, name, timestamp)) {
+                        offsets.add(offset);
+                    }
                     found = cursor.prev();
                 }
             }
@@ -253,7 +287,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 List<Posting> message = IndexKeys.decodePostings(cursor.val());
                 int n = Math.min(budget, message.size());
                 for (Posting p : message.subList(0, n)) {
-                    entries.delete(txn, IndexKeys.entryKey(keyBuf, p.name(), p.timestamp(), offset));
+                    entries.delete(txn, IndexKeys.entryKey(keyBuf, hash.applyAsLong(p.name()), p.timestamp(), offset));
                 }
                 budget -= n;
                 if (n == message.size()) {
@@ -332,7 +366,11 @@ final class LmdbKeyIndex implements KeyIndex {
                 putLong(txn, appliedKey, 0);
                 return 0L;
             }
-            if (format.remaining() != 8 || format.getLong(format.position()) != FORMAT) {
+            long found = format.remaining() == 8 ? format.getLong(format.position()) : -1;
+            if (found > 0 && found < FORMAT) {
+                throw new OldFormatException(found);
+            }
+            if (found != FORMAT) {
                 throw new CorruptIndexException("unknown format");
             }
             ByteBuffer applied = meta.get(txn, appliedKey);
@@ -388,6 +426,21 @@ final class LmdbKeyIndex implements KeyIndex {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reset key index directory " + dir, e);
+        }
+    }
+
+    /** One entry of the batch being applied, collected so that the batch goes into LMDB in key order. */
+    private record NewEntry(long hash, long timestamp, long offset) {
+    }
+
+    /** An index an earlier version wrote: sound, but laid out differently. */
+    static final class OldFormatException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long format;
+
+        OldFormatException(long format) {
+            super("format " + format);
+            this.format = format;
         }
     }
 

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,14 +76,24 @@ class KeyIndexModelTest {
     record Reopen() implements Op {
         public void run(Harness h) {
             h.index.close();
-            h.index = TestIndexes.open(h.dir, TestIndexes.SMALL_MAP);
+            h.index = h.opener.apply(h.dir);
         }
     }
 
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void agreesWithModel(@ForAll("ops") List<Op> ops) throws IOException {
+        run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP));
+    }
+
+    /** Entries are keyed by a hash of the name: with a hash of two values the names must still stay apart. */
+    @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
+    void agreesWithModelWhenNamesShareHashes(@ForAll("ops") List<Op> ops) throws IOException {
+        run(ops, dir -> LmdbKeyIndex.open(dir, TestIndexes.SMALL_MAP, name -> name.length & 1));
+    }
+
+    private static void run(List<Op> ops, Function<Path, KeyIndex> opener) throws IOException {
         Path root = Files.createTempDirectory("key-index-model");
-        try (Harness h = new Harness(root.resolve("index"))) {
+        try (Harness h = new Harness(root.resolve("index"), opener)) {
             for (Op op : ops) {
                 op.run(h);
                 assertEquals(h.model.applied(), h.index.appliedOffset(), () -> "applied offset after " + op);
@@ -114,15 +125,17 @@ class KeyIndexModelTest {
 
     static final class Harness implements AutoCloseable {
         private final Path dir;
+        private final Function<Path, KeyIndex> opener;
         private final IndexModel model = new IndexModel();
         private KeyIndex index;
         private IndexBatch lastBatch = new IndexBatch();
         private long lastTs = FIRST_TS;
         private long uniqKeys;
 
-        Harness(Path dir) {
+        Harness(Path dir, Function<Path, KeyIndex> opener) {
             this.dir = dir;
-            this.index = TestIndexes.open(dir, TestIndexes.SMALL_MAP);
+            this.opener = opener;
+            this.index = opener.apply(dir);
         }
 
         void append(List<Msg> messages) {

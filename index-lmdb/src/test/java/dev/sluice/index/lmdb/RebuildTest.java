@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.Env;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -65,6 +67,22 @@ class RebuildTest {
     void indexLeftOpenByAnEarlierBootIsRebuilt() throws IOException {
         Files.writeString(envDir.resolve("open-since-boot"), "a-boot-that-is-over");
         assertRebuilt("left open by an earlier boot");
+    }
+
+    /** An index from before entries were keyed by hash: its entries could not be found, so it starts over. */
+    @Test
+    void indexOfAnEarlierFormatIsRebuilt() {
+        try (Env<ByteBuffer> env = Env.create().setMaxDbs(3).open(envDir.toFile())) {
+            Dbi<ByteBuffer> meta = env.openDbi("meta");
+            meta.put(direct("format".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                    direct(ByteBuffer.allocate(8).putLong(LmdbKeyIndex.FORMAT - 1).array()));
+        }
+        assertRebuilt("has format " + (LmdbKeyIndex.FORMAT - 1) + ", this version writes format "
+                + LmdbKeyIndex.FORMAT);
+    }
+
+    private static ByteBuffer direct(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
     }
 
     private void assertRebuilt(String expectedLog) {
