@@ -50,6 +50,8 @@ public final class Broker implements AutoCloseable {
     private final Clock clock = Clock.systemDefaultZone();
     private final List<ExecutorService> executors = new ArrayList<>();
     private NettyRemotingServer server;
+    /** The VIP channel on listenPort - 2, or null; serves the same processors as {@link #server}. */
+    private NettyRemotingServer vipServer;
     private NettyRemotingClient client;
     private ScheduledExecutorService scheduler;
     private MmapMessageStore store;
@@ -64,13 +66,13 @@ public final class Broker implements AutoCloseable {
 
     /** Binds the port, opens (recovering) the store, starts serving and registers with the name servers. */
     public synchronized void start() throws Exception {
-        server = new NettyRemotingServer(new RemotingServerConfig()
-                .bindAddress(config.bindAddress())
-                .listenPort(config.listenPort())
-                .ioThreads(config.serverSelectorThreads())
-                .maxIdleSeconds(config.serverChannelMaxIdleTimeSeconds())
-                .maxFrameLength(config.maxFrameLength()));
+        server = new NettyRemotingServer(serverConfig(config.listenPort()));
         server.start();
+        // With an ephemeral listen port there is no VIP port: clients would look for it at the unknowable port - 2.
+        if (config.vipListenPort() > 0) {
+            vipServer = new NettyRemotingServer(serverConfig(config.vipListenPort()));
+            vipServer.start();
+        }
         int port = server.port();
         StoreConfig storeConfig = config.storeConfig(port);
         Path configDir = storeConfig.storePathRootDir().resolve("config");
@@ -159,6 +161,9 @@ public final class Broker implements AutoCloseable {
         if (registrar != null) {
             registrar.unregisterAll();
         }
+        if (vipServer != null) {
+            vipServer.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -207,9 +212,21 @@ public final class Broker implements AutoCloseable {
         return pool;
     }
 
+    private RemotingServerConfig serverConfig(int listenPort) {
+        return new RemotingServerConfig()
+                .bindAddress(config.bindAddress())
+                .listenPort(listenPort)
+                .ioThreads(config.serverSelectorThreads())
+                .maxIdleSeconds(config.serverChannelMaxIdleTimeSeconds())
+                .maxFrameLength(config.maxFrameLength());
+    }
+
     private void register(RequestProcessor processor, ExecutorService executor, int... codes) {
         for (int code : codes) {
             server.registerProcessor(code, processor, executor);
+            if (vipServer != null) {
+                vipServer.registerProcessor(code, processor, executor);
+            }
         }
     }
 }

@@ -67,8 +67,14 @@ final class Cluster implements AutoCloseable {
     }
 
     DefaultMQProducer producer(String group) throws Exception {
+        return producer(group, false);
+    }
+
+    /** @param vipChannel whether the client sends through the broker's VIP port (listenPort - 2) */
+    DefaultMQProducer producer(String group, boolean vipChannel) throws Exception {
         DefaultMQProducer producer = new DefaultMQProducer(group);
         producer.setNamesrvAddr(namesrvAddr);
+        producer.setVipChannelEnabled(vipChannel);
         producer.setInstanceName(uniqueInstance());
         producer.setSendMsgTimeout(10_000);
         producer.start();

@@ -39,6 +39,11 @@ public final class BrokerConfig {
     public static final String BROKER_IP2 = define("brokerIP2", "", v -> v.isEmpty() ? v : ip(v), false);
     public static final String BIND_ADDRESS = define("bindAddress", "0.0.0.0", v -> v.isEmpty() ? "0.0.0.0" : ip(v), false);
     public static final String LISTEN_PORT = define("listenPort", "10911", v -> intBetween(v, 0, 65535), false);
+    /**
+     * Also serve on listenPort - 2, the "VIP channel" RocketMQ clients use for sends and offset/admin calls when
+     * their vipChannelEnabled is on (the default of older clients). Sluice's own key: RocketMQ always listens there.
+     */
+    public static final String VIP_CHANNEL_ENABLED = define("vipChannelEnabled", "true", BrokerConfig::bool, false);
     public static final String HA_LISTEN_PORT = define("haListenPort", "10912", v -> intBetween(v, 0, 65535), false);
     public static final String DEFAULT_TOPIC_QUEUE_NUMS = define("defaultTopicQueueNums", "8", v -> intBetween(v, 1, 1024), true);
     public static final String AUTO_CREATE_TOPIC_ENABLE = define("autoCreateTopicEnable", "true", BrokerConfig::bool, true);
@@ -286,6 +291,12 @@ public final class BrokerConfig {
 
     public long flushConsumerOffsetInterval() {
         return (Long) values.get(FLUSH_CONSUMER_OFFSET_INTERVAL);
+    }
+
+    /** listenPort - 2 when the VIP channel is on and the listen port is fixed, else 0 (none). */
+    public int vipListenPort() {
+        int port = listenPort();
+        return (Boolean) values.get(VIP_CHANNEL_ENABLED) && port > 2 ? port - 2 : 0;
     }
 
     public boolean traceOn() {
