@@ -26,6 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.PosixParser;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.PullStatus;
@@ -39,6 +41,7 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.constant.PermName;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.protocol.ResponseCode;
 import org.apache.rocketmq.common.protocol.route.QueueData;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
 import org.apache.rocketmq.srvutil.ServerUtil;
@@ -311,8 +314,11 @@ class MqAdminBrokerCommandsTest {
             assertTrue(route(TRAFFIC).getQueueDatas().stream().noneMatch(q -> PermName.isWriteable(q.getPerm())));
             // A new producer finds no writable queue; one with the old route cached is refused by the broker.
             DefaultMQProducer fresh = cluster.producer("AdminReadOnlyProducer");
-            assertThrows(Exception.class, () -> fresh.send(message(TRAFFIC, "refused-1")));
-            assertThrows(Exception.class, () -> producer.send(message(TRAFFIC, "refused-2")));
+            assertThrows(MQClientException.class, () -> fresh.send(message(TRAFFIC, "refused-1")));
+            MQClientException refused = assertThrows(MQClientException.class,
+                    () -> producer.send(message(TRAFFIC, "refused-2")));
+            assertTrue(refused.getCause() instanceof MQBrokerException broker
+                    && broker.getResponseCode() == ResponseCode.NO_PERMISSION, String.valueOf(refused.getCause()));
         } finally {
             run(new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "brokerPermission", "-v", "6");
         }
