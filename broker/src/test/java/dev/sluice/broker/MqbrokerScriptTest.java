@@ -1,29 +1,22 @@
 package dev.sluice.broker;
 
+import dev.sluice.testing.ClasspathJar;
+import dev.sluice.testing.ProcessOutput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.namesrv.NamesrvConfig;
 import dev.sluice.namesrv.NamesrvController;
-import java.io.BufferedReader;
-import java.io.File;
+import java.time.Duration;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,8 +54,8 @@ class MqbrokerScriptTest {
                     + "namesrvAddr=127.0.0.1:" + namesrv.port() + "\nstorePathRootDir=" + home.resolve("store") + "\n"
                     + "mappedFileSizeCommitLog=1048576\n");
             broker = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-c", config.toString()));
-            BlockingQueue<String> lines = follow(broker);
-            awaitLine(lines, "boot success");
+            ProcessOutput lines = ProcessOutput.follow(broker);
+            lines.awaitLine("boot success", Duration.ofSeconds(60));
             long pid = Long.parseLong(Files.readString(home.resolve("logs/broker.pid")).trim());
             assertEquals(broker.pid(), pid, "the script execs the JVM, so the pid file names it");
 
@@ -72,7 +65,7 @@ class MqbrokerScriptTest {
             assertEquals(0, shutdown.exitValue(), said);
             assertTrue(said.contains("stopped"), said);
             assertTrue(broker.waitFor(10, TimeUnit.SECONDS));
-            awaitLine(lines, "broker broker-a stopped");
+            lines.awaitLine("broker broker-a stopped", Duration.ofSeconds(60));
             assertFalse(Files.exists(home.resolve("logs/broker.pid")));
             assertFalse(Files.exists(home.resolve("store/abort")), "the store was closed cleanly");
         } finally {
@@ -104,7 +97,7 @@ class MqbrokerScriptTest {
         for (String script : List.of("mqbroker", "mqshutdown")) {
             Files.copy(BIN.resolve(script), home.resolve("bin").resolve(script));
         }
-        writeClasspathJar(home.resolve("lib/classpath.jar"));
+        ClasspathJar.write(home.resolve("lib/classpath.jar"));
     }
 
     private Process start(List<String> command) throws IOException {
@@ -115,45 +108,4 @@ class MqbrokerScriptTest {
         return builder.start();
     }
 
-    private static BlockingQueue<String> follow(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                in.lines().forEach(lines::add);
-            } catch (IOException e) {
-                lines.add("reader failed: " + e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    /** A jar holding only a manifest whose Class-Path is this JVM's classpath (absolute file URLs). */
-    private static void writeClasspathJar(Path jar) throws IOException {
-        String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
-                .collect(Collectors.joining(" "));
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
-            jarOut.flush();
-        }
-    }
-
-    private static void awaitLine(BlockingQueue<String> lines, String fragment) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        StringBuilder seen = new StringBuilder();
-        while (System.nanoTime() < end) {
-            String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line != null) {
-                seen.append(line).append('\n');
-                if (line.contains(fragment)) {
-                    return;
-                }
-            }
-        }
-        throw new AssertionError("no line containing '" + fragment + "' within 60 s; output was:\n" + seen);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.broker;
 
+import dev.sluice.testing.Deadline;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

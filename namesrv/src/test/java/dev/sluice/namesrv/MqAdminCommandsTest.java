@@ -1,5 +1,7 @@
 package dev.sluice.namesrv;
 
+import dev.sluice.testing.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +52,7 @@ class MqAdminCommandsTest {
     @BeforeEach
     void start() throws Exception {
         namesrv = new NamesrvController(new NamesrvConfig().bindAddress("127.0.0.1").listenPort(0)
-                .kvConfigPath(tempDir.resolve("kv.json")), new MutableClock());
+                .kvConfigPath(tempDir.resolve("kv.json")), new MutableClock(1_700_000_000_000L));
         namesrv.start();
         String namesrvAddr = "127.0.0.1:" + namesrv.port();
         masterA = new TestBroker("c1", "broker-a", 0, unusedPort()).topic("OrderTopic", 4, 6).topic("Other", 1, 6);

@@ -1,24 +1,18 @@
 package dev.sluice.namesrv;
 
+import dev.sluice.testing.ClasspathJar;
+import dev.sluice.testing.ProcessOutput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.File;
+import java.time.Duration;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,18 +41,9 @@ class MqnamesrvScriptTest {
         Path config = home.resolve("namesrv.properties");
         Files.writeString(config, "listenPort=0\nbindAddress=127.0.0.1\nkvConfigPath=" + home.resolve("kv.json") + "\n");
         Process process = launch(List.of("-c", config.toString()), "-Dsluice.test.marker=yes");
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                in.lines().forEach(lines::add);
-            } catch (IOException e) {
-                lines.add("reader failed: " + e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        ProcessOutput lines = ProcessOutput.follow(process);
         try {
-            awaitLine(lines, "The Name Server boot success");
+            lines.awaitLine("The Name Server boot success", Duration.ofSeconds(30));
             long pid = Long.parseLong(Files.readString(home.resolve("logs/namesrv.pid")).trim());
             assertEquals(process.pid(), pid, "the script execs the JVM, so the pid file names it");
             String commandLine = process.info().commandLine().orElse("");
@@ -66,7 +51,7 @@ class MqnamesrvScriptTest {
 
             assertTrue(process.toHandle().destroy(), "SIGTERM sent");
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the name server exits after SIGTERM");
-            awaitLine(lines, "name server stopped");
+            lines.awaitLine("name server stopped", Duration.ofSeconds(30));
             assertEquals(143, process.exitValue());
         } finally {
             process.destroyForcibly();
@@ -78,7 +63,7 @@ class MqnamesrvScriptTest {
         Files.createDirectories(home.resolve("bin"));
         Files.createDirectories(home.resolve("lib"));
         Path script = Files.copy(SCRIPT, home.resolve("bin/mqnamesrv"));
-        writeClasspathJar(home.resolve("lib/classpath.jar"));
+        ClasspathJar.write(home.resolve("lib/classpath.jar"));
         ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of("bash", script.toString()), args.stream()).toList())
                 .redirectErrorStream(true);
         builder.environment().put("SLUICE_LOG_DIR", home.resolve("logs").toString());
@@ -87,31 +72,4 @@ class MqnamesrvScriptTest {
         return builder.start();
     }
 
-    /** A jar holding only a manifest whose Class-Path is this JVM's classpath (absolute file URLs). */
-    private static void writeClasspathJar(Path jar) throws IOException {
-        String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(entry -> Path.of(entry).toAbsolutePath().toUri().toString())
-                .collect(Collectors.joining(" "));
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
-            jarOut.flush();
-        }
-    }
-
-    private static void awaitLine(BlockingQueue<String> lines, String fragment) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        StringBuilder seen = new StringBuilder();
-        while (System.nanoTime() < end) {
-            String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line != null) {
-                seen.append(line).append('\n');
-                if (line.contains(fragment)) {
-                    return;
-                }
-            }
-        }
-        throw new AssertionError("no line containing '" + fragment + "' within 30 s; output was:\n" + seen);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.namesrv;
 
+import dev.sluice.testing.ProcessOutput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,16 +10,11 @@ import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.netty.NettyRemotingClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +34,9 @@ class NamesrvProcessTest {
         Process process = new ProcessBuilder(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 NamesrvStartup.class.getName(), "-c", config.toString()))
                 .redirectErrorStream(true).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                in.lines().forEach(lines::add);
-            } catch (java.io.IOException e) {
-                lines.add("reader failed: " + e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        ProcessOutput lines = ProcessOutput.follow(process);
         try {
-            int port = Integer.parseInt(awaitLine(lines, BOOTED).group(1));
+            int port = Integer.parseInt(lines.awaitLine(BOOTED, Duration.ofSeconds(30)).group(1));
             try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
                 RemotingCommand response = client.invokeSync("127.0.0.1:" + port,
                         RemotingCommand.request(RequestCode.GET_BROKER_CLUSTER_INFO), 5000);
@@ -57,7 +45,7 @@ class NamesrvProcessTest {
             // SIGTERM through the handle: Process.destroy() would also close our end of the output pipe.
             assertTrue(process.toHandle().destroy(), "SIGTERM sent");
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the name server exits after SIGTERM");
-            awaitLine(lines, Pattern.compile("name server stopped"));
+            lines.awaitLine("name server stopped", Duration.ofSeconds(30));
             assertEquals(143, process.exitValue(), "exit status of a JVM ended by SIGTERM");
         } finally {
             process.destroyForcibly();
@@ -65,20 +53,4 @@ class NamesrvProcessTest {
         }
     }
 
-    private static Matcher awaitLine(BlockingQueue<String> lines, Pattern pattern) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        StringBuilder seen = new StringBuilder();
-        while (System.nanoTime() < end) {
-            String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line == null) {
-                continue;
-            }
-            seen.append(line).append('\n');
-            Matcher matcher = pattern.matcher(line);
-            if (matcher.find()) {
-                return matcher;
-            }
-        }
-        throw new AssertionError("no line matching " + pattern + " within 30 s; output was:\n" + seen);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.namesrv;
 
+import dev.sluice.testing.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +27,7 @@ class NamesrvProtocolTest {
     @BeforeEach
     void start() throws Exception {
         namesrv = new NamesrvController(new NamesrvConfig().bindAddress("127.0.0.1").listenPort(0)
-                .kvConfigPath(tempDir.resolve("kv.json")).orderMessageEnable(true), new MutableClock());
+                .kvConfigPath(tempDir.resolve("kv.json")).orderMessageEnable(true), new MutableClock(1_700_000_000_000L));
         namesrv.start();
         namesrvAddr = "127.0.0.1:" + namesrv.port();
         broker = new TestBroker("c", "a", 0, 10911).topic("T", 4, 6);

@@ -1,5 +1,8 @@
 package dev.sluice.namesrv;
 
+import dev.sluice.testing.Deadline;
+import dev.sluice.testing.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +45,7 @@ class OfficialAdminClientTest {
     @TempDir
     Path tempDir;
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(1_700_000_000_000L);
     private NamesrvController namesrv;
     private String namesrvAddr;
     private TestBroker masterA;

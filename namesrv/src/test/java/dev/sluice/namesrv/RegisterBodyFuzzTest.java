@@ -1,5 +1,7 @@
 package dev.sluice.namesrv;
 
+import dev.sluice.testing.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +47,7 @@ class RegisterBodyFuzzTest {
     static void start() throws Exception {
         kvDir = Files.createTempDirectory("sluice-namesrv-fuzz");
         namesrv = new NamesrvController(new NamesrvConfig().bindAddress("127.0.0.1").listenPort(0)
-                .kvConfigPath(kvDir.resolve("kv.json")), new MutableClock());
+                .kvConfigPath(kvDir.resolve("kv.json")), new MutableClock(1_700_000_000_000L));
         namesrv.start();
         address = "127.0.0.1:" + namesrv.port();
         client = new NettyRemotingClient(new RemotingClientConfig());

@@ -1,32 +1,13 @@
 package dev.sluice.broker.stats;
 
+import dev.sluice.testing.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class BrokerStatsTest {
-    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final MutableClock clock = new MutableClock(1_700_000_000_000L);
 
     @Test
     void consumeTpsIsPerTopicAndGroupOverTheLastMinute() {
@@ -50,7 +31,7 @@ class BrokerStatsTest {
     }
 
     private void tick(BrokerStats stats) {
-        now.addAndGet(1000);
+        clock.advance(1000);
         stats.sample();
     }
 }

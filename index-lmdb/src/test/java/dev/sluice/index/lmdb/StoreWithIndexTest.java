@@ -1,5 +1,7 @@
 package dev.sluice.index.lmdb;
 
+import dev.sluice.testing.Deadline;
+
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.DecodedMessage;
@@ -19,6 +21,7 @@ import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,16 +47,13 @@ class StoreWithIndexTest {
                 .build();
     }
 
-    private static void awaitDispatched(MmapMessageStore store) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (store.dispatchedOffset() < store.maxCommitLogOffset()) {
-            assertTrue(System.nanoTime() < deadline, "dispatch caught up");
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+    private static void awaitDispatched(MmapMessageStore store) throws Exception {
+        Deadline.await("dispatch caught up", Duration.ofSeconds(20),
+                () -> store.dispatchedOffset() >= store.maxCommitLogOffset());
     }
 
     @Test
-    void keysAndUniqueIdsAreFoundThroughTheStore() {
+    void keysAndUniqueIdsAreFoundThroughTheStore() throws Exception {
         try (MmapMessageStore store = MmapMessageStore.open(config(dir), StoreContext.defaults())) {
             List<AppendResult> results = new ArrayList<>();
             for (int i = 0; i < 30; i++) {

@@ -1,5 +1,7 @@
 package dev.sluice.store.mmap;
 
+import dev.sluice.testing.MutableClock;
+
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
 import dev.sluice.store.DecodedMessage;

@@ -1,5 +1,7 @@
 package dev.sluice.store.mmap;
 
+import dev.sluice.testing.Deadline;
+
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
 import dev.sluice.store.DecodedMessage;
@@ -22,7 +24,7 @@ class SmokeTest {
     Path dir;
 
     @Test
-    void appendsReadsAndReopens() {
+    void appendsReadsAndReopens() throws Exception {
         StoreConfig config = StoreFixture.smallConfig(dir).build();
         try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
             for (int i = 0; i < 500; i++) {
@@ -31,7 +33,7 @@ class SmokeTest {
                 assertEquals(AppendStatus.PUT_OK, r.status(), r.remark());
                 assertEquals(i / 2, r.queueOffset());
             }
-            StoreFixture.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 1) == 250);
+            Deadline.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 1) == 250);
             try (ReadResult rr = store.read("T", 0, 0, 32, TagFilter.ALL)) {
                 assertEquals(ReadStatus.FOUND, rr.status());
                 assertEquals(32, rr.messages().size());

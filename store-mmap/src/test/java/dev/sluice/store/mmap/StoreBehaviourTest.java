@@ -1,5 +1,9 @@
 package dev.sluice.store.mmap;
 
+import dev.sluice.testing.Deadline;
+
+import dev.sluice.testing.MutableClock;
+
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
 import dev.sluice.store.KeyQueryResult;
@@ -44,11 +48,11 @@ class StoreBehaviourTest {
     }
 
     @Test
-    void offsetsByStoreTime() {
+    void offsetsByStoreTime() throws Exception {
         MutableClock clock = new MutableClock(1_000_000);
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
             List<AppendResult> r = fill(store, clock, 50);
-            StoreFixture.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == 50);
+            Deadline.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == 50);
             assertEquals(r.get(10).storeTimestamp(), store.storeTimeAt("T", 0, 10));
             assertEquals(10, store.queueOffsetByTime("T", 0, r.get(10).storeTimestamp()));
             assertEquals(11, store.queueOffsetByTime("T", 0, r.get(10).storeTimestamp() + 1));
@@ -176,14 +180,14 @@ class StoreBehaviourTest {
     }
 
     @Test
-    void readStatusesAtTheEdges() {
+    void readStatusesAtTheEdges() throws Exception {
         MutableClock clock = new MutableClock(1_000_000);
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
             try (ReadResult r = store.read("nope", 0, 0, 1, TagFilter.ALL)) {
                 assertEquals(ReadStatus.NO_MESSAGE_IN_QUEUE, r.status());
             }
             fill(store, clock, 3);
-            StoreFixture.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == 3);
+            Deadline.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == 3);
             try (ReadResult r = store.read("T", 0, 3, 1, TagFilter.ALL)) {
                 assertEquals(ReadStatus.NO_NEW_MESSAGE, r.status());
                 assertEquals(3, r.nextOffset());

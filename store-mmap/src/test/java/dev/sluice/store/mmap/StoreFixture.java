@@ -8,11 +8,8 @@ import dev.sluice.store.StoreConfig;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
 
-/** Shared helpers for store tests: small files, message building, bounded polling. */
+/** Shared helpers for store tests: small files, message building. */
 final class StoreFixture {
     private StoreFixture() {
     }
@@ -46,21 +43,5 @@ final class StoreFixture {
 
     static DecodedMessage decode(ByteBuffer record) {
         return MessageCodec.decode(record, record.position());
-    }
-
-    /** Polls until the condition holds; fails after the deadline. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-    }
-
-    static Map<String, String> props(DecodedMessage m) {
-        return m.propertyMap();
     }
 }
