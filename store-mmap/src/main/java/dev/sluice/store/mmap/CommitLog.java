@@ -207,12 +207,7 @@ final class CommitLog {
 
     /** Lowest retained offset: the start of the first file still available. */
     long minOffset() {
-        for (MappedSegment s : log.all()) {
-            if (s.available()) {
-                return s.baseOffset();
-            }
-        }
-        return log.maxOffset();
+        return log.firstAvailableOffset(log.maxOffset());
     }
 
     /** Pool mode: copies pool buffers into the files, in order. Flusher thread only. */

@@ -111,6 +111,16 @@ final class SegmentedLog {
         return e == null ? null : e.getValue();
     }
 
+    /** Start of the first segment not being destroyed, or {@code whenNone} if there is none. Does not copy. */
+    long firstAvailableOffset(long whenNone) {
+        for (MappedSegment s : segments.values()) {
+            if (s.available()) {
+                return s.baseOffset();
+            }
+        }
+        return whenNone;
+    }
+
     /** The segment holding {@code offset}, or null. */
     MappedSegment find(long offset) {
         Map.Entry<Long, MappedSegment> e = segments.floorEntry(offset);
