@@ -3,6 +3,7 @@ package dev.sluice.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -29,8 +30,9 @@ public final class ProcessOutput {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 in.lines().forEach(output.lines::add);
-            } catch (IOException e) {
-                output.lines.add("reader failed: " + e);
+            } catch (IOException | UncheckedIOException e) {
+                // destroying the process closes its stream under the reader: nothing more to read
+                output.lines.add("reader stopped: " + e);
             }
         }, "process-output-" + process.pid());
         reader.setDaemon(true);
