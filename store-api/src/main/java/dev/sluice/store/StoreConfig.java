@@ -109,6 +109,8 @@ public final class StoreConfig {
             "verify body CRCs while recovering after a crash");
     public static final String MESSAGE_INDEX_ENABLE = define("messageIndexEnable", "true", StoreConfig::bool,
             "index message keys and ids");
+    public static final String MESSAGE_INDEX_MAP_SIZE = define("messageIndexMapSize", "67108864",
+            v -> longAtLeast(v, 1 << 16), "bytes the key index maps at first; the map doubles whenever it fills");
 
     private final Map<String, Object> values;
     private final byte[] storeHost;
@@ -312,6 +314,10 @@ public final class StoreConfig {
 
     public boolean messageIndexEnable() {
         return (Boolean) values.get(MESSAGE_INDEX_ENABLE);
+    }
+
+    public long messageIndexMapSize() {
+        return (Long) values.get(MESSAGE_INDEX_MAP_SIZE);
     }
 
     /** Address written as STOREHOST into every record: 4 or 16 bytes. */

@@ -34,7 +34,7 @@ class RebuildTest {
     void indexSomething() {
         indexDir = root.resolve("index");
         envDir = indexDir.resolve(LmdbKeyIndex.ENV_DIR);
-        try (KeyIndex index = TestIndexes.open(indexDir, LmdbKeyIndexFactory.DEFAULT_MAP_SIZE)) {
+        try (KeyIndex index = TestIndexes.open(indexDir, 64 << 20)) {
             index.apply(batch(0, 1000));
             assertEquals(1000, index.appliedOffset());
         }

@@ -18,13 +18,14 @@ final class TestIndexes {
     private TestIndexes() {
     }
 
-    static StoreConfig config(Path indexDir) {
+    static StoreConfig config(Path indexDir, long mapSize) {
         return StoreConfig.builder().storePathRootDir(indexDir.getParent())
-                .set(StoreConfig.STORE_PATH_INDEX, indexDir.toString()).build();
+                .set(StoreConfig.STORE_PATH_INDEX, indexDir.toString())
+                .set(StoreConfig.MESSAGE_INDEX_MAP_SIZE, Long.toString(mapSize)).build();
     }
 
     static KeyIndex open(Path indexDir, long mapSize) {
-        return new LmdbKeyIndexFactory(mapSize).open(config(indexDir));
+        return new LmdbKeyIndexFactory().open(config(indexDir, mapSize));
     }
 
     static void deleteRecursively(Path dir) {

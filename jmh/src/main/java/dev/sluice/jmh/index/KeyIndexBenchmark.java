@@ -278,7 +278,7 @@ public class KeyIndexBenchmark {
 
     static KeyIndex openSluice(Path dir) {
         StoreConfig config = StoreConfig.builder().storePathRootDir(dir).build();
-        return new LmdbKeyIndexFactory(LmdbKeyIndexFactory.DEFAULT_MAP_SIZE).open(config);
+        return new LmdbKeyIndexFactory().open(config);
     }
 
     static IndexFile newApacheFile(Path dir, int number, long endPhyOffset, long endTimestamp) throws IOException {
