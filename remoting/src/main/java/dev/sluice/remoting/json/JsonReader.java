@@ -10,6 +10,8 @@ import java.util.Map;
  * Recursive-descent parser for the JSON dialect fastjson 1.2.x writes. Besides standard JSON it accepts
  * unquoted numeric object keys ({@code {0:"a"}}), which fastjson emits for maps keyed by Integer/Long;
  * such keys are returned as their decimal text so lookups do not depend on how the peer quoted them.
+ * An object used as a key ({@code {{"brokerName":"b","queueId":0,"topic":"t"}:7}}, fastjson's form of a map keyed
+ * by MessageQueue) is returned as its standard JSON text, which {@link Json#parse(String)} turns back into a map.
  */
 final class JsonReader {
     /** Bounds recursion so a hostile "[[[[..." cannot exhaust the stack of a server thread. */
@@ -97,6 +99,9 @@ final class JsonReader {
         }
         if (c == '-' || (c >= '0' && c <= '9')) {
             return readNumber().toString();
+        }
+        if (c == '{') {
+            return Json.writeStandard(readObject());
         }
         throw error("expected an object key");
     }

@@ -88,4 +88,18 @@ class JsonTest {
         table.put(queue, Map.of("brokerOffset", 10L));
         assertEquals("{{\"brokerName\":\"broker-a\",\"queueId\":0,\"topic\":\"T\"}:{\"brokerOffset\":10}}", Json.write(table));
     }
+
+    @Test
+    void parsesAnObjectKeyAsItsStandardJsonText() {
+        Map<String, Object> table = Json.asObject(Json.parse(
+                "{\"offsetTable\":{{\"brokerName\":\"broker-a\",\"queueId\":3,\"topic\":\"T\"}:{\"brokerOffset\":10}}}"),
+                "body");
+        Map<String, Object> offsets = Json.asObject(table.get("offsetTable"), "offsetTable");
+        String key = offsets.keySet().iterator().next();
+        Map<String, Object> queue = Json.asObject(Json.parse(key), "key");
+        assertEquals("broker-a", queue.get("brokerName"));
+        assertEquals(3L, queue.get("queueId"));
+        assertEquals("T", queue.get("topic"));
+        assertEquals(Map.of("brokerOffset", 10L), offsets.get(key));
+    }
 }
