@@ -1,0 +1,187 @@
+package dev.sluice.client.internal;
+
+import dev.sluice.client.ClientConfig;
+import dev.sluice.client.ClientException;
+import dev.sluice.remoting.RemotingClient;
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.netty.NettyRemotingClient;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one producer, consumer or admin client runs on: its network client, name servers, route cache, broker
+ * calls, id generator and a small scheduler for periodic work. {@link #close()} stops all of it.
+ */
+public final class ClientRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientRuntime.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final ClientConfig config;
+    private final String clientId;
+    private final InetAddress clientAddress;
+    private final RemotingClient remoting;
+    private final NameServerClient nameServer;
+    private final RouteCache routes;
+    private final BrokerCaller brokers;
+    private final ScheduledExecutorService scheduler;
+    private final HeartbeatSender heartbeats;
+    private final List<Consumer<String>> consumerIdsChangedListeners = new CopyOnWriteArrayList<>();
+
+    public ClientRuntime(ClientConfig config) {
+        this.config = config;
+        NameServerList nameServers = NameServerList.resolve(config.namesrvAddr());
+        this.clientAddress = resolveClientAddress(config.clientIp());
+        this.clientId = clientAddress.getHostAddress() + "@" + config.instanceName();
+        this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "sluice-client-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.remoting = new NettyRemotingClient(new RemotingClientConfig());
+        this.nameServer = new NameServerClient(remoting, nameServers, config.requestTimeoutMillis());
+        this.routes = new RouteCache(nameServer, Duration.ofMillis(config.pollNameServerIntervalMillis()), scheduler);
+        this.brokers = new BrokerCaller(remoting);
+        remoting.registerProcessor(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, (connection, request) -> {
+            String group = request.extField("consumerGroup");
+            if (group != null) {
+                consumerIdsChangedListeners.forEach(listener -> listener.accept(group));
+            }
+            return null;
+        }, scheduler);
+        this.heartbeats = new HeartbeatSender(this);
+        every(config.heartbeatIntervalMillis(), "heartbeat", heartbeats::sendToAll);
+        scheduler.scheduleWithFixedDelay(this::refreshRoutes, config.pollNameServerIntervalMillis(),
+                config.pollNameServerIntervalMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshRoutes() {
+        try {
+            routes.refreshAll();
+        } catch (RuntimeException e) {
+            LOG.warn("refreshing topic routes failed", e);
+        }
+    }
+
+    static InetAddress resolveClientAddress(String configured) {
+        try {
+            if (configured != null) {
+                return InetAddress.getByName(configured);
+            }
+            InetAddress fallback = InetAddress.getLoopbackAddress();
+            for (var nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback() || nic.isVirtual()) {
+                    continue;
+                }
+                for (var address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLinkLocalAddress()) {
+                        if (address.isSiteLocalAddress()) {
+                            return address;
+                        }
+                        fallback = address;
+                    }
+                }
+            }
+            return fallback;
+        } catch (UnknownHostException | SocketException e) {
+            throw new IllegalArgumentException("cannot determine the client IP address: " + e.getMessage(), e);
+        }
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** {@code ip@instanceName}, how brokers tell clients apart. */
+    public String clientId() {
+        return clientId;
+    }
+
+    public InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    public RemotingClient remoting() {
+        return remoting;
+    }
+
+    public NameServerClient nameServer() {
+        return nameServer;
+    }
+
+    public RouteCache routes() {
+        return routes;
+    }
+
+    public BrokerCaller brokers() {
+        return brokers;
+    }
+
+    public HeartbeatSender heartbeats() {
+        return heartbeats;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    public long timeoutMillis() {
+        return config.requestTimeoutMillis();
+    }
+
+    /** Runs {@code listener} (on the scheduler) when a broker says the members of a consumer group changed. */
+    public void onConsumerIdsChanged(Consumer<String> listener) {
+        consumerIdsChangedListeners.add(listener);
+    }
+
+    /** Runs {@code task} every {@code periodMillis}, logging (not propagating) its failures so it keeps running. */
+    public void every(long periodMillis, String what, ThrowingTask task) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (Exception e) {
+                LOG.warn("{} failed: {}", what, e.toString());
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A periodic task that may fail. */
+    @FunctionalInterface
+    public interface ThrowingTask {
+        void run() throws Exception;
+    }
+
+    /** The master address of a broker group, looked up in the cached route of {@code topic}. */
+    public String masterAddress(String topic, String brokerName) throws ClientException {
+        String address = routes.route(topic).masterAddress(brokerName);
+        if (address == null) {
+            routes.invalidate(topic);
+            address = routes.route(topic).masterAddress(brokerName);
+        }
+        if (address == null) {
+            throw new ClientException("broker group " + brokerName + " of topic " + topic + " has no master now");
+        }
+        return address;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        remoting.close();
+    }
+}
