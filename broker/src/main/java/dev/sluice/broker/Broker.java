@@ -5,9 +5,12 @@ import dev.sluice.broker.admin.GroupAdminProcessor;
 import dev.sluice.broker.admin.TopicAdminProcessor;
 import dev.sluice.broker.client.ClientProcessor;
 import dev.sluice.broker.client.ConsumerRegistry;
+import dev.sluice.broker.client.ProducerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
+import dev.sluice.broker.lock.LockProcessor;
+import dev.sluice.broker.lock.QueueLocks;
 import dev.sluice.broker.metadata.JsonFile;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
 import dev.sluice.broker.offset.OffsetProcessor;
@@ -18,6 +21,7 @@ import dev.sluice.broker.send.SendProcessor;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.stats.RequestPool;
 import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.broker.transaction.Transactions;
 import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RequestCode;
@@ -56,6 +60,7 @@ public final class Broker implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private MmapMessageStore store;
     private ConsumerOffsetTable offsets;
+    private Transactions transactions;
     private NameServerRegistrar registrar;
     private String address;
     private boolean closed;
@@ -100,6 +105,8 @@ public final class Broker implements AutoCloseable {
             return g == null || g.notifyConsumerIdsChangedEnable();
         });
         server.addConnectionListener(consumers::connectionClosed);
+        ProducerRegistry producers = new ProducerRegistry(clock);
+        server.addConnectionListener(producers::connectionClosed);
         byte[] storeHost = InetAddress.getByName(config.brokerIP1()).getAddress();
         PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats, scheduler, pullPool);
         dispatch.target(pull.longPolling());
@@ -107,8 +114,17 @@ public final class Broker implements AutoCloseable {
         register(new SendProcessor(config, topics, groups, store, server, stats, storeHost, port), sendPool,
                 RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
-        register(new ClientProcessor(consumers, groups, topics, clock), clientPool,
+        register(new ClientProcessor(consumers, producers, groups, topics, clock), clientPool,
                 RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
+        register(new LockProcessor(new QueueLocks(clock, config::rebalanceLockMaxLiveTime)), clientPool,
+                RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ);
+        transactions = Transactions.open(config, store, offsets, producers, server, topics, clock, storeHost, port);
+        register(transactions.endTransactionProcessor(), pool("broker-transaction", 2, 100_000),
+                RequestCode.END_TRANSACTION);
+        ScheduledExecutorService transactionChecks =
+                Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-transaction-check"));
+        executors.add(transactionChecks);
+        transactions.startChecking(transactionChecks);
         register(new OffsetProcessor(offsets, store), clientPool, RequestCode.QUERY_CONSUMER_OFFSET,
                 RequestCode.UPDATE_CONSUMER_OFFSET, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
                 RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME);
@@ -134,6 +150,7 @@ public final class Broker implements AutoCloseable {
         scheduler.scheduleAtFixedRate(this::persistOffsets, config.flushConsumerOffsetInterval(),
                 config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> consumers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(() -> producers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
         long period = Math.max(10_000, Math.min(config.registerNameServerPeriod(), 60_000));
         scheduler.scheduleAtFixedRate(registrar::registerAll, period, period, TimeUnit.MILLISECONDS);
         registrar.registerAll().get(config.registerBrokerTimeoutMills() + 1000, TimeUnit.MILLISECONDS);
@@ -170,7 +187,7 @@ public final class Broker implements AutoCloseable {
         // Request threads finish what they hold (a send mid-append must not be interrupted); the scheduler's pending
         // tasks, held-pull timeouts included, are dropped: their connections are gone with the server.
         for (ExecutorService executor : executors) {
-            if (executor == scheduler) {
+            if (executor instanceof ScheduledExecutorService) {
                 executor.shutdownNow();
             } else {
                 executor.shutdown();
@@ -186,6 +203,9 @@ public final class Broker implements AutoCloseable {
             }
         }
         executors.clear();
+        if (transactions != null) {
+            transactions.saveProgress();
+        }
         if (offsets != null) {
             persistOffsets();
         }

@@ -108,9 +108,6 @@ public final class BrokerStartup {
         for (String key : unknown) {
             LOG.warn("ignoring unknown setting {}{}", key, file == null ? "" : " in " + file);
         }
-        for (String key : BrokerConfig.obsoleteKeys(properties)) {
-            LOG.info("setting {} is from an older RocketMQ and has no effect", key);
-        }
         if (print) {
             config.effectiveSettings().forEach((key, value) -> out.println(key + "=" + value));
             return null;

@@ -80,6 +80,6 @@ class BrokerStartupConfigTest {
         properties.setProperty("checkTransactionMessageEnable", "false");
         List<String> unknown = new ArrayList<>();
         BrokerConfig.fromProperties(properties, unknown);
-        assertEquals(List.of("noSuchSetting"), unknown, "obsolete RocketMQ keys are known, not unknown");
+        assertEquals(List.of("noSuchSetting"), unknown, "RocketMQ 3.x's checkTransactionMessageEnable is a known key");
     }
 }

@@ -100,6 +100,11 @@ final class Cluster implements AutoCloseable {
         return consumer;
     }
 
+    /** Closes {@code closeable} with the cluster (clients made outside these factory methods). */
+    void track(AutoCloseable closeable) {
+        closeables.add(closeable);
+    }
+
     private static String uniqueInstance() {
         return "sluice-test-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     }

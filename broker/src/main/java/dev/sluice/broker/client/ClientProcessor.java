@@ -22,12 +22,15 @@ import java.util.Map;
 /** HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP: how clients join, leave and find their peers. */
 public final class ClientProcessor implements RequestProcessor {
     private final ConsumerRegistry consumers;
+    private final ProducerRegistry producers;
     private final SubscriptionGroupTable groups;
     private final TopicTable topics;
     private final Clock clock;
 
-    public ClientProcessor(ConsumerRegistry consumers, SubscriptionGroupTable groups, TopicTable topics, Clock clock) {
+    public ClientProcessor(ConsumerRegistry consumers, ProducerRegistry producers, SubscriptionGroupTable groups,
+                           TopicTable topics, Clock clock) {
         this.consumers = consumers;
+        this.producers = producers;
         this.groups = groups;
         this.topics = topics;
         this.clock = clock;
@@ -55,6 +58,12 @@ public final class ClientProcessor implements RequestProcessor {
             if (heartbeat.get("consumerDataSet") instanceof List<?> consumerDataSet) {
                 for (Object element : consumerDataSet) {
                     registerConsumer(channel, Json.asObject(element, "consumerData"));
+                }
+            }
+            if (heartbeat.get("producerDataSet") instanceof List<?> producerDataSet) {
+                for (Object element : producerDataSet) {
+                    Map<String, Object> producer = Json.asObject(element, "producerData");
+                    producers.heartbeat(Json.asString(producer.get("groupName"), "groupName"), channel);
                 }
             }
         } catch (JsonException | IllegalArgumentException e) {
@@ -86,6 +95,10 @@ public final class ClientProcessor implements RequestProcessor {
         String group = request.extField("consumerGroup");
         if (group != null) {
             consumers.unregister(group, connection);
+        }
+        String producerGroup = request.extField("producerGroup");
+        if (producerGroup != null) {
+            producers.unregister(producerGroup, connection);
         }
         return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
     }

@@ -27,8 +27,6 @@ public final class BrokerConfig {
     }
 
     private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
-    /** Keys of older RocketMQ versions found in circulating files; accepted, and said to have no effect. */
-    private static final List<String> OBSOLETE = List.of("checkTransactionMessageEnable");
 
     public static final String BROKER_CLUSTER_NAME = define("brokerClusterName", "DefaultCluster", BrokerConfig::name, false);
     public static final String BROKER_NAME = define("brokerName", localHostName(), BrokerConfig::name, false);
@@ -67,6 +65,21 @@ public final class BrokerConfig {
     public static final String REGION_ID = define("regionId", "DefaultRegion", v -> v, true);
     public static final String SLAVE_READ_ENABLE = define("slaveReadEnable", "false", BrokerConfig::bool, true);
     public static final String CHANNEL_EXPIRED_TIMEOUT = define("channelExpiredTimeout", "120000", v -> longAtLeast(v, 1000), false);
+    public static final String TRANSACTION_TIME_OUT = define("transactionTimeOut", "6000", v -> longAtLeast(v, 0), true);
+    public static final String TRANSACTION_CHECK_MAX = define("transactionCheckMax", "15", v -> intAtLeast(v, 0), true);
+    public static final String TRANSACTION_CHECK_INTERVAL = define("transactionCheckInterval", "60000", v -> longAtLeast(v, 10), true);
+    /**
+     * Whether half messages are checked back at all. A RocketMQ 3.x key (4.x always checks); Sluice honours it, so
+     * a file carrying {@code checkTransactionMessageEnable=false} turns check-back off.
+     */
+    public static final String CHECK_TRANSACTION_MESSAGE_ENABLE = define("checkTransactionMessageEnable", "true", BrokerConfig::bool, true);
+    public static final String REJECT_TRANSACTION_MESSAGE = define("rejectTransactionMessage", "false", BrokerConfig::bool, true);
+    /**
+     * How long an orderly consumer's queue lock lasts unrenewed. RocketMQ reads only the system property
+     * {@code rocketmq.broker.rebalance.lockMaxLiveTime}; that is the default here, and the key can override it.
+     */
+    public static final String REBALANCE_LOCK_MAX_LIVE_TIME = define("rebalanceLockMaxLiveTime",
+            System.getProperty("rocketmq.broker.rebalance.lockMaxLiveTime", "60000"), v -> longAtLeast(v, 1), true);
     public static final String SERVER_SELECTOR_THREADS = define("serverSelectorThreads", "3", v -> intBetween(v, 1, 64), false);
     public static final String SERVER_CHANNEL_MAX_IDLE_TIME_SECONDS = define("serverChannelMaxIdleTimeSeconds", "120", v -> intAtLeast(v, 1), false);
     public static final String MAX_FRAME_LENGTH = define("maxFrameLength", "16777216", v -> intAtLeast(v, 1024), false);
@@ -100,7 +113,7 @@ public final class BrokerConfig {
                 config.set(key, value);
             } else if (StoreConfig.isStoreKey(key)) {
                 config.storeProperties.setProperty(key, value);
-            } else if (!OBSOLETE.contains(key)) {
+            } else {
                 unknown.add(key);
             }
         }
@@ -110,17 +123,6 @@ public final class BrokerConfig {
             config.values.put(HA_LISTEN_PORT, config.listenPort() == 0 ? 0 : config.listenPort() + 1);
         }
         return config;
-    }
-
-    /** Keys of old RocketMQ versions that are accepted but do nothing, present in {@code properties}. */
-    public static List<String> obsoleteKeys(Properties properties) {
-        List<String> present = new ArrayList<>();
-        for (String key : properties.stringPropertyNames()) {
-            if (OBSOLETE.contains(key.trim())) {
-                present.add(key.trim());
-            }
-        }
-        return present;
     }
 
     /** Sets one broker key from text; {@link ConfigException} names it when the value is bad. */
@@ -309,6 +311,30 @@ public final class BrokerConfig {
 
     public long channelExpiredTimeout() {
         return (Long) values.get(CHANNEL_EXPIRED_TIMEOUT);
+    }
+
+    public long transactionTimeOut() {
+        return (Long) values.get(TRANSACTION_TIME_OUT);
+    }
+
+    public int transactionCheckMax() {
+        return (Integer) values.get(TRANSACTION_CHECK_MAX);
+    }
+
+    public long transactionCheckInterval() {
+        return (Long) values.get(TRANSACTION_CHECK_INTERVAL);
+    }
+
+    public boolean checkTransactionMessageEnable() {
+        return (Boolean) values.get(CHECK_TRANSACTION_MESSAGE_ENABLE);
+    }
+
+    public boolean rejectTransactionMessage() {
+        return (Boolean) values.get(REJECT_TRANSACTION_MESSAGE);
+    }
+
+    public long rebalanceLockMaxLiveTime() {
+        return (Long) values.get(REBALANCE_LOCK_MAX_LIVE_TIME);
     }
 
     public int serverSelectorThreads() {

@@ -1,13 +1,13 @@
 package dev.sluice.broker.send;
 
 /** RocketMQ's offsetMsgId: upper-case hex of the store host address, its port and the CommitLog offset. */
-final class MessageIds {
+public final class MessageIds {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private MessageIds() {
     }
 
-    static String offsetMsgId(byte[] storeHost, int storePort, long commitLogOffset) {
+    public static String offsetMsgId(byte[] storeHost, int storePort, long commitLogOffset) {
         char[] out = new char[(storeHost.length + 4 + 8) * 2];
         int at = 0;
         for (byte b : storeHost) {

@@ -8,6 +8,7 @@ import dev.sluice.broker.topic.Perm;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicConfig;
 import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.broker.transaction.HalfMessages;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingConnection;
 import dev.sluice.remoting.RemotingServer;
@@ -37,7 +38,6 @@ public final class SendProcessor implements RequestProcessor {
     private static final String MSG_REGION = "MSG_REGION";
     private static final String TRACE_ON = "TRACE_ON";
     private static final String CLUSTER = "CLUSTER";
-    private static final String TRAN_MSG = "TRAN_MSG";
     /** Oldest client version whose maxReconsumeTimes header is honoured (V3_4_9). */
     private static final int MAX_RECONSUME_HEADER_VERSION = 121;
 
@@ -118,16 +118,20 @@ public final class SendProcessor implements RequestProcessor {
             messages.add(new AppendRequest(topic, queueId, header.flag(), ByteBuffer.wrap(body),
                     withCluster(header.properties()).getBytes(StandardCharsets.UTF_8), sysFlag, header.bornTimestamp(),
                     born.address(), born.port(), header.reconsumeTimes(), 0));
+            if (HalfMessages.isTransactional(header.properties())) {
+                messages.set(0, HalfMessages.toHalf(messages.get(0)));
+            }
         }
+        int answerQueueId = queueId;
         CompletableFuture<AppendResult> appended = messages.size() == 1
                 ? store.append(messages.get(0)) : store.appendBatch(messages);
         if (appended.isDone()) {
-            return answer(response, messages, appended.join());
+            return answer(response, messages, appended.join(), answerQueueId);
         }
         appended.whenComplete((result, error) -> {
             RemotingCommand answer = error != null
                     ? failure(response, "store failed: " + error)
-                    : answer(response, messages, result);
+                    : answer(response, messages, result, answerQueueId);
             if (!request.isOneway()) {
                 server.respond(connection, answer);
             }
@@ -151,7 +155,7 @@ public final class SendProcessor implements RequestProcessor {
             response.setCode(ResponseCode.NO_PERMISSION);
             return "Sending message to topic[" + topic + "] is forbidden.";
         }
-        if (header.properties() != null && "true".equals(MessageProperties.get(header.properties(), TRAN_MSG))) {
+        if (config.rejectTransactionMessage() && HalfMessages.isTransactional(header.properties())) {
             response.setCode(ResponseCode.NO_PERMISSION);
             return "the broker[" + config.brokerIP1() + "] sending transaction message is forbidden";
         }
@@ -184,7 +188,9 @@ public final class SendProcessor implements RequestProcessor {
         return header.reconsumeTimes() >= max ? SystemTopics.DLQ_PREFIX + group : null;
     }
 
-    private RemotingCommand answer(RemotingCommand response, List<AppendRequest> messages, AppendResult result) {
+    /** @param queueId the queue the client asked for (a half message is stored elsewhere) */
+    private RemotingCommand answer(RemotingCommand response, List<AppendRequest> messages, AppendResult result,
+                                   int queueId) {
         switch (result.status()) {
             case PUT_OK -> response.setCode(ResponseCode.SUCCESS);
             case FLUSH_DISK_TIMEOUT -> response.setCode(ResponseCode.FLUSH_DISK_TIMEOUT);
@@ -202,7 +208,7 @@ public final class SendProcessor implements RequestProcessor {
         }
         stats.messagesPut(result.messageCount());
         response.putExtField("msgId", msgIds(messages, result.commitLogOffset()));
-        response.putExtField("queueId", messages.get(0).queueId());
+        response.putExtField("queueId", queueId);
         response.putExtField("queueOffset", result.queueOffset());
         return response;
     }
