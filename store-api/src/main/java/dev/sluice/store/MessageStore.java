@@ -69,6 +69,9 @@ public interface MessageStore extends AutoCloseable {
     /** Every (topic, queueId) the store holds a ConsumeQueue for, as {@code topic -> queue ids}. */
     java.util.Map<String, java.util.Set<Integer>> queues();
 
+    /** The raw CommitLog, for master/slave replication. */
+    ReplicationLog replicationLog();
+
     /** Drops a topic's ConsumeQueues (its CommitLog records go with retention). */
     void deleteTopic(String topic);
 

@@ -267,6 +267,81 @@ final class CommitLog {
         }
     }
 
+    /**
+     * Replica only: copies bytes a master shipped from {@code offset} (see {@code ReplicationLog#append}), then makes
+     * every record they complete readable. Records are not re-encoded: the bytes are the master's.
+     */
+    long appendReplicated(long offset, ByteBuffer bytes) throws IOException {
+        lock.lock();
+        try {
+            String refused = refusal();
+            if (refused != null) {
+                throw new IOException(refused);
+            }
+            if (pool != null) {
+                throw new IOException("a replica cannot use transientStorePoolEnable");
+            }
+            MappedSegment last = log.last();
+            long end = log.maxOffset();
+            if (last == null) {
+                if (offset % log.segmentSize() != 0) {
+                    throw new IOException("an empty CommitLog can only start at a file boundary, not at " + offset);
+                }
+            } else if (offset != end) {
+                throw new IOException("replicated bytes start at " + offset + " but this CommitLog ends at " + end);
+            }
+            if (last == null || last.remaining() == 0) {
+                boolean first = last == null;
+                if (!first) {
+                    last.seal();
+                }
+                last = log.create(offset);
+                if (first) {
+                    committedOffset = offset;
+                    flushedOffset = offset;
+                }
+                log.prepare(last.endOffset(), allocator);
+            }
+            if (bytes.remaining() > last.remaining()) {
+                throw new IOException(bytes.remaining() + " replicated bytes at " + offset + " cross the end of file "
+                        + last.path().getFileName());
+            }
+            try {
+                last.append(bytes);
+            } catch (InternalError e) {
+                diskFull = "disk full: cannot write CommitLog file " + last.path() + " (" + e.getMessage() + ")";
+                throw new IOException(diskFull);
+            }
+            committedOffset = completeRecordsFrom(committedOffset);
+            return log.maxOffset();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Replica: the end of the complete records (or whole BLANK-terminated files) written from {@code from}. */
+    private long completeRecordsFrom(long from) {
+        long at = from;
+        long end = log.maxOffset();
+        while (at < end) {
+            MappedSegment s = log.find(at);
+            if (s == null) {
+                break;
+            }
+            int pos = (int) (at - s.baseOffset());
+            if (s.wrote() - pos < MessageRecordDescriptor.BLANK_LENGTH) {
+                break;
+            }
+            ByteBuffer buf = s.buffer();
+            int size = MessageRecordDescriptor.totalSize(buf, pos);
+            if (size < MessageRecordDescriptor.BLANK_LENGTH || size > s.size() - pos || size > s.wrote() - pos) {
+                break;
+            }
+            at += size;
+        }
+        return at;
+    }
+
     /** Per-thread encoding scratch; grows to the largest batch seen. */
     private static final class Encoder {
         private final CRC32 crc = new CRC32();

@@ -8,6 +8,7 @@ import dev.sluice.store.KeyQueryResult;
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.ReadResult;
+import dev.sluice.store.ReplicationLog;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.StoreException;
@@ -53,6 +54,7 @@ public final class MmapMessageStore implements MessageStore {
     private final ConsumeQueueFlusher consumeQueueFlusher;
     private final Retention retention;
     private final QueueReader reader;
+    private final RawCommitLog rawCommitLog;
     private final TransientStorePool pool;
     private final ExecutorService allocator;
     private final List<AgentRunner> runners = new ArrayList<>();
@@ -85,6 +87,7 @@ public final class MmapMessageStore implements MessageStore {
         this.retention = new Retention(config, commitLog, queues, dispatcher::dispatchedOffset, index, context.clock(),
                 context.diskUsage());
         this.reader = new QueueReader(commitLog, queues);
+        this.rawCommitLog = new RawCommitLog(commitLog);
         retention.checkDisk();
     }
 
@@ -253,6 +256,10 @@ public final class MmapMessageStore implements MessageStore {
             }
             wait |= Waits.forStore(m.properties());
         }
+        if (rawCommitLog.isReplica()) {
+            return CompletableFuture.completedFuture(AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE,
+                    "this store is a replica: it takes only bytes replicated from its master"));
+        }
         AppendResult stored = commitLog.append(messages);
         if (!stored.status().stored()) {
             return CompletableFuture.completedFuture(stored);
@@ -337,6 +344,11 @@ public final class MmapMessageStore implements MessageStore {
     @Override
     public Map<String, Set<Integer>> queues() {
         return queues.topics();
+    }
+
+    @Override
+    public ReplicationLog replicationLog() {
+        return rawCommitLog;
     }
 
     @Override

@@ -1,0 +1,156 @@
+package dev.sluice.store.mmap;
+
+import dev.sluice.store.AppendStatus;
+import dev.sluice.store.CommitLogSlice;
+import dev.sluice.store.ReadResult;
+import dev.sluice.store.ReplicationLog;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.StoreContext;
+import dev.sluice.store.StoreException;
+import dev.sluice.store.TagFilter;
+import dev.sluice.testing.Deadline;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A replica fed a master's raw CommitLog in arbitrary chunks (cutting records anywhere, crashing mid-record) ends
+ * byte-identical to the master, and serves the same messages from its own ConsumeQueues.
+ */
+class ReplicationLogProperties {
+
+    @Property(tries = 15)
+    void replicaIsByteIdenticalAndReadable(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6000) int maxChunk,
+                                           @ForAll boolean crashMidway) throws Exception {
+        Path dir = Files.createTempDirectory("replication-log");
+        Random random = new Random(seed);
+        StoreConfig masterConfig = StoreFixture.smallConfig(dir.resolve("master")).build();
+        StoreConfig slaveConfig = StoreFixture.smallConfig(dir.resolve("slave")).build();
+        MmapMessageStore master = MmapMessageStore.open(masterConfig, StoreContext.defaults());
+        MmapMessageStore slave = MmapMessageStore.open(slaveConfig, StoreContext.defaults());
+        try {
+            int count = 40 + random.nextInt(60);
+            for (int i = 0; i < count; i++) {
+                byte[] body = new byte[random.nextInt(1500)];
+                random.nextBytes(body);
+                assertEquals(AppendStatus.PUT_OK, master.append(StoreFixture.message("T" + random.nextInt(3),
+                        random.nextInt(2), body, "tag" + i % 4, "k" + i, "u" + i)).join().status());
+            }
+            ReplicationLog from = master.replicationLog();
+            long crashAt = crashMidway ? from.writtenOffset() / 2 : -1;
+            while (slave.replicationLog().writtenOffset() < from.writtenOffset()) {
+                long at = slave.replicationLog().writtenOffset();
+                try (CommitLogSlice slice = from.read(at, 1 + random.nextInt(maxChunk))) {
+                    assertNotNull(slice, "master has bytes at " + at);
+                    assertEquals(at, slice.offset());
+                    slave.replicationLog().append(at, slice.buffer());
+                }
+                if (crashAt >= 0 && slave.replicationLog().writtenOffset() >= crashAt) {
+                    crashAt = -1;
+                    long before = slave.replicationLog().writtenOffset();
+                    slave.crash();
+                    slave = MmapMessageStore.open(slaveConfig, StoreContext.defaults());
+                    long recovered = slave.replicationLog().writtenOffset();
+                    // A file whose BLANK marker arrived is complete: the zeros after it need not have.
+                    assertTrue(recovered <= before || recovered % slaveConfig.mappedFileSizeCommitLog() == 0,
+                            "recovered to " + slave.replicationLog().writtenOffset() + " after crashing at " + before);
+                }
+            }
+            assertEquals(from.writtenOffset(), slave.replicationLog().writtenOffset());
+            assertNull(from.read(from.writtenOffset(), 10));
+            assertSameFiles(masterConfig.storePathCommitLog(), slaveConfig.storePathCommitLog(), from.writtenOffset());
+
+            MmapMessageStore s = slave;
+            Deadline.await("the replica dispatches everything", Duration.ofSeconds(10),
+                    () -> s.dispatchedOffset() == from.writtenOffset());
+            for (Map.Entry<String, Set<Integer>> topic : master.queues().entrySet()) {
+                for (int queueId : topic.getValue()) {
+                    assertEquals(master.maxQueueOffset(topic.getKey(), queueId), slave.maxQueueOffset(topic.getKey(), queueId));
+                    assertEquals(records(master, topic.getKey(), queueId), records(slave, topic.getKey(), queueId));
+                }
+            }
+            assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE,
+                    slave.append(StoreFixture.message("T0", 0, new byte[1], null, null, null)).join().status());
+        } finally {
+            master.destroy();
+            slave.destroy();
+        }
+    }
+
+    @Property(tries = 5)
+    void appendsThatDoNotContinueTheLogAreRefusedAndChangeNothing(@ForAll @IntRange(min = 1, max = 100) int gap)
+            throws Exception {
+        Path dir = Files.createTempDirectory("replication-log");
+        StoreConfig config = StoreFixture.smallConfig(dir).build();
+        try (MmapMessageStore master = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m")).build(),
+                StoreContext.defaults()); MmapMessageStore slave = MmapMessageStore.open(config, StoreContext.defaults())) {
+            for (int i = 0; i < 30; i++) {
+                master.append(StoreFixture.message("T", 0, new byte[700], null, null, null)).join();
+            }
+            ReplicationLog log = slave.replicationLog();
+            ByteBuffer some = ByteBuffer.allocate(64);
+            StoreException notAFileStart = assertThrows(StoreException.class, () -> log.append(gap, some));
+            assertTrue(notAFileStart.getMessage().contains("file boundary"), notAFileStart.getMessage());
+            // An empty replica may start at a later file of the master, as the HA protocol's first transfer does.
+            long lastFile = master.replicationLog().writtenOffset() / log.fileSize() * log.fileSize();
+            assertTrue(lastFile > 0);
+            try (CommitLogSlice slice = master.replicationLog().read(lastFile, 100)) {
+                log.append(lastFile, slice.buffer());
+            }
+            assertEquals(lastFile + 100, log.writtenOffset());
+            assertThrows(StoreException.class, () -> log.append(lastFile + 100 + gap, some));
+            assertThrows(StoreException.class, () -> log.append(lastFile + 100 - Math.min(gap, 100), some));
+            assertThrows(StoreException.class, () -> log.append(lastFile + 100, ByteBuffer.allocate(log.fileSize())));
+            assertEquals(lastFile + 100, log.writtenOffset());
+        }
+    }
+
+    private static List<ByteBuffer> records(MmapMessageStore store, String topic, int queueId) {
+        List<ByteBuffer> all = new ArrayList<>();
+        long offset = store.minQueueOffset(topic, queueId);
+        while (offset < store.maxQueueOffset(topic, queueId)) {
+            try (ReadResult read = store.read(topic, queueId, offset, 32, TagFilter.ALL)) {
+                for (ByteBuffer m : read.messages()) {
+                    ByteBuffer copy = ByteBuffer.allocate(m.remaining());
+                    copy.put(m.duplicate()).flip();
+                    all.add(copy);
+                }
+                offset = read.nextOffset();
+            }
+        }
+        return all;
+    }
+
+    /** The files holding bytes below {@code end} are the same; a file the writer prepared ahead is ignored. */
+    static void assertSameFiles(Path a, Path b, long end) throws IOException {
+        List<Path> left = list(a, end);
+        List<Path> right = list(b, end);
+        assertEquals(left.stream().map(Path::getFileName).toList(), right.stream().map(Path::getFileName).toList());
+        for (int i = 0; i < left.size(); i++) {
+            assertTrue(Arrays.equals(Files.readAllBytes(left.get(i)), Files.readAllBytes(right.get(i))),
+                    "file " + left.get(i).getFileName() + " differs");
+        }
+    }
+
+    private static List<Path> list(Path dir, long end) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("[0-9]{20}")
+                    && Long.parseLong(p.getFileName().toString()) < end).sorted().toList();
+        }
+    }
+}
