@@ -1,0 +1,236 @@
+package dev.sluice.replication.ha;
+
+import dev.sluice.replication.ReplicationSettings;
+import dev.sluice.store.ReplicationLog;
+import dev.sluice.store.StoreException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The slave's end of RocketMQ 4.9.x HA (spec §15): connects to the master's HA port, reports its CommitLog end,
+ * appends every transfer at exactly its own end, and reconnects (resuming from its end) whenever the connection is
+ * lost. All state lives on one event loop.
+ */
+public final class HaClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HaClient.class);
+    /** A transfer bigger than this is not a RocketMQ master talking: drop the connection. */
+    private static final int MAX_TRANSFER = 64 * 1024 * 1024;
+
+    private final ReplicationSettings settings;
+    private final ReplicationLog log;
+    private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-ha-slave", true));
+    private final Bootstrap bootstrap;
+    private volatile String masterAddress;
+    private volatile Channel channel;
+    private volatile long reported = -1;
+    private long lastRead;
+    private long lastReport;
+    private volatile boolean closed;
+    private boolean connecting;
+
+    public HaClient(ReplicationSettings settings, ReplicationLog log) {
+        this.settings = settings;
+        this.log = log;
+        this.masterAddress = settings.haMasterAddress() == null || settings.haMasterAddress().isBlank()
+                ? null : settings.haMasterAddress().trim();
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new Transfers());
+                    }
+                });
+    }
+
+    public HaClient start() {
+        long tick = Math.max(10, Math.min(settings.haSendHeartbeatInterval(), 1000));
+        group.scheduleAtFixedRate(this::tick, 0, tick, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** A master HA address learned from the name server; a new one replaces the current connection. */
+    public void masterAddress(String address) {
+        if (address == null || address.isBlank() || address.equals(masterAddress)) {
+            return;
+        }
+        String old = masterAddress;
+        masterAddress = address;
+        LOG.info("master HA address is now {} (was {})", address, old);
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    public String masterAddress() {
+        String a = masterAddress;
+        return a == null ? "" : a;
+    }
+
+    public boolean connected() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
+    }
+
+    /** The offset last reported to the master, or -1. */
+    public long reportedOffset() {
+        return reported;
+    }
+
+    /** Drops the connection now (it is re-established at the next tick); for operators and tests. */
+    public void disconnect() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    private long lastAttempt;
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long now = now();
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            boolean retry = lastAttempt == 0 || now - lastAttempt >= settings.reconnectInterval() || ch != null;
+            if (!connecting && masterAddress != null && retry) {
+                connect(now);
+            }
+            return;
+        }
+        if (now - lastRead > settings.haHousekeepingInterval()) {
+            LOG.warn("master {} silent for more than {} ms; reconnecting", masterAddress, settings.haHousekeepingInterval());
+            ch.close();
+            return;
+        }
+        if (now - lastReport >= settings.haSendHeartbeatInterval()) {
+            report(ch);
+        }
+    }
+
+    private void connect(long now) {
+        String address = masterAddress;
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            LOG.error("master HA address '{}' is not host:port", address);
+            lastAttempt = now;
+            return;
+        }
+        connecting = true;
+        lastAttempt = now;
+        channel = null;
+        ChannelFuture f = bootstrap.connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        f.addListener(done -> {
+            connecting = false;
+            if (done.isSuccess()) {
+                channel = f.channel();
+                lastRead = now();
+                LOG.info("connected to master HA {} at CommitLog offset {}", address, log.writtenOffset());
+                report(channel);
+            } else {
+                LOG.debug("cannot connect to master HA {}: {}", address, done.cause().toString());
+            }
+        });
+    }
+
+    private void report(Channel ch) {
+        long offset = log.writtenOffset();
+        ByteBuf buf = ch.alloc().ioBuffer(8).writeLong(offset);
+        ch.writeAndFlush(buf);
+        reported = offset;
+        lastReport = now();
+    }
+
+    /** Decodes {@code [long offset][int size][bytes]} transfers and appends them. */
+    private final class Transfers extends ByteToMessageDecoder {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            lastRead = now();
+            boolean appended = false;
+            while (in.readableBytes() >= SlaveConnection.HEADER) {
+                int at = in.readerIndex();
+                long offset = in.getLong(at);
+                int size = in.getInt(at + 8);
+                if (size < 0 || size > MAX_TRANSFER) {
+                    LOG.error("master {} sent a transfer of {} bytes; closing the connection", masterAddress, size);
+                    in.skipBytes(in.readableBytes());
+                    ctx.close();
+                    return;
+                }
+                if (in.readableBytes() < SlaveConnection.HEADER + size) {
+                    break;
+                }
+                in.skipBytes(SlaveConnection.HEADER);
+                if (size > 0) {
+                    long mine = log.writtenOffset();
+                    if (mine != 0 && mine != offset) {
+                        LOG.error("master {} sent bytes at {} but this CommitLog ends at {}; reconnecting",
+                                masterAddress, offset, mine);
+                        in.skipBytes(in.readableBytes());
+                        ctx.close();
+                        return;
+                    }
+                    try {
+                        log.append(offset, in.nioBuffer(in.readerIndex(), size));
+                    } catch (StoreException e) {
+                        LOG.error("cannot append {} replicated bytes at {}: {}; reconnecting", size, offset, e.getMessage());
+                        in.skipBytes(in.readableBytes());
+                        ctx.close();
+                        return;
+                    }
+                    appended = true;
+                }
+                in.skipBytes(size);
+            }
+            if (appended) {
+                report(ctx.channel());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            LOG.info("HA connection to master {} closed", masterAddress);
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("HA connection to master {} failed: {}", masterAddress, cause.toString());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private long now() {
+        return settings.clock().millis();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.sluice.replication.ha;
+
+import dev.sluice.replication.ReplicationSettings;
+import dev.sluice.store.ReplicationLog;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * The master's end of RocketMQ 4.9.x HA (spec §15): listens on {@code haListenPort}, and streams the CommitLog to
+ * every slave that connects, from the offset it reports.
+ */
+public final class HaServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HaServer.class);
+
+    private final ReplicationSettings settings;
+    private final ReplicationLog log;
+    private final LongConsumer onAck;
+    private final Set<SlaveConnection> slaves = ConcurrentHashMap.newKeySet();
+    private final AtomicLong ackedOffset = new AtomicLong(-1);
+    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-ha-accept", true));
+    private final EventLoopGroup workers = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-ha-master", true));
+    private Channel channel;
+
+    /** @param onAck told (on the HA thread) each time a slave confirms an offset beyond every earlier confirmation */
+    public HaServer(ReplicationSettings settings, ReplicationLog log, LongConsumer onAck) {
+        this.settings = settings;
+        this.log = log;
+        this.onAck = onAck;
+    }
+
+    /** Binds the HA port. */
+    public HaServer start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SlaveConnection slave = new SlaveConnection(HaServer.this, settings, log);
+                        ch.pipeline().addLast(slave);
+                    }
+                });
+        channel = bootstrap.bind(settings.bindAddress(), settings.haListenPort()).sync().channel();
+        long tick = Math.max(10, Math.min(settings.haSendHeartbeatInterval(), 1000));
+        workers.scheduleAtFixedRate(() -> slaves.forEach(SlaveConnection::tick), tick, tick, TimeUnit.MILLISECONDS);
+        LOG.info("HA service listening on {}", channel.localAddress());
+        return this;
+    }
+
+    /** The bound HA port. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** New CommitLog bytes up to {@code endOffset}: wakes every slave connection that is waiting for data. */
+    public void appended(long endOffset) {
+        for (SlaveConnection s : slaves) {
+            s.wake();
+        }
+    }
+
+    /** The furthest offset any slave has confirmed, or -1. */
+    public long ackedOffset() {
+        return ackedOffset.get();
+    }
+
+    /** Slaves connected now. */
+    public int connectedSlaves() {
+        return slaves.size();
+    }
+
+    /** The connected slaves' addresses. */
+    public List<String> slaveAddresses() {
+        return slaves.stream().map(SlaveConnection::remote).toList();
+    }
+
+    void connected(SlaveConnection slave) {
+        slaves.add(slave);
+        LOG.info("slave {} connected to the HA service", slave.remote());
+    }
+
+    void disconnected(SlaveConnection slave) {
+        if (slaves.remove(slave)) {
+            LOG.info("slave {} disconnected from the HA service", slave.remote());
+        }
+    }
+
+    void acked(long offset) {
+        long before;
+        do {
+            before = ackedOffset.get();
+            if (offset <= before) {
+                return;
+            }
+        } while (!ackedOffset.compareAndSet(before, offset));
+        onAck.accept(offset);
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

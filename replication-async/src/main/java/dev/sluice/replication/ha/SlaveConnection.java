@@ -1,0 +1,165 @@
+package dev.sluice.replication.ha;
+
+import dev.sluice.replication.ReplicationSettings;
+import dev.sluice.store.CommitLogSlice;
+import dev.sluice.store.ReplicationLog;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One slave on the master: reads its 8-byte offset reports, and writes {@code [long offset][int size][bytes]}
+ * transfers of at most {@code haTransferBatchSize} straight from the mapped CommitLog (no heap copy), as fast as the
+ * socket drains. Everything runs on the connection's event loop.
+ */
+final class SlaveConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(SlaveConnection.class);
+    static final int HEADER = 12;
+
+    private final HaServer server;
+    private final ReplicationSettings settings;
+    private final ReplicationLog log;
+    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    private ChannelHandlerContext ctx;
+    private long report;
+    private int reportBytes;
+    /** Next offset to ship; -1 until the slave's first report. */
+    private volatile long next = -1;
+    private long lastRead;
+    private long lastWrite;
+    private volatile String remote = "?";
+
+    SlaveConnection(HaServer server, ReplicationSettings settings, ReplicationLog log) {
+        this.server = server;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    String remote() {
+        return remote;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        remote = String.valueOf(ctx.channel().remoteAddress());
+        lastRead = lastWrite = now();
+        server.connected(this);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        server.disconnected(this);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        long latest = -1;
+        try {
+            // Offsets arrive as 8-byte groups that TCP may split anywhere; only the last complete one matters.
+            while (in.isReadable()) {
+                report = report << 8 | (in.readByte() & 0xFF);
+                if (++reportBytes == 8) {
+                    latest = report;
+                    report = 0;
+                    reportBytes = 0;
+                }
+            }
+        } finally {
+            in.release();
+        }
+        lastRead = now();
+        if (latest >= 0) {
+            reported(latest);
+        }
+    }
+
+    private void reported(long offset) {
+        long written = log.writtenOffset();
+        if (offset > written) {
+            LOG.error("slave {} reports CommitLog offset {} beyond this master's end {}: its log has diverged from "
+                    + "this one (was this master's store replaced or cut?); closing its connection", remote, offset, written);
+            ctx.close();
+            return;
+        }
+        if (next < 0) {
+            // A slave with nothing starts from the master's last file, as RocketMQ does.
+            next = offset == 0 ? written - written % log.fileSize() : offset;
+            LOG.info("slave {} reported offset {}; shipping from {}", remote, offset, next);
+        }
+        server.acked(offset);
+        pump();
+    }
+
+    /** Called from any thread when new bytes were appended. */
+    void wake() {
+        if (next >= 0 && !wakeScheduled.get() && wakeScheduled.compareAndSet(false, true)) {
+            ctx.channel().eventLoop().execute(this::pump);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            pump();
+        }
+    }
+
+    /** Heartbeat and housekeeping, on the event loop. */
+    void tick() {
+        if (ctx == null) {
+            return;
+        }
+        if (now() - lastRead > settings.haHousekeepingInterval()) {
+            LOG.warn("slave {} silent for more than {} ms; closing its connection", remote,
+                    settings.haHousekeepingInterval());
+            ctx.close();
+            return;
+        }
+        pump();
+    }
+
+    private void pump() {
+        wakeScheduled.set(false);
+        if (next < 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        boolean wrote = false;
+        while (ctx.channel().isWritable()) {
+            CommitLogSlice slice = log.read(next, settings.haTransferBatchSize());
+            if (slice == null) {
+                break;
+            }
+            int size = slice.buffer().remaining();
+            ctx.write(ctx.alloc().ioBuffer(HEADER).writeLong(next).writeInt(size));
+            ctx.write(Unpooled.wrappedBuffer(slice.buffer())).addListener(f -> slice.close());
+            next += size;
+            wrote = true;
+        }
+        long now = now();
+        if (!wrote && now - lastWrite > settings.haSendHeartbeatInterval()) {
+            ctx.write(ctx.alloc().ioBuffer(HEADER).writeLong(next).writeInt(0));
+            wrote = true;
+        }
+        if (wrote) {
+            lastWrite = now;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("HA connection of slave {} failed: {}", remote, cause.toString());
+        ctx.close();
+    }
+
+    private long now() {
+        return settings.clock().millis();
+    }
+}
