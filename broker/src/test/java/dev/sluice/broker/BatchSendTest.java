@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.rocketmq.client.QueryResult;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
@@ -20,6 +21,7 @@ import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.protocol.ResponseCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,8 +54,16 @@ class BatchSendTest {
                 String key = "order-" + i;
                 QueryResult[] found = new QueryResult[1];
                 Deadline.await(key + " is queryable", WAIT, () -> {
-                    found[0] = producer.queryMessage(TOPIC, key, 32, begin, System.currentTimeMillis() + 60_000);
-                    return !found[0].getMessageList().isEmpty();
+                    try {
+                        found[0] = producer.queryMessage(TOPIC, key, 32, begin, System.currentTimeMillis() + 60_000);
+                        return !found[0].getMessageList().isEmpty();
+                    } catch (MQClientException e) {
+                        // The index catches up with the CommitLog shortly after the send.
+                        if (e.getResponseCode() == ResponseCode.NO_MESSAGE) {
+                            return false;
+                        }
+                        throw e;
+                    }
                 });
                 assertEquals(1, found[0].getMessageList().size(), key);
                 MessageExt m = found[0].getMessageList().get(0);
