@@ -17,6 +17,8 @@ import dev.sluice.broker.offset.OffsetProcessor;
 import dev.sluice.broker.pull.PullProcessor;
 import dev.sluice.broker.query.QueryProcessor;
 import dev.sluice.broker.registry.NameServerRegistrar;
+import dev.sluice.broker.retry.SendBackProcessor;
+import dev.sluice.broker.schedule.DelayedDelivery;
 import dev.sluice.broker.send.SendProcessor;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.stats.RequestPool;
@@ -61,6 +63,7 @@ public final class Broker implements AutoCloseable {
     private MmapMessageStore store;
     private ConsumerOffsetTable offsets;
     private Transactions transactions;
+    private DelayedDelivery delayed;
     private NameServerRegistrar registrar;
     private String address;
     private boolean closed;
@@ -90,6 +93,7 @@ public final class Broker implements AutoCloseable {
 
         DispatchRelay dispatch = new DispatchRelay();
         store = MmapMessageStore.open(storeConfig, StoreContext.defaults().withDispatchListener(dispatch));
+        delayed = new DelayedDelivery(config, store, storeConfig.storePathRootDir(), clock);
 
         scheduler = Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-scheduler"));
         executors.add(scheduler);
@@ -111,8 +115,10 @@ public final class Broker implements AutoCloseable {
         PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats, scheduler, pullPool);
         dispatch.target(pull.longPolling());
 
-        register(new SendProcessor(config, topics, groups, store, server, stats, storeHost, port), sendPool,
-                RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
+        register(new SendProcessor(config, topics, groups, store, server, stats, storeHost, port, delayed.router()),
+                sendPool, RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
+        register(new SendBackProcessor(config, topics, groups, store, delayed.router(), server), sendPool,
+                RequestCode.CONSUMER_SEND_MSG_BACK);
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
         register(new ClientProcessor(consumers, producers, groups, topics, clock), clientPool,
                 RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
@@ -146,6 +152,7 @@ public final class Broker implements AutoCloseable {
         address = registrar.brokerAddr();
         topics.onChange(registrar::registerAll);
 
+        delayed.start();
         scheduler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleAtFixedRate(this::persistOffsets, config.flushConsumerOffsetInterval(),
                 config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
@@ -208,6 +215,9 @@ public final class Broker implements AutoCloseable {
         }
         if (offsets != null) {
             persistOffsets();
+        }
+        if (delayed != null) {
+            delayed.close();
         }
         if (store != null) {
             store.close();

@@ -3,6 +3,7 @@ package dev.sluice.broker.send;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
+import dev.sluice.broker.schedule.DelayRouter;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.topic.Perm;
 import dev.sluice.broker.topic.SystemTopics;
@@ -50,9 +51,11 @@ public final class SendProcessor implements RequestProcessor {
     private final byte[] storeHost;
     private final int storePort;
     private final String clusterProperty;
+    private final DelayRouter delays;
 
     public SendProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, MessageStore store,
-                         RemotingServer server, BrokerStats stats, byte[] storeHost, int storePort) {
+                         RemotingServer server, BrokerStats stats, byte[] storeHost, int storePort, DelayRouter delays) {
+        this.delays = delays;
         this.config = config;
         this.topics = topics;
         this.groups = groups;
@@ -84,13 +87,30 @@ public final class SendProcessor implements RequestProcessor {
             queueId = ThreadLocalRandom.current().nextInt(topicConfig.writeQueueNums());
         }
         int sysFlag = header.sysFlag();
+        int answeredQueueId = queueId;
+        String properties = header.properties();
+        boolean deadLetter = false;
         if (SystemTopics.isRetry(topic)) {
             String dlq = deadLetterTopic(header, request.version());
             if (dlq != null) {
                 topics.getOrCreate(TopicConfig.of(dlq, 1, Perm.READ | Perm.WRITE));
                 topic = dlq;
                 queueId = 0;
+                answeredQueueId = 0;
+                deadLetter = true;
             }
+        }
+        // A dead letter is stored undelayed; a batch is never delayed (the client refuses delayed batches).
+        DelayRouter.Route delayed = deadLetter || header.batch() ? null : delays.route(topic, queueId, properties, sysFlag);
+        if (delayed != null) {
+            if (delayed.refusal() != null) {
+                response.setCode(delayed.refusalCode());
+                response.setRemark(delayed.refusal());
+                return response;
+            }
+            topic = delayed.topic();
+            queueId = delayed.queueId();
+            properties = delayed.properties();
         }
         if ("MULTI_TAG".equals(topicConfig.topicFilterType())) {
             sysFlag |= SysFlag.MULTI_TAGS;
@@ -116,13 +136,13 @@ public final class SendProcessor implements RequestProcessor {
             }
         } else {
             messages.add(new AppendRequest(topic, queueId, header.flag(), ByteBuffer.wrap(body),
-                    withCluster(header.properties()).getBytes(StandardCharsets.UTF_8), sysFlag, header.bornTimestamp(),
+                    withCluster(properties).getBytes(StandardCharsets.UTF_8), sysFlag, header.bornTimestamp(),
                     born.address(), born.port(), header.reconsumeTimes(), 0));
             if (HalfMessages.isTransactional(header.properties())) {
                 messages.set(0, HalfMessages.toHalf(messages.get(0)));
             }
         }
-        int answerQueueId = queueId;
+        int answerQueueId = answeredQueueId;
         CompletableFuture<AppendResult> appended = messages.size() == 1
                 ? store.append(messages.get(0)) : store.appendBatch(messages);
         if (appended.isDone()) {
