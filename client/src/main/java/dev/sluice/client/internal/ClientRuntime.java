@@ -41,6 +41,7 @@ public final class ClientRuntime implements AutoCloseable {
     private final BrokerCaller brokers;
     private final ScheduledExecutorService scheduler;
     private final HeartbeatSender heartbeats;
+    private final UniqueIdGenerator ids;
     private final List<Consumer<String>> consumerIdsChangedListeners = new CopyOnWriteArrayList<>();
 
     public ClientRuntime(ClientConfig config) {
@@ -64,6 +65,7 @@ public final class ClientRuntime implements AutoCloseable {
             }
             return null;
         }, scheduler);
+        this.ids = UniqueIdGenerator.forThisProcess(clientAddress);
         this.heartbeats = new HeartbeatSender(this);
         every(config.heartbeatIntervalMillis(), "heartbeat", heartbeats::sendToAll);
         scheduler.scheduleWithFixedDelay(this::refreshRoutes, config.pollNameServerIntervalMillis(),
@@ -130,6 +132,11 @@ public final class ClientRuntime implements AutoCloseable {
 
     public BrokerCaller brokers() {
         return brokers;
+    }
+
+    /** Generates UNIQ_KEY message ids. */
+    public UniqueIdGenerator ids() {
+        return ids;
     }
 
     public HeartbeatSender heartbeats() {

@@ -1,0 +1,365 @@
+package dev.sluice.client.consumer;
+
+import dev.sluice.client.ClientConfig;
+import dev.sluice.client.ClientException;
+import dev.sluice.client.MessageQueue;
+import dev.sluice.client.ReceivedMessage;
+import dev.sluice.client.internal.ClientRuntime;
+import dev.sluice.remoting.ResponseCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application pulls: {@link #poll(Duration)} returns what background pulls fetched from the queues this consumer
+ * reads, either the ones it was {@link #assign assigned} or its clustering share of {@link #subscribe subscribed}
+ * topics. {@link #seek} moves a queue's position. Offsets of polled messages are committed every 5 s (auto commit) or
+ * by {@link #commitSync()}.
+ */
+public final class LitePullConsumer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LitePullConsumer.class);
+    private static final long REBALANCE_INTERVAL_MILLIS = 20_000;
+    private static final long PULL_RETRY_MILLIS = 1000;
+    private static final long FLOW_CONTROL_RETRY_MILLIS = 50;
+
+    private final String group;
+    private final ClientConfig config;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Set<MessageQueue> assigned = new TreeSet<>();
+    private ConsumeFrom consumeFrom = ConsumeFrom.LAST_OFFSET;
+    private long consumeTimestampMillis = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(30);
+    private int pullBatchSize = 10;
+    private int pullThresholdForQueue = 1000;
+    private boolean autoCommit = true;
+
+    private volatile boolean running;
+    private ClientRuntime runtime;
+    private Puller puller;
+    private Rebalancer rebalancer;
+    private OffsetStore offsets;
+    private final Map<MessageQueue, LiteQueue> queues = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Fetched> fetched = new LinkedBlockingQueue<>();
+
+    public LitePullConsumer(String group, ClientConfig config) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("consumer group must not be empty");
+        }
+        this.group = group;
+        this.config = config;
+    }
+
+    public synchronized LitePullConsumer subscribe(String topic, String tagExpression) {
+        if (!assigned.isEmpty()) {
+            throw new IllegalStateException("a consumer either subscribes or is assigned queues, not both");
+        }
+        subscriptions.put(topic, Subscription.of(topic, tagExpression));
+        return this;
+    }
+
+    /** Reads exactly these queues (all messages: no tag filter), starting at the group's committed offsets. */
+    public synchronized LitePullConsumer assign(Collection<MessageQueue> queuesToRead) {
+        if (!subscriptions.isEmpty()) {
+            throw new IllegalStateException("a consumer either subscribes or is assigned queues, not both");
+        }
+        assigned.clear();
+        assigned.addAll(queuesToRead);
+        if (running) {
+            updateQueues(Set.copyOf(assigned), null);
+        }
+        return this;
+    }
+
+    public LitePullConsumer setConsumeFrom(ConsumeFrom consumeFrom) {
+        this.consumeFrom = consumeFrom;
+        return this;
+    }
+
+    public LitePullConsumer setConsumeTimestamp(long epochMillis) {
+        this.consumeTimestampMillis = epochMillis;
+        return this;
+    }
+
+    public LitePullConsumer setPullBatchSize(int size) {
+        this.pullBatchSize = size;
+        return this;
+    }
+
+    public LitePullConsumer setPullThresholdForQueue(int messages) {
+        this.pullThresholdForQueue = messages;
+        return this;
+    }
+
+    public LitePullConsumer setAutoCommit(boolean autoCommit) {
+        this.autoCommit = autoCommit;
+        return this;
+    }
+
+    public synchronized LitePullConsumer start() {
+        if (runtime != null) {
+            throw new IllegalStateException("consumer " + group + " already started");
+        }
+        runtime = new ClientRuntime(config);
+        puller = new Puller(runtime, group);
+        rebalancer = new Rebalancer(runtime, group, MessageModel.CLUSTERING);
+        offsets = new BrokerOffsetStore(runtime, group);
+        running = true;
+        if (!subscriptions.isEmpty()) {
+            for (String topic : subscriptions.keySet()) {
+                try {
+                    runtime.routes().find(topic);
+                } catch (ClientException e) {
+                    LOG.warn("no route for {} yet: {}", topic, e.getMessage());
+                }
+            }
+            runtime.heartbeats().addConsumer(group, this::consumerData);
+            runtime.heartbeats().sendToAll();
+            runtime.onConsumerIdsChanged(changed -> {
+                if (changed.equals(group)) {
+                    runtime.scheduler().execute(this::rebalance);
+                }
+            });
+            runtime.every(REBALANCE_INTERVAL_MILLIS, "rebalance of " + group, this::rebalance);
+            runtime.scheduler().execute(this::rebalance);
+        } else {
+            updateQueues(Set.copyOf(assigned), null);
+        }
+        if (autoCommit) {
+            runtime.every(config.persistOffsetIntervalMillis(), "committing offsets of " + group, this::commitSync);
+        }
+        return this;
+    }
+
+    /** The queues of {@code topic} (to pick some for {@link #assign}). */
+    public List<MessageQueue> fetchMessageQueues(String topic) throws ClientException {
+        return runtime().routes().route(topic).readableQueues();
+    }
+
+    private ClientRuntime runtime() {
+        ClientRuntime r = runtime;
+        if (r == null) {
+            throw new IllegalStateException("consumer " + group + " is not started");
+        }
+        return r;
+    }
+
+    private Map<String, Object> consumerData() {
+        List<Object> subs = new ArrayList<>();
+        subscriptions.values().forEach(s -> subs.add(s.expression().toSubscriptionData(s.topic(), s.version())));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("consumeFromWhere", consumeFrom.wireName());
+        data.put("consumeType", "CONSUME_ACTIVELY");
+        data.put("groupName", group);
+        data.put("messageModel", MessageModel.CLUSTERING.name());
+        data.put("subscriptionDataSet", subs);
+        data.put("unitMode", false);
+        return data;
+    }
+
+    private synchronized void rebalance() {
+        if (!running) {
+            return;
+        }
+        for (String topic : subscriptions.keySet()) {
+            try {
+                updateQueues(rebalancer.queuesFor(topic), topic);
+            } catch (ClientException e) {
+                LOG.debug("rebalance of {} for {} skipped: {}", topic, group, e.getMessage());
+            }
+        }
+    }
+
+    /** Makes {@code target} the queues read (of {@code topic}, or of every topic when null). */
+    private synchronized void updateQueues(Set<MessageQueue> target, String topic) {
+        for (LiteQueue q : new ArrayList<>(queues.values())) {
+            if ((topic == null || q.queue.topic().equals(topic)) && !target.contains(q.queue)) {
+                q.dropped = true;
+                queues.remove(q.queue);
+                offsets.update(q.queue, q.consumed.get());
+                offsets.persist(List.of(q.queue));
+                offsets.forget(q.queue);
+            }
+        }
+        Set<MessageQueue> added = new HashSet<>(target);
+        added.removeAll(queues.keySet());
+        for (MessageQueue mq : added) {
+            long start;
+            try {
+                start = StartOffsets.of(runtime, mq, offsets, consumeFrom, consumeTimestampMillis);
+            } catch (ClientException e) {
+                LOG.warn("cannot start reading {}: {}", mq, e.getMessage());
+                continue;
+            }
+            LiteQueue q = new LiteQueue(mq, start);
+            queues.put(mq, q);
+            pull(q, q.generation.get());
+        }
+    }
+
+    /** The queues read now. */
+    public Set<MessageQueue> assignment() {
+        return new TreeSet<>(queues.keySet());
+    }
+
+    /**
+     * Fetched messages, waiting up to {@code timeout} for some; empty when none came. The messages of one call come
+     * from one queue, in queue order.
+     */
+    public List<ReceivedMessage> poll(Duration timeout) throws InterruptedException {
+        runtime();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            Fetched batch = remaining <= 0 ? fetched.poll() : fetched.poll(remaining, TimeUnit.NANOSECONDS);
+            if (batch == null) {
+                return List.of();
+            }
+            LiteQueue q = batch.queue;
+            q.buffered.addAndGet(-batch.messages.size());
+            if (q.dropped || batch.generation != q.generation.get()) {
+                continue; // the queue moved away or was seeked since this was fetched
+            }
+            q.consumed.set(batch.messages.get(batch.messages.size() - 1).queueOffset() + 1);
+            return Consumption.asSent(batch.messages);
+        }
+    }
+
+    /** The next {@link #poll} of {@code queue} starts at {@code offset} (between the queue's min and max offsets). */
+    public void seek(MessageQueue queue, long offset) throws ClientException {
+        LiteQueue q = queues.get(queue);
+        if (q == null) {
+            throw new IllegalStateException("queue " + queue + " is not read by this consumer; read: " + assignment());
+        }
+        long min = StartOffsets.minOffset(runtime(), queue);
+        long max = StartOffsets.maxOffset(runtime(), queue);
+        if (offset < min || offset > max) {
+            throw new IllegalArgumentException("offset " + offset + " of " + queue + " is outside [" + min + ", " + max + "]");
+        }
+        int generation;
+        synchronized (q) {
+            generation = q.generation.incrementAndGet();
+            q.nextPull = offset;
+            q.consumed.set(offset);
+        }
+        pull(q, generation);
+    }
+
+    /** The position the next poll of {@code queue} continues from (after the last polled message). */
+    public long committed(MessageQueue queue) throws ClientException {
+        return offsets.read(queue);
+    }
+
+    /** Commits, for every queue read, the offset after the last polled message. */
+    public void commitSync() {
+        for (LiteQueue q : queues.values()) {
+            offsets.update(q.queue, q.consumed.get());
+        }
+        offsets.persist(new ArrayList<>(queues.keySet()));
+    }
+
+    private void pull(LiteQueue q, int generation) {
+        if (!running || q.dropped || generation != q.generation.get()) {
+            return;
+        }
+        if (q.buffered.get() > pullThresholdForQueue) {
+            pullLater(q, generation, FLOW_CONTROL_RETRY_MILLIS);
+            return;
+        }
+        Subscription subscription = subscriptions.getOrDefault(q.queue.topic(),
+                new Subscription(q.queue.topic(), TagExpression.parse("*"), 0));
+        long offset = q.nextPull;
+        puller.pull(q.queue, offset, pullBatchSize, subscription, true, 0, q.suggestedBrokerId, Puller.SUSPEND_MILLIS,
+                        Puller.FLAG_LITE_PULL)
+                .whenCompleteAsync((result, failure) -> onPulled(q, generation, result, failure), runtime.scheduler());
+    }
+
+    private void pullLater(LiteQueue q, int generation, long delayMillis) {
+        try {
+            runtime.scheduler().schedule(() -> pull(q, generation), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void onPulled(LiteQueue q, int generation, PullResult result, Throwable failure) {
+        if (!running || q.dropped || generation != q.generation.get()) {
+            return;
+        }
+        if (failure != null) {
+            LOG.debug("pulling {} failed: {}", q.queue, failure.toString());
+            pullLater(q, generation, PULL_RETRY_MILLIS);
+            return;
+        }
+        switch (result.code()) {
+            case ResponseCode.SUCCESS, ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY,
+                    ResponseCode.PULL_OFFSET_MOVED -> {
+                synchronized (q) {
+                    if (generation != q.generation.get()) {
+                        return;
+                    }
+                    q.suggestedBrokerId = result.suggestWhichBrokerId();
+                    q.nextPull = result.nextBeginOffset();
+                    if (!result.messages().isEmpty()) {
+                        q.buffered.addAndGet(result.messages().size());
+                        fetched.add(new Fetched(q, generation, result.messages()));
+                    }
+                }
+                pull(q, generation);
+            }
+            default -> {
+                LOG.debug("pull of {} refused: code {}, {}", q.queue, result.code(), result.remark());
+                pullLater(q, generation, PULL_RETRY_MILLIS);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (runtime == null) {
+            return;
+        }
+        if (autoCommit) {
+            commitSync();
+        }
+        running = false;
+        queues.values().forEach(q -> q.dropped = true);
+        if (!subscriptions.isEmpty()) {
+            runtime.heartbeats().unregister(null, group);
+        }
+        runtime.close();
+        runtime = null;
+    }
+
+    /** One queue's read position; a seek starts a new generation so fetches made before it are discarded. */
+    private static final class LiteQueue {
+        final MessageQueue queue;
+        final AtomicInteger generation = new AtomicInteger();
+        final AtomicLong consumed;
+        final AtomicLong buffered = new AtomicLong();
+        volatile long nextPull;
+        volatile long suggestedBrokerId;
+        volatile boolean dropped;
+
+        LiteQueue(MessageQueue queue, long start) {
+            this.queue = queue;
+            this.nextPull = start;
+            this.consumed = new AtomicLong(start);
+        }
+    }
+
+    private record Fetched(LiteQueue queue, int generation, List<ReceivedMessage> messages) {
+    }
+}

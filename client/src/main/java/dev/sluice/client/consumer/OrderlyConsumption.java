@@ -1,0 +1,102 @@
+package dev.sluice.client.consumer;
+
+import dev.sluice.client.ReceivedMessage;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes each queue's messages lowest offset first, one batch at a time (the queue's consume lock), and only while
+ * this member holds the queue's broker lock (clustering). A suspended batch is put back and tried again after
+ * {@code suspendMillis}, before anything behind it.
+ */
+final class OrderlyConsumption implements Consumption {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderlyConsumption.class);
+    private static final long NOT_LOCKED_RETRY_MILLIS = 100;
+    private static final long MAX_RUN_MILLIS = 60_000;
+
+    private final OrderlyListener listener;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+    private final int batchSize;
+    private final boolean needsBrokerLock;
+    private final long suspendMillis;
+    private final OffsetStore offsets;
+
+    OrderlyConsumption(OrderlyListener listener, ExecutorService executor, ScheduledExecutorService scheduler,
+            int batchSize, boolean needsBrokerLock, long suspendMillis, OffsetStore offsets) {
+        this.listener = listener;
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.batchSize = batchSize;
+        this.needsBrokerLock = needsBrokerLock;
+        this.suspendMillis = suspendMillis;
+        this.offsets = offsets;
+    }
+
+    @Override
+    public void submit(ProcessQueue queue, List<ReceivedMessage> messages) {
+        queue.putOrdered(messages);
+        schedule(queue, 0);
+    }
+
+    private void schedule(ProcessQueue queue, long delayMillis) {
+        if (!queue.consumeScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (delayMillis == 0) {
+                executor.execute(() -> run(queue));
+            } else {
+                scheduler.schedule(() -> executor.execute(() -> run(queue)), delayMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            queue.consumeScheduled.set(false);
+        }
+    }
+
+    private void run(ProcessQueue queue) {
+        queue.consumeScheduled.set(false);
+        if (queue.isDropped()) {
+            return;
+        }
+        long start = System.currentTimeMillis();
+        queue.consumeLock.lock();
+        try {
+            while (!queue.isDropped()) {
+                if (needsBrokerLock && !queue.isLocked(System.currentTimeMillis())) {
+                    schedule(queue, NOT_LOCKED_RETRY_MILLIS);
+                    return;
+                }
+                if (System.currentTimeMillis() - start > MAX_RUN_MILLIS) {
+                    schedule(queue, 0); // let other queues have the thread
+                    return;
+                }
+                List<ReceivedMessage> batch = queue.takeOrdered(batchSize);
+                if (batch.isEmpty()) {
+                    return;
+                }
+                OrderlyResult result;
+                try {
+                    result = listener.consume(Consumption.asSent(batch));
+                } catch (Throwable t) {
+                    LOG.warn("orderly listener failed on {}: {}", queue.queue, t.toString());
+                    result = OrderlyResult.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+                }
+                if (result != OrderlyResult.SUCCESS) {
+                    queue.putBackOrdered(batch);
+                    schedule(queue, suspendMillis);
+                    return;
+                }
+                batch.forEach(queue::released);
+                offsets.update(queue.queue, queue.tracker.committable());
+            }
+        } finally {
+            queue.consumeLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.sluice.client.consumer;
+
+import dev.sluice.client.MessageQueue;
+import dev.sluice.client.ReceivedMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A push consumer's state for one queue it reads: where the next pull starts, what is fetched but not processed (for
+ * flow control and the committable offset), and for orderly consumption the buffered messages and the broker lock.
+ */
+final class ProcessQueue {
+    final MessageQueue queue;
+    final OffsetTracker tracker;
+    private final AtomicLong bufferedCount = new AtomicLong();
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private volatile boolean dropped;
+    private volatile long nextOffset;
+    private volatile long suggestedBrokerId;
+    /** Orderly only: this member holds the queue's broker lock (renewed every 20 s, expires after 30 s unrenewed). */
+    private volatile long lockedUntilMillis;
+    /** Orderly only: fetched messages by offset, consumed lowest first by one thread at a time. */
+    private final TreeMap<Long, ReceivedMessage> ordered = new TreeMap<>();
+    final ReentrantLock consumeLock = new ReentrantLock();
+    final AtomicBoolean consumeScheduled = new AtomicBoolean();
+
+    ProcessQueue(MessageQueue queue, long startOffset) {
+        this.queue = queue;
+        this.tracker = new OffsetTracker(startOffset);
+        this.nextOffset = startOffset;
+    }
+
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    void nextOffset(long offset) {
+        nextOffset = offset;
+    }
+
+    long suggestedBrokerId() {
+        return suggestedBrokerId;
+    }
+
+    void suggestedBrokerId(long id) {
+        suggestedBrokerId = id;
+    }
+
+    boolean isDropped() {
+        return dropped;
+    }
+
+    void drop() {
+        dropped = true;
+    }
+
+    boolean isLocked(long nowMillis) {
+        return nowMillis < lockedUntilMillis;
+    }
+
+    void lockedUntil(long millis) {
+        lockedUntilMillis = millis;
+    }
+
+    void buffered(List<ReceivedMessage> messages) {
+        long bytes = 0;
+        for (ReceivedMessage m : messages) {
+            bytes += m.body().length;
+        }
+        bufferedCount.addAndGet(messages.size());
+        bufferedBytes.addAndGet(bytes);
+    }
+
+    void released(ReceivedMessage message) {
+        bufferedCount.decrementAndGet();
+        bufferedBytes.addAndGet(-message.body().length);
+        tracker.processed(message.queueOffset());
+    }
+
+    long bufferedCount() {
+        return bufferedCount.get();
+    }
+
+    long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
+    synchronized void putOrdered(List<ReceivedMessage> messages) {
+        for (ReceivedMessage m : messages) {
+            ordered.put(m.queueOffset(), m);
+        }
+    }
+
+    /** Takes the lowest-offset messages; they stay buffered until released or put back. */
+    synchronized List<ReceivedMessage> takeOrdered(int max) {
+        List<ReceivedMessage> batch = new ArrayList<>(max);
+        while (batch.size() < max && !ordered.isEmpty()) {
+            batch.add(ordered.pollFirstEntry().getValue());
+        }
+        return batch;
+    }
+
+    synchronized void putBackOrdered(List<ReceivedMessage> messages) {
+        putOrdered(messages);
+    }
+
+    synchronized boolean hasOrdered() {
+        return !ordered.isEmpty();
+    }
+}

@@ -1,0 +1,422 @@
+package dev.sluice.client.consumer;
+
+import dev.sluice.client.ClientConfig;
+import dev.sluice.client.ClientException;
+import dev.sluice.client.MessageQueue;
+import dev.sluice.client.internal.ClientRuntime;
+import dev.sluice.remoting.ResponseCode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls the queues this member owns (long polling) and feeds a listener. Clustering members share the queues
+ * (rebalanced every 20 s, when a broker reports the group changed, and when a route changes); broadcasting members
+ * each read everything and keep their offsets in a local file. Offsets are committed every 5 s and on close.
+ */
+public final class PushConsumer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PushConsumer.class);
+    private static final long REBALANCE_INTERVAL_MILLIS = 20_000;
+    private static final long LOCK_INTERVAL_MILLIS = 20_000;
+    private static final long LOCK_VALID_MILLIS = 30_000;
+    private static final long PULL_RETRY_MILLIS = 3000;
+    private static final long FLOW_CONTROL_RETRY_MILLIS = 50;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final String group;
+    private final ClientConfig config;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private MessageModel model = MessageModel.CLUSTERING;
+    private ConsumeFrom consumeFrom = ConsumeFrom.LAST_OFFSET;
+    private long consumeTimestampMillis = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(30);
+    private int consumeThreads = 20;
+    private int pullBatchSize = 32;
+    private int consumeBatchSize = 1;
+    private int pullThresholdForQueue = 1000;
+    private long pullThresholdSizeForQueueBytes = 100L * 1024 * 1024;
+    private int maxReconsumeTimes = 16;
+    private long suspendMillis = 1000;
+    private Path offsetStoreDir = Path.of(System.getProperty("user.home"), ".rocketmq_offsets");
+    private ConcurrentListener concurrentListener;
+    private OrderlyListener orderlyListener;
+
+    private volatile boolean running;
+    private ClientRuntime runtime;
+    private Puller puller;
+    private Rebalancer rebalancer;
+    private OffsetStore offsets;
+    private QueueLocks locks;
+    private RetrySender retries;
+    private ExecutorService consumeExecutor;
+    private Consumption consumption;
+    private final Map<MessageQueue, ProcessQueue> queues = new ConcurrentHashMap<>();
+
+    public PushConsumer(String group, ClientConfig config) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("consumer group must not be empty");
+        }
+        this.group = group;
+        this.config = config;
+    }
+
+    /** Subscribes {@code topic} with a tag expression ("*", "TagA || TagB"). */
+    public synchronized PushConsumer subscribe(String topic, String tagExpression) {
+        subscriptions.put(topic, Subscription.of(topic, tagExpression));
+        return this;
+    }
+
+    public synchronized PushConsumer setConcurrentListener(ConcurrentListener listener) {
+        this.concurrentListener = listener;
+        this.orderlyListener = null;
+        return this;
+    }
+
+    public synchronized PushConsumer setOrderlyListener(OrderlyListener listener) {
+        this.orderlyListener = listener;
+        this.concurrentListener = null;
+        return this;
+    }
+
+    public PushConsumer setMessageModel(MessageModel model) {
+        this.model = model;
+        return this;
+    }
+
+    public PushConsumer setConsumeFrom(ConsumeFrom consumeFrom) {
+        this.consumeFrom = consumeFrom;
+        return this;
+    }
+
+    /** For {@link ConsumeFrom#TIMESTAMP}: start at the first message stored at or after this time. */
+    public PushConsumer setConsumeTimestamp(long epochMillis) {
+        this.consumeTimestampMillis = epochMillis;
+        return this;
+    }
+
+    public PushConsumer setConsumeThreads(int threads) {
+        this.consumeThreads = threads;
+        return this;
+    }
+
+    public PushConsumer setPullBatchSize(int size) {
+        this.pullBatchSize = size;
+        return this;
+    }
+
+    public PushConsumer setConsumeBatchSize(int size) {
+        this.consumeBatchSize = size;
+        return this;
+    }
+
+    /** Stop pulling a queue while it has this many fetched, unprocessed messages. */
+    public PushConsumer setPullThresholdForQueue(int messages) {
+        this.pullThresholdForQueue = messages;
+        return this;
+    }
+
+    /** Stop pulling a queue while its fetched, unprocessed bodies take this many bytes. */
+    public PushConsumer setPullThresholdSizeForQueue(long bytes) {
+        this.pullThresholdSizeForQueueBytes = bytes;
+        return this;
+    }
+
+    /** Deliveries of a failed message before it goes to %DLQ%group (concurrent listeners). */
+    public PushConsumer setMaxReconsumeTimes(int times) {
+        this.maxReconsumeTimes = times;
+        return this;
+    }
+
+    /** Orderly listeners: how long a suspended queue waits before the same messages come again. */
+    public PushConsumer setSuspendMillis(long millis) {
+        this.suspendMillis = millis;
+        return this;
+    }
+
+    /** Broadcasting: the directory of the local offset files ({@code <dir>/<clientId>/<group>/offsets.json}). */
+    public PushConsumer setOffsetStoreDir(Path dir) {
+        this.offsetStoreDir = dir;
+        return this;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public synchronized PushConsumer start() {
+        if (runtime != null) {
+            throw new IllegalStateException("consumer " + group + " already started");
+        }
+        if (concurrentListener == null && orderlyListener == null) {
+            throw new IllegalStateException("consumer " + group + " has no listener");
+        }
+        if (subscriptions.isEmpty()) {
+            throw new IllegalStateException("consumer " + group + " subscribes no topic");
+        }
+        if (model == MessageModel.CLUSTERING) {
+            subscriptions.put(RetrySender.retryTopic(group), Subscription.of(RetrySender.retryTopic(group), "*"));
+        }
+        runtime = new ClientRuntime(config);
+        puller = new Puller(runtime, group);
+        rebalancer = new Rebalancer(runtime, group, model);
+        offsets = model == MessageModel.CLUSTERING ? new BrokerOffsetStore(runtime, group)
+                : new FileOffsetStore(offsetStoreDir.resolve(runtime.clientId().replace(':', '_')).resolve(group)
+                        .resolve("offsets.json"));
+        locks = new QueueLocks(runtime, group);
+        retries = new RetrySender(runtime, group, maxReconsumeTimes);
+        consumeExecutor = new ThreadPoolExecutor(consumeThreads, consumeThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "sluice-consume-" + group + "-" + THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        consumption = concurrentListener != null
+                ? new ConcurrentConsumption(concurrentListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
+                        model, retries, offsets)
+                : new OrderlyConsumption(orderlyListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
+                        model == MessageModel.CLUSTERING, suspendMillis, offsets);
+        running = true;
+        for (String topic : subscriptions.keySet()) {
+            try {
+                runtime.routes().find(topic);
+            } catch (ClientException e) {
+                LOG.warn("no route for {} yet: {}", topic, e.getMessage());
+            }
+        }
+        runtime.heartbeats().addConsumer(group, this::consumerData);
+        runtime.heartbeats().sendToAll();
+        runtime.onConsumerIdsChanged(changed -> {
+            if (changed.equals(group)) {
+                rebalanceSoon();
+            }
+        });
+        runtime.routes().addChangeListener((topic, route) -> {
+            if (subscriptions.containsKey(topic)) {
+                rebalanceSoon();
+            }
+        });
+        runtime.every(REBALANCE_INTERVAL_MILLIS, "rebalance of " + group, this::rebalance);
+        runtime.every(config.persistOffsetIntervalMillis(), "committing offsets of " + group, this::persistOffsets);
+        if (orderlyListener != null && model == MessageModel.CLUSTERING) {
+            runtime.every(LOCK_INTERVAL_MILLIS, "relocking queues of " + group, this::relock);
+        }
+        rebalanceSoon();
+        return this;
+    }
+
+    private Map<String, Object> consumerData() {
+        List<Object> subs = new ArrayList<>();
+        subscriptions.values().forEach(s -> subs.add(s.expression().toSubscriptionData(s.topic(), s.version())));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("consumeFromWhere", consumeFrom.wireName());
+        data.put("consumeType", "CONSUME_PASSIVELY");
+        data.put("groupName", group);
+        data.put("messageModel", model.name());
+        data.put("subscriptionDataSet", subs);
+        data.put("unitMode", false);
+        return data;
+    }
+
+    private void rebalanceSoon() {
+        try {
+            runtime.scheduler().execute(this::rebalance);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** The queues this member reads now. */
+    public Set<MessageQueue> assignedQueues() {
+        return new TreeSet<>(queues.keySet());
+    }
+
+    private synchronized void rebalance() {
+        if (!running) {
+            return;
+        }
+        for (String topic : subscriptions.keySet()) {
+            Set<MessageQueue> target;
+            try {
+                target = rebalancer.queuesFor(topic);
+            } catch (ClientException e) {
+                LOG.debug("rebalance of {} for {} skipped: {}", topic, group, e.getMessage());
+                continue;
+            }
+            for (ProcessQueue pq : new ArrayList<>(queues.values())) {
+                if (pq.queue.topic().equals(topic) && !target.contains(pq.queue)) {
+                    removeQueue(pq);
+                }
+            }
+            Set<MessageQueue> added = new HashSet<>(target);
+            added.removeAll(queues.keySet());
+            if (added.isEmpty()) {
+                continue;
+            }
+            Set<MessageQueue> usable = added;
+            if (orderlyListener != null && model == MessageModel.CLUSTERING) {
+                usable = locks.lock(added);
+            }
+            for (MessageQueue mq : usable) {
+                addQueue(mq);
+            }
+        }
+    }
+
+    private void addQueue(MessageQueue mq) {
+        long start;
+        try {
+            start = StartOffsets.of(runtime, mq, offsets, consumeFrom, consumeTimestampMillis);
+        } catch (ClientException e) {
+            LOG.warn("cannot start reading {}: {}", mq, e.getMessage());
+            return;
+        }
+        ProcessQueue pq = new ProcessQueue(mq, start);
+        pq.lockedUntil(System.currentTimeMillis() + LOCK_VALID_MILLIS);
+        queues.put(mq, pq);
+        pull(pq);
+    }
+
+    private void removeQueue(ProcessQueue pq) {
+        pq.drop();
+        queues.remove(pq.queue, pq);
+        offsets.update(pq.queue, pq.tracker.committable());
+        offsets.persist(List.of(pq.queue));
+        offsets.forget(pq.queue);
+        if (orderlyListener != null && model == MessageModel.CLUSTERING) {
+            // wait for a batch in progress so the next owner does not overlap it
+            try {
+                if (pq.consumeLock.tryLock(1, TimeUnit.SECONDS)) {
+                    pq.consumeLock.unlock();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            locks.unlock(List.of(pq.queue));
+        }
+    }
+
+    private void relock() {
+        List<ProcessQueue> owned = new ArrayList<>(queues.values());
+        Set<MessageQueue> granted = locks.lock(owned.stream().map(pq -> pq.queue).toList());
+        long until = System.currentTimeMillis() + LOCK_VALID_MILLIS;
+        for (ProcessQueue pq : owned) {
+            pq.lockedUntil(granted.contains(pq.queue) ? until : 0);
+        }
+    }
+
+    private void pull(ProcessQueue pq) {
+        if (!running || pq.isDropped()) {
+            return;
+        }
+        if (pq.bufferedCount() > pullThresholdForQueue || pq.bufferedBytes() > pullThresholdSizeForQueueBytes) {
+            pullLater(pq, FLOW_CONTROL_RETRY_MILLIS);
+            return;
+        }
+        Subscription subscription = subscriptions.get(pq.queue.topic());
+        long commitOffset = model == MessageModel.CLUSTERING ? pq.tracker.committable() : 0;
+        puller.pull(pq.queue, pq.nextOffset(), pullBatchSize, subscription, false, commitOffset, pq.suggestedBrokerId(),
+                        Puller.SUSPEND_MILLIS, 0)
+                .whenCompleteAsync((result, failure) -> onPulled(pq, result, failure), runtime.scheduler());
+    }
+
+    private void pullLater(ProcessQueue pq, long delayMillis) {
+        try {
+            runtime.scheduler().schedule(() -> pull(pq), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void onPulled(ProcessQueue pq, PullResult result, Throwable failure) {
+        if (!running || pq.isDropped()) {
+            return;
+        }
+        if (failure != null) {
+            LOG.debug("pulling {} failed: {}", pq.queue, failure.toString());
+            pullLater(pq, PULL_RETRY_MILLIS);
+            return;
+        }
+        switch (result.code()) {
+            case ResponseCode.SUCCESS -> {
+                pq.suggestedBrokerId(result.suggestWhichBrokerId());
+                pq.nextOffset(result.nextBeginOffset());
+                pq.tracker.fetched(result.offsets(), result.nextBeginOffset());
+                if (!result.messages().isEmpty()) {
+                    pq.buffered(result.messages());
+                    consumption.submit(pq, result.messages());
+                }
+                pull(pq);
+            }
+            case ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY -> {
+                pq.suggestedBrokerId(result.suggestWhichBrokerId());
+                pq.nextOffset(result.nextBeginOffset());
+                pq.tracker.advanceTo(result.nextBeginOffset());
+                pull(pq);
+            }
+            case ResponseCode.PULL_OFFSET_MOVED -> {
+                LOG.warn("offset {} of {} is no longer valid; continuing at {}", pq.nextOffset(), pq.queue,
+                        result.nextBeginOffset());
+                pq.nextOffset(result.nextBeginOffset());
+                pq.tracker.reset(result.nextBeginOffset());
+                offsets.update(pq.queue, result.nextBeginOffset());
+                offsets.persist(List.of(pq.queue));
+                pull(pq);
+            }
+            case 215 -> pullLater(pq, 20);
+            default -> {
+                LOG.debug("pull of {} refused: code {}, {}", pq.queue, result.code(), result.remark());
+                pullLater(pq, PULL_RETRY_MILLIS);
+            }
+        }
+    }
+
+    private void persistOffsets() {
+        for (ProcessQueue pq : queues.values()) {
+            if (!pq.isDropped()) {
+                offsets.update(pq.queue, pq.tracker.committable());
+            }
+        }
+        offsets.persist(new ArrayList<>(queues.keySet()));
+    }
+
+    /** Stops pulling, lets running listeners finish (up to 10 s), commits offsets and leaves the group. */
+    @Override
+    public synchronized void close() {
+        if (runtime == null) {
+            return;
+        }
+        running = false;
+        consumeExecutor.shutdown();
+        try {
+            consumeExecutor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumeExecutor.shutdownNow();
+        persistOffsets();
+        for (ProcessQueue pq : queues.values()) {
+            pq.drop();
+        }
+        if (orderlyListener != null && model == MessageModel.CLUSTERING) {
+            locks.unlock(new ArrayList<>(queues.keySet()));
+        }
+        queues.clear();
+        runtime.heartbeats().unregister(null, group);
+        retries.close();
+        runtime.close();
+        runtime = null;
+    }
+}

@@ -1,0 +1,414 @@
+package dev.sluice.client.producer;
+
+import dev.sluice.client.ClientConfig;
+import dev.sluice.client.ClientException;
+import dev.sluice.client.Message;
+import dev.sluice.client.MessageProperty;
+import dev.sluice.client.MessageQueue;
+import dev.sluice.client.internal.BodyCompression;
+import dev.sluice.client.internal.BrokerCaller;
+import dev.sluice.client.internal.ClientRuntime;
+import dev.sluice.client.internal.FaultAvoidance;
+import dev.sluice.client.internal.QueueData;
+import dev.sluice.client.internal.TopicRoute;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.ResponseCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Sends messages to the topic's broker groups: sync (retried on another group), async, oneway, batch, or to a
+ * queue the caller selects. Use one per producer group; {@link #close()} releases its connections and threads.
+ */
+public final class Producer implements AutoCloseable {
+    /** Broker codes after which the send is tried again on another broker group (spec §8.2). */
+    private static final Set<Integer> RETRIABLE_CODES = Set.of(ResponseCode.TOPIC_NOT_EXIST,
+            ResponseCode.SERVICE_NOT_AVAILABLE, ResponseCode.SYSTEM_ERROR, ResponseCode.NO_PERMISSION, 204, 205);
+    private static final Pattern TOPIC = Pattern.compile("^[%|a-zA-Z0-9_-]+$");
+    private static final int MAX_TOPIC_LENGTH = 127;
+
+    private final String group;
+    private final ClientConfig config;
+    private ClientRuntime runtime;
+    private FaultAvoidance faults;
+    private final Map<String, QueueRoundRobin> roundRobins = new ConcurrentHashMap<>();
+    private long sendTimeoutMillis = 3000;
+    private int retryTimesWhenSendFailed = 2;
+    private int retryTimesWhenSendAsyncFailed = 2;
+    private int compressBodyOverBytes = 4096;
+    private int compressLevel = BodyCompression.DEFAULT_LEVEL;
+    private int maxMessageSize = 4 * 1024 * 1024;
+
+    public Producer(String group, ClientConfig config) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("producer group must not be empty");
+        }
+        this.group = group;
+        this.config = config;
+    }
+
+    public Producer setSendTimeoutMillis(long sendTimeoutMillis) {
+        this.sendTimeoutMillis = sendTimeoutMillis;
+        return this;
+    }
+
+    public Producer setRetryTimesWhenSendFailed(int retries) {
+        this.retryTimesWhenSendFailed = retries;
+        return this;
+    }
+
+    public Producer setRetryTimesWhenSendAsyncFailed(int retries) {
+        this.retryTimesWhenSendAsyncFailed = retries;
+        return this;
+    }
+
+    /** Bodies of at least this many bytes are sent zlib-compressed (batches never are). */
+    public Producer setCompressBodyOverBytes(int bytes) {
+        this.compressBodyOverBytes = bytes;
+        return this;
+    }
+
+    public Producer setMaxMessageSize(int bytes) {
+        this.maxMessageSize = bytes;
+        return this;
+    }
+
+    public synchronized Producer start() {
+        if (runtime != null) {
+            throw new IllegalStateException("producer " + group + " already started");
+        }
+        runtime = new ClientRuntime(config);
+        faults = new FaultAvoidance(System::currentTimeMillis);
+        runtime.heartbeats().addProducerGroup(group);
+        return this;
+    }
+
+    private ClientRuntime runtime() {
+        ClientRuntime r = runtime;
+        if (r == null) {
+            throw new IllegalStateException("producer " + group + " is not started");
+        }
+        return r;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    /** The runtime this producer runs on (its client id, route cache); for the client's own consumers. */
+    public ClientRuntime clientRuntime() {
+        return runtime();
+    }
+
+    /** Sends to a queue chosen round-robin, retrying up to {@code retryTimesWhenSendFailed} times on other groups. */
+    public SendResult send(Message message) throws ClientException {
+        Outgoing outgoing = prepare(message);
+        long start = System.currentTimeMillis();
+        PublishRoute route = publishRoute(message.topic());
+        String lastFailed = null;
+        ClientException failure = null;
+        for (int attempt = 0; attempt <= retryTimesWhenSendFailed; attempt++) {
+            long remaining = sendTimeoutMillis - (System.currentTimeMillis() - start);
+            if (remaining <= 0) {
+                break;
+            }
+            MessageQueue queue = roundRobin(message.topic()).select(route.queues, lastFailed, faults);
+            long callStart = System.currentTimeMillis();
+            try {
+                SendResult result = sendTo(route, queue, outgoing, remaining);
+                faults.recordSuccess(queue.brokerName(), System.currentTimeMillis() - callStart);
+                return result;
+            } catch (ClientException e) {
+                faults.recordFailure(queue.brokerName());
+                if (e.code() != ClientException.NO_RESPONSE_CODE && !RETRIABLE_CODES.contains(e.code())) {
+                    throw e;
+                }
+                failure = e;
+                lastFailed = queue.brokerName();
+            }
+        }
+        if (failure == null) {
+            throw new ClientException("sending to topic " + message.topic() + " timed out after " + sendTimeoutMillis + " ms");
+        }
+        throw new ClientException("sending to topic " + message.topic() + " failed after "
+                + (retryTimesWhenSendFailed + 1) + " attempts: " + failure.getMessage(), failure.code(), failure.remark(),
+                failure);
+    }
+
+    /** Sends to the queue {@code selector} picks (no retry on another queue: ordering would break). */
+    public SendResult send(Message message, QueueSelector selector, Object arg) throws ClientException {
+        Outgoing outgoing = prepare(message);
+        PublishRoute route = publishRoute(message.topic());
+        MessageQueue queue = selector.select(List.copyOf(route.queues), message, arg);
+        if (queue == null || !route.queues.contains(queue)) {
+            throw new ClientException("queue selector chose " + queue + ", which is not a writable queue of topic "
+                    + message.topic());
+        }
+        return sendTo(route, queue, outgoing, sendTimeoutMillis);
+    }
+
+    /** Sends to exactly {@code queue}. */
+    public SendResult send(Message message, MessageQueue queue) throws ClientException {
+        return send(message, (queues, m, arg) -> queue, null);
+    }
+
+    /** Completes with the result, or exceptionally with a {@link ClientException} after the async retries. */
+    public CompletableFuture<SendResult> sendAsync(Message message) {
+        Outgoing outgoing;
+        PublishRoute route;
+        try {
+            outgoing = prepare(message);
+            route = publishRoute(message.topic());
+        } catch (ClientException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sendAsync(route, outgoing, null, retryTimesWhenSendAsyncFailed, System.currentTimeMillis());
+    }
+
+    private CompletableFuture<SendResult> sendAsync(PublishRoute route, Outgoing outgoing, String lastFailed,
+            int retriesLeft, long start) {
+        MessageQueue queue = roundRobin(route.topic).select(route.queues, lastFailed, faults);
+        long remaining = sendTimeoutMillis - (System.currentTimeMillis() - start);
+        if (remaining <= 0) {
+            return CompletableFuture.failedFuture(new ClientException("sending to topic " + route.topic
+                    + " timed out after " + sendTimeoutMillis + " ms"));
+        }
+        String address = route.route.masterAddress(queue.brokerName());
+        RemotingCommand request = outgoing.request(group, queue);
+        long callStart = System.currentTimeMillis();
+        return runtime().brokers().callAsync(queue.brokerName(), address, request, remaining)
+                .thenApply(response -> {
+                    try {
+                        return toResult(queue, address, outgoing, response);
+                    } catch (ClientException e) {
+                        throw new CompletionException(e);
+                    }
+                })
+                .handle((result, failure) -> {
+                    if (failure == null) {
+                        faults.recordSuccess(queue.brokerName(), System.currentTimeMillis() - callStart);
+                        return CompletableFuture.completedFuture(result);
+                    }
+                    faults.recordFailure(queue.brokerName());
+                    ClientException cause = failure.getCause() instanceof ClientException c ? c
+                            : new ClientException("sending to " + queue + " failed", failure);
+                    boolean retriable = cause.code() == ClientException.NO_RESPONSE_CODE
+                            || RETRIABLE_CODES.contains(cause.code());
+                    if (retriesLeft > 0 && retriable) {
+                        return sendAsync(route, outgoing, queue.brokerName(), retriesLeft - 1, start);
+                    }
+                    return CompletableFuture.<SendResult>failedFuture(cause);
+                })
+                .thenCompose(f -> f);
+    }
+
+    /** Fire and forget: no response, no retry. */
+    public void sendOneway(Message message) throws ClientException {
+        Outgoing outgoing = prepare(message);
+        PublishRoute route = publishRoute(message.topic());
+        MessageQueue queue = roundRobin(message.topic()).select(route.queues, null, faults);
+        runtime().brokers().oneway(queue.brokerName(), route.route.masterAddress(queue.brokerName()),
+                outgoing.request(group, queue), sendTimeoutMillis);
+    }
+
+    /** Sends messages of one topic as one request; they get consecutive offsets in one queue. */
+    public SendResult send(List<Message> batch) throws ClientException {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one message");
+        }
+        String topic = batch.get(0).topic();
+        int size = 0;
+        List<String> ids = new ArrayList<>();
+        for (Message message : batch) {
+            checkTopic(message.topic());
+            if (!message.topic().equals(topic)) {
+                throw new IllegalArgumentException("all messages of a batch must have the same topic");
+            }
+            if (message.delayLevel() > 0) {
+                throw new IllegalArgumentException("delayed messages cannot be sent in a batch");
+            }
+            if (topic.startsWith("%RETRY%")) {
+                throw new IllegalArgumentException("retry messages cannot be sent in a batch");
+            }
+            checkBody(message);
+            if (message.property(MessageProperty.UNIQ_KEY) == null) {
+                message.putSystemProperty(MessageProperty.UNIQ_KEY, runtime().ids().next());
+            }
+            if (message.property(MessageProperty.WAIT) == null) {
+                message.putSystemProperty(MessageProperty.WAIT, "true");
+            }
+            ids.add(message.property(MessageProperty.UNIQ_KEY));
+            size += message.body().length;
+        }
+        if (size > maxMessageSize) {
+            throw new IllegalArgumentException("batch body size " + size + " exceeds the maximum " + maxMessageSize);
+        }
+        PublishRoute route = publishRoute(topic);
+        Outgoing outgoing = new Outgoing(null, null, 0, String.join(",", ids)) {
+            @Override
+            RemotingCommand request(String producerGroup, MessageQueue queue) {
+                return SendRequests.batch(producerGroup, queue.brokerName(), topic, queue.queueId(), batch);
+            }
+        };
+        long start = System.currentTimeMillis();
+        String lastFailed = null;
+        ClientException failure = null;
+        for (int attempt = 0; attempt <= retryTimesWhenSendFailed; attempt++) {
+            long remaining = sendTimeoutMillis - (System.currentTimeMillis() - start);
+            if (remaining <= 0) {
+                break;
+            }
+            MessageQueue queue = roundRobin(topic).select(route.queues, lastFailed, faults);
+            try {
+                return sendTo(route, queue, outgoing, remaining);
+            } catch (ClientException e) {
+                faults.recordFailure(queue.brokerName());
+                if (e.code() != ClientException.NO_RESPONSE_CODE && !RETRIABLE_CODES.contains(e.code())) {
+                    throw e;
+                }
+                failure = e;
+                lastFailed = queue.brokerName();
+            }
+        }
+        throw failure != null ? failure : new ClientException("sending a batch to topic " + topic + " timed out");
+    }
+
+    private SendResult sendTo(PublishRoute route, MessageQueue queue, Outgoing outgoing, long timeoutMillis)
+            throws ClientException {
+        String address = route.route.masterAddress(queue.brokerName());
+        if (address == null) {
+            throw new ClientException("broker group " + queue.brokerName() + " of topic " + route.topic + " has no master");
+        }
+        RemotingCommand response = runtime().brokers().call(queue.brokerName(), address,
+                outgoing.request(group, queue), timeoutMillis);
+        return toResult(queue, address, outgoing, response);
+    }
+
+    private static SendResult toResult(MessageQueue queue, String address, Outgoing outgoing, RemotingCommand response)
+            throws ClientException {
+        SendStatus status = switch (response.code()) {
+            case ResponseCode.SUCCESS -> SendStatus.SEND_OK;
+            case ResponseCode.FLUSH_DISK_TIMEOUT -> SendStatus.FLUSH_DISK_TIMEOUT;
+            case ResponseCode.FLUSH_SLAVE_TIMEOUT -> SendStatus.FLUSH_SLAVE_TIMEOUT;
+            case ResponseCode.SLAVE_NOT_AVAILABLE -> SendStatus.SLAVE_NOT_AVAILABLE;
+            default -> throw BrokerCaller.refused("sending to " + queue, queue.brokerName(), address, response);
+        };
+        String queueId = response.extField("queueId");
+        String queueOffset = response.extField("queueOffset");
+        if (queueId == null || queueOffset == null) {
+            throw new ClientException("broker " + queue.brokerName() + " at " + address
+                    + " answered a send without queueId/queueOffset");
+        }
+        MessageQueue stored = new MessageQueue(queue.topic(), queue.brokerName(), Integer.parseInt(queueId));
+        return new SendResult(status, outgoing.msgId, response.extField("msgId"), stored, Long.parseLong(queueOffset));
+    }
+
+    /** Validates and completes a message: UNIQ_KEY, WAIT, compressed body and sysFlag. */
+    private Outgoing prepare(Message message) throws ClientException {
+        runtime();
+        checkTopic(message.topic());
+        checkBody(message);
+        if (message.property(MessageProperty.UNIQ_KEY) == null) {
+            message.putSystemProperty(MessageProperty.UNIQ_KEY, runtime.ids().next());
+        }
+        if (message.property(MessageProperty.WAIT) == null) {
+            message.putSystemProperty(MessageProperty.WAIT, "true");
+        }
+        byte[] body = message.body();
+        int sysFlag = 0;
+        if (body.length >= compressBodyOverBytes) {
+            body = BodyCompression.compress(body, compressLevel);
+            sysFlag |= BodyCompression.COMPRESSED_FLAG | BodyCompression.ZLIB_TYPE;
+        }
+        return new Outgoing(message, body, sysFlag, message.property(MessageProperty.UNIQ_KEY));
+    }
+
+    private static void checkTopic(String topic) {
+        if (topic.isEmpty() || topic.length() > MAX_TOPIC_LENGTH || !TOPIC.matcher(topic).matches()) {
+            throw new IllegalArgumentException("illegal topic name \"" + topic + "\": use at most " + MAX_TOPIC_LENGTH
+                    + " characters of [%|a-zA-Z0-9_-]");
+        }
+    }
+
+    private void checkBody(Message message) {
+        if (message.body().length == 0) {
+            throw new IllegalArgumentException("message body must not be empty");
+        }
+        if (message.body().length > maxMessageSize) {
+            throw new IllegalArgumentException("message body size " + message.body().length + " exceeds the maximum "
+                    + maxMessageSize);
+        }
+    }
+
+    private QueueRoundRobin roundRobin(String topic) {
+        return roundRobins.computeIfAbsent(topic, t -> new QueueRoundRobin());
+    }
+
+    /**
+     * The topic's writable queues; for a topic the name servers do not know yet, the groups serving the auto-create
+     * template (TBW102) with at most 4 queues each, so the broker creates the topic on the first send.
+     */
+    private PublishRoute publishRoute(String topic) throws ClientException {
+        ClientRuntime r = runtime();
+        Optional<TopicRoute> route = r.routes().find(topic);
+        if (route.isPresent() && !route.get().writableQueues().isEmpty()) {
+            return new PublishRoute(topic, route.get(), route.get().writableQueues());
+        }
+        Optional<TopicRoute> template = r.routes().find(SendRequests.AUTO_CREATE_TOPIC);
+        if (route.isEmpty() && template.isPresent()) {
+            List<MessageQueue> queues = new ArrayList<>();
+            for (QueueData q : template.get().queueDatas()) {
+                if (q.writable() && template.get().masterAddress(q.brokerName()) != null) {
+                    for (int i = 0; i < Math.min(SendRequests.DEFAULT_TOPIC_QUEUE_NUMS, q.readQueueNums()); i++) {
+                        queues.add(new MessageQueue(topic, q.brokerName(), i));
+                    }
+                }
+            }
+            queues.sort(null);
+            if (!queues.isEmpty()) {
+                return new PublishRoute(topic, template.get(), queues);
+            }
+        }
+        throw new ClientException(route.isPresent()
+                ? "no writable queue for topic " + topic + " (no broker group with a master and write permission)"
+                : r.nameServer().noRouteMessage(topic));
+    }
+
+    private record PublishRoute(String topic, TopicRoute route, List<MessageQueue> queues) {
+    }
+
+    /** A prepared message (or batch) and the id it will be reported under. */
+    private static class Outgoing {
+        final Message message;
+        final byte[] body;
+        final int sysFlag;
+        final String msgId;
+
+        Outgoing(Message message, byte[] body, int sysFlag, String msgId) {
+            this.message = message;
+            this.body = body;
+            this.sysFlag = sysFlag;
+            this.msgId = msgId;
+        }
+
+        RemotingCommand request(String producerGroup, MessageQueue queue) {
+            return SendRequests.single(producerGroup, queue.brokerName(), queue.queueId(), message, body, sysFlag);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (runtime != null) {
+            runtime.heartbeats().unregister(group, null);
+            runtime.close();
+            runtime = null;
+        }
+    }
+}
