@@ -27,6 +27,8 @@ import java.util.zip.CRC32;
  */
 final class CommitLog {
     private static final int INITIAL_ENCODE_BUFFER = 64 * 1024;
+    /** Lock attempts before parking: the critical section is shorter than a park/unpark round trip. */
+    private static final int SPINS_BEFORE_PARK = 128;
 
     private final SegmentedLog log;
     private final byte[] storeHost;
@@ -113,7 +115,7 @@ final class CommitLog {
             return AppendResult.refused(AppendStatus.MESSAGE_ILLEGAL, "message of " + total
                     + " bytes does not fit in a CommitLog file of " + log.segmentSize() + " bytes");
         }
-        lock.lock();
+        lockForAppend();
         try {
             lockedSinceMillis = clock.millis();
             String refused = refusal();
@@ -156,6 +158,16 @@ final class CommitLog {
             lockedSinceMillis = 0;
             lock.unlock();
         }
+    }
+
+    private void lockForAppend() {
+        for (int i = 0; i < SPINS_BEFORE_PARK; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
     }
 
     private MappedSegment segmentWithRoom(int length) throws IOException {

@@ -16,6 +16,7 @@ import dev.sluice.store.TagFilter;
 import dev.sluice.store.spi.FlushPolicy;
 import dev.sluice.store.spi.KeyIndex;
 import dev.sluice.store.spi.KeyIndexFactory;
+import dev.sluice.store.spi.ReplicationHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class MmapMessageStore implements MessageStore {
     private final TransientStorePool pool;
     private final ExecutorService allocator;
     private final List<AgentRunner> runners = new ArrayList<>();
+    private final boolean replicating;
     private boolean closed;
 
     /** What recovery hands the running store. */
@@ -75,6 +77,7 @@ public final class MmapMessageStore implements MessageStore {
         this.queues = parts.queues();
         this.index = parts.index();
         this.dispatcher = parts.dispatcher();
+        this.replicating = context.replicationHook() != ReplicationHook.NONE;
         FlushPolicy policy = context.flushPolicy() != null ? context.flushPolicy()
                 : config.flushDiskType() == FlushDiskType.SYNC_FLUSH
                 ? FlushPolicy.groupCommit(config.syncFlushTimeout())
@@ -230,6 +233,9 @@ public final class MmapMessageStore implements MessageStore {
         runners.add(new AgentRunner(dispatcher).start());
         runners.add(new AgentRunner(consumeQueueFlusher).start());
         runners.add(new AgentRunner(retention).start());
+        if (pool == null) {
+            runners.add(new AgentRunner(new PageToucher(commitLog.segments())).start());
+        }
     }
 
     @Override
@@ -265,6 +271,11 @@ public final class MmapMessageStore implements MessageStore {
             return CompletableFuture.completedFuture(stored);
         }
         CompletableFuture<AppendStatus> flushed = commitLogFlusher.durable(stored.endOffset(), wait);
+        if (!replicating) {
+            // Without replication only the flush can weaken the result; spares the hook's future per append.
+            return flushed.isDone() && flushed.join() == AppendStatus.PUT_OK ? CompletableFuture.completedFuture(stored)
+                    : flushed.thenApply(f -> combine(stored, f, AppendStatus.PUT_OK));
+        }
         CompletableFuture<AppendStatus> replicated = context.replicationHook().onAppended(stored.endOffset(), wait);
         if (flushed.isDone() && replicated.isDone()) {
             return CompletableFuture.completedFuture(combine(stored, flushed.join(), replicated.join()));
