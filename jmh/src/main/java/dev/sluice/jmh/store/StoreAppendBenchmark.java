@@ -3,18 +3,11 @@ package dev.sluice.jmh.store;
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
-import dev.sluice.store.StoreConfig;
-import dev.sluice.store.StoreContext;
 import dev.sluice.store.mmap.MmapMessageStore;
-import org.apache.rocketmq.common.BrokerConfig;
-import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.store.DefaultMessageStore;
 import org.apache.rocketmq.store.MessageExtBrokerInner;
 import org.apache.rocketmq.store.PutMessageResult;
 import org.apache.rocketmq.store.PutMessageStatus;
-import org.apache.rocketmq.store.config.FlushDiskType;
-import org.apache.rocketmq.store.config.MessageStoreConfig;
-import org.apache.rocketmq.store.stats.BrokerStatsManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -28,11 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -42,9 +32,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code appendPipelined}: each thread keeps {@value #IN_FLIGHT} appends outstanding (the async API), which is
  * where SYNC_FLUSH group commit earns its keep.
  *
+ * <p>{@code jmh/bin/run-benchmarks} runs the matrix and writes the report; by hand:
  * <pre>
- * mvn -B -ntp -pl jmh -am install -DskipTests
- * mvn -B -ntp -q -pl jmh dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * mvn -B -ntp -q -pl jmh -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp jmh/target/classes:$(cat jmh/target/cp.txt) org.openjdk.jmh.Main StoreAppendBenchmark -t 4 \
  *     -p bodySize=128,1024 -p flush=ASYNC_FLUSH
  * </pre>
@@ -56,7 +46,6 @@ import java.util.concurrent.ThreadLocalRandom;
 @Measurement(iterations = 3, time = 3)
 public class StoreAppendBenchmark {
     static final int IN_FLIGHT = 256;
-    private static final int FILE_SIZE = 256 << 20;
     private static final int QUEUES = 8;
 
     /** One store under test. */
@@ -73,34 +62,15 @@ public class StoreAppendBenchmark {
 
         Path dir;
         MmapMessageStore sluice;
-        DefaultMessageStore apache;
-        BrokerStatsManager stats;
+        Peers.Apache apache;
 
         @Setup(Level.Trial)
-        public void open() throws Exception {
+        public void open() throws IOException {
             dir = Files.createTempDirectory("store-bench");
             if (impl.equals("sluice")) {
-                StoreConfig config = StoreConfig.builder().storePathRootDir(dir)
-                        .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(FILE_SIZE))
-                        .set(StoreConfig.FLUSH_DISK_TYPE, flush)
-                        .set(StoreConfig.TRANSIENT_STORE_POOL_ENABLE, String.valueOf(transientStorePool))
-                        .set(StoreConfig.MESSAGE_INDEX_ENABLE, "false")
-                        .build();
-                sluice = MmapMessageStore.open(config, StoreContext.defaults());
+                sluice = Peers.sluice(dir, flush, transientStorePool);
             } else {
-                MessageStoreConfig config = new MessageStoreConfig();
-                config.setStorePathRootDir(dir.toString());
-                config.setStorePathCommitLog(dir.resolve("commitlog").toString());
-                config.setMappedFileSizeCommitLog(FILE_SIZE);
-                config.setFlushDiskType(FlushDiskType.valueOf(flush));
-                config.setTransientStorePoolEnable(transientStorePool);
-                config.setMessageIndexEnable(false);
-                stats = new BrokerStatsManager("bench", false);
-                apache = new DefaultMessageStore(config, stats, null, new BrokerConfig());
-                if (!apache.load()) {
-                    throw new IllegalStateException("Apache store did not load");
-                }
-                apache.start();
+                apache = Peers.apache(dir, flush, transientStorePool);
             }
         }
 
@@ -110,15 +80,9 @@ public class StoreAppendBenchmark {
                 sluice.destroy();
             }
             if (apache != null) {
-                apache.shutdown();
-                apache.destroy();
-                stats.shutdown();
+                apache.close();
             }
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Peers.deleteTree(dir);
         }
     }
 
@@ -133,19 +97,8 @@ public class StoreAppendBenchmark {
             byte[] body = new byte[store.bodySize];
             ThreadLocalRandom.current().nextBytes(body);
             int queue = ThreadLocalRandom.current().nextInt(QUEUES);
-            String properties = "TAGS\u0001TagA\u0002KEYS\u0001order-1\u0002UNIQ_KEY\u00017F0000010001B4AAC2A2";
-            sluice = AppendRequest.of("BenchmarkTest", queue, body, properties, System.currentTimeMillis());
-            apache = new MessageExtBrokerInner();
-            apache.setTopic("BenchmarkTest");
-            apache.setQueueId(queue);
-            apache.setBody(body);
-            apache.setPropertiesString(properties);
-            org.apache.rocketmq.common.message.MessageAccessor.setProperties(apache,
-                    MessageDecoder.string2messageProperties(properties));
-            apache.setTagsCode(MessageExtBrokerInner.tagsString2tagsCode("TagA"));
-            apache.setBornTimestamp(System.currentTimeMillis());
-            apache.setBornHost(new InetSocketAddress("127.0.0.1", 40000));
-            apache.setStoreHost(new InetSocketAddress("127.0.0.1", 10911));
+            sluice = Peers.sluiceMessage(body, queue);
+            apache = Peers.apacheMessage(body, queue);
         }
     }
 
@@ -158,7 +111,7 @@ public class StoreAppendBenchmark {
             }
             return r;
         }
-        PutMessageResult r = store.apache.putMessage(message.apache);
+        PutMessageResult r = store.apache.store().putMessage(message.apache);
         if (r.getPutMessageStatus() != PutMessageStatus.PUT_OK) {
             throw new IllegalStateException(String.valueOf(r.getPutMessageStatus()));
         }
@@ -171,7 +124,7 @@ public class StoreAppendBenchmark {
         CompletableFuture<?>[] pending = new CompletableFuture<?>[IN_FLIGHT];
         for (int i = 0; i < IN_FLIGHT; i++) {
             pending[i] = store.sluice != null ? store.sluice.append(message.sluice)
-                    : store.apache.asyncPutMessage(message.apache);
+                    : store.apache.store().asyncPutMessage(message.apache);
         }
         CompletableFuture.allOf(pending).join();
     }

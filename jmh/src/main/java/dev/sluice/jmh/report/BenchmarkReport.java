@@ -1,0 +1,243 @@
+package dev.sluice.jmh.report;
+
+import dev.sluice.store.MessageProperties;
+import dev.sluice.store.MessageRecordDescriptor;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.util.Statistics;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the store benchmarks, Sluice and Apache RocketMQ side by side in the same run, and writes one Markdown
+ * table: throughput, p50/p99/p99.9 latency, the ratio Sluice/Apache, and the append rate as a share of this
+ * machine's memory-copy and disk-write bandwidth.
+ *
+ * <p>Each cell runs in JMH's sample-time mode: every thread appends back to back and a sample of calls is
+ * timed, so throughput is threads / mean time and the percentiles come from the same run. Pipelined cells
+ * time 256 appends at once, so they report throughput only.
+ *
+ * <pre>
+ * BenchmarkReport --mode short|full --out report.md [--disk-mbps 440] [--fdatasync-per-s 5000]
+ * </pre>
+ */
+public final class BenchmarkReport {
+    private static final String APPEND = "dev.sluice.jmh.store.StoreAppendBenchmark";
+    private static final String READ = "dev.sluice.jmh.store.ConsumeQueueReadBenchmark";
+
+    /** One row of the report: a benchmark method under one setting. */
+    record Cell(String method, String flush, boolean pool, int bodySize, int threads) {
+        String label() {
+            String mode = flush + (pool ? " + transientStorePool" : "");
+            return switch (method) {
+                case "appendPipelined" -> "append, 256 in flight/thread, " + mode;
+                case "read" -> "ConsumeQueue read (32/pull)";
+                default -> "append, " + mode;
+            };
+        }
+    }
+
+    record Measured(double opsPerSecond, double p50, double p99, double p999, boolean latency) {
+    }
+
+    private BenchmarkReport() {
+    }
+
+    public static void main(String[] args) throws RunnerException, IOException {
+        String mode = "short";
+        Path out = Path.of("benchmark-report.md");
+        double diskMbps = Double.NaN;
+        double syncsPerSecond = Double.NaN;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--mode" -> mode = args[++i];
+                case "--out" -> out = Path.of(args[++i]);
+                case "--disk-mbps" -> diskMbps = Double.parseDouble(args[++i]);
+                case "--fdatasync-per-s" -> syncsPerSecond = Double.parseDouble(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: --mode short|full --out file.md [--disk-mbps N] [--fdatasync-per-s N]");
+            }
+        }
+        boolean full = mode.equals("full");
+        if (!full && !mode.equals("short")) {
+            throw new IllegalArgumentException("--mode is short or full, not " + mode);
+        }
+        double copyMbps = MemoryBandwidth.copyMegabytesPerSecond();
+        StringBuilder md = new StringBuilder();
+        md.append("# Sluice store benchmarks (").append(mode).append(" mode, ").append(Instant.now()).append(")\n\n");
+        md.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Memory copy %.0f MB/s (measured here)",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), copyMbps));
+        if (!Double.isNaN(diskMbps)) {
+            md.append(String.format(Locale.ROOT, ", disk write %.0f MB/s (dd conv=fdatasync)", diskMbps));
+        }
+        if (!Double.isNaN(syncsPerSecond)) {
+            md.append(String.format(Locale.ROOT, ", %.0f fdatasync/s (4 KiB writes, dd oflag=dsync)",
+                    syncsPerSecond));
+        }
+        md.append(".\nThroughput in messages/s; latency in µs per append (sample-time mode). ")
+                .append("Ratio = Sluice / Apache RocketMQ 4.9.7 DefaultMessageStore, same run, same settings. ")
+                .append("\"copy\" and \"disk\": Sluice's stored bytes/s as a share of the two bandwidths.\n\n");
+        md.append("| benchmark | body | threads | Sluice msg/s | Apache msg/s | ratio | Sluice p50/p99/p99.9 µs "
+                + "| Apache p50/p99/p99.9 µs | copy | disk |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Cell cell : cells(full)) {
+            Measured sluice = null;
+            Measured apache = null;
+            for (RunResult r : run(cell, full)) {
+                String impl = r.getParams().getParam("impl");
+                Measured m = measured(cell, r);
+                if ("sluice".equals(impl)) {
+                    sluice = m;
+                } else {
+                    apache = m;
+                }
+            }
+            md.append(row(cell, sluice, apache, copyMbps, diskMbps)).append('\n');
+            Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
+            System.out.println(row(cell, sluice, apache, copyMbps, diskMbps));
+        }
+        System.out.println("report written to " + out.toAbsolutePath());
+    }
+
+    static List<Cell> cells(boolean full) {
+        List<Cell> cells = new ArrayList<>();
+        int[] bodies = full ? new int[] {128, 1024, 4096} : new int[] {128, 1024};
+        int[] threads = full ? new int[] {1, 4, 16} : new int[] {4};
+        for (int body : bodies) {
+            for (int t : threads) {
+                cells.add(new Cell("append", "ASYNC_FLUSH", false, body, t));
+            }
+        }
+        for (int body : bodies) {
+            for (int t : full ? threads : new int[] {1}) {
+                cells.add(new Cell("append", "SYNC_FLUSH", false, body, t));
+            }
+        }
+        for (int body : full ? bodies : new int[] {1024}) {
+            for (int t : full ? new int[] {1, 4} : new int[] {1}) {
+                cells.add(new Cell("appendPipelined", "SYNC_FLUSH", false, body, t));
+                cells.add(new Cell("appendPipelined", "ASYNC_FLUSH", false, body, t));
+            }
+        }
+        if (full) {
+            for (int body : bodies) {
+                cells.add(new Cell("append", "ASYNC_FLUSH", true, body, 4));
+            }
+        }
+        cells.add(new Cell("read", "ASYNC_FLUSH", false, 1024, 1));
+        return cells;
+    }
+
+    private static Collection<RunResult> run(Cell cell, boolean full) throws RunnerException {
+        boolean read = cell.method().equals("read");
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include((read ? READ : APPEND) + "\\." + cell.method() + "$")
+                .param("impl", "sluice", "apache")
+                .param("bodySize", String.valueOf(cell.bodySize()))
+                .threads(cell.threads())
+                .forks(1)
+                .warmupIterations(1)
+                .warmupTime(TimeValue.seconds(full ? 3 : 2))
+                .measurementIterations(full ? 3 : 2)
+                .measurementTime(TimeValue.seconds(3))
+                .shouldFailOnError(true);
+        if (read) {
+            options.mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS);
+        } else {
+            options.mode(Mode.SampleTime).timeUnit(TimeUnit.MICROSECONDS)
+                    .param("flush", cell.flush())
+                    .param("transientStorePool", String.valueOf(cell.pool()));
+        }
+        return new Runner(options.build()).run();
+    }
+
+    private static Measured measured(Cell cell, RunResult r) {
+        Result<?> primary = r.getPrimaryResult();
+        if (cell.method().equals("read")) {
+            return new Measured(primary.getScore(), Double.NaN, Double.NaN, Double.NaN, false);
+        }
+        Statistics s = primary.getStatistics();
+        double opsPerSecond = cell.threads() * 1_000_000.0 / s.getMean();
+        return new Measured(opsPerSecond, s.getPercentile(50), s.getPercentile(99), s.getPercentile(99.9),
+                cell.method().equals("append"));
+    }
+
+    private static String row(Cell c, Measured sluice, Measured apache, double copyMbps, double diskMbps) {
+        double ratio = sluice != null && apache != null ? sluice.opsPerSecond() / apache.opsPerSecond() : Double.NaN;
+        String share = "";
+        String diskShare = "";
+        if (sluice != null && !c.method().equals("read")) {
+            double mbps = sluice.opsPerSecond() * recordBytes(c.bodySize()) / 1e6;
+            share = String.format(Locale.ROOT, "%.1f%%", 100 * mbps / copyMbps);
+            diskShare = Double.isNaN(diskMbps) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * mbps / diskMbps);
+        }
+        return String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s |", c.label(),
+                c.bodySize(), c.threads(), ops(sluice), ops(apache),
+                Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "**%.2f×**", ratio),
+                latency(sluice), latency(apache), share, diskShare);
+    }
+
+    /** Bytes one benchmark message takes in the CommitLog. */
+    static int recordBytes(int bodySize) {
+        return MessageRecordDescriptor.recordLength(0, bodySize, "BenchmarkTest".length(),
+                MessageProperties.bytes("TAGS\u0001TagA\u0002KEYS\u0001order-1\u0002UNIQ_KEY\u0001"
+                        + "7F0000010001B4AAC2A2").length);
+    }
+
+    private static String ops(Measured m) {
+        return m == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", m.opsPerSecond());
+    }
+
+    private static String latency(Measured m) {
+        if (m == null || !m.latency()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%s / %s / %s", micros(m.p50()), micros(m.p99()), micros(m.p999()));
+    }
+
+    private static String micros(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** Single-threaded heap-to-direct copy rate, the same kind of copy an append does into a mapped file. */
+    static final class MemoryBandwidth {
+        private MemoryBandwidth() {
+        }
+
+        static double copyMegabytesPerSecond() {
+            byte[] src = new byte[64 << 20];
+            ByteBuffer dst = ByteBuffer.allocateDirect(src.length);
+            for (int warm = 0; warm < 3; warm++) {
+                dst.clear();
+                dst.put(src);
+            }
+            long bytes = 0;
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(1);
+            long now;
+            do {
+                dst.clear();
+                dst.put(src);
+                bytes += src.length;
+                now = System.nanoTime();
+            } while (now < end);
+            return bytes / ((now - start) / 1e9) / 1e6;
+        }
+    }
+}
