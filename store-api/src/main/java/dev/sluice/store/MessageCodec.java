@@ -82,7 +82,11 @@ public final class MessageCodec {
         byte[] properties = m.properties() == null ? new byte[0] : m.properties();
         int length = recordLength(sysFlag, bodyLength, topic.length, properties.length);
         crc.reset();
-        crc.update(body.duplicate());
+        if (body.hasArray()) {
+            crc.update(body.array(), body.arrayOffset() + body.position(), bodyLength);
+        } else {
+            crc.update(body.duplicate());
+        }
         dst.putInt(length)
                 .putInt(MAGIC_V1)
                 .putInt((int) (crc.getValue() & 0x7FFFFFFF))
@@ -99,8 +103,10 @@ public final class MessageCodec {
                 .putInt(storePort)
                 .putInt(m.reconsumeTimes())
                 .putLong(m.preparedTransactionOffset())
-                .putInt(bodyLength)
-                .put(body.duplicate())
+                .putInt(bodyLength);
+        // Absolute bulk copy: neither consumes the caller's buffer nor needs a duplicate of it.
+        dst.put(dst.position(), body, body.position(), bodyLength);
+        dst.position(dst.position() + bodyLength)
                 .put((byte) topic.length)
                 .put(topic)
                 .putShort((short) properties.length)

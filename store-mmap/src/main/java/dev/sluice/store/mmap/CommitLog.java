@@ -130,9 +130,10 @@ final class CommitLog {
                         "cannot create a CommitLog file in " + log.dir() + ": " + e);
             }
             long physical = segment.baseOffset() + segment.wrote();
-            long[] offsets = queueOffsets.computeIfAbsent(head.topic(), t -> new long[head.queueId() + 1]);
-            if (offsets.length <= head.queueId()) {
-                offsets = java.util.Arrays.copyOf(offsets, head.queueId() + 1);
+            long[] offsets = queueOffsets.get(head.topic());
+            if (offsets == null || offsets.length <= head.queueId()) {
+                offsets = offsets == null ? new long[head.queueId() + 1]
+                        : java.util.Arrays.copyOf(offsets, head.queueId() + 1);
                 queueOffsets.put(head.topic(), offsets);
             }
             long queueOffset = offsets[head.queueId()];

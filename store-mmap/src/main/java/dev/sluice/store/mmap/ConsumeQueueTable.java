@@ -58,6 +58,11 @@ final class ConsumeQueueTable {
     }
 
     ConsumeQueue getOrCreate(String topic, int queueId) {
+        // Plain look-up first: the dispatcher calls this per record, and computeIfAbsent's lambdas allocate.
+        ConsumeQueue existing = get(topic, queueId);
+        if (existing != null) {
+            return existing;
+        }
         return queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
                 .computeIfAbsent(queueId, id -> new ConsumeQueue(topic, id,
                         root.resolve(topic).resolve(String.valueOf(id)), fileSize));

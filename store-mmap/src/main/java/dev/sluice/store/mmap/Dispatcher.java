@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the CommitLog behind the writer and brings the ConsumeQueues and the key index up to it. Because
@@ -27,6 +28,8 @@ final class Dispatcher implements Agent {
     private final IndexBatch batch = new IndexBatch();
     private volatile long dispatchedOffset;
     private long reportedCorruptionAt = -1;
+    private byte[] lastTopicBytes;
+    private String lastTopic;
 
     Dispatcher(CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, DispatchListener listener) {
         this.commitLog = commitLog;
@@ -120,14 +123,18 @@ final class Dispatcher implements Agent {
     }
 
     private void dispatchRecord(ByteBuffer buf, int at, long physical, int length) throws IOException {
-        String topic = MessageCodec.topic(buf, at);
+        long span = MessageCodec.topicSpan(buf, at);
+        int topicAt = at + (int) (span >>> 32);
+        int topicLength = (int) span;
+        String topic = topic(buf, topicAt, topicLength);
+        int propertiesAt = topicAt + topicLength + 2;
+        int propertiesLength = buf.getShort(topicAt + topicLength);
         int queueId = MessageRecordDescriptor.queueId(buf, at);
         long queueOffset = MessageRecordDescriptor.queueOffset(buf, at);
-        String properties = MessageCodec.properties(buf, at);
-        String tags = MessageProperties.get(properties, MessageProperties.TAGS);
-        long tagCode = tags == null || tags.isEmpty() ? 0 : tags.hashCode();
+        long tagCode = TagCodes.of(buf, propertiesAt, propertiesLength);
         queues.getOrCreate(topic, queueId).put(queueOffset, physical, length, tagCode);
         if (index != null) {
+            String properties = MessageCodec.properties(buf, at);
             long storeTime = MessageRecordDescriptor.storeTimestamp(buf, at);
             String keys = MessageProperties.get(properties, MessageProperties.KEYS);
             if (keys != null) {
@@ -143,6 +150,25 @@ final class Dispatcher implements Agent {
             }
         }
         listener.onDispatched(topic, queueId, queueOffset + 1, tagCode);
+    }
+
+    /** The topic at {@code [at, at + length)}: the previous record's String when the bytes are the same. */
+    private String topic(ByteBuffer buf, int at, int length) {
+        byte[] last = lastTopicBytes;
+        if (last != null && last.length == length) {
+            int i = 0;
+            while (i < length && buf.get(at + i) == last[i]) {
+                i++;
+            }
+            if (i == length) {
+                return lastTopic;
+            }
+        }
+        byte[] bytes = new byte[length];
+        buf.get(at, bytes);
+        lastTopicBytes = bytes;
+        lastTopic = new String(bytes, StandardCharsets.UTF_8);
+        return lastTopic;
     }
 
     /** Recovery: dispatches synchronously until everything readable is in the queues. */
