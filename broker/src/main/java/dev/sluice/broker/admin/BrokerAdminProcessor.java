@@ -123,14 +123,17 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         return info;
     }
 
-    /** Used fraction of the CommitLog's partition, rounded up to two decimals as RocketMQ reports it. */
+    /**
+     * Used fraction of the CommitLog's partition as df computes it (used / (used + available to us), so blocks
+     * reserved for root count as neither), rounded up to two decimals as RocketMQ reports it.
+     */
     private double diskRatio() {
-        long total = commitLogDir.getTotalSpace();
-        if (total <= 0) {
+        long used = commitLogDir.getTotalSpace() - commitLogDir.getFreeSpace();
+        long entire = used + commitLogDir.getUsableSpace();
+        if (entire <= 0) {
             return 0;
         }
-        double used = (double) (total - commitLogDir.getUsableSpace()) / total;
-        return Math.ceil(used * 100) / 100;
+        return Math.ceil((double) used * 100 / entire) / 100;
     }
 
     private static RemotingCommand ok(RemotingCommand request) {
