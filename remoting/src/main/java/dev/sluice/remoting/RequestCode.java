@@ -41,6 +41,10 @@ public final class RequestCode {
     public static final int DELETE_TOPIC_IN_BROKER = 215;
     public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
     public static final int DELETE_EXPIRED_COMMITLOG = 329;
+    /** mqadmin resetOffsetByTime: the broker computes the offsets and tells the group's online clients. */
+    public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
+    /** Broker to consumer: adopt these offsets (body ResetOffsetBody). */
+    public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
     // name server
     public static final int PUT_KV_CONFIG = 100;
     public static final int GET_KV_CONFIG = 101;

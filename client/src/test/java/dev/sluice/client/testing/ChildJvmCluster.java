@@ -23,7 +23,7 @@ abstract class ChildJvmCluster implements TestCluster {
     private ChildJvm broker;
 
     ChildJvmCluster(Path home) throws IOException {
-        this.home = home;
+        this.home = Files.createDirectories(home);
         this.namesrvPort = FreePorts.one();
         this.brokerPort = FreePorts.brokerListenPort();
         this.brokerConfig = home.resolve("broker.properties");
