@@ -1,0 +1,245 @@
+package dev.sluice.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.client.testing.ApacheCluster;
+import dev.sluice.client.testing.SluiceCluster;
+import dev.sluice.client.testing.TestCluster;
+import dev.sluice.remoting.json.Json;
+import dev.sluice.testing.Deadline;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * clusterList, topicRoute, consumerProgress and queryMsgByKey against a Sluice cluster and an Apache RocketMQ 4.9.7
+ * one, with the same traffic on both: 20 messages consumed by a group, then 5 more it has not consumed. The output
+ * is parsed column by column and compared with what the traffic implies.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MqAdminBothClustersTest {
+    private static final String TOPIC = "AdminBothTopic";
+    private static final String GROUP = "AdminBothGroup";
+    private static final int CONSUMED = 20;
+    private static final int PENDING = 5;
+
+    @TempDir
+    static Path dir;
+    private final Map<String, TestCluster> clusters = new HashMap<>();
+    private final Map<String, List<SendResult>> sent = new HashMap<>();
+
+    @BeforeAll
+    void startBothWithTraffic() throws Exception {
+        CompletableFuture<TestCluster> sluice = start(() -> SluiceCluster.start(dir.resolve("sluice"), new Properties()));
+        CompletableFuture<TestCluster> apache = start(() -> ApacheCluster.start(dir.resolve("apache"), new Properties()));
+        RuntimeException failure = null;
+        for (CompletableFuture<TestCluster> future : List.of(sluice, apache)) {
+            try {
+                TestCluster cluster = future.join();
+                clusters.put(cluster.kind(), cluster);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            stopBoth();
+            throw failure;
+        }
+        for (TestCluster cluster : clusters.values()) {
+            CliRun.of("updateTopic", "-n", cluster.namesrvAddr(), "-c", cluster.clusterName(), "-t", TOPIC, "-r", "4", "-w", "4").ok();
+            List<SendResult> results = new ArrayList<>(Traffic.send(cluster, TOPIC, "key-", 0, CONSUMED));
+            Traffic.consume(cluster, GROUP, TOPIC, CONSUMED);
+            results.addAll(Traffic.send(cluster, TOPIC, "key-", CONSUMED, PENDING));
+            sent.put(cluster.kind(), results);
+        }
+    }
+
+    private interface Starter {
+        TestCluster start() throws Exception;
+    }
+
+    private static CompletableFuture<TestCluster> start(Starter starter) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return starter.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @AfterAll
+    void stopBoth() throws Exception {
+        for (TestCluster cluster : clusters.values()) {
+            cluster.close();
+        }
+    }
+
+    Stream<String> kinds() {
+        return Stream.of("Sluice", "Apache");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void clusterListShowsTheBrokerInRocketMqColumns(String kind) {
+        TestCluster cluster = clusters.get(kind);
+        CliRun run = CliRun.of("clusterList", "-n", cluster.namesrvAddr()).ok();
+        String[] lines = run.out().split("\n");
+        assertEquals(List.of("#Cluster", "Name", "#Broker", "Name", "#BID", "#Addr", "#Version", "#InTPS(LOAD)",
+                "#OutTPS(LOAD)", "#PCWait(ms)", "#Hour", "#SPACE"), List.of(lines[0].trim().split("\\s+")));
+        List<String[]> rows = run.rows();
+        assertEquals(1, rows.size(), run.out());
+        String[] row = rows.get(0);
+        assertEquals(10, row.length, run.out());
+        assertEquals(List.of(cluster.clusterName(), cluster.brokerName(), "0", cluster.brokerAddr(), "V4_9_7"),
+                List.of(row).subList(0, 5));
+        assertTrue(row[5].matches("\\d+\\.\\d{2}\\(\\d+,\\d+ms\\)"), row[5]);
+        assertTrue(row[6].matches("\\d+\\.\\d{2}\\(\\d+,\\d+ms\\)"), row[6]);
+        assertTrue(row[7].matches("\\d+"), row[7]);
+        double hours = Double.parseDouble(row[8]);
+        if (kind.equals("Sluice")) {
+            assertTrue(hours >= 0 && hours < 1, "the first message was stored minutes ago, not " + row[8] + " hours");
+        } // Apache 4.9.7 reports earliestMessageTimeStamp -1 until its commit log holds 2 x maxMessageSize bytes
+        assertTrue(row[9].matches("[01]\\.\\d{4}"), row[9]);
+        // the column layout itself: the address starts where RocketMQ's format puts it
+        String line = lines[1];
+        assertEquals(16 + 2 + 22 + 2 + 4 + 2, line.indexOf(cluster.brokerAddr()), line);
+    }
+
+    @Test
+    void clusterListDiskColumnAgreesBetweenSluiceAndApacheOnTheSameDisk() {
+        double sluice = Double.parseDouble(CliRun.of("clusterList", "-n", clusters.get("Sluice").namesrvAddr()).ok().rows().get(0)[9]);
+        double apache = Double.parseDouble(CliRun.of("clusterList", "-n", clusters.get("Apache").namesrvAddr()).ok().rows().get(0)[9]);
+        assertEquals(apache, sluice, 0.02);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    @SuppressWarnings("unchecked")
+    void topicRoutePrintsTheRouteAsJson(String kind) {
+        TestCluster cluster = clusters.get(kind);
+        CliRun run = CliRun.of("topicRoute", "-n", cluster.namesrvAddr(), "-t", TOPIC).ok();
+        Map<String, Object> route = Json.asObject(Json.parse(run.out()), "route");
+        List<Object> brokers = (List<Object>) route.get("brokerDatas");
+        assertEquals(1, brokers.size(), run.out());
+        Map<String, Object> broker = (Map<String, Object>) brokers.get(0);
+        assertEquals(cluster.brokerName(), broker.get("brokerName"));
+        assertEquals(cluster.clusterName(), broker.get("cluster"));
+        assertEquals(Map.of("0", cluster.brokerAddr()), broker.get("brokerAddrs"));
+        List<Object> queues = (List<Object>) route.get("queueDatas");
+        assertEquals(1, queues.size(), run.out());
+        Map<String, Object> queue = (Map<String, Object>) queues.get(0);
+        assertEquals(cluster.brokerName(), queue.get("brokerName"));
+        assertEquals(4L, queue.get("readQueueNums"));
+        assertEquals(4L, queue.get("writeQueueNums"));
+        assertEquals(6L, queue.get("perm"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void consumerProgressShowsTheLagOfEachQueue(String kind) throws Exception {
+        TestCluster cluster = clusters.get(kind);
+        // what the traffic implies per queue: everything sent minus the 5 sent after the group stopped
+        Map<Integer, Long> end = new HashMap<>();
+        Map<Integer, Long> consumed = new HashMap<>();
+        List<SendResult> results = sent.get(kind);
+        for (int i = 0; i < results.size(); i++) {
+            SendResult r = results.get(i);
+            int queue = r.getMessageQueue().getQueueId();
+            end.merge(queue, r.getQueueOffset() + 1, Math::max);
+            if (i < CONSUMED) {
+                consumed.merge(queue, r.getQueueOffset() + 1, Math::max);
+            }
+        }
+        // the consumer commits its offsets asynchronously (oneway): poll until the broker has them all
+        CliRun[] last = new CliRun[1];
+        try {
+            Deadline.await("consumerProgress shows the committed offsets", Duration.ofSeconds(30), () -> {
+                last[0] = CliRun.of("consumerProgress", "-n", cluster.namesrvAddr(), "-g", GROUP);
+                return last[0].status() == 0 && consumerOffsets(last[0]).equals(withZeros(consumed));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; expected consumer offsets " + withZeros(consumed) + ", last output:\n"
+                    + last[0].out() + last[0].err(), e);
+        }
+        CliRun run = last[0];
+        assertEquals(List.of("#Topic", "#Broker", "Name", "#QID", "#Broker", "Offset", "#Consumer", "Offset", "#Diff",
+                "#LastTime"), List.of(run.out().split("\n")[0].trim().split("\\s+")));
+        long diffTotal = 0;
+        Set<Integer> queues = new TreeSet<>();
+        for (String[] row : run.rows()) {
+            if (row[0].equals("Consume") || row[0].equals("Diff")) {
+                continue;
+            }
+            long brokerOffset = Long.parseLong(row[3]);
+            long consumerOffset = Long.parseLong(row[4]);
+            long diff = Long.parseLong(row[5]);
+            assertEquals(brokerOffset - consumerOffset, diff, String.join(" ", row));
+            diffTotal += diff;
+            if (row[0].equals(TOPIC)) {
+                assertEquals(cluster.brokerName(), row[1]);
+                int queueId = Integer.parseInt(row[2]);
+                queues.add(queueId);
+                assertEquals(end.getOrDefault(queueId, 0L), brokerOffset, "queue " + queueId + "\n" + run.out());
+            }
+        }
+        assertEquals(Set.of(0, 1, 2, 3), queues, run.out());
+        assertTrue(run.out().contains("\nDiff Total: " + diffTotal + "\n"), run.out());
+        assertEquals(PENDING, diffTotal, run.out());
+    }
+
+    private static Map<Integer, Long> consumerOffsets(CliRun run) {
+        Map<Integer, Long> offsets = new HashMap<>();
+        for (String[] row : run.rows()) {
+            if (row[0].equals(TOPIC)) {
+                offsets.put(Integer.parseInt(row[2]), Long.parseLong(row[4]));
+            }
+        }
+        return offsets;
+    }
+
+    private static Map<Integer, Long> withZeros(Map<Integer, Long> offsets) {
+        Map<Integer, Long> all = new HashMap<>();
+        for (int q = 0; q < 4; q++) {
+            all.put(q, offsets.getOrDefault(q, 0L));
+        }
+        return all;
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void queryMsgByKeyFindsExactlyTheMessageWithThatKey(String kind) throws Exception {
+        TestCluster cluster = clusters.get(kind);
+        SendResult seven = sent.get(kind).get(7);
+        CliRun[] last = new CliRun[1];
+        Deadline.await("the key index has key-7", Duration.ofSeconds(30), () -> {
+            last[0] = CliRun.of("queryMsgByKey", "-n", cluster.namesrvAddr(), "-t", TOPIC, "-k", "key-7");
+            return last[0].status() == 0 && !last[0].rows().isEmpty();
+        });
+        CliRun run = last[0];
+        assertEquals(List.of("#Message", "ID", "#QID", "#Offset"), List.of(run.out().split("\n")[0].trim().split("\\s+")));
+        assertEquals(1, run.rows().size(), "key-7 but not key-17 or key-70: " + run.out());
+        assertEquals(List.of(seven.getMsgId(), String.valueOf(seven.getMessageQueue().getQueueId()),
+                String.valueOf(seven.getQueueOffset())), List.of(run.rows().get(0)));
+
+        CliRun none = CliRun.of("queryMsgByKey", "-n", cluster.namesrvAddr(), "-t", TOPIC, "-k", "no-such-key").ok();
+        assertTrue(none.rows().isEmpty(), none.out());
+    }
+}
