@@ -65,8 +65,11 @@ public final class TransactionChecker {
         }, config.transactionCheckInterval(), TimeUnit.MILLISECONDS);
     }
 
-    /** One pass over the open half messages. */
+    /** One pass over the open half messages; a slave leaves checking to its master. */
     void checkOnce() {
+        if ("SLAVE".equals(config.brokerRole())) {
+            return;
+        }
         if (config.checkTransactionMessageEnable()) {
             long now = clock.millis();
             // Copies written during this pass land beyond this end: each transaction is checked once per pass.
