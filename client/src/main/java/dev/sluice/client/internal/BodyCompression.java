@@ -48,7 +48,7 @@ public final class BodyCompression {
             byte[] buffer = new byte[8192];
             while (!inflater.finished()) {
                 int n = inflater.inflate(buffer);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                if (n == 0 && !inflater.finished() && (inflater.needsInput() || inflater.needsDictionary())) {
                     throw new DataFormatException("truncated compressed body");
                 }
                 out.write(buffer, 0, n);

@@ -205,6 +205,203 @@ class ClientScenariosTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("clusters")
+    void clusteringRebalancesWhenAMemberJoinsAndLeaves(TestCluster cluster) throws Exception {
+        String topic = unique("Rebalance");
+        createTopic(cluster, topic, 4);
+        String group = unique("G");
+        Map<String, List<String>> consumedBy = new ConcurrentHashMap<>();
+        Map<String, MessageQueue> queueOf = new ConcurrentHashMap<>();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
+                PushConsumer a = member(cluster, group, topic, "a", consumedBy, queueOf)) {
+            Deadline.await("a owns all 4 queues", WAIT, () -> a.assignedQueues().size() == 4);
+            Set<String> phase1 = sendNumbered(producer, topic, "one", 40);
+            awaitConsumed(consumedBy, phase1);
+
+            Set<String> phase2;
+            try (PushConsumer b = member(cluster, group, topic, "b", consumedBy, queueOf)) {
+                Deadline.await("a and b own two queues each", WAIT, () -> a.assignedQueues().size() == 2
+                        && b.assignedQueues().size() == 2 && Collections.disjoint(a.assignedQueues(), b.assignedQueues()));
+                phase2 = sendNumbered(producer, topic, "two", 40);
+                awaitConsumed(consumedBy, phase2);
+                Set<MessageQueue> ofA = a.assignedQueues();
+                for (String id : phase2) {
+                    // outside a rebalance: exactly one delivery, by the member owning the queue
+                    assertEquals(1, consumedBy.get(id).size(), "deliveries of " + id + ": " + consumedBy.get(id));
+                    assertEquals(ofA.contains(queueOf.get(id)) ? "a" : "b", consumedBy.get(id).get(0), id);
+                }
+                assertTrue(phase2.stream().anyMatch(id -> consumedBy.get(id).contains("b")), "b consumed nothing");
+            }
+            Deadline.await("a owns all 4 queues again after b left", WAIT, () -> a.assignedQueues().size() == 4);
+            Set<String> phase3 = sendNumbered(producer, topic, "three", 40);
+            awaitConsumed(consumedBy, phase3);
+            for (String id : phase3) {
+                assertEquals(List.of("a"), consumedBy.get(id), id);
+            }
+            for (String id : phase1) {
+                assertTrue(consumedBy.get(id).contains("a"), id);
+            }
+        }
+    }
+
+    private static PushConsumer member(TestCluster cluster, String group, String topic, String name,
+            Map<String, List<String>> consumedBy, Map<String, MessageQueue> queueOf) {
+        PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique(name)));
+        consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConcurrentListener(messages -> {
+            for (ReceivedMessage m : messages) {
+                consumedBy.computeIfAbsent(body(m), id -> new CopyOnWriteArrayList<>()).add(name);
+                queueOf.put(body(m), m.queue());
+            }
+            return ConsumeResult.SUCCESS;
+        });
+        return consumer.start();
+    }
+
+    private static Set<String> sendNumbered(Producer producer, String topic, String prefix, int count) throws Exception {
+        Set<String> sent = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            producer.send(text(topic, null, prefix + "-" + i));
+            sent.add(prefix + "-" + i);
+        }
+        return sent;
+    }
+
+    private static void awaitConsumed(Map<String, ?> consumed, Set<String> expected) throws Exception {
+        Deadline.await(expected.size() + " messages are consumed", WAIT, () -> consumed.keySet().containsAll(expected));
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void broadcastingDeliversEverythingToEveryMember(TestCluster cluster) throws Exception {
+        String topic = unique("Broadcast");
+        createTopic(cluster, topic, 4);
+        String group = unique("B");
+        Map<String, Set<String>> byMember = new ConcurrentHashMap<>();
+        List<PushConsumer> members = new ArrayList<>();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start()) {
+            for (String name : List.of("x", "y")) {
+                PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique(name)));
+                members.add(consumer);
+                Set<String> seen = ConcurrentHashMap.newKeySet();
+                byMember.put(name, seen);
+                consumer.subscribe(topic, "*").setMessageModel(MessageModel.BROADCASTING)
+                        .setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setOffsetStoreDir(home.resolve("offsets-" + group))
+                        .setConcurrentListener(messages -> {
+                            messages.forEach(m -> assertTrue(seen.add(body(m)), "twice to one member: " + body(m)));
+                            return ConsumeResult.SUCCESS;
+                        }).start();
+            }
+            Deadline.await("every member reads all queues", WAIT,
+                    () -> members.stream().allMatch(m -> m.assignedQueues().size() == 4));
+            Set<String> sent = sendNumbered(producer, topic, "b", 30);
+            Deadline.await("every member gets every message", WAIT,
+                    () -> byMember.values().stream().allMatch(seen -> seen.containsAll(sent)));
+            byMember.values().forEach(seen -> assertEquals(sent, seen));
+        } finally {
+            members.forEach(PushConsumer::close);
+        }
+        // offsets were kept in local files, one per member
+        try (Stream<Path> files = Files.walk(home.resolve("offsets-" + group))) {
+            assertEquals(2, files.filter(p -> p.getFileName().toString().equals("offsets.json")).count());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void orderlyConsumptionKeepsEachQueuesOrder(TestCluster cluster) throws Exception {
+        String topic = unique("Orderly");
+        createTopic(cluster, topic, 4);
+        int orders = 8;
+        int steps = 15;
+        Map<Integer, List<Integer>> seen = new ConcurrentHashMap<>();
+        AtomicInteger suspensions = new AtomicInteger();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start()) {
+            for (int step = 0; step < steps; step++) {
+                for (int order = 0; order < orders; order++) {
+                    producer.send(text(topic, null, order + ":" + step),
+                            (queues, message, arg) -> queues.get((Integer) arg % queues.size()), order);
+                }
+            }
+            try (PushConsumer consumer = new PushConsumer(unique("O"), clientConfig(cluster, unique("o")))) {
+                consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setSuspendMillis(100)
+                        .setConsumeThreads(4).setOrderlyListener(messages -> {
+                            for (ReceivedMessage m : messages) {
+                                String[] parts = body(m).split(":");
+                                int order = Integer.parseInt(parts[0]);
+                                int step = Integer.parseInt(parts[1]);
+                                // the first delivery of step 5 of every order is refused: it must come again, in place
+                                if (step == 5 && !seen.getOrDefault(order, List.of()).contains(-5)) {
+                                    seen.computeIfAbsent(order, o -> new CopyOnWriteArrayList<>()).add(-5);
+                                    suspensions.incrementAndGet();
+                                    return OrderlyResult.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+                                }
+                                seen.computeIfAbsent(order, o -> new CopyOnWriteArrayList<>()).add(step);
+                            }
+                            return OrderlyResult.SUCCESS;
+                        }).start();
+                Deadline.await("every order's steps are consumed", WAIT, () -> seen.size() == orders
+                        && seen.values().stream().allMatch(list -> list.size() == steps + 1));
+            }
+        }
+        assertEquals(orders, suspensions.get());
+        for (int order = 0; order < orders; order++) {
+            List<Integer> expected = new ArrayList<>();
+            for (int step = 0; step < steps; step++) {
+                if (step == 5) {
+                    expected.add(-5);
+                }
+                expected.add(step);
+            }
+            assertEquals(expected, seen.get(order), "order " + order);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void redeliveryThenDeadLetterQueue(TestCluster cluster) throws Exception {
+        String topic = unique("Retry");
+        createTopic(cluster, topic, 2);
+        String group = unique("R");
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        Set<String> good = ConcurrentHashMap.newKeySet();
+        String badId;
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
+                PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique("r")))) {
+            consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setMaxReconsumeTimes(2)
+                    .setConcurrentListener(messages -> {
+                        for (ReceivedMessage m : messages) {
+                            assertEquals(topic, m.topic(), "a redelivered message shows its original topic");
+                            if (m.tags() != null && m.tags().equals("Bad")) {
+                                attempts.add(m.reconsumeTimes());
+                                return ConsumeResult.RETRY_LATER;
+                            }
+                            good.add(body(m));
+                        }
+                        return ConsumeResult.SUCCESS;
+                    }).start();
+            badId = producer.send(text(topic, "Bad", "poison")).msgId();
+            Set<String> sent = sendNumbered(producer, topic, "fine", 10);
+            Deadline.await("the good messages are consumed", WAIT, () -> good.containsAll(sent));
+            Deadline.await("the bad message was delivered 3 times", WAIT, () -> attempts.size() >= 3);
+            // after the last attempt it goes to the DLQ, not back to the listener
+            MessageQueue dlq = new MessageQueue("%DLQ%" + group, cluster.brokerName(), 0);
+            try (LitePullConsumer reader = new LitePullConsumer(unique("D"), clientConfig(cluster, unique("d")))) {
+                reader.setAutoCommit(false).setConsumeFrom(ConsumeFrom.FIRST_OFFSET);
+                Deadline.await("the DLQ topic exists", WAIT, () -> {
+                    try (Producer probe = new Producer(unique("Q"), clientConfig(cluster, unique("q"))).start()) {
+                        return probe.clientRuntime().routes().find(dlq.topic()).isPresent();
+                    }
+                });
+                reader.assign(List.of(dlq)).start();
+                List<ReceivedMessage> dead = pollUntil(reader, 1);
+                assertEquals(badId, dead.get(0).msgId());
+                assertEquals("poison", body(dead.get(0)));
+            }
+        }
+        assertEquals(List.of(0, 1, 2), attempts);
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
     void litePullWithSeek(TestCluster cluster) throws Exception {
         String topic = unique("Lite");
         createTopic(cluster, topic, 2);
