@@ -2,6 +2,7 @@ package dev.sluice.broker;
 
 import dev.sluice.broker.admin.BrokerAdminProcessor;
 import dev.sluice.broker.admin.GroupAdminProcessor;
+import dev.sluice.broker.admin.ResetOffsetProcessor;
 import dev.sluice.broker.admin.TopicAdminProcessor;
 import dev.sluice.broker.client.ClientProcessor;
 import dev.sluice.broker.client.ConsumerRegistry;
@@ -141,6 +142,8 @@ public final class Broker implements AutoCloseable {
         register(new GroupAdminProcessor(config, groups, consumers, offsets, topics, store, stats), adminPool,
                 RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
                 RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS);
+        register(new ResetOffsetProcessor(config, topics, offsets, consumers, store, server), adminPool,
+                RequestCode.INVOKE_BROKER_TO_RESET_OFFSET);
         register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,
                         storeConfig.storePathCommitLog().toFile()), adminPool,
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
