@@ -247,6 +247,13 @@ public final class Admin implements AutoCloseable {
                 RemotingCommand.request(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP).setBody(Json.writeBytes(group.toJson())));
     }
 
+    /** GET_ALL_SUBSCRIPTIONGROUP_CONFIG: every consumer group configured on the broker, by name. */
+    public SortedMap<String, SubscriptionGroupSettings> subscriptionGroups(String brokerAddr) throws ClientException {
+        RemotingCommand response = brokerCall("subscription groups", brokerAddr,
+                RemotingCommand.request(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG));
+        return parse("subscription groups", () -> Bodies.subscriptionGroups(response.body()));
+    }
+
     public void deleteSubscriptionGroup(String brokerAddr, String group, boolean removeOffset) throws ClientException {
         brokerCall("delete subscription group " + group, brokerAddr, RemotingCommand.request(RequestCode.DELETE_SUBSCRIPTIONGROUP)
                 .putExtField("groupName", group).putExtField("removeOffset", removeOffset));

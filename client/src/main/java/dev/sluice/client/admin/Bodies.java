@@ -87,6 +87,34 @@ final class Bodies {
                 stringOf(root, "consumeFromWhere"), subscriptions);
     }
 
+    static TreeMap<String, SubscriptionGroupSettings> subscriptionGroups(byte[] body) {
+        TreeMap<String, SubscriptionGroupSettings> groups = new TreeMap<>();
+        Map<String, Object> table = object(Json.parseObject(body).get("subscriptionGroupTable"), "subscriptionGroupTable");
+        for (Map.Entry<String, Object> e : table.entrySet()) {
+            Map<String, Object> g = Json.asObject(e.getValue(), "subscription group");
+            SubscriptionGroupSettings d = SubscriptionGroupSettings.defaults(e.getKey());
+            groups.put(e.getKey(), new SubscriptionGroupSettings(e.getKey(),
+                    booleanOf(g, "consumeEnable", d.consumeEnable()),
+                    booleanOf(g, "consumeFromMinEnable", d.consumeFromMinEnable()),
+                    booleanOf(g, "consumeBroadcastEnable", d.consumeBroadcastEnable()),
+                    (int) longOf(g, "retryQueueNums", d.retryQueueNums()),
+                    (int) longOf(g, "retryMaxTimes", d.retryMaxTimes()),
+                    longOf(g, "brokerId", d.brokerId()),
+                    longOf(g, "whichBrokerWhenConsumeSlowly", d.whichBrokerWhenConsumeSlowly()),
+                    booleanOf(g, "notifyConsumerIdsChangedEnable", d.notifyConsumerIdsChangedEnable())));
+        }
+        return groups;
+    }
+
+    private static boolean booleanOf(Map<String, Object> o, String key, boolean fallback) {
+        Object value = o.get(key);
+        return value instanceof Boolean b ? b : fallback;
+    }
+
+    private static long longOf(Map<String, Object> o, String key, long fallback) {
+        return o.get(key) == null ? fallback : Json.asLong(o.get(key), key);
+    }
+
     /** An offset table keyed by MessageQueue objects, as fastjson writes it. */
     private static <V> Map<MessageQueue, V> queueTable(byte[] body, Function<Object, V> value) {
         Map<MessageQueue, V> table = new LinkedHashMap<>();

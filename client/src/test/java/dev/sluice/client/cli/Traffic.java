@@ -28,6 +28,8 @@ final class Traffic {
     static {
         System.setProperty("rocketmq.client.logUseSlf4j", "true");
         System.setProperty("rocketmq.client.logLevel", "WARN");
+        // rebalance every 2 s rather than 20 s, so consumers take back queues soon after an offset reset
+        System.setProperty("rocketmq.client.rebalance.waitInterval", "2000");
     }
 
     private Traffic() {
