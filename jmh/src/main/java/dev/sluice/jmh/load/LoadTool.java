@@ -1,0 +1,324 @@
+package dev.sluice.jmh.load;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Load generator for any RocketMQ-protocol cluster (Sluice or Apache RocketMQ), after RocketMQ's benchmark
+ * Producer/Consumer. Producer threads send bodies that carry a run id and a sequence number; the verifier then
+ * pulls every queue from where the run started and counts what is lost or duplicated.
+ *
+ * <pre>
+ * loadtest [produce|consume|run] -n 127.0.0.1:9876 [-t topic] [--client sluice|apache] [--threads 16]
+ *          [--size 1024] [--mode sync|async|oneway] [--count N | --duration SECONDS] [--queues 8]
+ *          [--inflight 1024] [--interval 5]
+ * </pre>
+ * {@code run} (default) produces, then verifies. {@code produce} only sends; {@code consume} reads every queue
+ * from offset 0 and reports, per run id found, distinct, duplicate and missing sequence numbers.
+ * The last line is a machine-readable {@code SUMMARY key=value ...}.
+ */
+public final class LoadTool {
+    static final int HEADER = 16;
+
+    private final Options options;
+    private final Driver driver;
+    private final Latency interval = new Latency();
+    private final Latency total = new Latency();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final AtomicLong nextSeq = new AtomicLong();
+    private final SeqSet acknowledged = new SeqSet();
+    private final long runId = System.nanoTime() ^ ((long) ProcessHandle.current().pid() << 40);
+    private volatile String firstError;
+
+    LoadTool(Options options, Driver driver) {
+        this.options = options;
+        this.driver = driver;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        try (Driver driver = o.client.equals("apache") ? new ApacheDriver(o.nameServer) : new SluiceDriver(o.nameServer)) {
+            LoadTool tool = new LoadTool(o, driver);
+            int exit = switch (o.command) {
+                case "produce" -> tool.produceOnly();
+                case "consume" -> tool.consumeOnly();
+                default -> tool.run();
+            };
+            System.exit(exit);
+        }
+    }
+
+    private List<Driver.Queue> route() throws Exception {
+        List<Driver.Queue> queues = driver.queues(options.topic);
+        if (queues.isEmpty()) {
+            driver.createTopic(options.topic, options.queues);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((queues = driver.queues(options.topic)).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + options.topic + " has no route 30 s after creating it");
+                }
+                TimeUnit.MILLISECONDS.sleep(200); // polling the name server for the route, bounded above
+            }
+        }
+        return queues;
+    }
+
+    private int run() throws Exception {
+        List<Driver.Queue> queues = route();
+        long[] start = new long[queues.size()];
+        for (int i = 0; i < queues.size(); i++) {
+            start[i] = driver.maxOffset(options.topic, queues.get(i));
+        }
+        Produced p = produce(queues);
+        Verified v = verify(queues, start, p.sentCount);
+        long[] all = total.snapshot();
+        System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d tps=%.0f "
+                        + "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f received=%d lost=%d duplicates=%d%n",
+                options.client, options.mode.name().toLowerCase(Locale.ROOT), options.threads, options.size,
+                p.sentCount, failed.sum(), p.tps, Latency.percentile(all, 50) / 1000.0,
+                Latency.percentile(all, 99) / 1000.0, Latency.percentile(all, 99.9) / 1000.0,
+                v.received, v.lost, v.duplicates);
+        return failed.sum() == 0 && v.lost == 0 && v.duplicates == 0 ? 0 : 1;
+    }
+
+    private int produceOnly() throws Exception {
+        Produced p = produce(route());
+        long[] all = total.snapshot();
+        System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d tps=%.0f "
+                        + "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f run=%x%n", options.client,
+                options.mode.name().toLowerCase(Locale.ROOT), options.threads, options.size, p.sentCount, failed.sum(),
+                p.tps, Latency.percentile(all, 50) / 1000.0, Latency.percentile(all, 99) / 1000.0,
+                Latency.percentile(all, 99.9) / 1000.0, runId);
+        return failed.sum() == 0 ? 0 : 1;
+    }
+
+    record Produced(long sentCount, double tps) {
+    }
+
+    private Produced produce(List<Driver.Queue> queues) throws Exception {
+        Semaphore window = new Semaphore(options.inflight);
+        List<Thread> threads = new ArrayList<>();
+        long began = System.nanoTime();
+        long stopAt = options.durationSeconds > 0 ? began + TimeUnit.SECONDS.toNanos(options.durationSeconds)
+                : Long.MAX_VALUE;
+        for (int t = 0; t < options.threads; t++) {
+            Thread thread = new Thread(() -> sendLoop(queues, window, stopAt), "producer-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        Thread reporter = new Thread(() -> report(began), "reporter");
+        reporter.setDaemon(true);
+        reporter.start();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (!window.tryAcquire(options.inflight, 30, TimeUnit.SECONDS)) {
+            System.err.println("warning: async sends still unanswered 30 s after the last one was sent");
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        reporter.interrupt();
+        if (firstError != null) {
+            System.err.println("first send error: " + firstError);
+        }
+        return new Produced(sent.sum(), sent.sum() / seconds);
+    }
+
+    private void sendLoop(List<Driver.Queue> queues, Semaphore window, long stopAt) {
+        byte[] body = new byte[Math.max(HEADER, options.size)];
+        ByteBuffer header = ByteBuffer.wrap(body);
+        while (System.nanoTime() < stopAt) {
+            long seq = nextSeq.getAndIncrement();
+            if (options.count > 0 && seq >= options.count) {
+                return;
+            }
+            header.putLong(0, runId).putLong(8, seq);
+            Driver.Queue queue = queues.get((int) (seq % queues.size()));
+            long start = System.nanoTime();
+            if (options.mode == Driver.SendMode.ASYNC) {
+                window.acquireUninterruptibly();
+                // The driver must not keep the array: the next iteration rewrites it.
+                driver.send(options.topic, queue, body.clone(), options.mode)
+                        .whenComplete((ok, e) -> {
+                            window.release();
+                            done(seq, start, e);
+                        });
+            } else {
+                CompletableFuture<Void> f = driver.send(options.topic, queue, body, options.mode);
+                done(seq, start, f.isCompletedExceptionally() ? f.handle((v, e) -> e).join() : null);
+            }
+        }
+    }
+
+    private void done(long seq, long startNanos, Throwable error) {
+        if (error != null) {
+            failed.increment();
+            if (firstError == null) {
+                firstError = String.valueOf(error);
+            }
+            return;
+        }
+        interval.recordNanos(System.nanoTime() - startNanos);
+        sent.increment();
+        if (options.mode != Driver.SendMode.ONEWAY) {
+            acknowledged.add(seq);
+        }
+    }
+
+    private void report(long began) {
+        long last = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                TimeUnit.SECONDS.sleep(options.intervalSeconds); // the reporting period itself, not a wait
+                long now = sent.sum();
+                long[] counts = interval.drainInto(total);
+                System.out.printf(Locale.ROOT, "%6.0fs  tps %9.0f  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms"
+                                + "  sent %d  failed %d%n", (System.nanoTime() - began) / 1e9,
+                        (now - last) / (double) options.intervalSeconds, Latency.percentile(counts, 50) / 1000.0,
+                        Latency.percentile(counts, 99) / 1000.0, Latency.percentile(counts, 99.9) / 1000.0, now,
+                        failed.sum());
+                last = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            interval.drainInto(total);
+        }
+    }
+
+    record Verified(long received, long lost, long duplicates) {
+    }
+
+    /** Pulls every queue from where the run started to its end and checks each acknowledged message came once. */
+    private Verified verify(List<Driver.Queue> queues, long[] start, long sentCount) throws Exception {
+        SeqSet seen = new SeqSet();
+        long received = 0;
+        long duplicates = 0;
+        for (int i = 0; i < queues.size(); i++) {
+            Driver.Queue q = queues.get(i);
+            long end = driver.maxOffset(options.topic, q);
+            long at = start[i];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (at < end) {
+                Driver.Pulled pulled = driver.pull(options.topic, q, at, 32);
+                for (byte[] body : pulled.bodies()) {
+                    ByteBuffer b = ByteBuffer.wrap(body);
+                    if (body.length < HEADER || b.getLong(0) != runId) {
+                        continue;
+                    }
+                    received++;
+                    if (!seen.add(b.getLong(8))) {
+                        duplicates++;
+                    }
+                }
+                if (pulled.nextOffset() <= at && System.nanoTime() > deadline) {
+                    throw new IllegalStateException("queue " + q + " stuck at offset " + at + " of " + end);
+                }
+                at = Math.max(at, pulled.nextOffset());
+            }
+        }
+        long lost = options.mode == Driver.SendMode.ONEWAY ? Math.max(0, sentCount - seen.size())
+                : acknowledged.missingFrom(seen);
+        return new Verified(received, lost, duplicates);
+    }
+
+    /** Reads every queue from offset 0 and reports, per run id, what arrived. */
+    private int consumeOnly() throws Exception {
+        java.util.Map<Long, SeqSet> runs = new java.util.HashMap<>();
+        java.util.Map<Long, long[]> stats = new java.util.HashMap<>(); // received, duplicates, max seq
+        for (Driver.Queue q : route()) {
+            long end = driver.maxOffset(options.topic, q);
+            long at = 0;
+            while (at < end) {
+                Driver.Pulled pulled = driver.pull(options.topic, q, at, 32);
+                for (byte[] body : pulled.bodies()) {
+                    if (body.length < HEADER) {
+                        continue;
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(body);
+                    long run = b.getLong(0);
+                    long seq = b.getLong(8);
+                    long[] s = stats.computeIfAbsent(run, r -> new long[3]);
+                    s[0]++;
+                    if (!runs.computeIfAbsent(run, r -> new SeqSet()).add(seq)) {
+                        s[1]++;
+                    }
+                    s[2] = Math.max(s[2], seq);
+                }
+                if (pulled.nextOffset() <= at) {
+                    break;
+                }
+                at = pulled.nextOffset();
+            }
+        }
+        long problems = 0;
+        for (var e : stats.entrySet()) {
+            long[] s = e.getValue();
+            long distinct = runs.get(e.getKey()).size();
+            long missing = s[2] + 1 - distinct;
+            problems += missing + s[1];
+            System.out.printf(Locale.ROOT, "SUMMARY run=%x received=%d distinct=%d duplicates=%d missing=%d%n",
+                    e.getKey(), s[0], distinct, s[1], missing);
+        }
+        return problems == 0 ? 0 : 1;
+    }
+
+    /** Command-line settings. */
+    static final class Options {
+        String command = "run";
+        String nameServer = "127.0.0.1:9876";
+        String topic = "SluiceLoadTest";
+        String client = "sluice";
+        int threads = 16;
+        int size = 1024;
+        Driver.SendMode mode = Driver.SendMode.SYNC;
+        long count;
+        long durationSeconds;
+        int queues = 8;
+        int inflight = 1024;
+        int intervalSeconds = 5;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            int i = 0;
+            if (args.length > 0 && !args[0].startsWith("-")) {
+                o.command = args[i++];
+            }
+            for (; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "-n", "--namesrv" -> o.nameServer = value;
+                    case "-t", "--topic" -> o.topic = value;
+                    case "--client" -> o.client = value;
+                    case "--threads" -> o.threads = Integer.parseInt(value);
+                    case "--size" -> o.size = Integer.parseInt(value);
+                    case "--mode" -> o.mode = Driver.SendMode.valueOf(value.toUpperCase(Locale.ROOT));
+                    case "--count" -> o.count = Long.parseLong(value);
+                    case "--duration" -> o.durationSeconds = Long.parseLong(value);
+                    case "--queues" -> o.queues = Integer.parseInt(value);
+                    case "--inflight" -> o.inflight = Integer.parseInt(value);
+                    case "--interval" -> o.intervalSeconds = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+                i++;
+            }
+            if (!List.of("run", "produce", "consume").contains(o.command)) {
+                throw new IllegalArgumentException("command is run, produce or consume, not " + o.command);
+            }
+            if (!o.client.equals("sluice") && !o.client.equals("apache")) {
+                throw new IllegalArgumentException("--client is sluice or apache");
+            }
+            if (o.count <= 0 && o.durationSeconds <= 0) {
+                o.durationSeconds = 30;
+            }
+            return o;
+        }
+    }
+}
