@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
@@ -147,7 +148,7 @@ class TransactionTest {
             send(producer, "TxTopicD", "committed");
             send(producer, "TxTopicD", "rolled-back");
             send(producer, "TxTopicD", "open");
-            assertEquals(1, stored(raw, first, "TxTopicD"));
+            Deadline.await("the commit stored before the restart", WAIT, () -> stored(raw, first, "TxTopicD") == 1);
             int port = first.port();
             first.close();
 
@@ -198,6 +199,54 @@ class TransactionTest {
             assertEquals("undecided", given.getKeys());
             assertEquals("TxTopicE", given.getProperty("REAL_TOPIC"));
             assertEquals("body of undecided", new String(given.getBody(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void transactionStateSurvivesSigkill() throws Exception {
+        try (Cluster cluster = new Cluster(home); NettyRemotingClient raw = raw()) {
+            Properties props = transactional(cluster, "broker-txk");
+            props.setProperty("transactionCheckMax", "1000");
+            BrokerProcess broker = new BrokerProcess(home.resolve("broker.properties"), props);
+            try {
+                AtomicBoolean decided = new AtomicBoolean();
+                Listener listener = new Listener(key -> key.startsWith("commit") ? LocalTransactionState.COMMIT_MESSAGE
+                        : key.startsWith("rollback") ? LocalTransactionState.ROLLBACK_MESSAGE : LocalTransactionState.UNKNOW,
+                        key -> decided.get() ? LocalTransactionState.COMMIT_MESSAGE : LocalTransactionState.UNKNOW);
+                TransactionMQProducer producer = producer(cluster, "TxProducerK", listener);
+                for (int i = 0; i < 5; i++) {
+                    send(producer, "TxTopicK", "commit-" + i);
+                    send(producer, "TxTopicK", "rollback-" + i);
+                    send(producer, "TxTopicK", "open-" + i);
+                }
+                String address = broker.address;
+                Deadline.await("every open transaction checked (and re-written) before the crash", WAIT,
+                        () -> listener.checks.keySet().containsAll(List.of("open-0", "open-1", "open-2", "open-3", "open-4")));
+                // END_TRANSACTION is oneway: the commits land shortly after the sends return.
+                Deadline.await("the commits stored before the crash", WAIT, () -> stored(raw, address, "TxTopicK") == 5);
+
+                broker.kill();
+                props.setProperty("listenPort", address.substring(address.indexOf(':') + 1));
+                props.setProperty("vipChannelEnabled", "false");
+                broker = new BrokerProcess(home.resolve("broker.properties"), props);
+                listener.checks.clear();
+                decided.set(true);
+
+                Map<String, AtomicInteger> received = consume(cluster, "TxConsumerK", "TxTopicK");
+                Deadline.await("committed and checked-back messages consumed", WAIT, () -> received.size() >= 10);
+                awaitNoOpenTransaction(raw, address);
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(1, received.get("commit-" + i).get(), "commit-" + i);
+                    assertEquals(1, received.get("open-" + i).get(), "open-" + i);
+                    assertFalse(received.containsKey("rollback-" + i), "rollback-" + i);
+                }
+                assertEquals(10, stored(raw, address, "TxTopicK"), "nothing committed twice");
+                for (String key : listener.checks.keySet()) {
+                    assertTrue(key.startsWith("open-"), "an ended transaction was checked after the restart: " + key);
+                }
+            } finally {
+                broker.close();
+            }
         }
     }
 
@@ -280,18 +329,26 @@ class TransactionTest {
 
     /** Waits until the broker has saved a check progress at the end of the half queue: nothing is open. */
     private static void awaitNoOpenTransaction(NettyRemotingClient raw, Broker broker) throws Exception {
+        awaitNoOpenTransaction(raw, broker.address());
+    }
+
+    private static void awaitNoOpenTransaction(NettyRemotingClient raw, String broker) throws Exception {
         Deadline.await("every half message finished", WAIT, () -> {
             long end = maxOffset(raw, broker, HALF_TOPIC, 0);
             RemotingCommand query = RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
                     .putExtField("consumerGroup", "CID_SYS_RMQ_TRANS").putExtField("topic", HALF_TOPIC)
                     .putExtField("queueId", 0);
-            RemotingCommand answer = raw.invokeSync(broker.address(), query, 5000);
+            RemotingCommand answer = raw.invokeSync(broker, query, 5000);
             return end > 0 && answer.code() == ResponseCode.SUCCESS && Long.parseLong(answer.extField("offset")) == end;
         });
     }
 
     /** Messages stored on a topic's queues (the client creates 4). */
     private static long stored(NettyRemotingClient raw, Broker broker, String topic) throws Exception {
+        return stored(raw, broker.address(), topic);
+    }
+
+    private static long stored(NettyRemotingClient raw, String broker, String topic) throws Exception {
         long total = 0;
         for (int q = 0; q < 8; q++) {
             total += maxOffset(raw, broker, topic, q);
@@ -300,8 +357,12 @@ class TransactionTest {
     }
 
     private static long maxOffset(NettyRemotingClient raw, Broker broker, String topic, int queueId) throws Exception {
+        return maxOffset(raw, broker.address(), topic, queueId);
+    }
+
+    private static long maxOffset(NettyRemotingClient raw, String broker, String topic, int queueId) throws Exception {
         RemotingCommand request = RemotingCommand.request(RequestCode.GET_MAX_OFFSET)
                 .putExtField("topic", topic).putExtField("queueId", queueId);
-        return Long.parseLong(raw.invokeSync(broker.address(), request, 5000).extField("offset"));
+        return Long.parseLong(raw.invokeSync(broker, request, 5000).extField("offset"));
     }
 }
