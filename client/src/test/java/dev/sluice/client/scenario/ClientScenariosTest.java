@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.client.ClientException;
 import dev.sluice.client.Message;
 import dev.sluice.client.MessageProperty;
 import dev.sluice.client.MessageQueue;
@@ -398,6 +399,44 @@ class ClientScenariosTest {
             }
         }
         assertEquals(List.of(0, 1, 2), attempts);
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void consumerGroupSurvivesABrokerRestart(TestCluster cluster) throws Exception {
+        String topic = unique("Restart");
+        createTopic(cluster, topic, 2);
+        String group = unique("S");
+        Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
+                PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique("s")))) {
+            consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConcurrentListener(messages -> {
+                messages.forEach(m -> deliveries.computeIfAbsent(body(m), id -> new AtomicInteger()).incrementAndGet());
+                return ConsumeResult.SUCCESS;
+            }).start();
+            Set<String> before = sendNumbered(producer, topic, "before", 20);
+            awaitConsumed(deliveries, before);
+            Deadline.await("the broker has the group's offsets of all 20 messages", WAIT,
+                    () -> ScenarioSupport.committedOffset(cluster, group, topic, 0)
+                            + ScenarioSupport.committedOffset(cluster, group, topic, 1) == 20);
+
+            cluster.stopBroker();
+            cluster.startBroker();
+
+            Set<String> after = new HashSet<>();
+            Deadline.await("the restarted broker takes messages", WAIT, () -> {
+                try {
+                    producer.send(text(topic, null, "after-" + after.size()));
+                    after.add("after-" + after.size());
+                } catch (ClientException e) {
+                    // the route may still point at the connection that closed with the broker
+                }
+                return after.size() == 20;
+            });
+            awaitConsumed(deliveries, after);
+        }
+        deliveries.forEach((id, n) -> assertEquals(1, n.get(), "deliveries of " + id));
+        assertEquals(40, deliveries.size());
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)

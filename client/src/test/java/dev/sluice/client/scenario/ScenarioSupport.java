@@ -29,6 +29,16 @@ final class ScenarioSupport {
         return new ClientConfig().namesrvAddr(cluster.namesrvAddr()).instanceName(instance).clientIp("127.0.0.1");
     }
 
+    /** The group's offset of the queue as the broker has it, or -1 when it has none. */
+    static long committedOffset(TestCluster cluster, String group, String topic, int queueId) throws Exception {
+        try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
+            RemotingCommand response = client.invokeSync(cluster.brokerAddr(),
+                    RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET).putExtField("consumerGroup", group)
+                            .putExtField("topic", topic).putExtField("queueId", queueId), 5000);
+            return response.code() == 0 ? Long.parseLong(response.extField("offset")) : -1;
+        }
+    }
+
     /** UPDATE_AND_CREATE_TOPIC on the broker, then waits until the name server routes the topic. */
     static void createTopic(TestCluster cluster, String topic, int queues) throws Exception {
         try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
