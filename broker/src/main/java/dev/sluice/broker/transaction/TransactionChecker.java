@@ -84,16 +84,21 @@ public final class TransactionChecker {
         if (!log.isOpen(half)) {
             return true;
         }
-        long age = now - half.bornTimestamp();
+        // Born time is the producer's clock: one running ahead must not hold the check back (or the whole pass).
+        long age = now - Math.min(half.bornTimestamp(), half.storeTimestamp());
+        int checks = HalfMessages.checkTimes(half);
         String immunity = half.property(HalfMessages.CHECK_IMMUNITY_SECONDS);
         if (immunity != null) {
             if (age < immunityMillis(immunity)) {
+                if (half.queueOffset() == log.halfProgress()) {
+                    // Moved to the end, uncounted, so one long immunity does not pin the progress of every pass.
+                    log.putBack(half, checks);
+                }
                 return true;
             }
         } else if (age < config.transactionTimeOut()) {
             return false;
         }
-        int checks = HalfMessages.checkTimes(half);
         if (checks >= config.transactionCheckMax() || !HalfMessages.hasDestination(half)) {
             topics.getOrCreate(TopicConfig.of(HalfMessages.CHECK_MAX_TOPIC, 1, Perm.READ | Perm.WRITE));
             if (log.discard(half)) {
