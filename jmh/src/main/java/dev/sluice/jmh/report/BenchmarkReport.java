@@ -40,11 +40,17 @@ import java.util.concurrent.TimeUnit;
 public final class BenchmarkReport {
     private static final String APPEND = "dev.sluice.jmh.store.StoreAppendBenchmark";
     private static final String READ = "dev.sluice.jmh.store.ConsumeQueueReadBenchmark";
+    private static final String REPLICATION = "dev.sluice.jmh.store.ReplicationBenchmark";
 
     /** One row of the report: a benchmark method under one setting. */
-    record Cell(String method, String flush, boolean pool, int bodySize, int threads) {
+    record Cell(String method, String flush, boolean pool, int bodySize, int threads, String replication) {
+        Cell(String method, String flush, boolean pool, int bodySize, int threads) {
+            this(method, flush, pool, bodySize, threads, null);
+        }
+
         String label() {
-            String mode = flush + (pool ? " + transientStorePool" : "");
+            String mode = replication != null ? "replication " + replication
+                    : flush + (pool ? " + transientStorePool" : "");
             return switch (method) {
                 case "appendPipelined" -> "append, 256 in flight/thread, " + mode;
                 case "read" -> "ConsumeQueue read (32/pull)";
@@ -99,7 +105,18 @@ public final class BenchmarkReport {
         for (Cell cell : cells(full)) {
             Measured sluice = null;
             Measured apache = null;
-            for (RunResult r : run(cell, full)) {
+            Collection<RunResult> results;
+            try {
+                results = run(cell, full);
+            } catch (RunnerException e) {
+                // e.g. no SYNC_MASTER strategy on the class path yet: say so in the row, go on with the rest
+                String row = String.format(Locale.ROOT, "| %s | %d | %d | failed: %s | | | | | | |", cell.label(),
+                        cell.bodySize(), cell.threads(), firstLine(e));
+                md.append(row).append('\n');
+                System.out.println(row);
+                continue;
+            }
+            for (RunResult r : results) {
                 String impl = r.getParams().getParam("impl");
                 Measured m = measured(cell, r);
                 if ("sluice".equals(impl)) {
@@ -141,13 +158,29 @@ public final class BenchmarkReport {
             }
         }
         cells.add(new Cell("read", "ASYNC_FLUSH", false, 1024, 1));
+        for (String replication : new String[] {"none", "async", "sync"}) {
+            cells.add(new Cell("appendPipelined", "ASYNC_FLUSH", false, 1024, 1, replication));
+            if (full) {
+                cells.add(new Cell("append", "ASYNC_FLUSH", false, 1024, 4, replication));
+            }
+        }
         return cells;
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        return m.lines().findFirst().orElse(m).replace('|', '/');
     }
 
     private static Collection<RunResult> run(Cell cell, boolean full) throws RunnerException {
         boolean read = cell.method().equals("read");
+        String benchmark = read ? READ : cell.replication() != null ? REPLICATION : APPEND;
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include((read ? READ : APPEND) + "\\." + cell.method() + "$")
+                .include(benchmark + "\\." + cell.method() + "$")
                 .param("impl", "sluice", "apache")
                 .param("bodySize", String.valueOf(cell.bodySize()))
                 .threads(cell.threads())
@@ -159,6 +192,8 @@ public final class BenchmarkReport {
                 .shouldFailOnError(true);
         if (read) {
             options.mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS);
+        } else if (cell.replication() != null) {
+            options.mode(Mode.SampleTime).timeUnit(TimeUnit.MICROSECONDS).param("replication", cell.replication());
         } else {
             options.mode(Mode.SampleTime).timeUnit(TimeUnit.MICROSECONDS)
                     .param("flush", cell.flush())
