@@ -6,6 +6,7 @@ import dev.sluice.broker.admin.ResetOffsetProcessor;
 import dev.sluice.broker.admin.TopicAdminProcessor;
 import dev.sluice.broker.client.ClientProcessor;
 import dev.sluice.broker.client.ConsumerRegistry;
+import dev.sluice.broker.client.ProducerConnectionProcessor;
 import dev.sluice.broker.client.ProducerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
@@ -123,6 +124,7 @@ public final class Broker implements AutoCloseable {
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
         register(new ClientProcessor(consumers, producers, groups, topics, clock), clientPool,
                 RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
+        register(new ProducerConnectionProcessor(producers), adminPool, RequestCode.GET_PRODUCER_CONNECTION_LIST);
         register(new LockProcessor(new QueueLocks(clock, config::rebalanceLockMaxLiveTime)), clientPool,
                 RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ);
         transactions = Transactions.open(config, store, offsets, producers, server, topics, clock, storeHost, port);

@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Live producer connections per producer group, from heartbeats. The broker needs them to ask a transactional
- * producer group about a transaction it has not ended (CHECK_TRANSACTION_STATE).
+ * producer group about a transaction it has not ended (CHECK_TRANSACTION_STATE), and lists them to operators
+ * (GET_PRODUCER_CONNECTION_LIST).
  */
 public final class ProducerRegistry {
     private final Map<String, Map<RemotingConnection, ClientChannel>> groups = new ConcurrentHashMap<>();
@@ -41,6 +42,12 @@ public final class ProducerRegistry {
         long now = clock.millis();
         groups.values().forEach(members -> members.values()
                 .removeIf(member -> now - member.lastUpdateMillis() > expiryMillis));
+    }
+
+    /** The group's producers (empty when none is connected). */
+    public List<ClientChannel> members(String group) {
+        Map<RemotingConnection, ClientChannel> members = groups.get(group);
+        return members == null ? List.of() : List.copyOf(members.values());
     }
 
     /** One active connection of the group, picked at random so checks spread over its producers. */
