@@ -1,64 +1,84 @@
 package dev.sluice.index.lmdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Byte layouts of the index databases.
+ * The indexed name of a (topic, key) pair and its 64-bit hash.
  *
- * <p>{@code entries}: {@code hash ‖ ts ‖ offset} (24 bytes) with an empty value, where {@code hash} is a 64-bit
- * hash of the name that encodes (topic, key). LMDB sorts keys bytewise, so one hash is a contiguous run ordered
- * by time, then offset: a query walks it backwards from the window's end and gets newest first without sorting.
- * Fixed 24-byte keys fit about twice as many entries in a page as the names did, which halves the pages a
- * batch of random inserts copies.
- *
- * <p>{@code postings}: {@code offset} → every (name, ts) indexed for the message at that offset. Truncation and
- * retention find entries by offset through it without scanning {@code entries}, and a query checks each
- * candidate's name in it, so two names sharing a hash never mix.
+ * <p>A name is {@code topicLength(2) ‖ topic ‖ keyLength(2) ‖ key} in UTF-8, so that no two pairs share one;
+ * names longer than {@link #MAX_NAME} bytes become {@code 0xFFFF ‖ SHA-256(topicLength(4) ‖ topic ‖ key)}.
+ * Sorted runs hold only hashes; postings hold names, and every answer is checked against them.
  */
 final class IndexKeys {
-    static final int ENTRY_KEY = 24;
-    /** Bounds a postings value; longer names are digested. */
-    private static final int MAX_NAME = 495;
+    /** Bounds a name in postings; longer names are digested. */
+    static final int MAX_NAME = 495;
+    /** Room for any name this class writes. */
+    static final int NAME_BUFFER = MAX_NAME + 1;
     /** Never a literal topic length: literal names are at most {@link #MAX_NAME} bytes. */
     private static final short DIGEST_MARK = (short) 0xFFFF;
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private IndexKeys() {
     }
 
+    /** A hash of the first {@code length} bytes of a name. Tests substitute ones that collide. */
+    interface NameHash {
+        long hash(byte[] name, int length);
+    }
+
     /**
-     * Length-prefixed so that no two (topic, key) pairs share a name. Names longer than {@link #MAX_NAME} bytes
-     * are replaced by a SHA-256 digest.
+     * Writes the name of ({@code topic}, {@code key}) into {@code dst} (at least {@link #NAME_BUFFER} bytes) and
+     * returns its length. {@code topicBytes} is the topic in UTF-8, which callers reuse across a batch.
      */
-    static byte[] name(String topic, String key) {
-        byte[] t = topic.getBytes(StandardCharsets.UTF_8);
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    static int name(byte[] topicBytes, String key, byte[] dst) {
+        // getBytes takes the JDK's vectorized path for Latin-1 strings; a per-char loop measured twice as slow.
+        return nameOf(topicBytes, key.getBytes(StandardCharsets.UTF_8), dst);
+    }
+
+    static byte[] topicBytes(String topic) {
+        return topic.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int nameOf(byte[] t, byte[] k, byte[] dst) {
         int length = 4 + t.length + k.length;
-        if (length <= MAX_NAME) {
-            return ByteBuffer.allocate(length).putShort((short) t.length).put(t).putShort((short) k.length).put(k)
-                    .array();
+        if (length > MAX_NAME) {
+            return digest(t, k, dst);
         }
+        dst[0] = (byte) (t.length >>> 8);
+        dst[1] = (byte) t.length;
+        System.arraycopy(t, 0, dst, 2, t.length);
+        int at = 2 + t.length;
+        dst[at] = (byte) (k.length >>> 8);
+        dst[at + 1] = (byte) k.length;
+        System.arraycopy(k, 0, dst, at + 2, k.length);
+        return length;
+    }
+
+    private static int digest(byte[] t, byte[] k, byte[] dst) {
         MessageDigest sha = sha256();
         sha.update(ByteBuffer.allocate(4).putInt(t.length).array());
         sha.update(t);
         sha.update(k);
-        return ByteBuffer.allocate(2 + 32).putShort(DIGEST_MARK).put(sha.digest()).array();
+        ByteBuffer.wrap(dst).putShort(DIGEST_MARK).put(sha.digest());
+        return 2 + 32;
     }
 
     /** A 64-bit multiply-rotate hash (xxHash-like); collisions cost a postings check, never a wrong answer. */
-    static long hash(byte[] name) {
-        long h = P2 ^ name.length * P1;
+    static long hash(byte[] name, int length) {
+        long h = P2 ^ length * P1;
         int i = 0;
-        for (; i + 8 <= name.length; i += 8) {
+        for (; i + 8 <= length; i += 8) {
             h = Long.rotateLeft(h ^ Long.rotateLeft(longAt(name, i) * P2, 31) * P1, 27) * P1 + P2;
         }
-        for (; i < name.length; i++) {
+        for (; i < length; i++) {
             h = Long.rotateLeft(h ^ (name[i] & 0xFF) * P1, 11) * P2;
         }
         h ^= h >>> 33;
@@ -69,31 +89,12 @@ final class IndexKeys {
     }
 
     private static long longAt(byte[] b, int i) {
-        long v = 0;
-        for (int j = 0; j < 8; j++) {
-            v = v << 8 | (b[i + j] & 0xFF);
-        }
-        return v;
+        return (long) LONGS.get(b, i);
     }
 
-    /** Bytewise order of the result equals signed order of {@code v}. */
-    private static long ordered(long v) {
+    /** Bytewise order of the result (as an LMDB key) equals signed order of {@code v}. */
+    static long ordered(long v) {
         return v ^ Long.MIN_VALUE;
-    }
-
-    static ByteBuffer entryKey(ByteBuffer dst, long hash, long timestamp, long offset) {
-        dst.clear();
-        dst.putLong(hash).putLong(ordered(timestamp)).putLong(ordered(offset));
-        return dst.flip();
-    }
-
-    /** Orders entries as LMDB does: by hash bytes, then timestamp, then offset. */
-    static int compareEntries(long hashA, long tsA, long offsetA, long hashB, long tsB, long offsetB) {
-        int c = Long.compareUnsigned(hashA, hashB);
-        if (c == 0) {
-            c = Long.compare(tsA, tsB);
-        }
-        return c != 0 ? c : Long.compare(offsetA, offsetB);
     }
 
     static ByteBuffer offsetKey(ByteBuffer dst, long offset) {
@@ -102,77 +103,8 @@ final class IndexKeys {
         return dst.flip();
     }
 
-    static long entryHash(ByteBuffer entryKey) {
-        return entryKey.getLong(entryKey.position());
-    }
-
-    static long entryTimestamp(ByteBuffer entryKey) {
-        return ordered(entryKey.getLong(entryKey.position() + 8));
-    }
-
-    static long entryOffset(ByteBuffer entryKey) {
-        return ordered(entryKey.getLong(entryKey.position() + 16));
-    }
-
     static long offset(ByteBuffer offsetKey) {
         return ordered(offsetKey.getLong(offsetKey.position()));
-    }
-
-    /** One (name, timestamp) indexed for a message. */
-    record Posting(byte[] name, long timestamp) {
-        boolean sameAs(byte[] otherName, long otherTimestamp) {
-            return timestamp == otherTimestamp && java.util.Arrays.equals(name, otherName);
-        }
-    }
-
-    static int postingsSize(List<Posting> postings) {
-        int size = 0;
-        for (Posting p : postings) {
-            size += 2 + p.name().length + 8;
-        }
-        return size;
-    }
-
-    static ByteBuffer encodePostings(ByteBuffer dst, List<Posting> postings) {
-        dst.clear();
-        for (Posting p : postings) {
-            dst.putShort((short) p.name().length).put(p.name()).putLong(p.timestamp());
-        }
-        return dst.flip();
-    }
-
-    static List<Posting> decodePostings(ByteBuffer value) {
-        ByteBuffer v = value.duplicate();
-        List<Posting> postings = new ArrayList<>(4);
-        while (v.hasRemaining()) {
-            byte[] name = new byte[Short.toUnsignedInt(v.getShort())];
-            v.get(name);
-            postings.add(new Posting(name, v.getLong()));
-        }
-        return postings;
-    }
-
-    /** Whether a postings value holds (name, timestamp), read in place: queries call it once per candidate. */
-    static boolean postingsContain(ByteBuffer value, byte[] name, long timestamp) {
-        int at = value.position();
-        while (at < value.limit()) {
-            int length = Short.toUnsignedInt(value.getShort(at));
-            if (length == name.length && value.getLong(at + 2 + length) == timestamp
-                    && sameBytes(value, at + 2, name)) {
-                return true;
-            }
-            at += 2 + length + 8;
-        }
-        return false;
-    }
-
-    private static boolean sameBytes(ByteBuffer buf, int at, byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (buf.get(at + i) != bytes[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static MessageDigest sha256() {

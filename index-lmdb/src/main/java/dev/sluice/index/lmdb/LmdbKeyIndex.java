@@ -1,6 +1,5 @@
 package dev.sluice.index.lmdb;
 
-import dev.sluice.index.lmdb.IndexKeys.Posting;
 import dev.sluice.store.spi.IndexBatch;
 import dev.sluice.store.spi.KeyIndex;
 import org.lmdbjava.ByteBufferProxy;
@@ -22,48 +21,54 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
- * The key index in one LMDB environment. One writer at a time (apply, truncation, retention); queries run in
- * their own read transactions and never wait for it, except while the map grows.
+ * The key index as a log-structured merge of sorted runs, stored in one LMDB environment.
  *
- * <p>Put rate, measured with KeyIndexBenchmark on a shared 2-core machine (messages of 1-3 keys and a unique
- * key): format 1, entries keyed by the whole name, ~84k msg/s in 128-message rounds, falling as the index grew;
- * format 2, 24-byte hash keys inserted in key order, ~119-126k msg/s (~124-135k in 4096-message rounds), while
- * Apache's IndexFile did ~1.6-1.8M msg/s in the same runs. What is left is LMDB's own price: every key is a
- * random insert into a B-tree larger than the CPU caches, about 1 µs of cache misses and page copying each;
- * bare lmdbjava inserts of such keys reached ~300k msg/s even in one huge transaction. Apache's rate needs
- * appends, not a B-tree insert per key.
+ * <p>Why runs: keyed B-tree inserts (formats 1 and 2: one LMDB key per indexed key) cost a random leaf-page
+ * copy each and capped puts near 120k messages/s, a fourteenth of Apache's hash-file index. Here a dispatch
+ * batch becomes one sorted run written as a few large values ({@link Run}) plus one postings chunk
+ * ({@link Postings}) and the applied offset, in one write transaction. Runs of a level are merged ten at a time
+ * into one of the next level ({@link RunMerge}), on the index's own thread and a bounded number of entries per
+ * transaction, so a put never waits for more than one merge step; when merges fall behind, puts merge
+ * themselves (back-pressure, so measured put rates include the merging they cause).
+ *
+ * <p>A query reads every run whose time range meets the window, newest entry first across runs, and confirms
+ * each candidate in the postings: runs hold only name hashes, and may keep entries that truncation or
+ * retention made stale. Retention raises a floor below which nothing is answered, then deletes whole postings
+ * chunks and runs below it in bounded steps; merges leave out entries below the floor.
+ *
+ * <p>One writer at a time (puts, truncation, retention, merge steps); queries run in their own read
+ * transactions and never wait for it, except while the map grows.
  */
 final class LmdbKeyIndex implements KeyIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LmdbKeyIndex.class);
 
     static final String ENV_DIR = "lmdb";
-    /** 1: entries keyed by the whole name; 2: by its 64-bit hash. */
-    static final int FORMAT = 2;
-    /** Bounds the write transactions of a truncation, which may cover a large part of the index. */
-    private static final int TRUNCATE_CHUNK = 20_000;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0);
-    private static final ThreadLocal<ByteBuffer> QUERY_KEY =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(IndexKeys.ENTRY_KEY));
-    private static final ThreadLocal<ByteBuffer> QUERY_OFFSET =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8));
-    /** LMDB's key order: sorted inserts walk the tree left to right and find its upper pages in cache. */
-    private static final Comparator<NewEntry> LMDB_ORDER = (a, b) ->
-            IndexKeys.compareEntries(a.hash(), a.timestamp(), a.offset(), b.hash(), b.timestamp(), b.offset());
+    /** 1: entries keyed by the whole name; 2: by its 64-bit hash; 3: sorted runs and postings chunks. */
+    static final int FORMAT = 3;
 
     private final Path dir;
-    private final ToLongFunction<byte[]> hash;
+    private final IndexKeys.NameHash nameHash;
+    private final Tuning tuning;
     private final Env<ByteBuffer> env;
-    private final Dbi<ByteBuffer> entries;
-    private final Dbi<ByteBuffer> postings;
     private final Dbi<ByteBuffer> meta;
+    private final Dbi<ByteBuffer> runDb;
+    /** Blocks of batch runs (level 0), appended as batches come. */
+    private final Dbi<ByteBuffer> blockDb;
+    /**
+     * Blocks of merged runs. Apart from the batch runs because merges run one at a time with growing run ids,
+     * so their blocks are appended too, while batch runs made during a merge have larger ids than its output.
+     */
+    private final Dbi<ByteBuffer> mergedDb;
+    private final Dbi<ByteBuffer> postingDb;
     private final ByteBuffer appliedKey = direct("applied");
+    private final ByteBuffer floorKey = direct("floor");
     private final ByteBuffer formatKey = direct("format");
 
     /** Held shared by queries, exclusively to resize the map or close: LMDB needs no transaction open then. */
@@ -72,38 +77,54 @@ final class LmdbKeyIndex implements KeyIndex {
     private final Object writer = new Object();
 
     // guarded by writer
-    private final ByteBuffer keyBuf = ByteBuffer.allocateDirect(IndexKeys.ENTRY_KEY);
-    private final List<NewEntry> newEntries = new ArrayList<>();
-    private final ByteBuffer offsetBuf = ByteBuffer.allocateDirect(8);
+    private final SortedBatch sorted;
+    private final RunWriter batchRun;
+    private final Garbage garbage = new Garbage();
+    private final List<Run> live = new ArrayList<>();
+    private final ByteBuffer keyBuf = ByteBuffer.allocateDirect(12);
     private final ByteBuffer longBuf = ByteBuffer.allocateDirect(8);
-    private ByteBuffer valueBuf = ByteBuffer.allocateDirect(1024);
+    private RunMerge merge;
+    private long nextRunId;
+    private long lastIndexed;
+    private long committedTxn;
     private long mapSize;
-    private long lastPostingOffset;
     private boolean closed;
+    private long lastReclaimed;
 
     private volatile long appliedOffset;
+    private volatile long floor;
+    private volatile Snapshot published = new Snapshot(-1, new Run[0]);
+    private final Thread merger;
 
-    private LmdbKeyIndex(Path dir, long mapSize, ToLongFunction<byte[]> hash) {
+    /** The runs as of one committed transaction, so that queries of that transaction need not read them. */
+    private record Snapshot(long txnId, Run[] runs) {
+    }
+
+    private LmdbKeyIndex(Path dir, long mapSize, IndexKeys.NameHash nameHash, Tuning tuning) {
         this.dir = dir;
-        this.hash = hash;
+        this.nameHash = nameHash;
+        this.tuning = tuning;
+        this.sorted = new SortedBatch(nameHash);
+        this.batchRun = new RunWriter(0, 0, ByteBuffer.allocateDirect(tuning.blockEntries() * Run.ENTRY), true);
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
-        // Both ByteBuffer proxies of lmdbjava 0.9.1 need java.nio opened and measured alike, so the default one.
         // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2).
-        this.env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(this.mapSize).setMaxDbs(3)
+        this.env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(this.mapSize).setMaxDbs(5)
                 .open(dir.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOTLS, EnvFlags.MDB_WRITEMAP);
         try {
             // Slots of readers killed with their process would otherwise pin old pages forever.
             env.readerCheck();
-            entries = env.openDbi("entries", DbiFlags.MDB_CREATE);
-            postings = env.openDbi("postings", DbiFlags.MDB_CREATE);
             meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
-            appliedOffset = initMeta();
-            removePostingsFrom(appliedOffset);
-            lastPostingOffset = readLastPostingOffset();
+            runDb = env.openDbi("runs", DbiFlags.MDB_CREATE);
+            blockDb = env.openDbi("blocks", DbiFlags.MDB_CREATE);
+            mergedDb = env.openDbi("merged", DbiFlags.MDB_CREATE);
+            postingDb = env.openDbi("postings", DbiFlags.MDB_CREATE);
+            initMeta();
+            recover();
         } catch (RuntimeException e) {
             env.close();
             throw e;
         }
+        merger = tuning.backgroundMerges() ? startMerger() : null;
     }
 
     /**
@@ -111,11 +132,11 @@ final class LmdbKeyIndex implements KeyIndex {
      * cannot be trusted; the caller then re-dispatches from {@link #appliedOffset()}.
      */
     static LmdbKeyIndex open(Path indexDir, long mapSize) {
-        return open(indexDir, mapSize, IndexKeys::hash);
+        return open(indexDir, mapSize, IndexKeys::hash, Tuning.DEFAULT);
     }
 
-    /** With another name hash: tests make every name collide. */
-    static LmdbKeyIndex open(Path indexDir, long mapSize, ToLongFunction<byte[]> hash) {
+    /** With another name hash (tests make names collide) or run shape (tests make everything small). */
+    static LmdbKeyIndex open(Path indexDir, long mapSize, IndexKeys.NameHash hash, Tuning tuning) {
         Path dir = indexDir.resolve(ENV_DIR);
         if (sizeOf(dir.resolve("data.mdb")) == 0) {
             LOG.info("No key index in {}: creating an empty one; the store re-indexes the CommitLog from offset 0",
@@ -128,7 +149,7 @@ final class LmdbKeyIndex implements KeyIndex {
         }
         OpenMarker.write(dir);
         try {
-            return new LmdbKeyIndex(dir, mapSize, hash);
+            return new LmdbKeyIndex(dir, mapSize, hash, tuning);
         } catch (OldFormatException e) {
             LOG.warn("Key index in {} has format {}, this version writes format {}: rebuilding it from the CommitLog",
                     dir, e.format, FORMAT);
@@ -137,7 +158,7 @@ final class LmdbKeyIndex implements KeyIndex {
         }
         wipe(dir);
         OpenMarker.write(dir);
-        return new LmdbKeyIndex(dir, mapSize, hash);
+        return new LmdbKeyIndex(dir, mapSize, hash, tuning);
     }
 
     @Override
@@ -145,82 +166,59 @@ final class LmdbKeyIndex implements KeyIndex {
         return appliedOffset;
     }
 
-    /** Never moves the applied offset back: only {@link #truncateFrom} does. */
+    /**
+     * Entries below the applied offset are indexed already (the store re-dispatching) and are skipped. Never
+     * moves the applied offset back: only {@link #truncateFrom} does.
+     */
     @Override
     public void apply(IndexBatch batch) {
         synchronized (writer) {
             checkOpen();
             long applied = Math.max(appliedOffset, batch.endOffset());
-            if (batch.size() == 0 && applied == appliedOffset) {
+            sorted.fill(batch, appliedOffset, lastIndexed);
+            if (sorted.size == 0 && applied == appliedOffset) {
                 return;
             }
-            lastPostingOffset = write(txn -> {
-                newEntries.clear();
-                long last = lastPostingOffset;
-                int i = 0;
-                while (i < batch.size()) {
-                    int end = i + 1;
-                    while (end < batch.size() && batch.commitLogOffset(end) == batch.commitLogOffset(i)) {
-                        end++;
+            long id = nextRunId;
+            Run run = write(txn -> {
+                Run r = null;
+                if (sorted.size > 0) {
+                    batchRun.reset(id, 0);
+                    for (int i = 0; i < sorted.size; i++) {
+                        batchRun.add(txn, blockDb, sorted.hashes[i], sorted.timestamps[i], sorted.offsets[i]);
                     }
-                    last = putMessage(txn, batch, i, end, last);
-                    i = end;
-                }
-                newEntries.sort(LMDB_ORDER);
-                for (NewEntry e : newEntries) {
-                    entries.put(txn, IndexKeys.entryKey(keyBuf, e.hash(), e.timestamp(), e.offset()), EMPTY);
+                    r = batchRun.finish(txn, blockDb, runDb);
+                    Postings p = sorted.postings;
+                    for (int c = 0; c < p.chunks(); c++) {
+                        if (!postingDb.put(txn, IndexKeys.offsetKey(longBuf, p.firstOffset(c)), p.encode(c),
+                                PutFlags.MDB_APPEND)) {
+                            throw new IllegalStateException("postings at " + p.firstOffset(c) + " exist");
+                        }
+                    }
                 }
                 putLong(txn, appliedKey, applied);
-                return last;
+                return r;
             });
             appliedOffset = applied;
+            if (run != null) {
+                nextRunId++;
+                lastIndexed = Math.max(lastIndexed, run.maxOffset());
+                live.add(run);
+            }
+            publish();
+            afterPut();
         }
     }
 
-    /**
-     * Writes the postings of entries [from, to) of {@code batch}, which share one offset, and collects their
-     * entries in {@link #newEntries}.
-     */
-    private long putMessage(Txn<ByteBuffer> txn, IndexBatch batch, int from, int to, long lastPosting) {
-        long offset = batch.commitLogOffset(from);
-        List<Posting> message = new ArrayList<>(to - from);
-        boolean known = offset <= lastPosting;
-        if (known) {
-            // Re-dispatch of an indexed message, or a caller that split one message's keys.
-            ByteBuffer existing = postings.get(txn, IndexKeys.offsetKey(offsetBuf, offset));
-            if (existing != null) {
-                message.addAll(IndexKeys.decodePostings(existing));
-            }
+    private void afterPut() {
+        while (live.size() > tuning.maxRuns() && mergeStep()) {
+            // back-pressure: merges fell behind
         }
-        int before = message.size();
-        for (int i = from; i < to; i++) {
-            byte[] name = IndexKeys.name(batch.topic(i), batch.key(i));
-            long timestamp = batch.storeTimestamp(i);
-            if (!contains(message, name, timestamp)) {
-                message.add(new Posting(name, timestamp));
-                newEntries.add(new NewEntry(hash.applyAsLong(name), timestamp, offset));
-            }
+        if (merger == null) {
+            mergeStep();
+        } else if (mergeCandidate() != null) {
+            LockSupport.unpark(merger);
         }
-        if (message.size() == before) {
-            return lastPosting;
-        }
-        ByteBuffer value = IndexKeys.encodePostings(valueBuffer(IndexKeys.postingsSize(message)), message);
-        if (known) {
-            postings.put(txn, IndexKeys.offsetKey(offsetBuf, offset), value);
-            return lastPosting;
-        }
-        postings.put(txn, IndexKeys.offsetKey(offsetBuf, offset), value, PutFlags.MDB_APPEND);
-        return offset;
-    }
-
-    /** A loop, not a stream: streams measured 7% of a put's CPU time here. */
-    private static boolean contains(List<Posting> message, byte[] name, long timestamp) {
-        for (Posting p : message) {
-            if (p.sameAs(name, timestamp)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
@@ -228,118 +226,364 @@ final class LmdbKeyIndex implements KeyIndex {
         if (maxNum <= 0 || beginMillis > endMillis) {
             return List.of();
         }
-        byte[] name = IndexKeys.name(topic, key);
-        long h = hash.applyAsLong(name);
-        ByteBuffer upper = IndexKeys.entryKey(QUERY_KEY.get(), h, endMillis, Long.MAX_VALUE);
-        ByteBuffer offsetKey = QUERY_OFFSET.get();
-        List<Long> offsets = new ArrayList<>(Math.min(maxNum, 32));
+        byte[] name = new byte[IndexKeys.NAME_BUFFER];
+        int length = IndexKeys.name(IndexKeys.topicBytes(topic), key, name);
+        long hash = nameHash.hash(name, length);
         mapLock.readLock().lock();
         try {
             checkOpen();
-            try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = entries.openCursor(txn)) {
-                boolean found = cursor.get(upper, GetOp.MDB_SET_RANGE)
-                        ? cursor.key().equals(upper) || cursor.prev()
-                        : cursor.last();
-                while (found && offsets.size() < maxNum) {
-                    ByteBuffer k = cursor.key();
-                    long timestamp = IndexKeys.entryTimestamp(k);
-                    if (IndexKeys.entryHash(k) != h || timestamp < beginMillis) {
-                        break;
+            try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> postings = postingDb.openCursor(txn)) {
+                Snapshot s = published;
+                Run[] runs = s.txnId() == txn.getId() ? s.runs() : readRuns(txn).toArray(new Run[0]);
+                List<RunQuery> cursors = new ArrayList<>();
+                ByteBuffer blockKey = ByteBuffer.allocateDirect(12);
+                for (Run r : runs) {
+                    if (r.maxTs() >= beginMillis && r.minTs() <= endMillis) {
+                        RunQuery q = new RunQuery(r, txn, blocksOf(r.level()), blockKey);
+                        if (q.seek(hash, beginMillis, endMillis)) {
+                            cursors.add(q);
+                        }
                     }
-                    long offset = IndexKeys.entryOffset(k);
-                    ByteBuffer message = postings.get(txn, IndexKeys.offsetKey(offsetKey, offset));
-                    if (message != null && IndexKeys.postingsContain(message, name, timestamp)) {
-                        offsets.add(offset);
-                    }
-                    found = cursor.prev();
                 }
+                return newestFirst(cursors, postings, name, length, maxNum);
             }
         } finally {
             mapLock.readLock().unlock();
+        }
+    }
+
+    /** Merges the runs' candidates newest first, confirming each in the postings, until maxNum are found. */
+    private List<Long> newestFirst(List<RunQuery> cursors, Cursor<ByteBuffer> postings, byte[] name, int length,
+                                   int maxNum) {
+        List<Long> offsets = new ArrayList<>(Math.min(maxNum, 32));
+        ByteBuffer offsetKey = ByteBuffer.allocateDirect(8);
+        long floorNow = floor;
+        long lastTs = Long.MIN_VALUE;
+        long lastOffset = Long.MIN_VALUE;
+        boolean any = false;
+        while (offsets.size() < maxNum && !cursors.isEmpty()) {
+            int best = 0;
+            for (int i = 1; i < cursors.size(); i++) {
+                RunQuery c = cursors.get(i);
+                RunQuery b = cursors.get(best);
+                if (c.ts > b.ts || c.ts == b.ts && c.offset > b.offset) {
+                    best = i;
+                }
+            }
+            RunQuery c = cursors.get(best);
+            long ts = c.ts;
+            long offset = c.offset;
+            if (!c.previous()) {
+                cursors.remove(best);
+            }
+            // Runs may repeat an entry (a re-dispatch after truncation); the newest-first order puts repeats
+            // next to each other.
+            if (any && ts == lastTs && offset == lastOffset) {
+                continue;
+            }
+            any = true;
+            lastTs = ts;
+            lastOffset = offset;
+            if (offset >= floorNow && Postings.contain(postings, offsetKey, offset, name, length, ts)) {
+                offsets.add(offset);
+            }
         }
         return offsets;
     }
 
     /**
-     * The applied offset drops to {@code commitLogOffset} in the first transaction, so an interrupted
-     * truncation leaves entries only past the applied offset, which {@link #open} removes.
+     * The applied offset drops to {@code commitLogOffset} in the same transaction that removes the postings at
+     * or past it, so no answer past it survives; runs starting past it are deleted with it, and entries of
+     * older runs past it go stale (their postings are gone).
      */
     @Override
     public void truncateFrom(long commitLogOffset) {
         synchronized (writer) {
             checkOpen();
+            cancelMerge();
             long applied = Math.min(appliedOffset, commitLogOffset);
-            boolean more;
-            do {
-                more = write(txn -> {
+            if (commitLogOffset <= floor) {
+                // Below the floor nothing is answered and from here on nothing either: the index is empty.
+                write(txn -> {
+                    runDb.drop(txn);
+                    blockDb.drop(txn);
+                    mergedDb.drop(txn);
+                    postingDb.drop(txn);
                     putLong(txn, appliedKey, applied);
-                    return removePostings(txn, commitLogOffset, Long.MAX_VALUE, TRUNCATE_CHUNK);
+                    putLong(txn, floorKey, 0);
+                    return null;
                 });
-                appliedOffset = applied;
-            } while (more);
-            lastPostingOffset = readLastPostingOffset();
-        }
-    }
-
-    @Override
-    public boolean deleteBelow(long minCommitLogOffset, int maxEntries) {
-        synchronized (writer) {
-            checkOpen();
-            return write(txn -> removePostings(txn, Long.MIN_VALUE, minCommitLogOffset, maxEntries));
+                live.clear();
+                garbage.clear();
+                floor = 0;
+            } else {
+                List<Run> removed = write(txn -> {
+                    putLong(txn, appliedKey, applied);
+                    truncatePostings(txn, commitLogOffset);
+                    return deleteRuns(txn, r -> r.minOffset() >= commitLogOffset);
+                });
+                dropFromLive(removed);
+            }
+            appliedOffset = applied;
+            lastIndexed = readLastIndexed();
+            publish();
         }
     }
 
     /**
-     * Removes up to {@code budget} entries of messages at offsets in [{@code from}, {@code to}), oldest first.
-     *
-     * @return whether entries in that range remain
+     * Raises the floor below which nothing is answered, then deletes postings chunks and runs that lie wholly
+     * below it, about {@code maxEntries} entries a call. Entries of runs that straddle the floor go when
+     * those runs are merged.
      */
-    private boolean removePostings(Txn<ByteBuffer> txn, long from, long to, int budget) {
-        try (Cursor<ByteBuffer> cursor = postings.openCursor(txn)) {
-            boolean found = cursor.get(IndexKeys.offsetKey(offsetBuf, from), GetOp.MDB_SET_RANGE);
-            while (found && budget > 0) {
-                long offset = IndexKeys.offset(cursor.key());
-                if (offset >= to) {
-                    return false;
-                }
-                List<Posting> message = IndexKeys.decodePostings(cursor.val());
-                int n = Math.min(budget, message.size());
-                for (Posting p : message.subList(0, n)) {
-                    entries.delete(txn, IndexKeys.entryKey(keyBuf, hash.applyAsLong(p.name()), p.timestamp(), offset));
-                }
-                budget -= n;
-                if (n == message.size()) {
-                    cursor.delete();
-                    found = cursor.next();
-                } else {
-                    List<Posting> rest = message.subList(n, message.size());
-                    cursor.put(IndexKeys.offsetKey(offsetBuf, offset),
-                            IndexKeys.encodePostings(valueBuffer(IndexKeys.postingsSize(rest)), rest),
-                            PutFlags.MDB_CURRENT);
-                    return true;
-                }
+    @Override
+    public boolean deleteBelow(long minCommitLogOffset, int maxEntries) {
+        synchronized (writer) {
+            checkOpen();
+            if (merge != null && merge.inputs.stream().anyMatch(r -> r.maxOffset() < minCommitLogOffset)) {
+                cancelMerge();
             }
-            return found && IndexKeys.offset(cursor.key()) < to;
+            // Capped at the applied offset: nothing is indexed above it, and what comes later is not deleted.
+            long newFloor = Math.max(floor, Math.min(minCommitLogOffset, appliedOffset));
+            record Result(List<Run> removed, boolean morePostings, long reclaimed) {
+            }
+            Result result = write(txn -> {
+                putLong(txn, floorKey, newFloor);
+                long budget = maxEntries;
+                boolean morePostings = false;
+                try (Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
+                    while (cursor.first() && Postings.lastOffset(cursor.val()) < newFloor) {
+                        if (budget <= 0) {
+                            morePostings = true;
+                            break;
+                        }
+                        budget -= Postings.keys(cursor.val());
+                        cursor.delete();
+                    }
+                }
+                List<Run> removed = deleteRuns(txn, r -> r.maxOffset() < newFloor);
+                long blocks = budget > 0 ? garbage.reclaim(txn, this::blocksOf, budget) : 0;
+                return new Result(removed, morePostings, maxEntries - budget + blocks);
+            });
+            garbage.committed();
+            lastReclaimed = result.reclaimed();
+            floor = newFloor;
+            dropFromLive(result.removed());
+            publish();
+            return result.morePostings() || !garbage.isEmpty();
         }
     }
 
-    private void removePostingsFrom(long offset) {
-        boolean more;
-        do {
-            more = write(txn -> removePostings(txn, offset, Long.MAX_VALUE, TRUNCATE_CHUNK));
-        } while (more);
+    /** Entries the last {@link #deleteBelow} call deleted: postings pairs and run entries. */
+    long lastReclaimed() {
+        synchronized (writer) {
+            return lastReclaimed;
+        }
+    }
+
+    /** Entries stored, live or garbage: postings pairs plus run entries. For tests of retention's bounds. */
+    long storedEntries() {
+        synchronized (writer) {
+            long n = 0;
+            try (Txn<ByteBuffer> txn = env.txnRead()) {
+                try (Cursor<ByteBuffer> c = postingDb.openCursor(txn)) {
+                    for (boolean found = c.first(); found; found = c.next()) {
+                        n += Postings.keys(c.val());
+                    }
+                }
+                for (Dbi<ByteBuffer> blocks : List.of(blockDb, mergedDb)) {
+                    try (Cursor<ByteBuffer> c = blocks.openCursor(txn)) {
+                        for (boolean found = c.first(); found; found = c.next()) {
+                            n += Run.entries(c.val());
+                        }
+                    }
+                }
+            }
+            return n;
+        }
+    }
+
+    private void dropFromLive(List<Run> removed) {
+        live.removeAll(removed);
+        for (Run r : removed) {
+            garbage.add(r.id(), r.level(), r.blocks());
+        }
+    }
+
+    private Dbi<ByteBuffer> blocksOf(int level) {
+        return level == 0 ? blockDb : mergedDb;
+    }
+
+    /** Deletes the descriptors of the live runs that {@code which} picks; their blocks become garbage. */
+    private List<Run> deleteRuns(Txn<ByteBuffer> txn, java.util.function.Predicate<Run> which) {
+        List<Run> removed = new ArrayList<>();
+        for (Run r : live) {
+            if (which.test(r)) {
+                runDb.delete(txn, Run.runKey(keyBuf, r.id()));
+                removed.add(r);
+            }
+        }
+        return removed;
+    }
+
+    /** Deletes postings at or past {@code offset}: whole chunks, and the tail of the chunk it falls in. */
+    private void truncatePostings(Txn<ByteBuffer> txn, long offset) {
+        try (Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
+            boolean found = cursor.get(IndexKeys.offsetKey(longBuf, offset), GetOp.MDB_SET_RANGE);
+            while (found) {
+                cursor.delete();
+                found = cursor.get(IndexKeys.offsetKey(longBuf, offset), GetOp.MDB_SET_RANGE);
+            }
+            if (cursor.last() && Postings.lastOffset(cursor.val()) >= offset) {
+                Postings shorter = new Postings();
+                shorter.loadBelow(cursor.val(), offset);
+                for (int c = 0; c < shorter.chunks(); c++) {
+                    postingDb.put(txn, IndexKeys.offsetKey(longBuf, shorter.firstOffset(c)), shorter.encode(c));
+                }
+            }
+        }
+    }
+
+    private long readLastIndexed() {
+        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
+            return cursor.last() ? Postings.lastOffset(cursor.val()) : Long.MIN_VALUE;
+        }
+    }
+
+    private List<Run> readRuns(Txn<ByteBuffer> txn) {
+        List<Run> runs = new ArrayList<>();
+        try (Cursor<ByteBuffer> cursor = runDb.openCursor(txn)) {
+            for (boolean found = cursor.first(); found; found = cursor.next()) {
+                runs.add(Run.decode(cursor.key().getLong(cursor.key().position()), cursor.val()));
+            }
+        }
+        return runs;
+    }
+
+    private void publish() {
+        published = new Snapshot(committedTxn, live.toArray(new Run[0]));
+    }
+
+    /** The oldest {@link Tuning#fanIn()} runs of the lowest level that has that many, or null. */
+    private List<Run> mergeCandidate() {
+        int[] counts = new int[64];
+        int level = Integer.MAX_VALUE;
+        for (Run r : live) {
+            if (++counts[r.level()] == tuning.fanIn()) {
+                level = Math.min(level, r.level());
+            }
+        }
+        if (level == Integer.MAX_VALUE) {
+            return null;
+        }
+        List<Run> inputs = new ArrayList<>(tuning.fanIn());
+        for (int i = 0; inputs.size() < tuning.fanIn(); i++) {
+            if (live.get(i).level() == level) {
+                inputs.add(live.get(i));
+            }
+        }
+        return inputs;
+    }
+
+    /**
+     * One bounded piece of background work: reclaiming garbage blocks, or a step of a merge.
+     *
+     * @return whether there was work
+     */
+    private boolean mergeStep() {
+        if (merge == null) {
+            if (!garbage.isEmpty()) {
+                write(txn -> garbage.reclaim(txn, this::blocksOf, tuning.stepEntries()));
+                garbage.committed();
+                publish();
+                return true;
+            }
+            List<Run> inputs = mergeCandidate();
+            if (inputs == null) {
+                return false;
+            }
+            merge = new RunMerge(inputs, nextRunId++, tuning.blockEntries());
+        }
+        RunMerge m = merge;
+        long floorNow = floor;
+        Run[] finished = new Run[1];
+        boolean done;
+        try {
+            done = writeOnce(txn -> {
+                if (!m.step(txn, this::blocksOf, mergedDb, floorNow, tuning.stepEntries())) {
+                    return false;
+                }
+                finished[0] = m.finish(txn, mergedDb, runDb);
+                for (Run r : m.inputs) {
+                    runDb.delete(txn, Run.runKey(keyBuf, r.id()));
+                }
+                return true;
+            });
+        } catch (Env.MapFullException e) {
+            // The step moved the merge's positions in a transaction that did not commit: start over.
+            cancelMerge();
+            growMap();
+            return true;
+        }
+        if (done) {
+            merge = null;
+            dropFromLive(m.inputs);
+            if (finished[0] != null) {
+                int at = 0;
+                while (at < live.size() && live.get(at).id() < finished[0].id()) {
+                    at++;
+                }
+                live.add(at, finished[0]);
+            }
+        }
+        publish();
+        return true;
+    }
+
+    private void cancelMerge() {
+        if (merge != null) {
+            garbage.add(merge.output().id(), 1, merge.output().blocksWritten());
+            merge = null;
+        }
+    }
+
+    private Thread startMerger() {
+        Thread t = new Thread(() -> {
+            while (true) {
+                boolean worked;
+                synchronized (writer) {
+                    if (closed) {
+                        return;
+                    }
+                    worked = mergeStep();
+                }
+                if (!worked) {
+                    LockSupport.parkNanos(this, 100_000_000L);
+                }
+            }
+        }, "sluice-key-index-merger");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Runs one write transaction, growing the map and running it again when the map is full. */
     private <R> R write(Function<Txn<ByteBuffer>, R> work) {
         while (true) {
-            try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                R result = work.apply(txn);
-                txn.commit();
-                return result;
+            try {
+                return writeOnce(work);
             } catch (Env.MapFullException e) {
                 growMap();
             }
+        }
+    }
+
+    private <R> R writeOnce(Function<Txn<ByteBuffer>, R> work) {
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            R result = work.apply(txn);
+            long id = txn.getId();
+            txn.commit();
+            committedTxn = id;
+            return result;
         }
     }
 
@@ -358,31 +602,40 @@ final class LmdbKeyIndex implements KeyIndex {
     @Override
     public void close() {
         synchronized (writer) {
-            mapLock.writeLock().lock();
-            try {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                env.sync(true);
-                env.close();
-                OpenMarker.remove(dir);
-            } finally {
-                mapLock.writeLock().unlock();
+            if (closed) {
+                return;
             }
+            closed = true;
+        }
+        if (merger != null) {
+            LockSupport.unpark(merger);
+            try {
+                merger.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        mapLock.writeLock().lock();
+        try {
+            env.sync(true);
+            env.close();
+            OpenMarker.remove(dir);
+        } finally {
+            mapLock.writeLock().unlock();
         }
     }
 
-    private long initMeta() {
-        return write(txn -> {
+    private void initMeta() {
+        write(txn -> {
             ByteBuffer format = meta.get(txn, formatKey);
             if (format == null) {
-                if (entries.stat(txn).entries > 0 || postings.stat(txn).entries > 0) {
+                if (runDb.stat(txn).entries > 0 || postingDb.stat(txn).entries > 0) {
                     throw new CorruptIndexException("entries without a format record");
                 }
                 meta.put(txn, formatKey, longBuf.clear().putLong(FORMAT).flip());
                 putLong(txn, appliedKey, 0);
-                return 0L;
+                putLong(txn, floorKey, 0);
+                return null;
             }
             long found = format.remaining() == 8 ? format.getLong(format.position()) : -1;
             if (found > 0 && found < FORMAT) {
@@ -391,29 +644,60 @@ final class LmdbKeyIndex implements KeyIndex {
             if (found != FORMAT) {
                 throw new CorruptIndexException("unknown format");
             }
-            ByteBuffer applied = meta.get(txn, appliedKey);
-            if (applied == null || applied.remaining() != 8) {
-                throw new CorruptIndexException("no applied offset");
-            }
-            return applied.getLong(applied.position());
+            return null;
         });
+        appliedOffset = readLong("applied", appliedKey);
+        floor = readLong("floor", floorKey);
     }
 
-    private long readLastPostingOffset() {
-        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postings.openCursor(txn)) {
-            return cursor.last() ? IndexKeys.offset(cursor.key()) : Long.MIN_VALUE;
+    /**
+     * Removes what lies past the applied offset (a truncation cut short) and finds blocks no run refers to (a
+     * merge cut short, or garbage not yet reclaimed).
+     */
+    private void recover() {
+        write(txn -> {
+            truncatePostings(txn, appliedOffset);
+            return null;
+        });
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            live.addAll(readRuns(txn));
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            for (Run r : live) {
+                ids.add(r.id());
+                nextRunId = Math.max(nextRunId, r.id() + 1);
+            }
+            for (int level = 0; level < 2; level++) {
+                Map<Long, Integer> orphans = new java.util.TreeMap<>();
+                try (Cursor<ByteBuffer> cursor = blocksOf(level).openCursor(txn)) {
+                    for (boolean found = cursor.first(); found; found = cursor.next()) {
+                        ByteBuffer k = cursor.key();
+                        long id = k.getLong(k.position());
+                        nextRunId = Math.max(nextRunId, id + 1);
+                        if (!ids.contains(id)) {
+                            orphans.merge(id, k.getInt(k.position() + 8) + 1, Math::max);
+                        }
+                    }
+                }
+                int l = level;
+                orphans.forEach((id, blocks) -> garbage.add(id, l, blocks));
+            }
+        }
+        lastIndexed = readLastIndexed();
+        publish();
+    }
+
+    private long readLong(String what, ByteBuffer key) {
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            ByteBuffer v = meta.get(txn, key);
+            if (v == null || v.remaining() != 8) {
+                throw new CorruptIndexException("no " + what + " offset");
+            }
+            return v.getLong(v.position());
         }
     }
 
     private void putLong(Txn<ByteBuffer> txn, ByteBuffer key, long value) {
         meta.put(txn, key, longBuf.clear().putLong(value).flip());
-    }
-
-    private ByteBuffer valueBuffer(int size) {
-        if (valueBuf.capacity() < size) {
-            valueBuf = ByteBuffer.allocateDirect(Math.max(size, valueBuf.capacity() * 2));
-        }
-        return valueBuf;
     }
 
     private void checkOpen() {
@@ -445,10 +729,6 @@ final class LmdbKeyIndex implements KeyIndex {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reset key index directory " + dir, e);
         }
-    }
-
-    /** One entry of the batch being applied, collected so that the batch goes into LMDB in key order. */
-    private record NewEntry(long hash, long timestamp, long offset) {
     }
 
     /** An index an earlier version wrote: sound, but laid out differently. */

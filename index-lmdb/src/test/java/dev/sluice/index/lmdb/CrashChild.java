@@ -15,7 +15,7 @@ public final class CrashChild {
 
     public static void main(String[] args) {
         CrashScript script = new CrashScript(Long.parseLong(args[1]));
-        KeyIndex index = TestIndexes.open(Path.of(args[0]), Long.parseLong(args[2]));
+        KeyIndex index = TestIndexes.open(Path.of(args[0]), Long.parseLong(args[2]), TestIndexes.CHILD_RUNS);
         long start = 0;
         int number = 0;
         while (start < index.appliedOffset()) {

@@ -41,7 +41,7 @@ class CrashRecoveryTest {
         long applied = 0;
         for (int round = 0; round < 3; round++) {
             long lastReported = runChildAndKill(indexDir, applied, 5 + random.nextInt(60), random.nextInt(40));
-            try (KeyIndex index = TestIndexes.open(indexDir, CHILD_MAP)) {
+            try (KeyIndex index = TestIndexes.open(indexDir, CHILD_MAP, TestIndexes.CHILD_RUNS)) {
                 applied = index.appliedOffset();
                 String context = "seed " + SEED + ", round " + round;
                 assertTrue(applied >= lastReported, context + ": applied " + applied + " < reported " + lastReported);

@@ -17,8 +17,12 @@ final class IndexModel {
     private final Map<List<String>, Set<Entry>> entries = new LinkedHashMap<>();
     private long applied;
 
+    /** Entries below the applied offset are indexed already: the store re-dispatching. */
     void apply(IndexBatch batch) {
         for (int i = 0; i < batch.size(); i++) {
+            if (batch.commitLogOffset(i) < applied) {
+                continue;
+            }
             entries.computeIfAbsent(List.of(batch.topic(i), batch.key(i)), n -> new LinkedHashSet<>())
                     .add(new Entry(batch.storeTimestamp(i), batch.commitLogOffset(i)));
         }
@@ -38,10 +42,6 @@ final class IndexModel {
         entries.values().forEach(set -> set.removeIf(e -> e.offset() >= offset));
         entries.values().removeIf(Set::isEmpty);
         applied = Math.min(applied, offset);
-    }
-
-    long countBelow(long offset) {
-        return entries.values().stream().flatMap(Set::stream).filter(e -> e.offset() < offset).count();
     }
 
     void deleteBelow(long offset) {

@@ -30,6 +30,8 @@ class KeyIndexModelTest {
     private static final List<String> TOPICS = List.of("orders", "o", "%RETRY%group");
     private static final List<String> KEYS = List.of("a", "ab", "b", "ключ", "k".repeat(600), "k".repeat(599) + "j");
     private static final long FIRST_TS = 1_700_000_000_000L;
+    /** The most entries retention deletes at once: a block of the shipped shape (appends hold fewer postings). */
+    private static final int MAX_UNIT = 2048;
 
     interface Op {
         void run(Harness h);
@@ -80,15 +82,30 @@ class KeyIndexModelTest {
         }
     }
 
+    /** Tiny runs, one merge step after every put: merges span operations, deterministically. */
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void agreesWithModel(@ForAll("ops") List<Op> ops) throws IOException {
+        run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP, TestIndexes.TINY_RUNS));
+    }
+
+    /** Tiny runs merged by the index's own thread, concurrently with everything else. */
+    @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
+    void agreesWithModelWithBackgroundMerges(@ForAll("ops") List<Op> ops) throws IOException {
+        Tuning background = new Tuning(4, 3, 5, 12, true);
+        run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP, background));
+    }
+
+    /** The shipped shape: runs of one block, rarely merged at this size. */
+    @Property(tries = 40, edgeCases = EdgeCasesMode.NONE)
+    void agreesWithModelAsShipped(@ForAll("ops") List<Op> ops) throws IOException {
         run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP));
     }
 
-    /** Entries are keyed by a hash of the name: with a hash of two values the names must still stay apart. */
+    /** Runs hold only name hashes: with a hash of two values the names must still stay apart. */
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
     void agreesWithModelWhenNamesShareHashes(@ForAll("ops") List<Op> ops) throws IOException {
-        run(ops, dir -> LmdbKeyIndex.open(dir, TestIndexes.SMALL_MAP, name -> name.length & 1));
+        run(ops, dir -> LmdbKeyIndex.open(dir, TestIndexes.SMALL_MAP, (name, length) -> length & 1,
+                TestIndexes.TINY_RUNS));
     }
 
     private static void run(List<Op> ops, Function<Path, KeyIndex> opener) throws IOException {
@@ -166,20 +183,42 @@ class KeyIndexModelTest {
                     index.query(topic, key, q.maxNum(), begin, end), () -> "answer to " + q);
         }
 
-        /** Retention in calls of at most maxEntries entries: exactly as many calls as that bound needs. */
+        /**
+         * Retention: entries below {@code min} stop being answered at the first call; storage goes in calls that
+         * each delete fewer than maxEntries plus one unit (a block or a batch's postings), and as few calls as
+         * that allows (one more for the runs the first call finds wholly below).
+         */
         void deleteBelow(long min, int maxEntries) {
-            long below = model.countBelow(min);
-            long expectedCalls = Math.max(1, (below + maxEntries - 1) / maxEntries);
-            long calls = 0;
-            boolean more = true;
-            while (more) {
+            LmdbKeyIndex lmdb = (LmdbKeyIndex) index;
+            long stored = lmdb.storedEntries();
+            long maxCalls = 2 + stored / maxEntries;
+            long calls = 1;
+            boolean more = index.deleteBelow(min, maxEntries);
+            model.deleteBelow(min);
+            checkKeys();
+            while (true) {
+                long reclaimed = lmdb.lastReclaimed();
+                assertTrue(reclaimed < maxEntries + MAX_UNIT, () -> "one call deleted " + reclaimed + " entries, "
+                        + "asked for " + maxEntries);
+                if (!more) {
+                    break;
+                }
                 calls++;
-                assertTrue(calls <= expectedCalls, () -> "more than " + expectedCalls + " calls to delete "
-                        + below + " entries below " + min + " by " + maxEntries);
+                assertTrue(calls <= maxCalls, () -> "more than " + maxCalls + " calls to delete below " + min
+                        + " by " + maxEntries + " with " + stored + " entries stored");
                 more = index.deleteBelow(min, maxEntries);
             }
-            assertEquals(expectedCalls, calls, "calls to delete " + below + " entries by " + maxEntries);
-            model.deleteBelow(min);
+        }
+
+        /** Every fixed key of every topic over all time. */
+        void checkKeys() {
+            for (String topic : TOPICS) {
+                for (String key : KEYS) {
+                    assertEquals(model.query(topic, key, Integer.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE),
+                            index.query(topic, key, Integer.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE),
+                            () -> "every entry of " + topic + "/" + key.substring(0, Math.min(key.length(), 9)));
+                }
+            }
         }
 
         void checkEveryName() {

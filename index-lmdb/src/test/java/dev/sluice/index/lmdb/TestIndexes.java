@@ -14,6 +14,13 @@ import java.util.stream.Stream;
 final class TestIndexes {
     /** Small, so that tests make the map grow. */
     static final long SMALL_MAP = 64 << 10;
+    /**
+     * Runs of a few entries: four-entry blocks, merges of three runs five entries a transaction, so that a
+     * handful of batches exercises multi-block runs, merges spanning puts, and back-pressure.
+     */
+    static final Tuning TINY_RUNS = new Tuning(4, 3, 5, 12, false);
+    /** Small runs merged in the background: a killed child dies inside merges as often as inside puts. */
+    static final Tuning CHILD_RUNS = new Tuning(64, 3, 100, 20, true);
 
     private TestIndexes() {
     }
@@ -26,6 +33,10 @@ final class TestIndexes {
 
     static KeyIndex open(Path indexDir, long mapSize) {
         return new LmdbKeyIndexFactory().open(config(indexDir, mapSize));
+    }
+
+    static KeyIndex open(Path indexDir, long mapSize, Tuning tuning) {
+        return LmdbKeyIndex.open(indexDir, mapSize, IndexKeys::hash, tuning);
     }
 
     static void deleteRecursively(Path dir) {

@@ -11,7 +11,11 @@ public interface KeyIndex extends AutoCloseable {
     /** CommitLog offset below which every message is indexed; on open the store re-dispatches from here. */
     long appliedOffset();
 
-    /** Adds a batch in one write and records {@link IndexBatch#endOffset()} as the applied offset. */
+    /**
+     * Adds a batch in one write and records {@link IndexBatch#endOffset()} as the applied offset. Entries below
+     * the applied offset are indexed already (the store re-dispatching) and may be skipped; a message's keys
+     * come in one batch.
+     */
     void apply(IndexBatch batch);
 
     /**
@@ -24,9 +28,11 @@ public interface KeyIndex extends AutoCloseable {
     void truncateFrom(long commitLogOffset);
 
     /**
-     * Removes up to {@code maxEntries} entries pointing below {@code minCommitLogOffset}.
+     * Removes entries pointing below {@code minCommitLogOffset}, doing about {@code maxEntries} entries' worth of
+     * work per call so that no call stalls dispatch. An implementation may stop answering them at once and
+     * reclaim their space over later calls.
      *
-     * @return true when more such entries remain
+     * @return true when more such work remains
      */
     boolean deleteBelow(long minCommitLogOffset, int maxEntries);
 

@@ -1,0 +1,164 @@
+package dev.sluice.index.lmdb;
+
+import org.lmdbjava.Dbi;
+import org.lmdbjava.Txn;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Merges runs into one, a bounded number of entries per write transaction so that dispatch never waits long
+ * for the writer. Entries below the retention floor are left out. The inputs stay readable until the step that
+ * finishes the output deletes their descriptors in the same transaction as it writes the output's.
+ *
+ * <p>The inputs' current entries sit in parallel arrays under a heap of input numbers: the merge loop touches
+ * no object but its buffers.
+ */
+final class RunMerge {
+    final List<Run> inputs;
+    private final RunWriter output;
+    private final ByteBuffer key = ByteBuffer.allocateDirect(12);
+    private final ByteBuffer[] blocks;
+    private final int[] blockNo;
+    private final int[] index;
+    private final int[] size;
+    private final long[] hash;
+    private final long[] ts;
+    private final long[] offset;
+    /** Inputs not yet exhausted, the smallest current (hash, ts, offset) on top. */
+    private final int[] heap;
+    private int heapSize;
+    private boolean started;
+    private IntFunction<Dbi<ByteBuffer>> blocksOfLevel;
+
+    RunMerge(List<Run> inputs, long outputId, int blockEntries) {
+        this.inputs = List.copyOf(inputs);
+        int level = 0;
+        for (Run r : inputs) {
+            level = Math.max(level, r.level() + 1);
+        }
+        this.output = new RunWriter(outputId, level, ByteBuffer.allocateDirect(blockEntries * Run.ENTRY), true);
+        int n = inputs.size();
+        blocks = new ByteBuffer[n];
+        blockNo = new int[n];
+        index = new int[n];
+        size = new int[n];
+        hash = new long[n];
+        ts = new long[n];
+        offset = new long[n];
+        heap = new int[n];
+    }
+
+    RunWriter output() {
+        return output;
+    }
+
+    /**
+     * Copies up to {@code budget} entries, leaving out those below {@code floor}. Blocks are fetched again in
+     * every transaction: a grown map moves them.
+     *
+     * @return whether every input is copied; then {@link #finish} writes the output's descriptor
+     */
+    boolean step(Txn<ByteBuffer> txn, IntFunction<Dbi<ByteBuffer>> blocksOfLevel, Dbi<ByteBuffer> outputDb,
+                 long floor, int budget) {
+        this.blocksOfLevel = blocksOfLevel;
+        java.util.Arrays.fill(blocks, null);
+        if (!started) {
+            started = true;
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i).blocks() > 0) {
+                    fetch(txn, i);
+                    cache(i);
+                    push(i);
+                }
+            }
+        }
+        for (int copied = 0; heapSize > 0 && copied < budget; copied++) {
+            int i = heap[0];
+            if (offset[i] >= floor) {
+                output.add(txn, outputDb, hash[i], ts[i], offset[i]);
+            }
+            if (!advance(txn, i)) {
+                heap[0] = heap[--heapSize];
+            }
+            siftDown();
+        }
+        return heapSize == 0;
+    }
+
+    /** @return the output run, or null when every entry fell below the floor */
+    Run finish(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb, Dbi<ByteBuffer> runDb) {
+        return output.finish(txn, blockDb, runDb);
+    }
+
+    private boolean advance(Txn<ByteBuffer> txn, int i) {
+        if (++index[i] == size[i]) {
+            if (++blockNo[i] == inputs.get(i).blocks()) {
+                return false;
+            }
+            index[i] = 0;
+            fetch(txn, i);
+        } else if (blocks[i] == null) {
+            fetch(txn, i);
+        }
+        cache(i);
+        return true;
+    }
+
+    private void fetch(Txn<ByteBuffer> txn, int i) {
+        Run run = inputs.get(i);
+        ByteBuffer b = blocksOfLevel.apply(run.level()).get(txn, Run.blockKey(key, run.id(), blockNo[i]));
+        if (b == null) {
+            throw new IllegalStateException("block " + blockNo[i] + " of run " + run.id() + " is missing");
+        }
+        blocks[i] = b.duplicate();
+        size[i] = Run.entries(blocks[i]);
+    }
+
+    private void cache(int i) {
+        ByteBuffer b = blocks[i];
+        hash[i] = Run.hashAt(b, index[i]);
+        ts[i] = Run.tsAt(b, index[i]);
+        offset[i] = Run.offsetAt(b, index[i]);
+    }
+
+    private boolean less(int a, int b) {
+        return Run.compare(hash[a], ts[a], offset[a], hash[b], ts[b], offset[b]) < 0;
+    }
+
+    private void push(int input) {
+        int at = heapSize++;
+        heap[at] = input;
+        while (at > 0) {
+            int parent = (at - 1) / 2;
+            if (!less(heap[at], heap[parent])) {
+                break;
+            }
+            int t = heap[parent];
+            heap[parent] = heap[at];
+            heap[at] = t;
+            at = parent;
+        }
+    }
+
+    private void siftDown() {
+        int at = 0;
+        int top = heap[0];
+        while (true) {
+            int l = 2 * at + 1;
+            if (l >= heapSize) {
+                break;
+            }
+            int child = l + 1 < heapSize && less(heap[l + 1], heap[l]) ? l + 1 : l;
+            if (!less(heap[child], top)) {
+                break;
+            }
+            heap[at] = heap[child];
+            at = child;
+        }
+        if (heapSize > 0) {
+            heap[at] = top;
+        }
+    }
+}
