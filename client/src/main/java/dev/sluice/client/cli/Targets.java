@@ -28,8 +28,9 @@ final class Targets {
             return List.of(args.get("brokerAddr"));
         }
         String cluster = args.get("clusterName");
-        List<String> masters = cluster(admin.clusterInfo(), cluster).stream()
-                .map(BrokerData::masterAddress).filter(a -> a != null).toList();
+        ClusterInfo info = admin.clusterInfo();
+        cluster(info, cluster);
+        List<String> masters = info.masterAddresses(cluster);
         if (masters.isEmpty()) {
             throw new ClientException("cluster " + cluster + " has no live master");
         }

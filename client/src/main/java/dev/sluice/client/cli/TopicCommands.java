@@ -88,7 +88,7 @@ final class TopicCommands {
         out.print(f("%-32s  %-4s  %-20s  %-20s    %s%n", "#Broker Name", "#QID", "#Min Offset", "#Max Offset", "#Last Updated"));
         for (Map.Entry<MessageQueue, TopicOffset> e : stats.entrySet()) {
             TopicOffset offset = e.getValue();
-            String updated = offset.lastUpdateTimestamp() > 0 ? Format.date(offset.lastUpdateTimestamp(), Format.HASH_MILLIS) : "";
+            String updated = offset.lastUpdateTimestamp() > 0 ? Format.date(offset.lastUpdateTimestamp(), Format.COMMA_MILLIS) : "";
             out.print(f("%-32s  %-4d  %-20d  %-20d    %s%n", Format.cut(e.getKey().brokerName(), 32), e.getKey().queueId(),
                     offset.minOffset(), offset.maxOffset(), updated));
         }

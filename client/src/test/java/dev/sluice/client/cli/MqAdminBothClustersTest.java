@@ -20,6 +20,12 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
+import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
+import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
+import org.apache.rocketmq.tools.command.message.QueryMsgByKeySubCommand;
+import org.apache.rocketmq.tools.command.topic.TopicListSubCommand;
+import org.apache.rocketmq.tools.command.topic.TopicStatusSubCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -241,5 +247,48 @@ class MqAdminBothClustersTest {
 
         CliRun none = CliRun.of("queryMsgByKey", "-n", cluster.namesrvAddr(), "-t", TOPIC, "-k", "no-such-key").ok();
         assertTrue(none.rows().isEmpty(), none.out());
+    }
+
+    /**
+     * The official 4.9.7 tool and this CLI on the same cluster print the same thing, line for line, except values
+     * that move between the two runs (TPS, hours since the first message).
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void outputMatchesTheOfficialTool(String kind) throws Exception {
+        TestCluster cluster = clusters.get(kind);
+        String n = cluster.namesrvAddr();
+
+        String[] official = OfficialTool.run(n, new ClusterListSubCommand()).split("\n");
+        String[] ours = CliRun.of("clusterList", "-n", n).ok().out().split("\n");
+        assertEquals(official[0], ours[0], "header");
+        assertEquals(official.length, ours.length);
+        for (int i = 1; i < ours.length; i++) {
+            String[] o = official[i].trim().split("\\s+");
+            String[] s = ours[i].trim().split("\\s+");
+            assertEquals(List.of(o).subList(0, 5), List.of(s).subList(0, 5), ours[i]);
+            assertEquals(o[7] + " " + o[9], s[7] + " " + s[9], "PCWait and SPACE: " + official[i] + " / " + ours[i]);
+            assertEquals(official[i].indexOf(o[8]) + o[8].length(), ours[i].indexOf(s[8]) + s[8].length(), "columns end alike");
+        }
+
+        assertEquals(OfficialTool.run(n, new TopicStatusSubCommand(), "-t", TOPIC),
+                CliRun.of("topicStatus", "-n", n, "-t", TOPIC).ok().out());
+        assertEquals(withoutTps(OfficialTool.run(n, new ConsumerProgressSubCommand(), "-g", GROUP)),
+                withoutTps(CliRun.of("consumerProgress", "-n", n, "-g", GROUP).ok().out()));
+        assertEquals(OfficialTool.run(n, new QueryMsgByKeySubCommand(), "-t", TOPIC, "-k", "key-3"),
+                CliRun.of("queryMsgByKey", "-n", n, "-t", TOPIC, "-k", "key-3").ok().out());
+        assertEquals(new TreeSet<>(List.of(OfficialTool.run(n, new TopicListSubCommand()).split("\n"))),
+                new TreeSet<>(List.of(CliRun.of("topicList", "-n", n).ok().out().split("\n"))));
+        // the same lines; the official tool prints them in hash order, this CLI sorted by key
+        assertEquals(sortedLines(OfficialTool.run(n, new GetBrokerConfigCommand(), "-b", cluster.brokerAddr())),
+                sortedLines(CliRun.of("getBrokerConfig", "-n", n, "-b", cluster.brokerAddr()).ok().out()));
+    }
+
+    private static List<String> sortedLines(String output) {
+        return output.lines().sorted().toList();
+    }
+
+    private static String withoutTps(String output) {
+        return output.replaceAll("Consume TPS: [0-9.]+", "Consume TPS: _");
     }
 }

@@ -1,0 +1,35 @@
+package dev.sluice.client.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.PosixParser;
+import org.apache.rocketmq.srvutil.ServerUtil;
+import org.apache.rocketmq.tools.command.SubCommand;
+
+/**
+ * Runs one of the official 4.9.7 mqadmin sub-commands in this JVM and returns what it printed, the way
+ * MQAdminStartup would (which itself cannot run here: it insists on configuring logback from ROCKETMQ_HOME).
+ */
+final class OfficialTool {
+    private OfficialTool() {
+    }
+
+    static synchronized String run(String namesrvAddr, SubCommand command, String... args) throws Exception {
+        Options options = command.buildCommandlineOptions(ServerUtil.buildCommandlineOptions(new Options()));
+        var commandLine = ServerUtil.parseCmdLine("mqadmin " + command.commandName(), args, options, new PosixParser());
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        // the tool's admin client finds the name server only through this property (as -n sets it in MQAdminStartup)
+        System.setProperty("rocketmq.namesrv.addr", namesrvAddr);
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            command.execute(commandLine, options, null);
+        } finally {
+            System.setOut(original);
+            System.clearProperty("rocketmq.namesrv.addr");
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
