@@ -114,7 +114,7 @@ class MqAdminSluiceCommandsTest {
             String[] row = rows.get(q);
             assertEquals(List.of(cluster.brokerName(), String.valueOf(q), "0", String.valueOf(expectedMax[q])),
                     List.of(row).subList(0, 4), status.out());
-            assertEquals(expectedMax[q] > 0, row.length == 5, "a last-updated time exactly when the queue has messages");
+            assertEquals(expectedMax[q] > 0, row.length > 4, "a last-updated time exactly when the queue has messages");
         }
 
         CliRun broker = ok("brokerStatus", "-b", cluster.brokerAddr());
