@@ -95,7 +95,7 @@ public final class Broker implements AutoCloseable {
 
         DispatchRelay dispatch = new DispatchRelay();
         store = MmapMessageStore.open(storeConfig, StoreContext.defaults().withDispatchListener(dispatch));
-        delayed = new DelayedDelivery(config, store, storeConfig.storePathRootDir(), clock);
+        delayed = new DelayedDelivery(config, storeConfig, store, clock);
 
         scheduler = Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-scheduler"));
         executors.add(scheduler);

@@ -112,6 +112,10 @@ public final class StoreConfig {
     public static final String MESSAGE_INDEX_MAP_SIZE = define("messageIndexMapSize", "67108864",
             v -> longAtLeast(v, 1 << 16), "bytes the key index maps at first; the map doubles whenever it fills");
 
+    public static final String MESSAGE_DELAY_LEVEL = define("messageDelayLevel", DelayLevels.DEFAULT, DelayLevels::parse,
+            "delay of each level of delayed messages, e.g. \"1s 5s 1m 2h\" (units s, m, h, d); sets the tag code"
+                    + " of SCHEDULE_TOPIC_XXXX's ConsumeQueue (due time) and when the broker delivers them");
+
     private final Map<String, Object> values;
     private final byte[] storeHost;
     private final int storePort;
@@ -310,6 +314,10 @@ public final class StoreConfig {
 
     public boolean checkCRCOnRecover() {
         return (Boolean) values.get(CHECK_CRC_ON_RECOVER);
+    }
+
+    public DelayLevels messageDelayLevel() {
+        return (DelayLevels) values.get(MESSAGE_DELAY_LEVEL);
     }
 
     public boolean messageIndexEnable() {

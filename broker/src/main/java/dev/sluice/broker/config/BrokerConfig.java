@@ -1,6 +1,5 @@
 package dev.sluice.broker.config;
 
-import dev.sluice.broker.schedule.DelayLevels;
 import dev.sluice.store.ConfigException;
 import dev.sluice.store.StoreConfig;
 import java.net.Inet4Address;
@@ -83,7 +82,6 @@ public final class BrokerConfig {
             System.getProperty("rocketmq.broker.rebalance.lockMaxLiveTime", "60000"), v -> longAtLeast(v, 1), true);
     public static final String SERVER_SELECTOR_THREADS = define("serverSelectorThreads", "3", v -> intBetween(v, 1, 64), false);
     public static final String SERVER_CHANNEL_MAX_IDLE_TIME_SECONDS = define("serverChannelMaxIdleTimeSeconds", "120", v -> intAtLeast(v, 1), false);
-    public static final String MESSAGE_DELAY_LEVEL = define("messageDelayLevel", DelayLevels.DEFAULT, DelayLevels::parse, false);
     /** RocketMQ 5's longest delay a timer message (TIMER_DELAY_SEC / TIMER_DELAY_MS / TIMER_DELIVER_MS) may ask for. */
     public static final String TIMER_MAX_DELAY_SEC = define("timerMaxDelaySec", "259200", v -> longAtLeast(v, 1), true);
     public static final String TIMER_WHEEL_ENABLE = define("timerWheelEnable", "true", BrokerConfig::bool, true);
@@ -352,10 +350,6 @@ public final class BrokerConfig {
 
     public int maxFrameLength() {
         return (Integer) values.get(MAX_FRAME_LENGTH);
-    }
-
-    public DelayLevels messageDelayLevel() {
-        return (DelayLevels) values.get(MESSAGE_DELAY_LEVEL);
     }
 
     public long timerMaxDelaySec() {

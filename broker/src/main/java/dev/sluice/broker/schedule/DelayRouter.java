@@ -1,5 +1,6 @@
 package dev.sluice.broker.schedule;
 
+import dev.sluice.store.DelayLevels;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.store.MessageProperties;
@@ -35,12 +36,12 @@ public final class DelayRouter {
         }
     }
 
-    private final Supplier<DelayLevels> levels;
+    private final DelayLevels levels;
     private final LongSupplier maxTimerDelaySeconds;
     private final Supplier<Boolean> timerEnabled;
     private final LongSupplier clock;
 
-    public DelayRouter(Supplier<DelayLevels> levels, LongSupplier maxTimerDelaySeconds, Supplier<Boolean> timerEnabled,
+    public DelayRouter(DelayLevels levels, LongSupplier maxTimerDelaySeconds, Supplier<Boolean> timerEnabled,
                        LongSupplier clock) {
         this.levels = levels;
         this.maxTimerDelaySeconds = maxTimerDelaySeconds;
@@ -76,7 +77,7 @@ public final class DelayRouter {
                 map.remove(TIMER_DELIVER_MS);
                 map.remove(TIMER_DELAY_SEC);
                 map.remove(TIMER_DELAY_MS);
-                int capped = levels.get().cap(level);
+                int capped = levels.cap(level);
                 map.put(MessageProperties.DELAY, String.valueOf(capped));
                 map.put(REAL_TOPIC, topic);
                 map.put(REAL_QID, String.valueOf(queueId));

@@ -3,7 +3,9 @@ package dev.sluice.broker.schedule;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.metadata.JsonFile;
 import dev.sluice.broker.timer.TimerService;
+import dev.sluice.store.DelayLevels;
 import dev.sluice.store.MessageStore;
+import dev.sluice.store.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,18 +29,23 @@ public final class DelayedDelivery implements AutoCloseable {
     private final TimerService timer;
     private final DelayRouter router;
     private final ScheduledExecutorService thread;
+    private final boolean slave;
 
     /**
      * Loads {@code <root>/config/delayOffset.json} and the timer's marks under {@code <root>/timer}; delivery starts
      * with {@link #start()}.
      */
-    public DelayedDelivery(BrokerConfig config, MessageStore store, Path storeRoot, Clock clock) throws IOException {
+    public DelayedDelivery(BrokerConfig config, StoreConfig storeConfig, MessageStore store, Clock clock)
+            throws IOException {
+        Path storeRoot = storeConfig.storePathRootDir();
+        DelayLevels levels = storeConfig.messageDelayLevel();
         offsets = new DelayOffsetTable(new JsonFile(storeRoot.resolve("config").resolve("delayOffset.json")));
         offsets.load();
-        schedule = new ScheduleService(store, offsets, config::messageDelayLevel, clock);
+        schedule = new ScheduleService(store, offsets, levels, clock);
         timer = new TimerService(store, storeRoot.resolve("timer"), clock);
-        router = new DelayRouter(config::messageDelayLevel, config::timerMaxDelaySec, config::timerWheelEnable,
+        router = new DelayRouter(levels, config::timerMaxDelaySec, config::timerWheelEnable,
                 clock::millis);
+        slave = "SLAVE".equals(config.brokerRole());
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "broker-delayed-delivery");
             t.setDaemon(true);
@@ -46,7 +53,12 @@ public final class DelayedDelivery implements AutoCloseable {
         });
     }
 
+    /** Starts delivering, on a master only: a slave's store is a copy of its master's, which delivers. */
     public void start() {
+        if (slave) {
+            LOG.info("slave: delayed messages are delivered by the master");
+            return;
+        }
         thread.scheduleWithFixedDelay(this::runOnce, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -81,7 +93,10 @@ public final class DelayedDelivery implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        schedule.persist();
+        if (!slave) {
+            // A slave's delayOffset.json is its master's copy (GET_ALL_DELAY_OFFSET), not this process's to write.
+            schedule.persist();
+        }
         try {
             timer.close();
         } catch (IOException e) {

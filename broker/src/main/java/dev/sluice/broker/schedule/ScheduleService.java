@@ -1,5 +1,6 @@
 package dev.sluice.broker.schedule;
 
+import dev.sluice.store.DelayLevels;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.AppendResult;
@@ -13,7 +14,6 @@ import dev.sluice.store.TagFilter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +32,10 @@ public final class ScheduleService {
 
     private final MessageStore store;
     private final DelayOffsetTable offsets;
-    private final Supplier<DelayLevels> levels;
+    private final DelayLevels levels;
     private final Clock clock;
 
-    public ScheduleService(MessageStore store, DelayOffsetTable offsets, Supplier<DelayLevels> levels, Clock clock) {
+    public ScheduleService(MessageStore store, DelayOffsetTable offsets, DelayLevels levels, Clock clock) {
         this.store = store;
         this.offsets = offsets;
         this.levels = levels;
@@ -44,12 +44,11 @@ public final class ScheduleService {
 
     /** One pass over every level; returns how many messages it delivered. Not thread-safe: one caller at a time. */
     public int deliverDue() {
-        DelayLevels current = levels.get();
         int delivered = 0;
         boolean moved = false;
-        for (int level = 1; level <= current.max(); level++) {
+        for (int level = 1; level <= levels.max(); level++) {
             long before = offsets.get(level);
-            long after = deliverLevel(level, current.millis(level), before);
+            long after = deliverLevel(level, levels.millis(level), before);
             if (after != before) {
                 offsets.set(level, after);
                 moved = true;

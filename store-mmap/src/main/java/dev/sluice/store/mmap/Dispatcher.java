@@ -1,5 +1,6 @@
 package dev.sluice.store.mmap;
 
+import dev.sluice.store.DelayLevels;
 import dev.sluice.store.DispatchListener;
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageProperties;
@@ -25,13 +26,16 @@ final class Dispatcher implements Agent {
     private final ConsumeQueueTable queues;
     private final KeyIndex index;
     private final DispatchListener listener;
+    private final DelayLevels delayLevels;
     private final IndexBatch batch = new IndexBatch();
     private volatile long dispatchedOffset;
     private long reportedCorruptionAt = -1;
     private byte[] lastTopicBytes;
     private String lastTopic;
 
-    Dispatcher(CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, DispatchListener listener) {
+    Dispatcher(CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, DispatchListener listener,
+               DelayLevels delayLevels) {
+        this.delayLevels = delayLevels;
         this.commitLog = commitLog;
         this.queues = queues;
         this.index = index;
@@ -132,6 +136,10 @@ final class Dispatcher implements Agent {
         int queueId = MessageRecordDescriptor.queueId(buf, at);
         long queueOffset = MessageRecordDescriptor.queueOffset(buf, at);
         long tagCode = TagCodes.of(buf, propertiesAt, propertiesLength);
+        if (queueId < delayLevels.max() && DelayLevels.SCHEDULE_TOPIC.equals(topic)) {
+            // RocketMQ's layout: a delayed message's unit holds when it is due, so its scheduler need not read it.
+            tagCode = MessageRecordDescriptor.storeTimestamp(buf, at) + delayLevels.millis(queueId + 1);
+        }
         queues.getOrCreate(topic, queueId).put(queueOffset, physical, length, tagCode);
         if (index != null) {
             String properties = MessageCodec.properties(buf, at);

@@ -134,7 +134,8 @@ public final class MmapMessageStore implements MessageStore {
             if (index != null) {
                 index.truncateFrom(end);
             }
-            Dispatcher dispatcher = new Dispatcher(commitLog, queues, index, context.dispatchListener());
+            Dispatcher dispatcher = new Dispatcher(commitLog, queues, index, context.dispatchListener(),
+                    config.messageDelayLevel());
             commitLog.recovered(end, Map.of());
             boolean queuesLost = queues.all().isEmpty() && !log.isEmpty() && end > log.first().baseOffset();
             if (queuesLost) {

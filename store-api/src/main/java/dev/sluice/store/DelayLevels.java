@@ -1,13 +1,16 @@
-package dev.sluice.broker.schedule;
+package dev.sluice.store;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The delay of each level of {@code messageDelayLevel} ("1s 5s 10s 30s 1m ... 2h"; units s, m, h, d): level 1 is the
- * first entry. A message asking for a level above the last gets the last, as RocketMQ caps it.
+ * first entry. A message asking for a level above the last gets the last, as RocketMQ caps it. The store uses it for
+ * the ConsumeQueue tag code of {@link #SCHEDULE_TOPIC} (store time + the level's delay: when the message is due); the
+ * broker to deliver delayed messages.
  */
 public final class DelayLevels {
+    /** Where delayed messages wait: queue level-1 holds one level's messages in store order. */
+    public static final String SCHEDULE_TOPIC = "SCHEDULE_TOPIC_XXXX";
     public static final String DEFAULT = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
 
     private final long[] millis;
@@ -78,6 +81,6 @@ public final class DelayLevels {
 
     @Override
     public String toString() {
-        return text.toLowerCase(Locale.ROOT);
+        return text;
     }
 }
