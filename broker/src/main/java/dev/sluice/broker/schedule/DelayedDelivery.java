@@ -42,7 +42,7 @@ public final class DelayedDelivery implements AutoCloseable {
         offsets = new DelayOffsetTable(new JsonFile(storeRoot.resolve("config").resolve("delayOffset.json")));
         offsets.load();
         schedule = new ScheduleService(store, offsets, levels, clock);
-        timer = new TimerService(store, storeRoot.resolve("timer"), clock);
+        timer = new TimerService(store, storeRoot.resolve("timer"), clock, TimerService.DEFAULT_ROLL_MILLIS);
         router = new DelayRouter(levels, config::timerMaxDelaySec, config::timerWheelEnable,
                 clock::millis);
         slave = "SLAVE".equals(config.brokerRole());

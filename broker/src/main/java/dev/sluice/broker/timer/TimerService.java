@@ -5,12 +5,14 @@ import dev.sluice.broker.schedule.RealTopicMessage;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.AppendResult;
+import dev.sluice.store.DecodedMessage;
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.MessageRecordDescriptor;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.ReadStatus;
+import dev.sluice.store.SysFlag;
 import dev.sluice.store.TagFilter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * the oldest chunk of marks, skipping marked messages: a message is never lost, and is repeated only if the crash fell
  * between its redelivery and its mark.
  *
+ * <p>A message due further ahead than the roll interval is "rolled" when the interval has passed: stored again in the
+ * timer topic (a fresh record, same due time) and its old record marked, so that CommitLog retention, which goes by
+ * file age, never removes a message still waiting.
+ *
  * <p>Memory: the wheel holds 16 bytes per pending message. Not thread-safe: one thread calls {@link #tick()}.
  */
 public final class TimerService implements AutoCloseable {
@@ -38,8 +44,12 @@ public final class TimerService implements AutoCloseable {
     private static final String[] DROPPED = {DelayRouter.TIMER_DELAY_SEC, DelayRouter.TIMER_DELAY_MS,
             DelayRouter.TIMER_DELIVER_MS};
 
+    /** Default roll interval: a day, well inside RocketMQ's default 72 h fileReservedTime. */
+    public static final long DEFAULT_ROLL_MILLIS = 24 * 3_600_000L;
+
     private final MessageStore store;
     private final Clock clock;
+    private final long rollMillis;
     private final DeliveredMarks marks;
     private final TimingWheel wheel;
     /** Next timer-queue offset to put on the wheel. */
@@ -47,10 +57,14 @@ public final class TimerService implements AutoCloseable {
     private long[] due = new long[64];
     private int dueCount;
 
-    /** @param dir where the delivered marks live ({@code <storePathRootDir>/timer}) */
-    public TimerService(MessageStore store, Path dir, Clock clock) throws IOException {
+    /**
+     * @param dir        where the delivered marks live ({@code <storePathRootDir>/timer})
+     * @param rollMillis how long a message waits in one record before it is stored again
+     */
+    public TimerService(MessageStore store, Path dir, Clock clock, long rollMillis) throws IOException {
         this.store = store;
         this.clock = clock;
+        this.rollMillis = rollMillis;
         long min = store.minQueueOffset(SystemTopics.TIMER, 0);
         this.marks = new DeliveredMarks(dir, min);
         this.wheel = new TimingWheel(SLOTS, TICK_MILLIS, clock.millis());
@@ -102,7 +116,9 @@ public final class TimerService implements AutoCloseable {
                     int at = record.position();
                     long offset = MessageRecordDescriptor.queueOffset(record, at);
                     if (!marks.isMarked(offset)) {
-                        wheel.add(dueTime(record, at), offset);
+                        long due = dueTime(record, at);
+                        long rollAt = MessageRecordDescriptor.storeTimestamp(record, at) + rollMillis;
+                        wheel.add(Math.min(due, rollAt), offset);
                     }
                     enqueued = offset + 1;
                 }
@@ -128,6 +144,9 @@ public final class TimerService implements AutoCloseable {
                 return mark(offset);
             }
             ByteBuffer record = read.messages().get(0);
+            if (dueTime(record, record.position()) > clock.millis()) {
+                return roll(offset, record);
+            }
             AppendRequest real = RealTopicMessage.of(record, DROPPED);
             if (real == null) {
                 LOG.error("timer message at queue offset {} has no REAL_TOPIC/REAL_QID; dropping it", offset);
@@ -148,6 +167,22 @@ public final class TimerService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Stores the record again in the timer topic, then marks the old one: at worst both exist, never neither. */
+    private boolean roll(long offset, ByteBuffer record) {
+        DecodedMessage m = MessageCodec.decode(record, record.position());
+        AppendRequest copy = new AppendRequest(SystemTopics.TIMER, 0, m.flag(), ByteBuffer.wrap(m.body()),
+                MessageProperties.bytes(m.properties()), m.sysFlag() & ~(SysFlag.BORNHOST_V6 | SysFlag.STOREHOST_V6),
+                m.bornTimestamp(), m.bornHost(), m.bornPort(), m.reconsumeTimes(), m.preparedTransactionOffset());
+        AppendResult result = store.append(copy).join();
+        return switch (result.status()) {
+            case PUT_OK, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT, SLAVE_NOT_AVAILABLE -> mark(offset);
+            default -> {
+                LOG.warn("timer message at queue offset {} not rolled yet: {}", offset, result.status());
+                yield false;
+            }
+        };
     }
 
     private boolean mark(long offset) {
