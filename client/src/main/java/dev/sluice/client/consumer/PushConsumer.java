@@ -19,7 +19,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ public final class PushConsumer implements AutoCloseable {
     private static final long LOCK_VALID_MILLIS = 30_000;
     private static final long PULL_RETRY_MILLIS = 3000;
     private static final long FLOW_CONTROL_RETRY_MILLIS = 50;
+    private static final long MISSING_ROUTE_RETRY_MILLIS = 1000;
+    private static final long FORCED_HEARTBEAT_MIN_GAP_MILLIS = 1000;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final String group;
@@ -64,6 +68,8 @@ public final class PushConsumer implements AutoCloseable {
     private ExecutorService consumeExecutor;
     private Consumption consumption;
     private final Map<MessageQueue, ProcessQueue> queues = new ConcurrentHashMap<>();
+    private final AtomicBoolean rebalanceRetryPending = new AtomicBoolean();
+    private final AtomicLong lastForcedHeartbeat = new AtomicLong();
 
     public PushConsumer(String group, ClientConfig config) {
         if (group == null || group.isBlank()) {
@@ -243,16 +249,27 @@ public final class PushConsumer implements AutoCloseable {
         return new TreeSet<>(queues.keySet());
     }
 
+    /** Fetched messages not yet processed, over every queue (what flow control bounds); for monitoring. */
+    public long bufferedMessageCount() {
+        long total = 0;
+        for (ProcessQueue pq : queues.values()) {
+            total += pq.bufferedCount();
+        }
+        return total;
+    }
+
     private synchronized void rebalance() {
         if (!running) {
             return;
         }
+        boolean skipped = false;
         for (String topic : subscriptions.keySet()) {
             Set<MessageQueue> target;
             try {
                 target = rebalancer.queuesFor(topic);
             } catch (ClientException e) {
                 LOG.debug("rebalance of {} for {} skipped: {}", topic, group, e.getMessage());
+                skipped = true;
                 continue;
             }
             for (ProcessQueue pq : new ArrayList<>(queues.values())) {
@@ -271,6 +288,24 @@ public final class PushConsumer implements AutoCloseable {
             }
             for (MessageQueue mq : usable) {
                 addQueue(mq);
+            }
+        }
+        if (skipped) {
+            // a topic without a route yet (e.g. %RETRY%group until the broker has the heartbeat): look again soon
+            // rather than at the next periodic rebalance
+            retryRebalanceSoon();
+        }
+    }
+
+    private void retryRebalanceSoon() {
+        if (rebalanceRetryPending.compareAndSet(false, true)) {
+            try {
+                runtime.scheduler().schedule(() -> {
+                    rebalanceRetryPending.set(false);
+                    rebalance();
+                }, MISSING_ROUTE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing
             }
         }
     }
@@ -376,10 +411,23 @@ public final class PushConsumer implements AutoCloseable {
                 pull(pq);
             }
             case 215 -> pullLater(pq, 20);
+            case ResponseCode.SUBSCRIPTION_NOT_EXIST, ResponseCode.SUBSCRIPTION_NOT_LATEST -> {
+                // the broker does not know our subscription (e.g. it restarted): tell it now, not at the next heartbeat
+                heartbeatSoon();
+                pullLater(pq, PULL_RETRY_MILLIS);
+            }
             default -> {
                 LOG.debug("pull of {} refused: code {}, {}", pq.queue, result.code(), result.remark());
                 pullLater(pq, PULL_RETRY_MILLIS);
             }
+        }
+    }
+
+    private void heartbeatSoon() {
+        long now = System.currentTimeMillis();
+        long last = lastForcedHeartbeat.get();
+        if (now - last >= FORCED_HEARTBEAT_MIN_GAP_MILLIS && lastForcedHeartbeat.compareAndSet(last, now)) {
+            runtime.scheduler().execute(runtime.heartbeats()::sendToAll);
         }
     }
 

@@ -42,6 +42,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -437,6 +438,36 @@ class ClientScenariosTest {
         }
         deliveries.forEach((id, n) -> assertEquals(1, n.get(), "deliveries of " + id));
         assertEquals(40, deliveries.size());
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void flowControlStopsPullingAQueueThatIsBehind(TestCluster cluster) throws Exception {
+        String topic = unique("Flow");
+        createTopic(cluster, topic, 1);
+        int threshold = 20;
+        int batch = 8;
+        CountDownLatch release = new CountDownLatch(1);
+        Set<String> consumed = ConcurrentHashMap.newKeySet();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
+                PushConsumer consumer = new PushConsumer(unique("F"), clientConfig(cluster, unique("f")))) {
+            Set<String> sent = sendNumbered(producer, topic, "f", 200);
+            consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConsumeThreads(2)
+                    .setPullThresholdForQueue(threshold).setPullBatchSize(batch).setConcurrentListener(messages -> {
+                        release.await(60, TimeUnit.SECONDS);
+                        messages.forEach(m -> consumed.add(body(m)));
+                        return ConsumeResult.SUCCESS;
+                    }).start();
+            Deadline.await("the queue fills up to its threshold", WAIT, () -> consumer.bufferedMessageCount() > threshold);
+            // the listener is blocked: whatever more is pulled from now on would show; it stays within one batch over
+            for (int i = 0; i < 200; i++) {
+                long buffered = consumer.bufferedMessageCount();
+                assertTrue(buffered <= threshold + batch, buffered + " messages buffered");
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+            release.countDown();
+            Deadline.await("all 200 are consumed once the listener goes on", WAIT, () -> consumed.containsAll(sent));
+        }
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
