@@ -258,9 +258,15 @@ class MqAdminBrokerCommandsTest {
         }
         assertEquals(6, backlog);
         assertTrue(output.contains("Diff Total: 6"), output);
-        Matcher consumeTps = Pattern.compile("Consume TPS: (\\d+\\.\\d{2})").matcher(output);
-        assertTrue(consumeTps.find(), output);
-        assertTrue(Double.parseDouble(consumeTps.group(1)) > 0, "the group pulled 12 messages within the minute");
+        // The rate is sampled once a second (RocketMQ samples it every ten), so a pull this recent may not show yet.
+        Deadline.await("the group's consume TPS counts the 12 messages it pulled within the minute", WAIT,
+                () -> consumeTps(run(new ConsumerProgressSubCommand(), "-g", group)) > 0);
+    }
+
+    private static double consumeTps(String consumerProgressOutput) {
+        Matcher consumeTps = Pattern.compile("Consume TPS: (\\d+\\.\\d{2})").matcher(consumerProgressOutput);
+        assertTrue(consumeTps.find(), consumerProgressOutput);
+        return Double.parseDouble(consumeTps.group(1));
     }
 
     @Test
