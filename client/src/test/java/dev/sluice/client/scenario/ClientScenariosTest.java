@@ -472,6 +472,74 @@ class ClientScenariosTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("clusters")
+    void officialClientReadsWhatWeSendAndWeReadWhatItSends(TestCluster cluster) throws Exception {
+        System.setProperty("rocketmq.client.logUseSlf4j", "true");
+        String topic = unique("Interop");
+        createTopic(cluster, topic, 1);
+        MessageQueue q = new MessageQueue(topic, cluster.brokerName(), 0);
+        byte[] big = new byte[10_000];
+        new Random(3).nextBytes(big);
+        Map<String, byte[]> ours = new HashMap<>();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start()) {
+            Message compressed = new Message(topic, "Big", big).setKeys("k1").putUserProperty("color", "blue");
+            ours.put(producer.send(compressed, q).msgId(), big);
+            List<Message> batch = List.of(text(topic, "B", "batch-0"), text(topic, "B", "batch-1"));
+            producer.send(batch);
+            batch.forEach(m -> ours.put(m.property(MessageProperty.UNIQ_KEY), m.body()));
+        }
+        org.apache.rocketmq.client.consumer.DefaultLitePullConsumer official =
+                new org.apache.rocketmq.client.consumer.DefaultLitePullConsumer(unique("Official"));
+        official.setNamesrvAddr(cluster.namesrvAddr());
+        official.setInstanceName(unique("official"));
+        official.setAutoCommit(false);
+        Map<String, byte[]> seenByOfficial = new HashMap<>();
+        try {
+            official.start();
+            org.apache.rocketmq.common.message.MessageQueue officialQueue =
+                    new org.apache.rocketmq.common.message.MessageQueue(topic, cluster.brokerName(), 0);
+            official.assign(List.of(officialQueue));
+            official.seek(officialQueue, 0);
+            Deadline.await("the official client reads our 3 messages", WAIT, () -> {
+                for (org.apache.rocketmq.common.message.MessageExt m : official.poll(200)) {
+                    seenByOfficial.put(m.getMsgId(), m.getBody());
+                    if (m.getTags().equals("Big")) {
+                        assertEquals("k1", m.getKeys());
+                        assertEquals("blue", m.getUserProperty("color"));
+                    }
+                }
+                return seenByOfficial.size() >= 3;
+            });
+        } finally {
+            official.shutdown();
+        }
+        assertEquals(ours.keySet(), seenByOfficial.keySet(), "the official client sees our UNIQ_KEYs as msgIds");
+        ours.forEach((id, body) -> assertArrayEquals(body, seenByOfficial.get(id), id));
+
+        org.apache.rocketmq.client.producer.DefaultMQProducer officialProducer =
+                new org.apache.rocketmq.client.producer.DefaultMQProducer(unique("OfficialP"));
+        officialProducer.setNamesrvAddr(cluster.namesrvAddr());
+        officialProducer.setInstanceName(unique("officialp"));
+        String officialId;
+        try {
+            officialProducer.start();
+            org.apache.rocketmq.common.message.Message m = new org.apache.rocketmq.common.message.Message(topic, "Theirs", big);
+            officialId = officialProducer.send(m, new org.apache.rocketmq.common.message.MessageQueue(topic, cluster.brokerName(), 0))
+                    .getMsgId();
+        } finally {
+            officialProducer.shutdown();
+        }
+        try (LitePullConsumer consumer = new LitePullConsumer(unique("L"), clientConfig(cluster, unique("l")))) {
+            consumer.setAutoCommit(false).assign(List.of(q)).start();
+            consumer.seek(q, 3);
+            ReceivedMessage theirs = pollUntil(consumer, 1).get(0);
+            assertEquals(officialId, theirs.msgId());
+            assertEquals("Theirs", theirs.tags());
+            assertArrayEquals(big, theirs.body(), "the official producer compressed it; we inflate it");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
     void litePullWithSeek(TestCluster cluster) throws Exception {
         String topic = unique("Lite");
         createTopic(cluster, topic, 2);
