@@ -26,9 +26,12 @@ final class OrderlyConsumption implements Consumption {
     private final boolean needsBrokerLock;
     private final long suspendMillis;
     private final OffsetStore offsets;
+    private final RetrySender retries;
+    private final int maxReconsumeTimes;
 
     OrderlyConsumption(OrderlyListener listener, ExecutorService executor, ScheduledExecutorService scheduler,
-            int batchSize, boolean needsBrokerLock, long suspendMillis, OffsetStore offsets) {
+            int batchSize, boolean needsBrokerLock, long suspendMillis, OffsetStore offsets, RetrySender retries,
+            int maxReconsumeTimes) {
         this.listener = listener;
         this.executor = executor;
         this.scheduler = scheduler;
@@ -36,6 +39,27 @@ final class OrderlyConsumption implements Consumption {
         this.needsBrokerLock = needsBrokerLock;
         this.suspendMillis = suspendMillis;
         this.offsets = offsets;
+        this.retries = retries;
+        this.maxReconsumeTimes = maxReconsumeTimes;
+    }
+
+    /**
+     * After maxReconsumeTimes redeliveries the batch goes to the DLQ and the queue moves on (RocketMQ's rule); if the
+     * broker cannot take it, the queue stays suspended on it.
+     */
+    private boolean giveUp(ProcessQueue queue, List<ReceivedMessage> batch, List<ReceivedMessage> view) {
+        for (ReceivedMessage m : view) {
+            if (m.reconsumeTimes() < maxReconsumeTimes) {
+                return false;
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (!retries.sendToDeadLetterQueue(batch.get(i), view.get(i).topic())) {
+                return false;
+            }
+        }
+        LOG.warn("{} messages of {} went to the DLQ after {} redeliveries", batch.size(), queue.queue, maxReconsumeTimes);
+        return true;
     }
 
     @Override
@@ -81,16 +105,20 @@ final class OrderlyConsumption implements Consumption {
                     return;
                 }
                 OrderlyResult result;
+                List<ReceivedMessage> view = Consumption.asSent(queue.withLocalRetries(batch));
                 try {
-                    result = listener.consume(Consumption.asSent(batch));
+                    result = listener.consume(view);
                 } catch (Throwable t) {
                     LOG.warn("orderly listener failed on {}: {}", queue.queue, t.toString());
                     result = OrderlyResult.SUSPEND_CURRENT_QUEUE_A_MOMENT;
                 }
                 if (result != OrderlyResult.SUCCESS) {
-                    queue.putBackOrdered(batch);
-                    schedule(queue, suspendMillis);
-                    return;
+                    if (!giveUp(queue, batch, view)) {
+                        queue.putOrdered(batch);
+                        queue.countLocalRetry(batch);
+                        schedule(queue, suspendMillis);
+                        return;
+                    }
                 }
                 batch.forEach(queue::released);
                 offsets.update(queue.queue, queue.tracker.committable());

@@ -3,7 +3,9 @@ package dev.sluice.client.consumer;
 import dev.sluice.client.MessageQueue;
 import dev.sluice.client.ReceivedMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +27,8 @@ final class ProcessQueue {
     private volatile long lockedUntilMillis;
     /** Orderly only: fetched messages by offset, consumed lowest first by one thread at a time. */
     private final TreeMap<Long, ReceivedMessage> ordered = new TreeMap<>();
+    /** Orderly only: redeliveries of a suspended message so far, by offset (the broker's count is not involved). */
+    private final Map<Long, Integer> localRetries = new HashMap<>();
     final ReentrantLock consumeLock = new ReentrantLock();
     final AtomicBoolean consumeScheduled = new AtomicBoolean();
 
@@ -76,6 +80,9 @@ final class ProcessQueue {
     }
 
     void released(ReceivedMessage message) {
+        synchronized (this) {
+            localRetries.remove(message.queueOffset());
+        }
         bufferedCount.decrementAndGet();
         bufferedBytes.addAndGet(-message.body().length);
         tracker.processed(message.queueOffset());
@@ -95,20 +102,31 @@ final class ProcessQueue {
         }
     }
 
-    /** Takes the lowest-offset messages; they stay buffered until released or put back. */
+    synchronized void countLocalRetry(List<ReceivedMessage> messages) {
+        for (ReceivedMessage m : messages) {
+            localRetries.merge(m.queueOffset(), 1, Integer::sum);
+        }
+    }
+
+    /** The messages with their reconsume count raised by the local redeliveries; forgets counts of released ones. */
+    synchronized List<ReceivedMessage> withLocalRetries(List<ReceivedMessage> messages) {
+        List<ReceivedMessage> view = new ArrayList<>(messages.size());
+        for (ReceivedMessage m : messages) {
+            Integer retries = localRetries.get(m.queueOffset());
+            view.add(retries == null ? m : new ReceivedMessage(m.topic(), m.brokerName(), m.queueId(), m.queueOffset(),
+                    m.commitLogOffset(), m.sysFlag(), m.flag(), m.bornTimestamp(), m.bornHost(), m.storeTimestamp(),
+                    m.storeHost(), m.reconsumeTimes() + retries, m.preparedTransactionOffset(), m.properties(), m.body(),
+                    m.offsetMsgId()));
+        }
+        return view;
+    }
+
+    /** Takes the lowest-offset messages; they stay buffered until released or put back with {@link #putOrdered}. */
     synchronized List<ReceivedMessage> takeOrdered(int max) {
         List<ReceivedMessage> batch = new ArrayList<>(max);
         while (batch.size() < max && !ordered.isEmpty()) {
             batch.add(ordered.pollFirstEntry().getValue());
         }
         return batch;
-    }
-
-    synchronized void putBackOrdered(List<ReceivedMessage> messages) {
-        putOrdered(messages);
-    }
-
-    synchronized boolean hasOrdered() {
-        return !ordered.isEmpty();
     }
 }

@@ -52,7 +52,8 @@ public final class PushConsumer implements AutoCloseable {
     private int consumeBatchSize = 1;
     private int pullThresholdForQueue = 1000;
     private long pullThresholdSizeForQueueBytes = 100L * 1024 * 1024;
-    private int maxReconsumeTimes = 16;
+    /** -1: 16 for concurrent listeners, unlimited for orderly ones (as RocketMQ). */
+    private int maxReconsumeTimes = -1;
     private long suspendMillis = 1000;
     private Path offsetStoreDir = Path.of(System.getProperty("user.home"), ".rocketmq_offsets");
     private ConcurrentListener concurrentListener;
@@ -140,7 +141,10 @@ public final class PushConsumer implements AutoCloseable {
         return this;
     }
 
-    /** Deliveries of a failed message before it goes to %DLQ%group (concurrent listeners). */
+    /**
+     * Redeliveries of a failed message before it goes to %DLQ%group; -1 (the default) means 16 for concurrent
+     * listeners and unlimited for orderly ones.
+     */
     public PushConsumer setMaxReconsumeTimes(int times) {
         this.maxReconsumeTimes = times;
         return this;
@@ -182,7 +186,9 @@ public final class PushConsumer implements AutoCloseable {
                 : new FileOffsetStore(offsetStoreDir.resolve(runtime.clientId().replace(':', '_')).resolve(group)
                         .resolve("offsets.json"));
         locks = new QueueLocks(runtime, group);
-        retries = new RetrySender(runtime, group, maxReconsumeTimes);
+        int maxRetries = maxReconsumeTimes >= 0 ? maxReconsumeTimes
+                : concurrentListener != null ? 16 : Integer.MAX_VALUE;
+        retries = new RetrySender(runtime, group, maxRetries);
         consumeExecutor = new ThreadPoolExecutor(consumeThreads, consumeThreads, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "sluice-consume-" + group + "-" + THREADS.incrementAndGet());
@@ -193,7 +199,7 @@ public final class PushConsumer implements AutoCloseable {
                 ? new ConcurrentConsumption(concurrentListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
                         model, retries, offsets)
                 : new OrderlyConsumption(orderlyListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
-                        model == MessageModel.CLUSTERING, suspendMillis, offsets);
+                        model == MessageModel.CLUSTERING, suspendMillis, offsets, retries, maxRetries);
         running = true;
         for (String topic : subscriptions.keySet()) {
             try {

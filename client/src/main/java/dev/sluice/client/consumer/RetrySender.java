@@ -45,13 +45,23 @@ final class RetrySender implements AutoCloseable {
      * @return whether the broker now holds the message for redelivery (or the DLQ)
      */
     boolean sendBack(ReceivedMessage pulled, String originalTopic) {
+        return sendBack(pulled, originalTopic, false);
+    }
+
+    /** Straight to %DLQ%group (an orderly consumer gave up on the message). */
+    boolean sendToDeadLetterQueue(ReceivedMessage pulled, String originalTopic) {
+        return sendBack(pulled, originalTopic, true);
+    }
+
+    private boolean sendBack(ReceivedMessage pulled, String originalTopic, boolean deadLetter) {
         try {
             String address = runtime.masterAddress(pulled.topic(), pulled.brokerName());
             RemotingCommand response = runtime.brokers().call(pulled.brokerName(), address,
                     RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK)
                             .putExtField("offset", pulled.commitLogOffset())
                             .putExtField("group", group)
-                            .putExtField("delayLevel", 0)
+                            // 0: the broker picks the next level; negative: the DLQ at once
+                            .putExtField("delayLevel", deadLetter ? -1 : 0)
                             .putExtField("originMsgId", pulled.msgId())
                             .putExtField("originTopic", originalTopic)
                             .putExtField("unitMode", false)
@@ -66,10 +76,10 @@ final class RetrySender implements AutoCloseable {
         } catch (ClientException e) {
             LOG.warn("sending {} back failed: {}; re-sending it to {}", pulled.msgId(), e.getMessage(), retryTopic(group));
         }
-        return resend(pulled, originalTopic);
+        return resend(pulled, originalTopic, deadLetter);
     }
 
-    private boolean resend(ReceivedMessage pulled, String originalTopic) {
+    private boolean resend(ReceivedMessage pulled, String originalTopic, boolean deadLetter) {
         Message retry = new Message(retryTopic(group), pulled.body());
         retry.setFlag(pulled.flag());
         pulled.properties().forEach((name, value) -> {
@@ -81,7 +91,9 @@ final class RetrySender implements AutoCloseable {
             retry.putSystemProperty(MessageProperty.ORIGIN_MESSAGE_ID, pulled.msgId());
         }
         retry.putSystemProperty(MessageProperty.RETRY_TOPIC, originalTopic);
-        retry.putSystemProperty(MessageProperty.RECONSUME_TIME, String.valueOf(pulled.reconsumeTimes() + 1));
+        // a reconsume count at the maximum makes the broker put it in the DLQ
+        retry.putSystemProperty(MessageProperty.RECONSUME_TIME,
+                String.valueOf(deadLetter ? maxReconsumeTimes : pulled.reconsumeTimes() + 1));
         retry.putSystemProperty(MessageProperty.MAX_RECONSUME_TIMES, String.valueOf(maxReconsumeTimes));
         retry.setDelayLevel(3 + pulled.reconsumeTimes());
         try {

@@ -540,6 +540,34 @@ class ClientScenariosTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("clusters")
+    void orderlyGivesUpOnAMessageAfterMaxReconsumeTimes(TestCluster cluster) throws Exception {
+        String topic = unique("OrderlyDlq");
+        createTopic(cluster, topic, 1);
+        String group = unique("OD");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
+                PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique("o")))) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(text(topic, null, "m" + i));
+            }
+            consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setMaxReconsumeTimes(2)
+                    .setSuspendMillis(50).setOrderlyListener(messages -> {
+                        ReceivedMessage m = messages.get(0);
+                        seen.add(body(m) + "/" + m.reconsumeTimes());
+                        return body(m).equals("m2") ? OrderlyResult.SUSPEND_CURRENT_QUEUE_A_MOMENT : OrderlyResult.SUCCESS;
+                    }).start();
+            Deadline.await("the queue moved past m2", WAIT, () -> seen.contains("m4/0"));
+        }
+        assertEquals(List.of("m0/0", "m1/0", "m2/0", "m2/1", "m2/2", "m3/0", "m4/0"), seen);
+        try (LitePullConsumer reader = new LitePullConsumer(unique("D"), clientConfig(cluster, unique("d")))) {
+            reader.setAutoCommit(false).setConsumeFrom(ConsumeFrom.FIRST_OFFSET)
+                    .assign(List.of(new MessageQueue("%DLQ%" + group, cluster.brokerName(), 0))).start();
+            assertEquals("m2", body(pollUntil(reader, 1).get(0)));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
     void litePullWithSeek(TestCluster cluster) throws Exception {
         String topic = unique("Lite");
         createTopic(cluster, topic, 2);
