@@ -22,8 +22,18 @@ public interface Replicator extends AutoCloseable {
     default void masterAddress(String haAddress) {
     }
 
+    /** The port this replicator accepts replicas on once started (its name server {@code haServerAddr}), or 0. */
+    default int haPort() {
+        return 0;
+    }
+
     /** Progress, for runtime information and tests. */
     ReplicationStatus status();
+
+    /** Master: messages (CommitLog records) the furthest slave lacks; -1 when not known. Walks record headers. */
+    default long lagMessages() {
+        return -1;
+    }
 
     /** Stops, releasing sockets and threads; pending acknowledgements complete (as timed out). Idempotent. */
     @Override

@@ -74,8 +74,10 @@ public class MasterReplicator implements Replicator {
     }
 
     /** The bound HA port (differs from the setting when that was 0). */
+    @Override
     public int haPort() {
-        return server.port();
+        HaServer s = server;
+        return s == null ? 0 : s.port();
     }
 
     @Override
@@ -92,6 +94,7 @@ public class MasterReplicator implements Replicator {
     }
 
     /** Messages the furthest slave lacks (0 when no slave ever confirmed anything). */
+    @Override
     public long lagMessages() {
         ReplicationStatus status = status();
         RecordCounter c = counter;
