@@ -13,6 +13,9 @@ import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
 import dev.sluice.broker.lock.LockProcessor;
 import dev.sluice.broker.lock.QueueLocks;
+import dev.sluice.broker.ha.MetadataExportProcessor;
+import dev.sluice.broker.ha.ReplicationInfo;
+import dev.sluice.broker.ha.SlaveMetadataSync;
 import dev.sluice.broker.metadata.JsonFile;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
 import dev.sluice.broker.offset.OffsetProcessor;
@@ -26,6 +29,9 @@ import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.stats.RequestPool;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.broker.transaction.Transactions;
+import dev.sluice.replication.ReplicationSettings;
+import dev.sluice.replication.Replications;
+import dev.sluice.replication.Replicator;
 import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RequestCode;
@@ -63,6 +69,7 @@ public final class Broker implements AutoCloseable {
     private NettyRemotingClient client;
     private ScheduledExecutorService scheduler;
     private MmapMessageStore store;
+    private Replicator replicator;
     private ConsumerOffsetTable offsets;
     private Transactions transactions;
     private DelayedDelivery delayed;
@@ -94,7 +101,14 @@ public final class Broker implements AutoCloseable {
         offsets.load();
 
         DispatchRelay dispatch = new DispatchRelay();
-        store = MmapMessageStore.open(storeConfig, StoreContext.defaults().withDispatchListener(dispatch));
+        if (config.isSlave()) {
+            // As RocketMQ: a slave's CommitLog takes the master's bytes directly, never through a pool buffer.
+            storeConfig = storeConfig.toBuilder().set(StoreConfig.TRANSIENT_STORE_POOL_ENABLE, "false").build();
+        }
+        replicator = Replications.create(haSettings());
+        store = MmapMessageStore.open(storeConfig, StoreContext.defaults().withDispatchListener(dispatch)
+                .withReplicationHook(replicator.hook()));
+        replicator.start(store.replicationLog());
         delayed = new DelayedDelivery(config, storeConfig, store, clock);
 
         scheduler = Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-scheduler"));
@@ -146,18 +160,33 @@ public final class Broker implements AutoCloseable {
                 RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS);
         register(new ResetOffsetProcessor(config, topics, offsets, consumers, store, server), adminPool,
                 RequestCode.INVOKE_BROKER_TO_RESET_OFFSET);
+        register(new MetadataExportProcessor(offsets, delayed.delayOffsets()), adminPool,
+                RequestCode.GET_ALL_CONSUMER_OFFSET, RequestCode.GET_ALL_DELAY_OFFSET);
         register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,
-                        storeConfig.storePathCommitLog().toFile()), adminPool,
+                        storeConfig.storePathCommitLog().toFile(), new ReplicationInfo(replicator)), adminPool,
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 
         client = new NettyRemotingClient(new RemotingClientConfig());
-        int haPort = config.listenPort() == 0 ? port + 1 : config.haListenPort();
+        int haPort = replicator.haPort() > 0 ? replicator.haPort()
+                : config.listenPort() == 0 ? port + 1 : config.haListenPort();
         registrar = new NameServerRegistrar(config, topics, client, port, haPort);
         address = registrar.brokerAddr();
         topics.onChange(registrar::registerAll);
+        if (config.isSlave()) {
+            SlaveMetadataSync sync = new SlaveMetadataSync(client, topics, groups, offsets, delayed.delayOffsets());
+            registrar.onMaster((masterAddr, masterHaAddr) -> {
+                sync.masterAddress(masterAddr);
+                replicator.masterAddress(masterHaAddr);
+            });
+            long every = config.slaveMetadataSyncInterval();
+            scheduler.scheduleWithFixedDelay(sync::syncAll, Math.min(3000, every), every, TimeUnit.MILLISECONDS);
+        }
 
-        delayed.start();
+        if (!config.isSlave()) {
+            // A slave takes delivered messages with the master's CommitLog and its progress from GET_ALL_DELAY_OFFSET.
+            delayed.start();
+        }
         scheduler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleAtFixedRate(this::persistOffsets, config.flushConsumerOffsetInterval(),
                 config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
@@ -168,6 +197,19 @@ public final class Broker implements AutoCloseable {
         registrar.registerAll().get(config.registerBrokerTimeoutMills() + 1000, TimeUnit.MILLISECONDS);
         LOG.info("broker {} of cluster {} serving at {} (store {})", config.brokerName(), config.brokerClusterName(),
                 address, storeConfig.storePathRootDir());
+    }
+
+    /** Replication settings from the broker's HA keys; with an ephemeral listen port the HA port is ephemeral too. */
+    private ReplicationSettings haSettings() {
+        return new ReplicationSettings(config.brokerRole(), config.bindAddress(),
+                config.listenPort() == 0 ? 0 : config.haListenPort(), config.haMasterAddress(),
+                config.haSendHeartbeatInterval(), config.haHousekeepingInterval(), config.haTransferBatchSize(),
+                config.haSlaveFallbehindMax(), config.slaveTimeout(), config.haReconnectInterval(), clock);
+    }
+
+    /** This broker's replication (role, peers, progress). */
+    public Replicator replicator() {
+        return replicator;
     }
 
     /** The bound listen port. */
@@ -223,6 +265,9 @@ public final class Broker implements AutoCloseable {
         }
         if (delayed != null) {
             delayed.close();
+        }
+        if (replicator != null) {
+            replicator.close();
         }
         if (store != null) {
             store.close();

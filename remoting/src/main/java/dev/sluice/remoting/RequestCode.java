@@ -28,6 +28,10 @@ public final class RequestCode {
     // broker: admin
     public static final int UPDATE_AND_CREATE_TOPIC = 17;
     public static final int GET_ALL_TOPIC_CONFIG = 21;
+    /** Slave metadata sync: every consumer offset, {@code {"offsetTable":..}}. */
+    public static final int GET_ALL_CONSUMER_OFFSET = 43;
+    /** Slave metadata sync: the delayOffset.json content. */
+    public static final int GET_ALL_DELAY_OFFSET = 45;
     public static final int UPDATE_BROKER_CONFIG = 25;
     public static final int GET_BROKER_CONFIG = 26;
     public static final int GET_BROKER_RUNTIME_INFO = 28;

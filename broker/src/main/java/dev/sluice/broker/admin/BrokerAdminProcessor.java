@@ -1,6 +1,7 @@
 package dev.sluice.broker.admin;
 
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.ha.ReplicationInfo;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.stats.RequestPool;
 import dev.sluice.broker.topic.TopicTable;
@@ -39,9 +40,11 @@ public final class BrokerAdminProcessor implements RequestProcessor {
     private final RequestPool sendExecutor;
     private final RequestPool pullExecutor;
     private final File commitLogDir;
+    private final ReplicationInfo replication;
 
     public BrokerAdminProcessor(BrokerConfig config, TopicTable topics, MmapMessageStore store, BrokerStats stats,
-                                RequestPool sendExecutor, RequestPool pullExecutor, File commitLogDir) {
+                                RequestPool sendExecutor, RequestPool pullExecutor, File commitLogDir,
+                                ReplicationInfo replication) {
         this.config = config;
         this.topics = topics;
         this.store = store;
@@ -49,6 +52,7 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         this.sendExecutor = sendExecutor;
         this.pullExecutor = pullExecutor;
         this.commitLogDir = commitLogDir;
+        this.replication = replication;
     }
 
     @Override
@@ -120,6 +124,7 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         info.put("msgPutTotalYesterdayMorning", String.valueOf(stats.putYesterdayMorning()));
         info.put("msgGetTotalYesterdayMorning", String.valueOf(stats.gotYesterdayMorning()));
         info.put("brokerActive", "true");
+        replication.addTo(info);
         return info;
     }
 

@@ -43,6 +43,21 @@ public final class BrokerConfig {
      */
     public static final String VIP_CHANNEL_ENABLED = define("vipChannelEnabled", "true", BrokerConfig::bool, false);
     public static final String HA_LISTEN_PORT = define("haListenPort", "10912", v -> intBetween(v, 0, 65535), false);
+    /** Slave: the master's HA address (host:port); empty to use what the name server reports. */
+    public static final String HA_MASTER_ADDRESS = define("haMasterAddress", "", v -> v.isEmpty() ? v : addresses(v), false);
+    public static final String HA_SEND_HEARTBEAT_INTERVAL = define("haSendHeartbeatInterval", "5000", v -> longAtLeast(v, 10), false);
+    public static final String HA_HOUSEKEEPING_INTERVAL = define("haHousekeepingInterval", "20000", v -> longAtLeast(v, 100), false);
+    public static final String HA_TRANSFER_BATCH_SIZE = define("haTransferBatchSize", "32768", v -> intBetween(v, 1024, 64 * 1024 * 1024), false);
+    public static final String HA_SLAVE_FALLBEHIND_MAX = define("haSlaveFallbehindMax", "268435456", v -> longAtLeast(v, 1), false);
+    /** RocketMQ 5.x's name for haSlaveFallbehindMax; wins when set. */
+    public static final String HA_MAX_GAP_NOT_IN_SYNC = define("haMaxGapNotInSync", "0", v -> longAtLeast(v, 0), false);
+    public static final String SLAVE_TIMEOUT = define("slaveTimeout", "3000", v -> longAtLeast(v, 1), false);
+    /** Sluice's own: how often a slave retries an unreachable master's HA port (RocketMQ: 5 s). */
+    public static final String HA_RECONNECT_INTERVAL = define("haReconnectInterval", "5000", v -> longAtLeast(v, 10), false);
+    /** Sluice's own: how often a slave copies topics, groups and offsets from its master (RocketMQ: 10 s). */
+    public static final String SLAVE_METADATA_SYNC_INTERVAL = define("slaveMetadataSyncInterval", "10000", v -> longAtLeast(v, 100), false);
+    public static final String ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = define("accessMessageInMemoryMaxRatio", "40", v -> intBetween(v, 0, 100), true);
+    public static final String OFFSET_CHECK_IN_SLAVE = define("offsetCheckInSlave", "false", BrokerConfig::bool, true);
     public static final String DEFAULT_TOPIC_QUEUE_NUMS = define("defaultTopicQueueNums", "8", v -> intBetween(v, 1, 1024), true);
     public static final String AUTO_CREATE_TOPIC_ENABLE = define("autoCreateTopicEnable", "true", BrokerConfig::bool, true);
     public static final String AUTO_CREATE_SUBSCRIPTION_GROUP = define("autoCreateSubscriptionGroup", "true", BrokerConfig::bool, true);
@@ -232,6 +247,56 @@ public final class BrokerConfig {
 
     public int haListenPort() {
         return (Integer) values.get(HA_LISTEN_PORT);
+    }
+
+    public boolean isSlave() {
+        return brokerRole().equals("SLAVE");
+    }
+
+    public String haMasterAddress() {
+        return (String) values.get(HA_MASTER_ADDRESS);
+    }
+
+    public long haSendHeartbeatInterval() {
+        return (Long) values.get(HA_SEND_HEARTBEAT_INTERVAL);
+    }
+
+    public long haHousekeepingInterval() {
+        return (Long) values.get(HA_HOUSEKEEPING_INTERVAL);
+    }
+
+    public int haTransferBatchSize() {
+        return (Integer) values.get(HA_TRANSFER_BATCH_SIZE);
+    }
+
+    /** haMaxGapNotInSync when set (5.x files), else haSlaveFallbehindMax. */
+    public long haSlaveFallbehindMax() {
+        long gap = (Long) values.get(HA_MAX_GAP_NOT_IN_SYNC);
+        return gap > 0 ? gap : (Long) values.get(HA_SLAVE_FALLBEHIND_MAX);
+    }
+
+    public long slaveTimeout() {
+        return (Long) values.get(SLAVE_TIMEOUT);
+    }
+
+    public long haReconnectInterval() {
+        return (Long) values.get(HA_RECONNECT_INTERVAL);
+    }
+
+    public long slaveMetadataSyncInterval() {
+        return (Long) values.get(SLAVE_METADATA_SYNC_INTERVAL);
+    }
+
+    public int accessMessageInMemoryMaxRatio() {
+        return (Integer) values.get(ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO);
+    }
+
+    public boolean offsetCheckInSlave() {
+        return (Boolean) values.get(OFFSET_CHECK_IN_SLAVE);
+    }
+
+    public boolean slaveReadEnable() {
+        return (Boolean) values.get(SLAVE_READ_ENABLE);
     }
 
     public int defaultTopicQueueNums() {

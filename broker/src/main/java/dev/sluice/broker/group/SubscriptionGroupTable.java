@@ -76,6 +76,23 @@ public final class SubscriptionGroupTable {
         return existed;
     }
 
+    /** Slave: takes the master's table ({@link #toJson()} shape) when its data version differs from ours. */
+    public synchronized boolean replaceFrom(Map<String, Object> master) {
+        DataVersion theirs = new DataVersion();
+        theirs.load(master.get("dataVersion"));
+        if (theirs.toJson().equals(dataVersion.toJson())) {
+            return false;
+        }
+        Map<String, SubscriptionGroupConfig> table = new java.util.HashMap<>();
+        Json.asObject(master.getOrDefault("subscriptionGroupTable", Map.of()), "subscriptionGroupTable").forEach(
+                (name, value) -> table.put(name, SubscriptionGroupConfig.fromJson(Json.asObject(value, "group " + name))));
+        groups.keySet().retainAll(table.keySet());
+        groups.putAll(table);
+        dataVersion.load(master.get("dataVersion"));
+        persist();
+        return true;
+    }
+
     public Map<String, Object> toJson() {
         Map<String, Object> table = new TreeMap<>();
         groups.forEach((name, g) -> table.put(name, g.toJson()));

@@ -29,18 +29,24 @@ public final class ConsumerOffsetTable {
     }
 
     public void load() throws IOException {
-        file.load().ifPresent(root -> {
-            Object table = root.get("offsetTable");
-            if (table == null) {
-                return;
-            }
-            Json.asObject(table, "offsetTable").forEach((key, queues) -> {
-                ConcurrentMap<Integer, Long> perQueue = new ConcurrentHashMap<>();
-                Json.asObject(queues, "offsets of " + key).forEach((queueId, offset) ->
-                        perQueue.put(Integer.parseInt(queueId), Json.asLong(offset, "offset of " + key)));
-                offsets.put(key, perQueue);
-            });
+        file.load().ifPresent(this::putAll);
+    }
+
+    /**
+     * Slave: takes every offset the master has ({@link #toJson()} shape), as RocketMQ's slave does; offsets only this
+     * slave knows (committed while the master was away) stay.
+     */
+    public void putAll(Map<String, Object> root) {
+        Object table = root.get("offsetTable");
+        if (table == null) {
+            return;
+        }
+        Json.asObject(table, "offsetTable").forEach((key, queues) -> {
+            ConcurrentMap<Integer, Long> perQueue = offsets.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+            Json.asObject(queues, "offsets of " + key).forEach((queueId, offset) ->
+                    perQueue.put(Integer.parseInt(queueId), Json.asLong(offset, "offset of " + key)));
         });
+        dirty.set(true);
     }
 
     public void commit(String group, String topic, int queueId, long offset) {

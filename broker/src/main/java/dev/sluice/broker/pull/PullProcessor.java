@@ -34,6 +34,7 @@ public final class PullProcessor implements RequestProcessor {
     /** Bytes per answer, as RocketMQ's in-memory transfer limit; always at least one message. */
     private static final int MAX_TRANSFER_BYTES = 256 * 1024;
     private static final int MAX_TRANSFER_COUNT = 32;
+    private static final long TOTAL_MEMORY = totalMemory();
 
     private final BrokerConfig config;
     private final TopicTable topics;
@@ -120,8 +121,9 @@ public final class PullProcessor implements RequestProcessor {
                         + subscription.expressionType() + " is not supported; use TAG");
             }
         }
-        if (firstAttempt && header.commitsOffset()) {
-            // Committed on the first pass only, as RocketMQ does, so a woken pull does not commit again.
+        if (firstAttempt && header.commitsOffset() && !config.isSlave()) {
+            // Committed on the first pass only, as RocketMQ does, so a woken pull does not commit again. A slave takes
+            // offsets from its master (and from UPDATE_CONSUMER_OFFSET while the master is away), not from pulls.
             offsets.commit(header.consumerGroup(), header.topic(), header.queueId(), header.commitOffset());
         }
 
@@ -145,9 +147,20 @@ public final class PullProcessor implements RequestProcessor {
             read.close();
             return null;
         }
+        long suggest = 0;
+        if (code == ResponseCode.SUCCESS && config.slaveReadEnable()) {
+            suggest = behind(read.messages()) ? group.whichBrokerWhenConsumeSlowly() : group.brokerId();
+        } else if (code == ResponseCode.PULL_OFFSET_MOVED && config.isSlave() && !config.offsetCheckInSlave()) {
+            // A slave may just be behind its master: keep the consumer where it is rather than move it back.
+            code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+            next = header.queueOffset();
+            suggest = group.brokerId();
+        } else if (config.slaveReadEnable()) {
+            suggest = group.brokerId();
+        }
         response.setCode(code);
         response.setRemark(read.status().name());
-        response.putExtField("suggestWhichBrokerId", 0);
+        response.putExtField("suggestWhichBrokerId", suggest);
         response.putExtField("minOffset", read.minOffset());
         response.putExtField("maxOffset", read.maxOffset());
         if (code == ResponseCode.SUCCESS) {
@@ -176,6 +189,26 @@ public final class PullProcessor implements RequestProcessor {
             response = RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "pull failed: " + e);
         }
         server.respond(connection, response);
+    }
+
+    /**
+     * Whether the consumer reads so far behind the CommitLog's end that its messages are likely no longer in memory
+     * (more than accessMessageInMemoryMaxRatio% of RAM; 10 points less on a slave, as RocketMQ sets it): RocketMQ then
+     * suggests reading from the slave.
+     */
+    private boolean behind(List<ByteBuffer> messages) {
+        ByteBuffer last = messages.get(messages.size() - 1);
+        long lag = store.maxCommitLogOffset() - MessageRecordDescriptor.physicalOffset(last, last.position());
+        int ratio = Math.max(0, config.accessMessageInMemoryMaxRatio() - (config.isSlave() ? 10 : 0));
+        return lag > (long) (TOTAL_MEMORY * (ratio / 100.0));
+    }
+
+    private static long totalMemory() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return Runtime.getRuntime().maxMemory();
     }
 
     /** The leading messages within the transfer limit; at least one. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ public final class NameServerRegistrar {
     private final RemotingClient client;
     private final String brokerAddr;
     private final String haServerAddr;
+    private volatile BiConsumer<String, String> onMaster = (masterAddr, masterHaAddr) -> { };
 
     public NameServerRegistrar(BrokerConfig config, TopicTable topics, RemotingClient client, int listenPort, int haPort) {
         this.config = config;
@@ -42,6 +44,14 @@ public final class NameServerRegistrar {
 
     public String brokerAddr() {
         return brokerAddr;
+    }
+
+    /**
+     * Told, after each successful registration, the master address and master HA address the name server answered
+     * (set for a slave whose master is registered; either may be null).
+     */
+    public void onMaster(BiConsumer<String, String> listener) {
+        this.onMaster = listener;
     }
 
     /** Registers with every name server in parallel; completes when all answered or failed (failures are logged). */
@@ -68,6 +78,7 @@ public final class NameServerRegistrar {
                                     response.remark());
                         } else {
                             LOG.debug("registered with name server {}", namesrv);
+                            onMaster.accept(response.extField("masterAddr"), response.extField("haServerAddr"));
                         }
                         return null;
                     });

@@ -162,6 +162,11 @@ public final class SendProcessor implements RequestProcessor {
     /** Why the send cannot go ahead (the response code set), or null. Auto-creates the topic when allowed. */
     private String check(SendRequest header, RemotingCommand response) {
         String topic = header.topic();
+        if (config.isSlave()) {
+            // As RocketMQ's store answers a put on a slave; the client then retries on another broker.
+            response.setCode(ResponseCode.SERVICE_NOT_AVAILABLE);
+            return "service not available now: the broker[" + config.brokerIP1() + "] is a slave (brokerRole=SLAVE) and takes no sends";
+        }
         if (!Perm.writeable(config.brokerPermission())) {
             response.setCode(ResponseCode.NO_PERMISSION);
             return "the broker[" + config.brokerIP1() + "] sending message is forbidden";

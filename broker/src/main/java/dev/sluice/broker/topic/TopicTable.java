@@ -135,6 +135,27 @@ public final class TopicTable {
         changed();
     }
 
+    /**
+     * Slave: takes the master's table ({@link #toJson()} shape) when its data version differs from ours, so the slave
+     * serves the master's topics; returns whether anything changed.
+     */
+    public synchronized boolean replaceFrom(Map<String, Object> master) {
+        DataVersion theirs = new DataVersion();
+        theirs.load(master.get("dataVersion"));
+        if (theirs.toJson().equals(dataVersion.toJson())) {
+            return false;
+        }
+        Map<String, TopicConfig> table = new java.util.HashMap<>();
+        Json.asObject(master.getOrDefault("topicConfigTable", Map.of()), "topicConfigTable").forEach((name, value) ->
+                table.put(name, TopicConfig.fromJson(name, Json.asObject(value, "topic " + name))));
+        topics.keySet().retainAll(table.keySet());
+        topics.putAll(table);
+        dataVersion.load(master.get("dataVersion"));
+        persist();
+        onChange.run();
+        return true;
+    }
+
     /** {@code {"dataVersion":..,"topicConfigTable":{..}}}: the file content, the registration and admin body. */
     public Map<String, Object> toJson() {
         Map<String, Object> table = new TreeMap<>();
