@@ -1,5 +1,6 @@
 package dev.sluice.broker;
 
+import dev.sluice.broker.schedule.DelayOffsetTable;
 import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
@@ -94,13 +95,15 @@ class MasterSlaveTest {
         // The topic auto-created on the master, a committed offset and the delay offsets reach the slave.
         MessageQueue q0 = new MessageQueue(TOPIC, "broker-a", 0);
         admin.updateConsumeOffset(master.address(), "ReplicatedGroup", q0, 3);
-        String delay = "{\"offsetTable\":{1:5,3:0}}";
-        Files.writeString(home.resolve("store-broker-a/config/delayOffset.json"), delay);
+        Message delayed = new Message(TOPIC, "delayed".getBytes());
+        delayed.setDelayTimeLevel(1);
+        assertEquals(SendStatus.SEND_OK, producer.send(delayed).getSendStatus());
+        Path slaveDelayOffsets = home.resolve("store-broker-a-s/config/delayOffset.json");
         Deadline.await("the slave copies the master's metadata", WAIT, () ->
                 queryOffset(slave.address(), "ReplicatedGroup", 0) == 3
                         && topicsOf(slave.address()).containsKey(TOPIC)
-                        && Files.exists(home.resolve("store-broker-a-s/config/delayOffset.json"))
-                        && Files.readString(home.resolve("store-broker-a-s/config/delayOffset.json")).equals(delay));
+                        && Files.exists(slaveDelayOffsets)
+                        && Long.valueOf(1).equals(DelayOffsetTable.fromJson(Json.parseObject(Files.readAllBytes(slaveDelayOffsets))).get(1)));
 
         Deadline.await("the slave caught up", WAIT, () -> runtimeInfo(master.address()).get("slaveFallBehindBytes").equals("0"));
         Map<String, String> info = runtimeInfo(master.address());
