@@ -62,6 +62,8 @@ class TwoMastersTest {
                 propsA.setProperty("listenPort", a.address.substring(a.address.indexOf(':') + 1));
                 // port - 2 was never checked to be free; the clients here do not use the VIP channel.
                 propsA.setProperty("vipChannelEnabled", "false");
+                // Nor was port + 1, the default HA port: no slave here, so any port will do.
+                propsA.setProperty("haListenPort", "0");
                 a = new BrokerProcess(home.resolve("broker-a.properties"), propsA);
                 DefaultMQPullConsumer consumer = cluster.pullConsumer("SpreadPullGroup");
                 Set<String> fromA = new HashSet<>();

@@ -75,7 +75,7 @@ class VipChannelTest {
         }
     }
 
-    /** A free port p above 1024 whose p - 2 is free too, checked by binding both; a few tries. */
+    /** A free port p above 1024 whose p - 2 (VIP) and p + 1 (HA) are free too, checked by binding them; a few tries. */
     private static int portWithFreeVip() throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             try (ServerSocket main = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -83,14 +83,15 @@ class VipChannelTest {
                 if (port - 2 <= 1024) {
                     continue;
                 }
-                try (ServerSocket vip = new ServerSocket(port - 2, 1, InetAddress.getLoopbackAddress())) {
+                try (ServerSocket vip = new ServerSocket(port - 2, 1, InetAddress.getLoopbackAddress());
+                     ServerSocket ha = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
                     return port;
                 } catch (IOException taken) {
                     // try another
                 }
             }
         }
-        throw new IllegalStateException("no port p with p - 2 free after 20 tries");
+        throw new IllegalStateException("no port p with p - 2 and p + 1 free after 20 tries");
     }
 
     private static boolean accepts(int port) throws IOException {
