@@ -20,11 +20,13 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.tools.command.broker.BrokerStatusSubCommand;
 import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
 import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByKeySubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicListSubCommand;
+import org.apache.rocketmq.tools.command.topic.TopicRouteSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicStatusSubCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -279,9 +281,19 @@ class MqAdminBothClustersTest {
                 CliRun.of("queryMsgByKey", "-n", n, "-t", TOPIC, "-k", "key-3").ok().out());
         assertEquals(new TreeSet<>(List.of(OfficialTool.run(n, new TopicListSubCommand()).split("\n"))),
                 new TreeSet<>(List.of(CliRun.of("topicList", "-n", n).ok().out().split("\n"))));
+        // the same route; the official tool writes fastjson's unquoted broker-id keys, this CLI standard JSON
+        assertEquals(Json.parse(OfficialTool.run(n, new TopicRouteSubCommand(), "-t", TOPIC)),
+                Json.parse(CliRun.of("topicRoute", "-n", n, "-t", TOPIC).ok().out()));
+        assertEquals(keys(OfficialTool.run(n, new BrokerStatusSubCommand(), "-b", cluster.brokerAddr())),
+                keys(CliRun.of("brokerStatus", "-n", n, "-b", cluster.brokerAddr()).ok().out()));
         // the same lines; the official tool prints them in hash order, this CLI sorted by key
         assertEquals(sortedLines(OfficialTool.run(n, new GetBrokerConfigCommand(), "-b", cluster.brokerAddr())),
                 sortedLines(CliRun.of("getBrokerConfig", "-n", n, "-b", cluster.brokerAddr()).ok().out()));
+    }
+
+    /** The keys of {@code key: value} lines, in order. */
+    private static List<String> keys(String output) {
+        return output.lines().map(l -> l.substring(0, l.indexOf(": ")).trim()).toList();
     }
 
     private static List<String> sortedLines(String output) {

@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.tools.command.connection.ConsumerConnectionSubCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,7 @@ class MqAdminSluiceCommandsTest {
             });
 
             CliRun connection = ok("consumerConnection", "-g", "AdminG2");
+            assertEquals(OfficialTool.run(n, new ConsumerConnectionSubCommand(), "-g", "AdminG2"), connection.out());
             List<String[]> rows = connection.rows();
             String[] member = rows.get(0);
             assertEquals(4, member.length, connection.out());
