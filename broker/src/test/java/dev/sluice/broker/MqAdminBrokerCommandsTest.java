@@ -244,6 +244,9 @@ class MqAdminBrokerCommandsTest {
         for (int i = 0; i < 6; i++) {
             sentPerQueue.merge(send(producer, topic, "q-" + i).getMessageQueue().getQueueId(), 1, Integer::sum);
         }
+        // SEND_OK precedes the ConsumeQueue dispatch (as in RocketMQ), so the broker offsets catch up shortly after.
+        Deadline.await("the broker offsets count all 18 messages", WAIT,
+                () -> progressOf(group, topic).stream().mapToLong(r -> Long.parseLong(r[3])).sum() == 18);
         String output = run(new ConsumerProgressSubCommand(), "-g", group);
         List<String[]> rows = progressRows(output, topic);
         assertEquals(sentPerQueue.size(), rows.size(), output);
