@@ -101,6 +101,23 @@ class SendBackRequestTest {
     }
 
     @Test
+    void aConsumersHeartbeatCreatesItsGroupsRetryTopic() throws Exception {
+        send("create-the-topic");
+        org.apache.rocketmq.client.consumer.DefaultMQPushConsumer consumer = cluster.pushConsumer("HeartbeatGroup");
+        consumer.subscribe(TOPIC, "*");
+        consumer.registerMessageListener((org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently)
+                (messages, context) -> org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+        consumer.start();
+        Deadline.await("%RETRY%HeartbeatGroup has a route", Duration.ofSeconds(20), () -> {
+            try {
+                return reader.fetchSubscribeMessageQueues("%RETRY%HeartbeatGroup").size() == 1;
+            } catch (org.apache.rocketmq.client.exception.MQClientException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void anOffsetWithoutAMessageIsRefusedByName() throws Exception {
         send("something");
         RemotingCommand answer = sendBack(1_000_000_000L, "LostGroup", 0, 16, RemotingCommand.CURRENT_VERSION);

@@ -1,13 +1,13 @@
 package dev.sluice.broker.schedule;
 
-import dev.sluice.store.DelayLevels;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.store.DelayLevels;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.SysFlag;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Decides where a message that asks to be delivered later is stored. A delay level (the {@code DELAY} property, set by
@@ -38,10 +38,10 @@ public final class DelayRouter {
 
     private final DelayLevels levels;
     private final LongSupplier maxTimerDelaySeconds;
-    private final Supplier<Boolean> timerEnabled;
+    private final BooleanSupplier timerEnabled;
     private final LongSupplier clock;
 
-    public DelayRouter(DelayLevels levels, LongSupplier maxTimerDelaySeconds, Supplier<Boolean> timerEnabled,
+    public DelayRouter(DelayLevels levels, LongSupplier maxTimerDelaySeconds, BooleanSupplier timerEnabled,
                        LongSupplier clock) {
         this.levels = levels;
         this.maxTimerDelaySeconds = maxTimerDelaySeconds;
@@ -94,7 +94,7 @@ public final class DelayRouter {
         if (delaySec == null && delayMs == null && deliverMs == null) {
             return null;
         }
-        if (!timerEnabled.get()) {
+        if (!timerEnabled.getAsBoolean()) {
             return Route.refused(ResponseCode.SYSTEM_ERROR, "accurate timer message is not enabled, timerWheelEnable is false");
         }
         long now = clock.getAsLong();

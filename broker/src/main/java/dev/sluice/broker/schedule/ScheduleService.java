@@ -1,10 +1,10 @@
 package dev.sluice.broker.schedule;
 
-import dev.sluice.store.DelayLevels;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
+import dev.sluice.store.DelayLevels;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.MessageRecordDescriptor;
 import dev.sluice.store.MessageStore;
