@@ -568,6 +568,41 @@ class ClientScenariosTest {
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("clusters")
+    void litePullSubscribeFiltersTagsAndCommitsForTheNextMember(TestCluster cluster) throws Exception {
+        String topic = unique("LiteSub");
+        createTopic(cluster, topic, 2);
+        String group = unique("LS");
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start()) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(text(topic, i % 2 == 0 ? "TagA" : "TagB", (i % 2 == 0 ? "a" : "b") + i));
+            }
+            Set<String> first = new HashSet<>();
+            try (LitePullConsumer consumer = new LitePullConsumer(group, clientConfig(cluster, unique("l")))) {
+                consumer.subscribe(topic, "TagA").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).start();
+                Deadline.await("the TagA messages are polled", WAIT, () -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(m -> assertTrue(first.add(body(m)), body(m)));
+                    return first.size() >= 10;
+                });
+                assertTrue(first.stream().allMatch(b -> b.startsWith("a")), first.toString());
+                assertEquals(2, consumer.assignment().size());
+            } // close commits what was polled
+            for (int i = 20; i < 24; i++) {
+                producer.send(text(topic, "TagA", "a" + i));
+            }
+            Set<String> second = new HashSet<>();
+            try (LitePullConsumer next = new LitePullConsumer(group, clientConfig(cluster, unique("l")))) {
+                next.subscribe(topic, "TagA").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).start();
+                Deadline.await("the 4 new messages are polled", WAIT, () -> {
+                    next.poll(Duration.ofMillis(200)).forEach(m -> second.add(body(m)));
+                    return second.size() >= 4;
+                });
+            }
+            assertEquals(Set.of("a20", "a21", "a22", "a23"), second, "nothing polled before is polled again");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
     void litePullWithSeek(TestCluster cluster) throws Exception {
         String topic = unique("Lite");
         createTopic(cluster, topic, 2);
