@@ -50,7 +50,7 @@ final class LmdbKeyIndex implements KeyIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LmdbKeyIndex.class);
 
     static final String ENV_DIR = "lmdb";
-    /** 1: entries keyed by the whole name; 2: by its 64-bit hash; 3: sorted runs and postings chunks. */
+    /** 1: entries keyed by the whole name; 2: by its 64-bit hash; 3: sorted runs (with Bloom filters) and postings. */
     static final int FORMAT = 3;
 
     private final Path dir;
@@ -105,7 +105,7 @@ final class LmdbKeyIndex implements KeyIndex {
         this.nameHash = nameHash;
         this.tuning = tuning;
         this.sorted = new SortedBatch(nameHash);
-        this.batchRun = new RunWriter(0, 0, ByteBuffer.allocateDirect(tuning.blockEntries() * Run.ENTRY), true);
+        this.batchRun = new RunWriter(ByteBuffer.allocateDirect(tuning.blockEntries() * Run.ENTRY), true);
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
         // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2).
         this.env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(this.mapSize).setMaxDbs(5)
@@ -183,7 +183,7 @@ final class LmdbKeyIndex implements KeyIndex {
             Run run = write(txn -> {
                 Run r = null;
                 if (sorted.size > 0) {
-                    batchRun.reset(id, 0);
+                    batchRun.reset(id, 0, sorted.size);
                     for (int i = 0; i < sorted.size; i++) {
                         batchRun.add(txn, blockDb, sorted.hashes[i], sorted.timestamps[i], sorted.offsets[i]);
                     }
@@ -238,7 +238,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 List<RunQuery> cursors = new ArrayList<>();
                 ByteBuffer blockKey = ByteBuffer.allocateDirect(12);
                 for (Run r : runs) {
-                    if (r.maxTs() >= beginMillis && r.minTs() <= endMillis) {
+                    if (r.maxTs() >= beginMillis && r.minTs() <= endMillis && r.mightContain(hash)) {
                         RunQuery q = new RunQuery(r, txn, blocksOf(r.level()), blockKey);
                         if (q.seek(hash, beginMillis, endMillis)) {
                             cursors.add(q);

@@ -15,16 +15,21 @@ import java.nio.ByteBuffer;
  *   +4  blocks     int
  *   +8  count      long   entries
  *   +16 minOffset  long   +24 maxOffset  long   +32 minTs  long   +40 maxTs  long
- *   +48 fences     blocks × 24: the first entry of every block
+ *   +48 bloomWords int    +52 reserved int
+ *   +56 fences     blocks × 24: the first entry of every block
+ *   then bloom     bloomWords × 8: a Bloom filter of the run's hashes, {@value #BLOOM_BITS} bits an entry
  * </pre>
  *
- * A query binary-searches the fences in memory and reads one block per run. Entries carry no name: the
+ * A query skips runs whose Bloom filter rules its hash out (most runs hold few keys), binary-searches the
+ * fences of the others in memory and reads one block each. Entries carry no name: the
  * postings confirm every candidate, so a run may keep entries that truncation or retention made stale.
  */
 record Run(long id, int level, long count, long minOffset, long maxOffset, long minTs, long maxTs,
-           long[] fences) {
+           long[] fences, long[] bloom) {
     static final int ENTRY = 24;
-    private static final int HEADER = 48;
+    static final int BLOOM_BITS = 10;
+    private static final int BLOOM_PROBES = 5;
+    private static final int HEADER = 56;
 
     int blocks() {
         return fences.length / 3;
@@ -37,22 +42,59 @@ record Run(long id, int level, long count, long minOffset, long maxOffset, long 
         for (int i = 0; i < fences.length; i++) {
             fences[i] = v.getLong(at + HEADER + i * 8);
         }
+        long[] bloom = new long[v.getInt(at + 48)];
+        int bloomAt = at + HEADER + fences.length * 8;
+        for (int i = 0; i < bloom.length; i++) {
+            bloom[i] = v.getLong(bloomAt + i * 8);
+        }
         return new Run(id, v.getInt(at), v.getLong(at + 8), v.getLong(at + 16), v.getLong(at + 24),
-                v.getLong(at + 32), v.getLong(at + 40), fences);
+                v.getLong(at + 32), v.getLong(at + 40), fences, bloom);
     }
 
     int descriptorSize() {
-        return HEADER + fences.length * 8;
+        return HEADER + fences.length * 8 + bloom.length * 8;
     }
 
     ByteBuffer encode(ByteBuffer dst) {
         dst.clear();
         dst.putInt(level).putInt(blocks()).putLong(count).putLong(minOffset).putLong(maxOffset)
-                .putLong(minTs).putLong(maxTs);
+                .putLong(minTs).putLong(maxTs).putInt(bloom.length).putInt(0);
         for (long f : fences) {
             dst.putLong(f);
         }
+        for (long b : bloom) {
+            dst.putLong(b);
+        }
         return dst.flip();
+    }
+
+    /** Words of a Bloom filter for {@code entries} entries. */
+    static int bloomWords(long entries) {
+        return (int) Math.min(1 << 26, Math.max(1, (entries * BLOOM_BITS + 63) / 64));
+    }
+
+    /** Probes by double hashing on the two halves of the (already well mixed) 64-bit hash. */
+    static void addToBloom(long[] bloom, long hash) {
+        long bits = (long) bloom.length * 64;
+        long h1 = hash >>> 32;
+        long h2 = hash & 0xFFFFFFFFL | 1;
+        for (int i = 0; i < BLOOM_PROBES; i++) {
+            long bit = Long.remainderUnsigned(h1 + i * h2, bits);
+            bloom[(int) (bit >>> 6)] |= 1L << bit;
+        }
+    }
+
+    boolean mightContain(long hash) {
+        long bits = (long) bloom.length * 64;
+        long h1 = hash >>> 32;
+        long h2 = hash & 0xFFFFFFFFL | 1;
+        for (int i = 0; i < BLOOM_PROBES; i++) {
+            long bit = Long.remainderUnsigned(h1 + i * h2, bits);
+            if ((bloom[(int) (bit >>> 6)] & 1L << bit) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The last block whose first entry is at or before (hash, ts, offset), or -1. */

@@ -35,10 +35,13 @@ final class RunMerge {
     RunMerge(List<Run> inputs, long outputId, int blockEntries) {
         this.inputs = List.copyOf(inputs);
         int level = 0;
+        long entries = 0;
         for (Run r : inputs) {
             level = Math.max(level, r.level() + 1);
+            entries += r.count();
         }
-        this.output = new RunWriter(outputId, level, ByteBuffer.allocateDirect(blockEntries * Run.ENTRY), true);
+        this.output = new RunWriter(ByteBuffer.allocateDirect(blockEntries * Run.ENTRY), true);
+        output.reset(outputId, level, entries);
         int n = inputs.size();
         blocks = new ByteBuffer[n];
         blockNo = new int[n];

@@ -12,12 +12,13 @@ import java.util.Arrays;
  * transactions; nothing refers to its blocks until {@link #finish} writes the descriptor.
  */
 final class RunWriter {
-    private long id;
+    private long id = -1;
     private int level;
     private final PutFlags[] blockFlags;
     private final ByteBuffer block;
     private final ByteBuffer key = ByteBuffer.allocateDirect(12);
     private long[] fences = new long[3 * 8];
+    private long[] bloom;
     private int blocks;
     private long count;
     private long minOffset = Long.MAX_VALUE;
@@ -26,17 +27,16 @@ final class RunWriter {
     private long maxTs = Long.MIN_VALUE;
 
     /** {@code append}: the run's id is the largest there is, so its blocks go at the end of the database. */
-    RunWriter(long id, int level, ByteBuffer block, boolean append) {
-        this.id = id;
-        this.level = level;
+    RunWriter(ByteBuffer block, boolean append) {
         this.block = block.clear();
         this.blockFlags = append ? new PutFlags[] {PutFlags.MDB_APPEND} : new PutFlags[0];
     }
 
-    /** Starts another run with this writer's buffers. */
-    void reset(long runId, int runLevel) {
+    /** Starts another run of at most {@code entries} entries with this writer's buffers. */
+    void reset(long runId, int runLevel, long entries) {
         id = runId;
         level = runLevel;
+        bloom = new long[Run.bloomWords(entries)];
         block.clear();
         blocks = 0;
         count = 0;
@@ -65,6 +65,7 @@ final class RunWriter {
             fences[blocks * 3 + 2] = offset;
         }
         block.putLong(hash).putLong(ts).putLong(offset);
+        Run.addToBloom(bloom, hash);
         count++;
         minOffset = Math.min(minOffset, offset);
         maxOffset = Math.max(maxOffset, offset);
@@ -93,7 +94,8 @@ final class RunWriter {
         if (count == 0) {
             return null;
         }
-        Run run = new Run(id, level, count, minOffset, maxOffset, minTs, maxTs, Arrays.copyOf(fences, blocks * 3));
+        Run run = new Run(id, level, count, minOffset, maxOffset, minTs, maxTs, Arrays.copyOf(fences, blocks * 3),
+                bloom);
         ByteBuffer descriptor = run.encode(ByteBuffer.allocateDirect(run.descriptorSize()));
         runDb.put(txn, Run.runKey(key, id), descriptor);
         return run;

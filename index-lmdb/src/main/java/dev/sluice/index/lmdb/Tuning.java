@@ -12,10 +12,10 @@ package dev.sluice.index.lmdb;
  */
 record Tuning(int blockEntries, int fanIn, int stepEntries, int maxRuns, boolean backgroundMerges) {
     /**
-     * 80-entry blocks (1920 bytes: LMDB keeps them in leaf pages, see {@link Postings}); ten runs a merge, which
+     * 168-entry blocks (4032 bytes: one LMDB overflow page, see {@link Postings}); ten runs a merge, which
      * rewrites a put's entries about log10(entries / batch) times and keeps a query's runs under ten a level.
      */
-    static final Tuning DEFAULT = new Tuning(80, 10, 65_536, 120, true);
+    static final Tuning DEFAULT = new Tuning(168, 10, 16_384, 120, true);
 
     Tuning {
         if (blockEntries < 1 || fanIn < 2 || stepEntries < 1 || maxRuns < fanIn) {
