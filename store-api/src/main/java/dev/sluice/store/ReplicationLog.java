@@ -7,8 +7,9 @@ import java.nio.ByteBuffer;
  * receives at exactly the offset it was shipped from, so its CommitLog stays byte-identical to the master's, and
  * the store then dispatches ConsumeQueues and the key index from those bytes as from its own appends.
  *
- * <p>A store that has accepted replicated bytes is a replica: it refuses {@link MessageStore#append} from then on
- * (SERVICE_NOT_AVAILABLE), since two writers would fork the log.
+ * <p>A store that has accepted replicated bytes in this run is a replica: it refuses {@link MessageStore#append}
+ * from then on (SERVICE_NOT_AVAILABLE), since two writers would fork the log. (A broker refuses sends on a slave
+ * before they reach the store, from the start.)
  */
 public interface ReplicationLog {
 

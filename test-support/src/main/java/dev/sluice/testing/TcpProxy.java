@@ -46,11 +46,6 @@ public final class TcpProxy implements AutoCloseable {
         return relayed.get();
     }
 
-    /** Connections open now (pairs of sockets). */
-    public int connections() {
-        return (int) sockets.stream().filter(s -> !s.isClosed()).count() / 2;
-    }
-
     /** Closes every live connection; new ones are still accepted. */
     public void cut() {
         for (Socket s : sockets) {

@@ -27,7 +27,6 @@ public final class SlaveMetadataSync {
     private final ConsumerOffsetTable offsets;
     private final DelayOffsetTable delayOffsets;
     private volatile String masterAddress;
-    private volatile long lastSuccess;
 
     public SlaveMetadataSync(RemotingClient client, TopicTable topics, SubscriptionGroupTable groups,
                              ConsumerOffsetTable offsets, DelayOffsetTable delayOffsets) {
@@ -46,11 +45,6 @@ public final class SlaveMetadataSync {
         }
     }
 
-    /** When the last complete copy finished (ms), or 0. */
-    public long lastSuccess() {
-        return lastSuccess;
-    }
-
     /** Copies everything once; logs what failed. */
     public void syncAll() {
         String master = masterAddress;
@@ -64,8 +58,8 @@ public final class SlaveMetadataSync {
             delayOffsets.persist();
         });
         ok &= sync(master, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, body -> groups.replaceFrom(Json.parseObject(body)));
-        if (ok) {
-            lastSuccess = System.currentTimeMillis();
+        if (!ok) {
+            LOG.debug("copying metadata from master {} was incomplete; retrying at the next round", master);
         }
     }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * appends every transfer at exactly its own end, and reconnects (resuming from its end) whenever the connection is
  * lost. All state lives on one event loop.
  */
-public final class HaClient implements AutoCloseable {
+final class HaClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaClient.class);
     /** A transfer bigger than this is not a RocketMQ master talking: drop the connection. */
     private static final int MAX_TRANSFER = 64 * 1024 * 1024;
@@ -44,7 +44,7 @@ public final class HaClient implements AutoCloseable {
     private volatile boolean closed;
     private boolean connecting;
 
-    public HaClient(ReplicationSettings settings, ReplicationLog log) {
+    HaClient(ReplicationSettings settings, ReplicationLog log) {
         this.settings = settings;
         this.log = log;
         this.masterAddress = settings.haMasterAddress() == null || settings.haMasterAddress().isBlank()
@@ -60,7 +60,7 @@ public final class HaClient implements AutoCloseable {
                 });
     }
 
-    public HaClient start() {
+    HaClient start() {
         long tick = Math.max(10, Math.min(settings.haSendHeartbeatInterval(), 1000));
         group.scheduleAtFixedRate(this::tick, 0, tick, TimeUnit.MILLISECONDS);
         return this;
@@ -93,14 +93,6 @@ public final class HaClient implements AutoCloseable {
     /** The offset last reported to the master, or -1. */
     public long reportedOffset() {
         return reported;
-    }
-
-    /** Drops the connection now (it is re-established at the next tick); for operators and tests. */
-    public void disconnect() {
-        Channel ch = channel;
-        if (ch != null) {
-            ch.close();
-        }
     }
 
     private long lastAttempt;

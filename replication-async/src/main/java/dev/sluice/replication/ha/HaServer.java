@@ -40,14 +40,14 @@ public final class HaServer implements AutoCloseable {
     private Channel channel;
 
     /** @param onAck told (on the HA thread) each time a slave confirms an offset beyond every earlier confirmation */
-    public HaServer(ReplicationSettings settings, ReplicationLog log, LongConsumer onAck) {
+    HaServer(ReplicationSettings settings, ReplicationLog log, LongConsumer onAck) {
         this.settings = settings;
         this.log = log;
         this.onAck = onAck;
     }
 
     /** Binds the HA port. */
-    public HaServer start() throws InterruptedException {
+    HaServer start() throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -69,12 +69,12 @@ public final class HaServer implements AutoCloseable {
     }
 
     /** The bound HA port. */
-    public int port() {
+    int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     /** New CommitLog bytes up to {@code endOffset}: wakes every slave connection that is waiting for data. */
-    public void appended(long endOffset) {
+    void appended(long endOffset) {
         for (SlaveConnection s : slaves) {
             s.wake();
         }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * Counts the CommitLog records between two offsets by walking record headers (one int per record), remembering a
  * mark every MiB so repeated questions about a moving window only walk what is new. For the lag in messages.
  */
-public final class RecordCounter {
+final class RecordCounter {
     private static final long MARK_EVERY = 1 << 20;
     private static final int MAX_MARKS = 4096;
     private static final int READ = 1 << 20;
@@ -21,12 +21,12 @@ public final class RecordCounter {
     /** Record boundary → records before it, counted from the first mark. */
     private final TreeMap<Long, Long> marks = new TreeMap<>();
 
-    public RecordCounter(ReplicationLog log) {
+    RecordCounter(ReplicationLog log) {
         this.log = log;
     }
 
     /** Records that end in ({@code from}, {@code to}]: those a replica at {@code from} lacks, up to {@code to}. */
-    public synchronized long between(long from, long to) {
+    synchronized long between(long from, long to) {
         if (to <= from) {
             return 0;
         }

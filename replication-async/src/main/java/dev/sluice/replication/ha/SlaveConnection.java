@@ -25,6 +25,7 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
     private final ReplicationSettings settings;
     private final ReplicationLog log;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    private final Runnable pumpTask = this::pump;
     private ChannelHandlerContext ctx;
     private long report;
     private int reportBytes;
@@ -100,7 +101,7 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
     /** Called from any thread when new bytes were appended. */
     void wake() {
         if (next >= 0 && !wakeScheduled.get() && wakeScheduled.compareAndSet(false, true)) {
-            ctx.channel().eventLoop().execute(this::pump);
+            ctx.channel().eventLoop().execute(pumpTask);
         }
     }
 

@@ -43,14 +43,6 @@ public final class SlaveReplicator implements Replicator {
         }
     }
 
-    /** Drops the current HA connection (it reconnects); operators' and tests' lever. */
-    public void disconnect() {
-        HaClient c = client;
-        if (c != null) {
-            c.disconnect();
-        }
-    }
-
     @Override
     public ReplicationStatus status() {
         HaClient c = client;

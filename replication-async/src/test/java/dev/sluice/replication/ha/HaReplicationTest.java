@@ -109,6 +109,8 @@ class HaReplicationTest {
         Deadline.await("the master hears the slave confirm " + end, CATCH_UP,
                 () -> master.replicator.status().replicaOffset() == end);
         assertEquals(0, master.replicator.status().lagBytes());
+        Deadline.await("the master dispatched everything", CATCH_UP,
+                () -> ((MmapMessageStore) master.store).dispatchedOffset() == end);
         for (var topic : master.store.queues().entrySet()) {
             for (int q : topic.getValue()) {
                 long max = master.store.maxQueueOffset(topic.getKey(), q);

@@ -113,11 +113,6 @@ final class GroupAcks implements MasterReplicator.AckPolicy {
         }
     }
 
-    /** Sends still waiting, for tests. */
-    synchronized int waiting() {
-        return byOffset.size();
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();
