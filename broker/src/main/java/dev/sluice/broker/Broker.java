@@ -141,7 +141,8 @@ public final class Broker implements AutoCloseable {
         register(new ProducerConnectionProcessor(producers), adminPool, RequestCode.GET_PRODUCER_CONNECTION_LIST);
         register(new LockProcessor(new QueueLocks(clock, config::rebalanceLockMaxLiveTime)), clientPool,
                 RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ);
-        transactions = Transactions.open(config, store, offsets, producers, server, topics, clock, storeHost, port);
+        transactions = Transactions.open(config, store, offsets, producers, server, topics, clock, storeHost, port,
+                delayed.router());
         register(transactions.endTransactionProcessor(), pool("broker-transaction", 2, 100_000),
                 RequestCode.END_TRANSACTION);
         ScheduledExecutorService transactionChecks =

@@ -9,6 +9,7 @@ import dev.sluice.testing.Deadline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
+import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
@@ -251,6 +254,43 @@ class TransactionTest {
     }
 
     // ---- helpers
+
+    /** A committed message asking for a delay (RocketMQ 5's timer properties) waits that long after its commit. */
+    @Test
+    void aCommittedMessageWithATimerIsDeliveredAfterItsDelayAndATooLongOneIsRefusedAtSend() throws Exception {
+        try (Cluster cluster = new Cluster(home)) {
+            Properties props = transactional(cluster, "broker-tx-timer");
+            props.setProperty("timerMaxDelaySec", "60");
+            cluster.startBroker(props);
+            Listener listener = new Listener(key -> LocalTransactionState.COMMIT_MESSAGE, key -> LocalTransactionState.UNKNOW);
+            TransactionMQProducer producer = producer(cluster, "TxTimerProducer", listener);
+            Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+            Map<String, AtomicInteger> received = consume(cluster, "TxTimerConsumer", "TxTimerTopic");
+
+            Message tooLong = new Message("TxTimerTopic", "TagT", "too-long", new byte[]{1});
+            tooLong.putUserProperty("TIMER_DELAY_SEC", "61");
+            MQClientException refused = assertThrows(MQClientException.class,
+                    () -> producer.sendMessageInTransaction(tooLong, null));
+            assertTrue(refused.getCause() instanceof MQBrokerException broker && broker.getResponseCode() == ResponseCode.MESSAGE_ILLEGAL,
+                    "a half message whose delay is too long is refused when it is sent: " + refused.getCause());
+
+            Message delayed = new Message("TxTimerTopic", "TagT", "delayed", new byte[]{2});
+            delayed.putUserProperty("TIMER_DELAY_SEC", "3");
+            long sentAt = System.currentTimeMillis();
+            assertEquals(LocalTransactionState.COMMIT_MESSAGE, producer.sendMessageInTransaction(delayed, null).getLocalTransactionState());
+            Deadline.await("the committed delayed message is consumed", WAIT, () -> {
+                if (received.containsKey("delayed")) {
+                    receivedAt.putIfAbsent("delayed", System.currentTimeMillis());
+                    return true;
+                }
+                return false;
+            });
+            assertTrue(receivedAt.get("delayed") - sentAt >= 3000,
+                    "delivered " + (receivedAt.get("delayed") - sentAt) + " ms after the send, before its 3 s delay");
+            assertEquals(1, received.get("delayed").get());
+            assertFalse(received.containsKey("too-long"));
+        }
+    }
 
     /** Decides local transactions and answers checks by message key, counting the checks per key. */
     private static final class Listener implements TransactionListener {

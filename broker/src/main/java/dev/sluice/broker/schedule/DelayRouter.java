@@ -2,9 +2,11 @@ package dev.sluice.broker.schedule;
 
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.store.AppendRequest;
 import dev.sluice.store.DelayLevels;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.SysFlag;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -51,14 +53,38 @@ public final class DelayRouter {
 
     /**
      * The route of a message bound for {@code topic}/{@code queueId}, or null when it is to be stored there now (no
-     * delay asked, a due time already past, or a transaction's half message, which is delayed when committed).
+     * delay asked, a due time already past, or a transaction's half message, which is delayed when committed: see
+     * {@link #routeCommitted}). A half message whose delay would be refused is refused already when it is sent.
      */
     public Route route(String topic, int queueId, String properties, int sysFlag) {
         if (properties == null || properties.isEmpty()
-                || SysFlag.transactionType(sysFlag) == SysFlag.TRANSACTION_PREPARED_TYPE
                 || SysFlag.transactionType(sysFlag) == SysFlag.TRANSACTION_ROLLBACK_TYPE) {
             return null;
         }
+        if (SysFlag.transactionType(sysFlag) == SysFlag.TRANSACTION_PREPARED_TYPE) {
+            Route atCommit = routeOf(topic, queueId, properties);
+            return atCommit != null && atCommit.refusal() != null ? atCommit : null;
+        }
+        return routeOf(topic, queueId, properties);
+    }
+
+    /**
+     * A committed transactional message, delayed (as RocketMQ 5 does) when it carries a delay: the delay counts from
+     * the commit. A delay refused now (the configuration changed since the half message was accepted) is not
+     * honoured: the message is delivered at once rather than lost.
+     */
+    public AppendRequest routeCommitted(AppendRequest committed) {
+        Route route = routeOf(committed.topic(), committed.queueId(),
+                new String(committed.properties(), StandardCharsets.UTF_8));
+        if (route == null || route.refusal() != null) {
+            return committed;
+        }
+        return new AppendRequest(route.topic(), route.queueId(), committed.flag(), committed.body(),
+                route.properties().getBytes(StandardCharsets.UTF_8), committed.sysFlag(), committed.bornTimestamp(),
+                committed.bornHost(), committed.bornPort(), committed.reconsumeTimes(), committed.preparedTransactionOffset());
+    }
+
+    private Route routeOf(String topic, int queueId, String properties) {
         boolean mayHaveDelay = properties.contains(MessageProperties.DELAY);
         boolean mayHaveTimer = properties.contains("TIMER_");
         if (!mayHaveDelay && !mayHaveTimer) {

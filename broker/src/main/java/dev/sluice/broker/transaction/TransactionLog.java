@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ final class TransactionLog {
     private final Clock clock;
     private final byte[] host;
     private final int port;
+    /** Where a committed message is stored: its topic, or a delayed-delivery topic when it asks for a delay. */
+    private final UnaryOperator<AppendRequest> committedRoute;
     /** Every half queue offset below this is finished. */
     private long halfProgress;
     /** Finished half queue offsets at or above {@link #halfProgress}, each with its op record's queue offset. */
@@ -48,8 +51,10 @@ final class TransactionLog {
     private final Map<String, Long> newestCopy = new HashMap<>();
     private String lastFailure;
 
-    TransactionLog(MessageStore store, ConsumerOffsetTable offsets, Clock clock, byte[] host, int port) {
+    TransactionLog(MessageStore store, ConsumerOffsetTable offsets, Clock clock, byte[] host, int port,
+                   UnaryOperator<AppendRequest> committedRoute) {
         this.store = store;
+        this.committedRoute = committedRoute;
         this.offsets = offsets;
         this.clock = clock;
         this.host = host.clone();
@@ -99,7 +104,7 @@ final class TransactionLog {
         if (!isOpen(target)) {
             return Outcome.ALREADY_ENDED;
         }
-        if (commit && !append(HalfMessages.committed(half))) {
+        if (commit && !append(committedRoute.apply(HalfMessages.committed(half)))) {
             return Outcome.STORE_FAILED;
         }
         if (!finish(target)) {

@@ -3,6 +3,7 @@ package dev.sluice.broker.transaction;
 import dev.sluice.broker.client.ProducerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.schedule.DelayRouter;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.remoting.RemotingServer;
 import dev.sluice.remoting.RequestProcessor;
@@ -26,11 +27,12 @@ public final class Transactions {
      * Rebuilds the open transactions from the store.
      *
      * @param host the broker's address bytes and {@code port} its listen port, written as op records' born host
+     * @param delays where a committed message asking for a delay is stored instead of its topic
      */
     public static Transactions open(BrokerConfig config, MessageStore store, ConsumerOffsetTable offsets,
                                     ProducerRegistry producers, RemotingServer server, TopicTable topics, Clock clock,
-                                    byte[] host, int port) {
-        TransactionLog log = new TransactionLog(store, offsets, clock, host, port);
+                                    byte[] host, int port, DelayRouter delays) {
+        TransactionLog log = new TransactionLog(store, offsets, clock, host, port, delays::routeCommitted);
         log.load();
         return new Transactions(log, new EndTransactionProcessor(config, store, log),
                 new TransactionChecker(config, log, producers, server, topics, clock));

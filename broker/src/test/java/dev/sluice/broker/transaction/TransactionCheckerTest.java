@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.function.UnaryOperator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class TransactionCheckerTest {
         config.set(BrokerConfig.TRANSACTION_CHECK_MAX, "2");
         ConsumerOffsetTable offsets = new ConsumerOffsetTable(new JsonFile(root.resolve("consumerOffset.json")));
         TopicTable topics = new TopicTable(config, new JsonFile(root.resolve("topics.json")));
-        log = new TransactionLog(store, offsets, clock, HOST, 10911);
+        log = new TransactionLog(store, offsets, clock, HOST, 10911, UnaryOperator.identity());
         log.load();
         ProducerRegistry producers = new ProducerRegistry(clock);
         producers.heartbeat("G", new ClientChannel(new Producer(), "producer-1", LanguageCode.JAVA, 407, clock.millis()));

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.ByteBuffer;
+import java.util.function.UnaryOperator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +158,7 @@ class TransactionLogProperties {
     }
 
     private static TransactionLog open(MessageStore store, ConsumerOffsetTable offsets) {
-        TransactionLog log = new TransactionLog(store, offsets, Clock.systemUTC(), HOST, 10911);
+        TransactionLog log = new TransactionLog(store, offsets, Clock.systemUTC(), HOST, 10911, UnaryOperator.identity());
         log.load();
         return log;
     }
@@ -185,7 +186,7 @@ class TransactionLogProperties {
 
     private static List<String> keysOn(MessageStore store, String topic) {
         List<String> keys = new ArrayList<>();
-        TransactionLog reader = new TransactionLog(store, null, Clock.systemUTC(), HOST, 0);
+        TransactionLog reader = new TransactionLog(store, null, Clock.systemUTC(), HOST, 0, UnaryOperator.identity());
         reader.scan(topic, 0, store.maxQueueOffset(topic, 0), m -> keys.add(m.property(MessageProperties.UNIQ_KEY)));
         keys.sort(null);
         return keys;
