@@ -13,6 +13,7 @@ final class AgentRunner implements AutoCloseable {
     private final Agent agent;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean idle;
 
     AgentRunner(Agent agent) {
         this.agent = agent;
@@ -29,9 +30,14 @@ final class AgentRunner implements AutoCloseable {
         return thread;
     }
 
-    /** Ends an idle wait early. */
+    /**
+     * Ends an idle wait early. Costs a volatile read while the agent is busy, so callers may call it per message;
+     * the unpark system call happens only when the agent is parked.
+     */
     void wake() {
-        LockSupport.unpark(thread);
+        if (idle) {
+            LockSupport.unpark(thread);
+        }
     }
 
     private void run() {
@@ -44,7 +50,14 @@ final class AgentRunner implements AutoCloseable {
                 work = 0;
             }
             if (work == 0 && running) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(agent.idleMillis()));
+                // Publish idle before asking how long to idle: a waker that arrives after this sees idle and
+                // unparks, one that arrived before has already made the agent's idleMillis() 0.
+                idle = true;
+                long millis = agent.idleMillis();
+                if (millis > 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+                }
+                idle = false;
             }
         }
     }

@@ -1,10 +1,7 @@
 package dev.sluice.store.mmap;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -24,10 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (see {@link #destroy}) deletes the file but never unmaps memory a reader is inside.
  */
 final class MappedSegment {
-    static final int PAGE_SIZE = 4096;
-    private static final VarHandle INT_IN_BUFFER =
-            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-
     private final Path path;
     private final long baseOffset;
     private final int size;
@@ -146,26 +139,6 @@ final class MappedSegment {
         ByteBuffer target = writeBuffer != null ? writeBuffer : mapped;
         target.put(at, src, src.position(), length);
         wrote = at + length;
-    }
-
-    /**
-     * Any thread, holding a reference: takes the write faults of the pages in [from, to) (page aligned) now,
-     * so the writer does not take them inside its lock. Each page gets an atomic add of zero to its first
-     * int: the bytes never change, and a writer storing there at the same moment cannot lose its store.
-     *
-     * @return the offset reached; less than {@code to} when a page could not be allocated (disk full: the
-     * writer will meet the same fault and refuse the append cleanly)
-     */
-    int prefault(int from, int to) {
-        int at = from;
-        try {
-            for (; at < to; at += PAGE_SIZE) {
-                INT_IN_BUFFER.getAndAdd(mapped, at, 0);
-            }
-        } catch (InternalError e) {
-            return at;
-        }
-        return at;
     }
 
     /** Writer only: marks bytes up to {@code position} as written (after a BLANK marker: the whole file). */

@@ -234,9 +234,6 @@ public final class MmapMessageStore implements MessageStore {
         runners.add(new AgentRunner(dispatcher).start());
         runners.add(new AgentRunner(consumeQueueFlusher).start());
         runners.add(new AgentRunner(retention).start());
-        if (pool == null) {
-            runners.add(new AgentRunner(new PageToucher(commitLog.segments())).start());
-        }
     }
 
     @Override
