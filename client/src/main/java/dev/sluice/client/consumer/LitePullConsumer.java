@@ -35,6 +35,7 @@ public final class LitePullConsumer implements AutoCloseable {
     private static final long REBALANCE_INTERVAL_MILLIS = 20_000;
     private static final long PULL_RETRY_MILLIS = 1000;
     private static final long FLOW_CONTROL_RETRY_MILLIS = 50;
+    private static final long NO_PROGRESS_RETRY_MILLIS = 100;
 
     private final String group;
     private final ClientConfig config;
@@ -306,10 +307,13 @@ public final class LitePullConsumer implements AutoCloseable {
         switch (result.code()) {
             case ResponseCode.SUCCESS, ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY,
                     ResponseCode.PULL_OFFSET_MOVED -> {
+                boolean noProgress;
                 synchronized (q) {
                     if (generation != q.generation.get()) {
                         return;
                     }
+                    noProgress = result.code() == ResponseCode.PULL_RETRY_IMMEDIATELY
+                            && result.nextBeginOffset() == q.nextPull;
                     q.suggestedBrokerId = result.suggestWhichBrokerId();
                     q.nextPull = result.nextBeginOffset();
                     if (!result.messages().isEmpty()) {
@@ -317,7 +321,11 @@ public final class LitePullConsumer implements AutoCloseable {
                         fetched.add(new Fetched(q, generation, result.messages()));
                     }
                 }
-                pull(q, generation);
+                if (noProgress) {
+                    pullLater(q, generation, NO_PROGRESS_RETRY_MILLIS); // asking again at once would spin
+                } else {
+                    pull(q, generation);
+                }
             }
             default -> {
                 LOG.debug("pull of {} refused: code {}, {}", q.queue, result.code(), result.remark());

@@ -38,6 +38,7 @@ public final class PushConsumer implements AutoCloseable {
     private static final long PULL_RETRY_MILLIS = 3000;
     private static final long FLOW_CONTROL_RETRY_MILLIS = 50;
     private static final long MISSING_ROUTE_RETRY_MILLIS = 1000;
+    private static final long NO_PROGRESS_RETRY_MILLIS = 100;
     private static final long FORCED_HEARTBEAT_MIN_GAP_MILLIS = 1000;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -402,10 +403,17 @@ public final class PushConsumer implements AutoCloseable {
                 pull(pq);
             }
             case ResponseCode.PULL_NOT_FOUND, ResponseCode.PULL_RETRY_IMMEDIATELY -> {
+                boolean noProgress = result.code() == ResponseCode.PULL_RETRY_IMMEDIATELY
+                        && result.nextBeginOffset() == pq.nextOffset();
                 pq.suggestedBrokerId(result.suggestWhichBrokerId());
                 pq.nextOffset(result.nextBeginOffset());
                 pq.tracker.advanceTo(result.nextBeginOffset());
-                pull(pq);
+                if (noProgress) {
+                    // e.g. a slave without slaveReadEnable: asking again at once would spin
+                    pullLater(pq, NO_PROGRESS_RETRY_MILLIS);
+                } else {
+                    pull(pq);
+                }
             }
             case ResponseCode.PULL_OFFSET_MOVED -> {
                 LOG.warn("offset {} of {} is no longer valid; continuing at {}", pq.nextOffset(), pq.queue,

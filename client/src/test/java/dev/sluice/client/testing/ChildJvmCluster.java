@@ -21,6 +21,9 @@ abstract class ChildJvmCluster implements TestCluster {
     private final Path brokerConfig;
     private ChildJvm namesrv;
     private ChildJvm broker;
+    private Properties brokerSettings;
+    private ChildJvm slave;
+    private int slavePort;
 
     ChildJvmCluster(Path home) throws IOException {
         this.home = Files.createDirectories(home);
@@ -50,6 +53,7 @@ abstract class ChildJvmCluster implements TestCluster {
         broker.setProperty("autoCreateTopicEnable", "true");
         broker.putAll(ownBrokerSettings());
         broker.putAll(overrides);
+        brokerSettings = broker;
         try (Writer out = Files.newBufferedWriter(brokerConfig)) {
             broker.store(out, kind() + " broker started by a test");
         }
@@ -121,8 +125,36 @@ abstract class ChildJvmCluster implements TestCluster {
     }
 
     @Override
+    public final synchronized String startSlave() throws Exception {
+        if (slave != null) {
+            throw new IllegalStateException("the " + kind() + " slave is running");
+        }
+        if (slavePort == 0) {
+            slavePort = FreePorts.brokerListenPort();
+        }
+        Properties settings = new Properties();
+        settings.putAll(brokerSettings);
+        settings.setProperty("brokerId", "1");
+        settings.setProperty("brokerRole", "SLAVE");
+        settings.setProperty("listenPort", String.valueOf(slavePort));
+        settings.setProperty("haListenPort", String.valueOf(slavePort + 1));
+        settings.setProperty("storePathRootDir", home.resolve("store-slave").toString());
+        settings.setProperty("storePathCommitLog", home.resolve("store-slave").resolve("commitlog").toString());
+        Path config = home.resolve("broker-slave.properties");
+        try (Writer out = Files.newBufferedWriter(config)) {
+            settings.store(out, kind() + " slave started by a test");
+        }
+        slave = startBroker(config);
+        return "127.0.0.1:" + slavePort;
+    }
+
+    @Override
     public final synchronized void close() throws Exception {
         try {
+            if (slave != null) {
+                slave.close();
+                slave = null;
+            }
             stopBroker();
         } finally {
             if (namesrv != null) {

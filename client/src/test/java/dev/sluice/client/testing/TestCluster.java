@@ -27,6 +27,12 @@ public interface TestCluster extends AutoCloseable {
     /** Starts the broker again on the same port and store, returning once it has booted. */
     void startBroker() throws Exception;
 
+    /**
+     * Starts a SLAVE of the broker (brokerId 1, its own port and store, the master's other settings) in its own JVM,
+     * returning its address once it has booted; {@link #close()} stops it too.
+     */
+    String startSlave() throws Exception;
+
     @Override
     void close() throws Exception;
 }
