@@ -113,6 +113,7 @@ public final class BenchmarkReport {
                 String row = String.format(Locale.ROOT, "| %s | %d | %d | failed: %s | | | | | | |", cell.label(),
                         cell.bodySize(), cell.threads(), firstLine(e));
                 md.append(row).append('\n');
+                Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
                 System.out.println(row);
                 continue;
             }
