@@ -216,6 +216,11 @@ public final class PushConsumer implements AutoCloseable {
                 rebalanceSoon();
             }
         });
+        runtime.onOffsetReset((resetGroup, topic, newOffsets) -> {
+            if (resetGroup.equals(group)) {
+                resetOffsets(topic, newOffsets);
+            }
+        });
         runtime.routes().addChangeListener((topic, route) -> {
             if (subscriptions.containsKey(topic)) {
                 rebalanceSoon();
@@ -347,6 +352,30 @@ public final class PushConsumer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             locks.unlock(List.of(pq.queue));
+        }
+    }
+
+    /**
+     * A broker moved the group's offsets (mqadmin resetOffsetByTime): every owned queue of the topic is dropped and
+     * read again from its new offset, which is committed at once.
+     */
+    private synchronized void resetOffsets(String topic, Map<MessageQueue, Long> newOffsets) {
+        if (!running) {
+            return;
+        }
+        for (ProcessQueue old : new ArrayList<>(queues.values())) {
+            Long offset = newOffsets.get(old.queue);
+            if (!old.queue.topic().equals(topic) || offset == null) {
+                continue;
+            }
+            old.drop();
+            LOG.info("offset of {} reset from {} to {}", old.queue, old.tracker.committable(), offset);
+            offsets.update(old.queue, offset);
+            offsets.persist(List.of(old.queue));
+            ProcessQueue fresh = new ProcessQueue(old.queue, offset);
+            fresh.lockedUntil(System.currentTimeMillis() + LOCK_VALID_MILLIS);
+            queues.put(old.queue, fresh);
+            pull(fresh);
         }
     }
 

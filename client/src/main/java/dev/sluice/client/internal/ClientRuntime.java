@@ -2,19 +2,25 @@ package dev.sluice.client.internal;
 
 import dev.sluice.client.ClientConfig;
 import dev.sluice.client.ClientException;
+import dev.sluice.client.MessageQueue;
 import dev.sluice.remoting.RemotingClient;
 import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +49,7 @@ public final class ClientRuntime implements AutoCloseable {
     private final HeartbeatSender heartbeats;
     private final UniqueIdGenerator ids;
     private final List<Consumer<String>> consumerIdsChangedListeners = new CopyOnWriteArrayList<>();
+    private final List<OffsetResetListener> offsetResetListeners = new CopyOnWriteArrayList<>();
 
     public ClientRuntime(ClientConfig config) {
         this.config = config;
@@ -64,6 +71,15 @@ public final class ClientRuntime implements AutoCloseable {
                 consumerIdsChangedListeners.forEach(listener -> listener.accept(group));
             }
             return null;
+        }, scheduler);
+        remoting.registerProcessor(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (connection, request) -> {
+            String group = request.extField("group");
+            String topic = request.extField("topic");
+            if (group != null && topic != null && request.body() != null) {
+                Map<MessageQueue, Long> offsets = parseResetOffsets(request.body());
+                offsetResetListeners.forEach(listener -> listener.reset(group, topic, offsets));
+            }
+            return request.isOneway() ? null : RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
         }, scheduler);
         this.ids = UniqueIdGenerator.forThisProcess(clientAddress);
         this.heartbeats = new HeartbeatSender(this);
@@ -154,6 +170,32 @@ public final class ClientRuntime implements AutoCloseable {
     /** Runs {@code listener} (on the scheduler) when a broker says the members of a consumer group changed. */
     public void onConsumerIdsChanged(Consumer<String> listener) {
         consumerIdsChangedListeners.add(listener);
+    }
+
+    /** Runs {@code listener} (on the scheduler) when a broker tells the group to move its offsets (mqadmin resetOffsetByTime). */
+    public void onOffsetReset(OffsetResetListener listener) {
+        offsetResetListeners.add(listener);
+    }
+
+    /** Hears RESET_CONSUMER_CLIENT_OFFSET. */
+    @FunctionalInterface
+    public interface OffsetResetListener {
+        void reset(String group, String topic, Map<MessageQueue, Long> offsets);
+    }
+
+    /** ResetOffsetBody {@code {"offsetTable":{MessageQueue:offset}}}, whose keys are MessageQueue objects. */
+    static Map<MessageQueue, Long> parseResetOffsets(byte[] body) {
+        Map<MessageQueue, Long> offsets = new HashMap<>();
+        Object table = Json.parseObject(body).get("offsetTable");
+        if (table == null) {
+            return offsets;
+        }
+        for (Map.Entry<String, Object> e : Json.asObject(table, "offsetTable").entrySet()) {
+            Map<String, Object> q = Json.parseObject(e.getKey().getBytes(StandardCharsets.UTF_8));
+            offsets.put(new MessageQueue(Json.asString(q.get("topic"), "topic"), Json.asString(q.get("brokerName"), "brokerName"),
+                    Json.asInt(q.get("queueId"), "queueId")), Json.asLong(e.getValue(), "offset"));
+        }
+        return offsets;
     }
 
     /** Runs {@code task} every {@code periodMillis}, logging (not propagating) its failures so it keeps running. */

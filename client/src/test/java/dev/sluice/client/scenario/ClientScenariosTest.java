@@ -25,6 +25,10 @@ import dev.sluice.client.producer.SendStatus;
 import dev.sluice.client.testing.ApacheCluster;
 import dev.sluice.client.testing.SluiceCluster;
 import dev.sluice.client.testing.TestCluster;
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.testing.Deadline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -599,6 +603,38 @@ class ClientScenariosTest {
             }
             assertEquals(Set.of("a20", "a21", "a22", "a23"), second, "nothing polled before is polled again");
         }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void anOnlineConsumerFollowsAResetOffsetByTime(TestCluster cluster) throws Exception {
+        String topic = unique("Reset");
+        createTopic(cluster, topic, 2);
+        String group = unique("RS");
+        Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
+                PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique("r")))) {
+            consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConcurrentListener(messages -> {
+                messages.forEach(m -> deliveries.computeIfAbsent(body(m), id -> new AtomicInteger()).incrementAndGet());
+                return ConsumeResult.SUCCESS;
+            }).start();
+            Set<String> sent = sendNumbered(producer, topic, "r", 10);
+            awaitConsumed(deliveries, sent);
+            // what mqadmin resetOffsetByTime asks the broker, which forwards the offsets to the online members
+            try (NettyRemotingClient admin = new NettyRemotingClient(new RemotingClientConfig())) {
+                RemotingCommand response = admin.invokeSync(cluster.brokerAddr(),
+                        RemotingCommand.request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET).putExtField("topic", topic)
+                                .putExtField("group", group).putExtField("timestamp", System.currentTimeMillis() - 3_600_000)
+                                .putExtField("isForce", true), 10_000);
+                assertEquals(0, response.code(), response.remark());
+            }
+            Deadline.await("every message is consumed again", WAIT,
+                    () -> deliveries.values().stream().allMatch(n -> n.get() >= 2));
+            Deadline.await("the reset offsets are committed and consumed past", WAIT,
+                    () -> ScenarioSupport.committedOffset(cluster, group, topic, 0)
+                            + ScenarioSupport.committedOffset(cluster, group, topic, 1) == 10);
+        }
+        deliveries.forEach((id, n) -> assertEquals(2, n.get(), "deliveries of " + id));
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
