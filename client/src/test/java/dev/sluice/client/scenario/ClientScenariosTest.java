@@ -463,7 +463,8 @@ class ClientScenariosTest {
                         return ConsumeResult.SUCCESS;
                     }).start();
             Deadline.await("the queue fills up to its threshold", WAIT, () -> consumer.bufferedMessageCount() > threshold);
-            // the listener is blocked: whatever more is pulled from now on would show; it stays within one batch over
+            // the listener is blocked: whatever more is pulled from now on would show; it stays within one batch over.
+            // This watches for about a second (no condition to wait for: the point is that nothing more arrives).
             for (int i = 0; i < 200; i++) {
                 long buffered = consumer.bufferedMessageCount();
                 assertTrue(buffered <= threshold + batch, buffered + " messages buffered");
