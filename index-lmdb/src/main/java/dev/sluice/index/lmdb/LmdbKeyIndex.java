@@ -105,7 +105,7 @@ final class LmdbKeyIndex implements KeyIndex {
         this.nameHash = nameHash;
         this.tuning = tuning;
         this.sorted = new SortedBatch(nameHash);
-        this.batchRun = new RunWriter(ByteBuffer.allocateDirect(tuning.blockEntries() * Run.ENTRY), true);
+        this.batchRun = new RunWriter(tuning.blockEntries());
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
         // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2).
         this.env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(this.mapSize).setMaxDbs(5)
@@ -180,13 +180,13 @@ final class LmdbKeyIndex implements KeyIndex {
                 return;
             }
             long id = nextRunId;
+            batchRun.reset(id, 0, sorted.size);
+            for (int i = 0; i < sorted.size; i++) {
+                batchRun.add(sorted.hashes[i], sorted.timestamps[i], sorted.offsets[i]);
+            }
             Run run = write(txn -> {
                 Run r = null;
                 if (sorted.size > 0) {
-                    batchRun.reset(id, 0, sorted.size);
-                    for (int i = 0; i < sorted.size; i++) {
-                        batchRun.add(txn, blockDb, sorted.hashes[i], sorted.timestamps[i], sorted.offsets[i]);
-                    }
                     r = batchRun.finish(txn, blockDb, runDb);
                     Postings p = sorted.postings;
                     for (int c = 0; c < p.chunks(); c++) {
@@ -199,6 +199,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 putLong(txn, appliedKey, applied);
                 return r;
             });
+            batchRun.flushed();
             appliedOffset = applied;
             if (run != null) {
                 nextRunId++;
@@ -211,8 +212,18 @@ final class LmdbKeyIndex implements KeyIndex {
     }
 
     private void afterPut() {
-        while (live.size() > tuning.maxRuns() && mergeStep()) {
-            // back-pressure: merges fell behind
+        // Back-pressure: merges fell behind, so this put helps, or waits while the merge thread has the step.
+        while (live.size() > tuning.maxRuns()) {
+            if (merge != null && merge.stepping) {
+                try {
+                    writer.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } else if (!mergeStep()) {
+                break;
+            }
         }
         if (merger == null) {
             mergeStep();
@@ -485,58 +496,80 @@ final class LmdbKeyIndex implements KeyIndex {
     }
 
     /**
-     * One bounded piece of background work: reclaiming garbage blocks, or a step of a merge.
+     * One bounded piece of merge work, done by the caller, which holds the writer: reclaiming garbage blocks, or
+     * a step of a merge.
      *
      * @return whether there was work
      */
     private boolean mergeStep() {
-        if (merge == null) {
-            if (!garbage.isEmpty()) {
-                write(txn -> garbage.reclaim(txn, this::blocksOf, tuning.stepEntries()));
-                garbage.committed();
-                publish();
-                return true;
-            }
+        RunMerge m = nextMerge();
+        if (m == null) {
+            return reclaimGarbage();
+        }
+        commitMergeStep(m, stepMerge(m));
+        return true;
+    }
+
+    /** The merge in progress, or a new one if a level has enough runs and no garbage waits; guarded by writer. */
+    private RunMerge nextMerge() {
+        if (merge == null && garbage.isEmpty()) {
             List<Run> inputs = mergeCandidate();
-            if (inputs == null) {
-                return false;
+            if (inputs != null) {
+                merge = new RunMerge(inputs, nextRunId++, tuning.blockEntries());
             }
-            merge = new RunMerge(inputs, nextRunId++, tuning.blockEntries());
         }
-        RunMerge m = merge;
+        return merge;
+    }
+
+    /** Guarded by writer. */
+    private boolean reclaimGarbage() {
+        if (garbage.isEmpty()) {
+            return false;
+        }
+        write(txn -> garbage.reclaim(txn, this::blocksOf, tuning.stepEntries()));
+        garbage.committed();
+        publish();
+        return true;
+    }
+
+    /** Merges a step's entries in memory, in a read transaction: needs no writer. */
+    private boolean stepMerge(RunMerge m) {
         long floorNow = floor;
-        Run[] finished = new Run[1];
-        boolean done;
-        try {
-            done = writeOnce(txn -> {
-                if (!m.step(txn, this::blocksOf, mergedDb, floorNow, tuning.stepEntries())) {
-                    return false;
-                }
-                finished[0] = m.finish(txn, mergedDb, runDb);
-                for (Run r : m.inputs) {
-                    runDb.delete(txn, Run.runKey(keyBuf, r.id()));
-                }
-                return true;
-            });
-        } catch (Env.MapFullException e) {
-            // The step moved the merge's positions in a transaction that did not commit: start over.
-            cancelMerge();
-            growMap();
-            return true;
+        mapLock.readLock().lock();
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            return m.step(txn, this::blocksOf, floorNow, tuning.stepEntries());
+        } finally {
+            mapLock.readLock().unlock();
         }
+    }
+
+    /** Writes what a step merged; on the last step the output replaces its inputs. Guarded by writer. */
+    private void commitMergeStep(RunMerge m, boolean done) {
+        RunWriter out = m.output();
+        Run finished = write(txn -> {
+            if (!done) {
+                out.flush(txn, mergedDb);
+                return null;
+            }
+            Run r = out.finish(txn, mergedDb, runDb);
+            for (Run input : m.inputs) {
+                runDb.delete(txn, Run.runKey(keyBuf, input.id()));
+            }
+            return r;
+        });
+        out.flushed();
         if (done) {
             merge = null;
             dropFromLive(m.inputs);
-            if (finished[0] != null) {
+            if (finished != null) {
                 int at = 0;
-                while (at < live.size() && live.get(at).id() < finished[0].id()) {
+                while (at < live.size() && live.get(at).id() < finished.id()) {
                     at++;
                 }
-                live.add(at, finished[0]);
+                live.add(at, finished);
             }
         }
         publish();
-        return true;
     }
 
     private void cancelMerge() {
@@ -546,18 +579,54 @@ final class LmdbKeyIndex implements KeyIndex {
         }
     }
 
+    /**
+     * The merge thread merges without the writer and takes it only to write a step's blocks, so a put waits for
+     * at most one short write transaction.
+     */
     private Thread startMerger() {
         Thread t = new Thread(() -> {
             while (true) {
-                boolean worked;
+                RunMerge m;
                 synchronized (writer) {
                     if (closed) {
                         return;
                     }
-                    worked = mergeStep();
+                    m = nextMerge();
+                    if (m == null && reclaimGarbage()) {
+                        continue;
+                    }
+                    if (m != null) {
+                        m.stepping = true;
+                    }
                 }
-                if (!worked) {
+                if (m == null) {
                     LockSupport.parkNanos(this, 100_000_000L);
+                    continue;
+                }
+                try {
+                    boolean done = stepMerge(m);
+                    synchronized (writer) {
+                        if (closed) {
+                            return;
+                        }
+                        if (merge == m) {
+                            commitMergeStep(m, done);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // Puts go on with unmerged runs (and merge themselves past maxRuns); a later merge retries.
+                    LOG.error("Merging key index runs in {} failed", dir, e);
+                    synchronized (writer) {
+                        if (merge == m) {
+                            cancelMerge();
+                        }
+                    }
+                    LockSupport.parkNanos(this, 1_000_000_000L);
+                } finally {
+                    synchronized (writer) {
+                        m.stepping = false;
+                        writer.notifyAll();
+                    }
                 }
             }
         }, "sluice-key-index-merger");

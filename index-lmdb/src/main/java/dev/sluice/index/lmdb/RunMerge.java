@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Merges runs into one, a bounded number of entries per write transaction so that dispatch never waits long
- * for the writer. Entries below the retention floor are left out. The inputs stay readable until the step that
- * finishes the output deletes their descriptors in the same transaction as it writes the output's.
+ * Merges runs into one, a bounded number of entries a step. A step reads the inputs in a read transaction and
+ * merges into the output's blocks in memory, without the writer; the index then writes those blocks in a short
+ * write transaction. Entries below the retention floor are left out. The inputs stay readable until the
+ * transaction that writes the output's descriptor deletes theirs. Only one thread at a time steps a merge.
  *
  * <p>The inputs' current entries sit in parallel arrays under a heap of input numbers: the merge loop touches
  * no object but its buffers.
@@ -30,6 +31,8 @@ final class RunMerge {
     private final int[] heap;
     private int heapSize;
     private boolean started;
+    /** Set by the merge thread, under the index's writer, while it steps this merge without the writer. */
+    boolean stepping;
     private IntFunction<Dbi<ByteBuffer>> blocksOfLevel;
 
     RunMerge(List<Run> inputs, long outputId, int blockEntries) {
@@ -40,7 +43,7 @@ final class RunMerge {
             level = Math.max(level, r.level() + 1);
             entries += r.count();
         }
-        this.output = new RunWriter(ByteBuffer.allocateDirect(blockEntries * Run.ENTRY), true);
+        this.output = new RunWriter(blockEntries);
         output.reset(outputId, level, entries);
         int n = inputs.size();
         blocks = new ByteBuffer[n];
@@ -58,13 +61,12 @@ final class RunMerge {
     }
 
     /**
-     * Copies up to {@code budget} entries, leaving out those below {@code floor}. Blocks are fetched again in
-     * every transaction: a grown map moves them.
+     * Merges up to {@code budget} entries into the output, leaving out those below {@code floor}. Blocks are
+     * fetched again in every transaction: a grown map moves them.
      *
-     * @return whether every input is copied; then {@link #finish} writes the output's descriptor
+     * @return whether every input is merged
      */
-    boolean step(Txn<ByteBuffer> txn, IntFunction<Dbi<ByteBuffer>> blocksOfLevel, Dbi<ByteBuffer> outputDb,
-                 long floor, int budget) {
+    boolean step(Txn<ByteBuffer> txn, IntFunction<Dbi<ByteBuffer>> blocksOfLevel, long floor, int budget) {
         this.blocksOfLevel = blocksOfLevel;
         java.util.Arrays.fill(blocks, null);
         if (!started) {
@@ -80,7 +82,7 @@ final class RunMerge {
         for (int copied = 0; heapSize > 0 && copied < budget; copied++) {
             int i = heap[0];
             if (offset[i] >= floor) {
-                output.add(txn, outputDb, hash[i], ts[i], offset[i]);
+                output.add(hash[i], ts[i], offset[i]);
             }
             if (!advance(txn, i)) {
                 heap[0] = heap[--heapSize];
@@ -88,11 +90,6 @@ final class RunMerge {
             siftDown();
         }
         return heapSize == 0;
-    }
-
-    /** @return the output run, or null when every entry fell below the floor */
-    Run finish(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb, Dbi<ByteBuffer> runDb) {
-        return output.finish(txn, blockDb, runDb);
     }
 
     private boolean advance(Txn<ByteBuffer> txn, int i) {

@@ -5,31 +5,40 @@ import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Writes one run from entries given in order, a block at a time. A merge feeds it over several write
- * transactions; nothing refers to its blocks until {@link #finish} writes the descriptor.
+ * Builds one run from entries given in order. Blocks fill in memory and go into LMDB when {@link #flush} is
+ * called in a write transaction, so a merge can do its merging without holding the writer; nothing refers to
+ * the blocks until {@link #finish} writes the descriptor. Blocks are always appended: a run's id is larger than
+ * those of every run before it in its database.
  */
 final class RunWriter {
+    private static final PutFlags[] APPEND = {PutFlags.MDB_APPEND};
+
+    private final int blockBytes;
+    private final ByteBuffer key = ByteBuffer.allocateDirect(12);
+    private final List<ByteBuffer> full = new ArrayList<>();
+    private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+    private ByteBuffer block;
     private long id = -1;
     private int level;
-    private final PutFlags[] blockFlags;
-    private final ByteBuffer block;
-    private final ByteBuffer key = ByteBuffer.allocateDirect(12);
     private long[] fences = new long[3 * 8];
     private long[] bloom;
     private int blocks;
+    private int blocksWritten;
     private long count;
-    private long minOffset = Long.MAX_VALUE;
-    private long maxOffset = Long.MIN_VALUE;
-    private long minTs = Long.MAX_VALUE;
-    private long maxTs = Long.MIN_VALUE;
+    private long minOffset;
+    private long maxOffset;
+    private long minTs;
+    private long maxTs;
 
-    /** {@code append}: the run's id is the largest there is, so its blocks go at the end of the database. */
-    RunWriter(ByteBuffer block, boolean append) {
-        this.block = block.clear();
-        this.blockFlags = append ? new PutFlags[] {PutFlags.MDB_APPEND} : new PutFlags[0];
+    RunWriter(int blockEntries) {
+        this.blockBytes = blockEntries * Run.ENTRY;
+        this.block = ByteBuffer.allocateDirect(blockBytes);
     }
 
     /** Starts another run of at most {@code entries} entries with this writer's buffers. */
@@ -37,8 +46,11 @@ final class RunWriter {
         id = runId;
         level = runLevel;
         bloom = new long[Run.bloomWords(entries)];
+        spare.addAll(full);
+        full.clear();
         block.clear();
         blocks = 0;
+        blocksWritten = 0;
         count = 0;
         minOffset = Long.MAX_VALUE;
         maxOffset = Long.MIN_VALUE;
@@ -50,12 +62,12 @@ final class RunWriter {
         return id;
     }
 
-    /** Blocks written so far, which a cancelled run leaves behind as garbage. */
+    /** Blocks in LMDB so far, which a cancelled run leaves behind as garbage. */
     int blocksWritten() {
-        return blocks;
+        return blocksWritten;
     }
 
-    void add(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb, long hash, long ts, long offset) {
+    void add(long hash, long ts, long offset) {
         if (block.position() == 0) {
             if (fences.length == blocks * 3) {
                 fences = Arrays.copyOf(fences, fences.length * 2);
@@ -63,6 +75,7 @@ final class RunWriter {
             fences[blocks * 3] = hash;
             fences[blocks * 3 + 1] = ts;
             fences[blocks * 3 + 2] = offset;
+            blocks++;
         }
         block.putLong(hash).putLong(ts).putLong(offset);
         Run.addToBloom(bloom, hash);
@@ -72,24 +85,43 @@ final class RunWriter {
         minTs = Math.min(minTs, ts);
         maxTs = Math.max(maxTs, ts);
         if (!block.hasRemaining()) {
-            flush(txn, blockDb);
+            full.add(block.flip());
+            block = spare.isEmpty() ? ByteBuffer.allocateDirect(blockBytes) : spare.poll().clear();
         }
     }
 
-    private void flush(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb) {
-        if (block.position() == 0) {
-            return;
+    /**
+     * Puts the full blocks. Their in-memory state advances only in {@link #flushed}, after the commit: a
+     * transaction aborted for a full map runs again from the same place.
+     */
+    void flush(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb) {
+        int no = blocksWritten;
+        for (ByteBuffer b : full) {
+            if (!blockDb.put(txn, Run.blockKey(key, id, no), b.duplicate(), APPEND)) {
+                throw new IllegalStateException("block " + no + " of run " + id + " exists already");
+            }
+            no++;
         }
-        block.flip();
-        if (!blockDb.put(txn, Run.blockKey(key, id, blocks), block, blockFlags)) {
-            throw new IllegalStateException("block " + blocks + " of run " + id + " exists already");
-        }
-        block.clear();
-        blocks++;
     }
 
-    /** Writes the last block and the descriptor; returns the run, or null when it holds no entry. */
+    /** The blocks {@link #flush} put are committed. */
+    void flushed() {
+        blocksWritten += full.size();
+        spare.addAll(full);
+        full.clear();
+    }
+
+    /**
+     * Puts every block left, the partial one included, and the descriptor; call {@link #flushed} after the
+     * commit.
+     *
+     * @return the run, or null when it holds no entry
+     */
     Run finish(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb, Dbi<ByteBuffer> runDb) {
+        if (block.position() > 0) {
+            full.add(block.flip());
+            block = spare.isEmpty() ? ByteBuffer.allocateDirect(blockBytes) : spare.poll().clear();
+        }
         flush(txn, blockDb);
         if (count == 0) {
             return null;
