@@ -74,12 +74,17 @@ public class ReplicationBenchmark {
         public void open() throws Exception {
             dir = Files.createTempDirectory("repl-bench");
             int haPort = freePort();
-            if (impl.equals("sluice")) {
-                openSluice(haPort);
-            } else {
-                openApache(haPort);
+            try {
+                if (impl.equals("sluice")) {
+                    openSluice(haPort);
+                } else {
+                    openApache(haPort);
+                }
+                awaitReplicaReady();
+            } catch (Exception | Error e) {
+                close(); // JMH skips the tear-down of a failed set-up: release what opened and its files
+                throw e;
             }
-            awaitReplicaReady();
         }
 
         private void openSluice(int haPort) throws IOException {
