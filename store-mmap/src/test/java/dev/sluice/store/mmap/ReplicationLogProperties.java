@@ -78,6 +78,9 @@ class ReplicationLogProperties {
             MmapMessageStore s = slave;
             Deadline.await("the replica dispatches everything", Duration.ofSeconds(10),
                     () -> s.dispatchedOffset() == from.writtenOffset());
+            // The master's dispatch runs behind its appends too: its queues are final only once it caught up.
+            Deadline.await("the master dispatches everything", Duration.ofSeconds(10),
+                    () -> master.dispatchedOffset() == from.writtenOffset());
             for (Map.Entry<String, Set<Integer>> topic : master.queues().entrySet()) {
                 for (int queueId : topic.getValue()) {
                     assertEquals(master.maxQueueOffset(topic.getKey(), queueId), slave.maxQueueOffset(topic.getKey(), queueId));
