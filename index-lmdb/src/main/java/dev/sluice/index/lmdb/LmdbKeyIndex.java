@@ -34,9 +34,10 @@ import java.util.function.Function;
  * copy each and capped puts near 120k messages/s, a fourteenth of Apache's hash-file index. Here a dispatch
  * batch becomes one sorted run written as a few large values ({@link Run}) plus one postings chunk
  * ({@link Postings}) and the applied offset, in one write transaction. Runs of a level are merged ten at a time
- * into one of the next level ({@link RunMerge}), on the index's own thread and a bounded number of entries per
- * transaction, so a put never waits for more than one merge step; when merges fall behind, puts merge
- * themselves (back-pressure, so measured put rates include the merging they cause).
+ * into one of the next level ({@link RunMerge}), on the index's own thread, which merges a bounded number of
+ * entries at a time without the writer and takes it only to write them, so a put waits for at most one short
+ * transaction; past {@link Tuning#maxRuns()} runs puts merge or wait for merges (back-pressure, so measured put
+ * rates include the merging they cause).
  *
  * <p>A query reads every run whose time range meets the window, newest entry first across runs, and confirms
  * each candidate in the postings: runs hold only name hashes, and may keep entries that truncation or
@@ -107,7 +108,10 @@ final class LmdbKeyIndex implements KeyIndex {
         this.sorted = new SortedBatch(nameHash);
         this.batchRun = new RunWriter(tuning.blockEntries());
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
-        // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2).
+        // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2) in format 2, and alike
+        // in format 3. lmdbjava 0.9.1 initializes both ByteBuffer proxies together, so the safe one needs java.nio
+        // opened as well; KeyIndexBenchmark measured them alike (safe 537k/488k msg/s, default 340k/480k in
+        // neighbouring runs), so the default one.
         this.env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(this.mapSize).setMaxDbs(5)
                 .open(dir.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOTLS, EnvFlags.MDB_WRITEMAP);
         try {

@@ -78,6 +78,16 @@ class LmdbKeyIndexTest {
         }
     }
 
+    /** With MDB_WRITEMAP, LMDB sizes the data file to the map. */
+    @Test
+    void mapSizeComesFromStoreConfig() throws Exception {
+        Path indexDir = root.resolve("index");
+        try (KeyIndex index = new LmdbKeyIndexFactory().open(TestIndexes.config(indexDir, 3 << 20))) {
+            assertEquals(3 << 20, java.nio.file.Files.size(indexDir.resolve(LmdbKeyIndex.ENV_DIR).resolve("data.mdb")));
+        }
+        assertThrows(dev.sluice.store.ConfigException.class, () -> TestIndexes.config(indexDir, 1000));
+    }
+
     @Test
     void closedIndexRefusesWork() {
         KeyIndex index = TestIndexes.open(root.resolve("index"), TestIndexes.SMALL_MAP);
