@@ -54,6 +54,14 @@ final class LmdbKeyIndex implements KeyIndex {
     /** 1: entries keyed by the whole name; 2: by its 64-bit hash; 3: sorted runs (with Bloom filters) and postings. */
     static final int FORMAT = 3;
 
+    /** A query's scratch: name, block key, offset key. */
+    private static final ThreadLocal<byte[]> QUERY_NAME =
+            ThreadLocal.withInitial(() -> new byte[IndexKeys.NAME_BUFFER]);
+    private static final ThreadLocal<ByteBuffer> QUERY_BLOCK_KEY =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(12));
+    private static final ThreadLocal<ByteBuffer> QUERY_OFFSET_KEY =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8));
+
     private final Path dir;
     private final IndexKeys.NameHash nameHash;
     private final Tuning tuning;
@@ -241,7 +249,7 @@ final class LmdbKeyIndex implements KeyIndex {
         if (maxNum <= 0 || beginMillis > endMillis) {
             return List.of();
         }
-        byte[] name = new byte[IndexKeys.NAME_BUFFER];
+        byte[] name = QUERY_NAME.get();
         int length = IndexKeys.name(IndexKeys.topicBytes(topic), key, name);
         long hash = nameHash.hash(name, length);
         mapLock.readLock().lock();
@@ -251,7 +259,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 Snapshot s = published;
                 Run[] runs = s.txnId() == txn.getId() ? s.runs() : readRuns(txn).toArray(new Run[0]);
                 List<RunQuery> cursors = new ArrayList<>();
-                ByteBuffer blockKey = ByteBuffer.allocateDirect(12);
+                ByteBuffer blockKey = QUERY_BLOCK_KEY.get();
                 for (Run r : runs) {
                     if (r.maxTs() >= beginMillis && r.minTs() <= endMillis && r.mightContain(hash)) {
                         RunQuery q = new RunQuery(r, txn, blocksOf(r.level()), blockKey);
@@ -271,7 +279,7 @@ final class LmdbKeyIndex implements KeyIndex {
     private List<Long> newestFirst(List<RunQuery> cursors, Cursor<ByteBuffer> postings, byte[] name, int length,
                                    int maxNum) {
         List<Long> offsets = new ArrayList<>(Math.min(maxNum, 32));
-        ByteBuffer offsetKey = ByteBuffer.allocateDirect(8);
+        ByteBuffer offsetKey = QUERY_OFFSET_KEY.get();
         long floorNow = floor;
         long lastTs = Long.MIN_VALUE;
         long lastOffset = Long.MIN_VALUE;
