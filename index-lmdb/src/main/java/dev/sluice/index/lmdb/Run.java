@@ -35,14 +35,24 @@ record Run(long id, int level, long count, long minOffset, long maxOffset, long 
         return fences.length / 3;
     }
 
+    /**
+     * @throws LmdbKeyIndex.CorruptIndexException when the descriptor is not exactly as long as its header says (one
+     * written in another layout), so the index is rebuilt instead of failing the store's open
+     */
     static Run decode(long id, ByteBuffer v) {
         int at = v.position();
-        int blocks = v.getInt(at + 4);
+        int length = v.remaining();
+        int blocks = length >= HEADER ? v.getInt(at + 4) : -1;
+        int bloomWords = length >= HEADER ? v.getInt(at + 48) : -1;
+        if (blocks < 0 || bloomWords < 0 || HEADER + blocks * (long) ENTRY + bloomWords * 8L != length) {
+            throw new LmdbKeyIndex.CorruptIndexException("run " + id + " has a " + length + "-byte descriptor for "
+                    + blocks + " blocks and " + bloomWords + " Bloom words");
+        }
         long[] fences = new long[blocks * 3];
         for (int i = 0; i < fences.length; i++) {
             fences[i] = v.getLong(at + HEADER + i * 8);
         }
-        long[] bloom = new long[v.getInt(at + 48)];
+        long[] bloom = new long[bloomWords];
         int bloomAt = at + HEADER + fences.length * 8;
         for (int i = 0; i < bloom.length; i++) {
             bloom[i] = v.getLong(bloomAt + i * 8);

@@ -81,6 +81,30 @@ class RebuildTest {
                 + LmdbKeyIndex.FORMAT);
     }
 
+    /** A run descriptor in another layout (here one word short, as before runs carried Bloom filters). */
+    @Test
+    void runDescriptorOfAnotherLayoutIsRebuilt() {
+        try (Env<ByteBuffer> env = Env.create().setMaxDbs(5).open(envDir.toFile())) {
+            Dbi<ByteBuffer> runs = env.openDbi("runs");
+            List<byte[][]> shortened = new java.util.ArrayList<>();
+            try (org.lmdbjava.Txn<ByteBuffer> txn = env.txnRead();
+                 org.lmdbjava.CursorIterable<ByteBuffer> all = runs.iterate(txn)) {
+                for (org.lmdbjava.CursorIterable.KeyVal<ByteBuffer> kv : all) {
+                    byte[] key = new byte[kv.key().remaining()];
+                    kv.key().duplicate().get(key);
+                    byte[] value = new byte[kv.val().remaining() - 8];
+                    kv.val().duplicate().get(value);
+                    shortened.add(new byte[][] {key, value});
+                }
+            }
+            assertFalse(shortened.isEmpty(), "the index holds a run");
+            for (byte[][] kv : shortened) {
+                runs.put(direct(kv[0]), direct(kv[1]));
+            }
+        }
+        assertRebuilt("Key index in " + envDir + " is corrupt");
+    }
+
     private static ByteBuffer direct(byte[] bytes) {
         return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
     }
