@@ -85,14 +85,18 @@ class ReplicatedLayoutsTest {
             String namesrvAddr = "127.0.0.1:" + namesrvs.get(0).port() + ";127.0.0.1:" + namesrvs.get(1).port();
             for (String name : FILES) {
                 Properties p = load(CONF.resolve("2m-2s-sync").resolve(name));
-                // Only what a test on a shared machine must change: addresses and where the files go.
-                String store = home.resolve(name.replace(".properties", "")).toString();
+                // Only what a test on a shared machine must change: addresses and where the files go. Every path
+                // the layout puts under ~ (root, CommitLog, ConsumeQueue, index, checkpoint, abort file) moves under
+                // the test's directory: a path left in ~ is shared by every run on the machine.
+                for (String key : p.stringPropertyNames()) {
+                    if (p.getProperty(key).startsWith("~/")) {
+                        p.setProperty(key, home.resolve(p.getProperty(key).substring(2)).toString());
+                    }
+                }
                 p.setProperty("namesrvAddr", namesrvAddr);
                 p.setProperty("listenPort", "0");
                 p.setProperty("brokerIP1", "127.0.0.1");
                 p.setProperty("bindAddress", "127.0.0.1");
-                p.setProperty("storePathRootDir", store);
-                p.setProperty("storePathCommitLog", store + "/commitlog");
                 p.setProperty("mappedFileSizeCommitLog", String.valueOf(4 * 1024 * 1024));
                 p.setProperty("haReconnectInterval", "300");
                 Broker b = new Broker(BrokerConfig.fromProperties(p, new ArrayList<>()));
