@@ -4,6 +4,7 @@ import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.testing.Deadline;
 import java.io.IOException;
@@ -97,6 +98,11 @@ class ConsumerFailoverTest {
                 send(producer, "b", 100);
                 Deadline.await("the slave has everything", WAIT, () ->
                         ReplicationFailoverTest.runtimeInfo(raw, master.address()).get("slaveFallBehindBytes").equals("0"));
+                // The slave copies topics from the master every slaveMetadataSyncInterval: a slave that has not yet
+                // would answer the group's pulls TOPIC_NOT_EXIST for as long as the master is down.
+                Deadline.await("the slave copied the topic from the master", WAIT, () -> Json.asObject(Json.parseObject(
+                        raw.invokeSync(slave.address(), RemotingCommand.request(RequestCode.GET_ALL_TOPIC_CONFIG), 5000)
+                                .body()).get("topicConfigTable"), "topics").containsKey(TOPIC));
                 master.close();
                 consumer.resume();
                 Deadline.await("the group consumes the next 100 from the slave", WAIT, () -> consumed.size() == 200);
