@@ -144,9 +144,9 @@ final class CommitLog {
             }
             try {
                 segment.append(encoded);
-            } catch (InternalError e) {
-                // A sparse file's page could not be allocated: the disk is full. The write position did not
-                // move, so nothing is half-written; retention's disk check lifts the refusal once space frees.
+            } catch (IOException | InternalError e) {
+                // The write failed (a full disk: ENOSPC, or a fault on a sparse mapped page). The write position
+                // did not move, so nothing is readable half-written; retention's disk check lifts the refusal.
                 diskFull = "disk full: cannot write CommitLog file " + segment.path() + " (" + e.getMessage() + ")";
                 return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, diskFull);
             }
@@ -321,7 +321,7 @@ final class CommitLog {
             }
             try {
                 last.append(bytes);
-            } catch (InternalError e) {
+            } catch (IOException | InternalError e) {
                 diskFull = "disk full: cannot write CommitLog file " + last.path() + " (" + e.getMessage() + ")";
                 throw new IOException(diskFull);
             }
@@ -355,10 +355,11 @@ final class CommitLog {
         return at;
     }
 
-    /** Per-thread encoding scratch; grows to the largest batch seen. */
+    /** Per-thread encoding scratch; grows to the largest batch seen (the outgrown buffer is left to the GC). */
     private static final class Encoder {
         private final CRC32 crc = new CRC32();
-        private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_ENCODE_BUFFER);
+        /** Direct, so a channel write of it copies once, straight into the page cache. */
+        private ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_ENCODE_BUFFER);
         private int[] starts = new int[16];
 
         ByteBuffer encode(List<AppendRequest> batch, byte[] topic, byte[] storeHost, int storePort) {
@@ -380,7 +381,7 @@ final class CommitLog {
 
         private void ensure(int more) {
             if (buffer.remaining() < more) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
+                ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(buffer.capacity() * 2, buffer.position() + more));
                 buffer.flip();
                 bigger.put(buffer);
                 buffer = bigger;

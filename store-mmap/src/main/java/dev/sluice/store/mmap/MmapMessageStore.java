@@ -120,7 +120,7 @@ public final class MmapMessageStore implements MessageStore {
             return t;
         });
         SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(),
-                config.warmMapedFileEnable());
+                config.warmMapedFileEnable(), true);
         ConsumeQueueTable queues = new ConsumeQueueTable(config.storePathConsumeQueue(),
                 config.mappedFileSizeConsumeQueue());
         KeyIndex index = null;

@@ -26,13 +26,18 @@ final class SegmentedLog {
     private final Path dir;
     private final int segmentSize;
     private final boolean warm;
+    private final boolean channelWrites;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
     /** The next file, being created in the background so a roll does not wait for it. */
     private CompletableFuture<MappedSegment> prepared;
     private long preparedBase = -1;
 
-    /** @param warm zero-fill new files (see {@link MappedSegment#create}) */
-    SegmentedLog(Path dir, int segmentSize, boolean warm) {
+    /**
+     * @param warm          zero-fill new files (see {@link MappedSegment#create})
+     * @param channelWrites append through the file channel (see {@link MappedSegment#open})
+     */
+    SegmentedLog(Path dir, int segmentSize, boolean warm, boolean channelWrites) {
+        this.channelWrites = channelWrites;
         this.dir = dir;
         this.segmentSize = segmentSize;
         this.warm = warm;
@@ -76,7 +81,7 @@ final class SegmentedLog {
                 LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
                         dir, path.getFileName(), length, segmentSize);
             }
-            segments.put(base, MappedSegment.open(path, base, segmentSize));
+            segments.put(base, MappedSegment.open(path, base, segmentSize, channelWrites));
             expected = base + segmentSize;
         }
     }
@@ -155,7 +160,7 @@ final class SegmentedLog {
         MappedSegment s = preparedBase == base ? takePrepared() : null;
         if (s == null) {
             Files.createDirectories(dir);
-            s = MappedSegment.create(dir, base, segmentSize, warm);
+            s = MappedSegment.create(dir, base, segmentSize, warm, channelWrites);
         }
         segments.put(base, s);
         return s;
@@ -174,7 +179,7 @@ final class SegmentedLog {
         prepared = CompletableFuture.supplyAsync(() -> {
             try {
                 Files.createDirectories(dir);
-                return MappedSegment.create(dir, base, segmentSize, warm);
+                return MappedSegment.create(dir, base, segmentSize, warm, channelWrites);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -70,6 +70,33 @@ class AppendEdgeTest {
     }
 
     @Test
+    void anInterruptedProducerLeavesTheCommitLogWritable() {
+        open(StoreFixture.smallConfig(dir), StoreContext.defaults());
+        List<AppendResult> results = new ArrayList<>();
+        byte[] body = new byte[4096];
+        for (int i = 0; i < 8; i++) {
+            body[0] = (byte) i;
+            // Page-sized records go through the file channel, which an interrupt would close for good. The first
+            // append creates the first file in the calling thread (later ones are prepared in the background), and
+            // creating a file is still interruptible: that one runs uninterrupted.
+            if (i > 0) {
+                Thread.currentThread().interrupt();
+            }
+            results.add(store.append(StoreFixture.message("T", 0, body.clone(), null, null, null)).join());
+            assertEquals(i > 0, Thread.interrupted(), "the interrupt is still pending after append " + i);
+        }
+        for (int i = 0; i < results.size(); i++) {
+            AppendResult r = results.get(i);
+            assertEquals(AppendStatus.PUT_OK, r.status(), r.remark());
+            ByteBuffer record = store.lookup(r.commitLogOffset()).orElseThrow();
+            assertEquals(r.wroteBytes(), record.remaining());
+            byte[] stored = StoreFixture.decode(record).body();
+            assertEquals(4096, stored.length);
+            assertEquals((byte) i, stored[0], "record " + i + " holds its own body");
+        }
+    }
+
+    @Test
     void syncFlushThatCannotFlushAnswersFlushDiskTimeout() {
         FlushPolicy neverForces = new FlushPolicy() {
             @Override

@@ -42,7 +42,8 @@ public final class CrashChild {
                 Random random = new Random(seed * 31 + thread);
                 while (true) {
                     long n = counter.getAndIncrement();
-                    byte[] body = new byte[8 + random.nextInt(600)];
+                    // Some span a page or more: the CommitLog writes those through its channel, not the mapping.
+                    byte[] body = new byte[random.nextInt(8) == 0 ? 4096 + random.nextInt(2048) : 8 + random.nextInt(600)];
                     random.nextBytes(body);
                     java.nio.ByteBuffer.wrap(body).putLong(0, n);
                     String topic = "T" + random.nextInt(3);
@@ -52,7 +53,7 @@ public final class CrashChild {
                     if (r.status() == AppendStatus.PUT_OK) {
                         synchronized (out) {
                             out.println("ACK " + r.commitLogOffset() + " " + topic + " " + queue + " " + r.queueOffset()
-                                    + " " + java.util.HexFormat.of().formatHex(body));
+                                    + " " + java.util.HexFormat.of().formatHex(body) + " END");
                         }
                     }
                 }
