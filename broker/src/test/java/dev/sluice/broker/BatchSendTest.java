@@ -77,6 +77,7 @@ class BatchSendTest {
             assertEquals(Set.of("batch body 1", "batch body 5", "batch body 9"), bodies, "second key of each message");
 
             DefaultMQPullConsumer pull = cluster.pullConsumer("BatchReader");
+            Cluster.awaitRoute(pull, TOPIC);
             PullResult tagB = pull.pull(sent.getMessageQueue(), "TagB", 0, 32);
             assertEquals(PullStatus.FOUND, tagB.getPullStatus());
             Set<String> tagBBodies = new TreeSet<>();

@@ -3,14 +3,17 @@ package dev.sluice.broker;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.namesrv.NamesrvConfig;
 import dev.sluice.namesrv.NamesrvController;
+import dev.sluice.testing.Deadline;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 
 /**
@@ -98,6 +101,20 @@ final class Cluster implements AutoCloseable {
         consumer.start();
         closeables.add(consumer::shutdown);
         return consumer;
+    }
+
+    /**
+     * Waits until the name server routes {@code topic} to {@code consumer}. A topic that a send created is registered
+     * by the broker after it answered the send, and a pull needs the route to find the broker ("broker[..] not exist").
+     */
+    static void awaitRoute(DefaultMQPullConsumer consumer, String topic) throws Exception {
+        Deadline.await("the name server routes " + topic, Duration.ofSeconds(20), () -> {
+            try {
+                return !consumer.fetchSubscribeMessageQueues(topic).isEmpty();
+            } catch (MQClientException e) {
+                return false;
+            }
+        });
     }
 
     /** Closes {@code closeable} with the cluster (clients made outside these factory methods). */

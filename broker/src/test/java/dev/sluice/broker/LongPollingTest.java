@@ -3,16 +3,13 @@ package dev.sluice.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.testing.Deadline;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.PullCallback;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
-import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
@@ -33,15 +30,7 @@ class LongPollingTest {
             DefaultMQProducer producer = cluster.producer("LongPollProducer");
             MessageQueue queue = producer.send(new Message(TOPIC, "first".getBytes())).getMessageQueue();
             DefaultMQPullConsumer consumer = cluster.pullConsumer("LongPollGroup");
-            // The send created the topic; the broker registers it with the name server after answering, and a pull
-            // needs the route to find the broker.
-            Deadline.await("the name server routes " + TOPIC, Duration.ofSeconds(20), () -> {
-                try {
-                    return consumer.fetchSubscribeMessageQueues(TOPIC).contains(queue);
-                } catch (MQClientException e) {
-                    return false;
-                }
-            });
+            Cluster.awaitRoute(consumer, TOPIC);
 
             consumer.setBrokerSuspendMaxTimeMillis(1500);
             long start = System.nanoTime();

@@ -114,6 +114,7 @@ class MqAdminBrokerCommandsTest {
             send(producer, TRAFFIC, "tps-" + i);
         }
         DefaultMQPullConsumer puller = cluster.pullConsumer("AdminTpsPuller");
+        Cluster.awaitRoute(puller, TRAFFIC);
         MessageQueue queue = trafficSent.get(0).getMessageQueue();
         assertEquals(PullStatus.FOUND, puller.pull(queue, "*", 0, 32).getPullStatus());
 
