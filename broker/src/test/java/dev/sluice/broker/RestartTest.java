@@ -53,6 +53,8 @@ class RestartTest {
             props.setProperty("listenPort", String.valueOf(port));
             // port - 2 was never checked to be free; the clients here do not use the VIP channel.
             props.setProperty("vipChannelEnabled", "false");
+            // Nor was port + 1, the HA port a fixed listen port implies: no slave here, so any port will do.
+            props.setProperty("haListenPort", "0");
             cluster.startBroker(props);
             send(producer, BATCH, 2 * BATCH);
             Set<String> secondRun = ConcurrentHashMap.newKeySet();

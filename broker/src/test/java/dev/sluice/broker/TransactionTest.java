@@ -157,6 +157,8 @@ class TransactionTest {
 
             props.setProperty("listenPort", String.valueOf(port));
             props.setProperty("vipChannelEnabled", "false");
+            // port + 1, the HA port a fixed listen port implies, was never checked to be free: no slave here.
+            props.setProperty("haListenPort", "0");
             props.setProperty("checkTransactionMessageEnable", "true");
             Broker second = cluster.startBroker(props);
             Map<String, AtomicInteger> received = consume(cluster, "TxConsumerD", "TxTopicD");
