@@ -44,7 +44,14 @@ public final class LoadTool {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadtest: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         try (Driver driver = o.client.equals("apache") ? new ApacheDriver(o.nameServer) : new SluiceDriver(o.nameServer)) {
             LoadTool tool = new LoadTool(o, driver);
             int exit = switch (o.command) {
@@ -125,6 +132,8 @@ public final class LoadTool {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         reporter.interrupt();
+        // Its last drain must land in the totals before the summary reads them.
+        reporter.join();
         if (firstError != null) {
             System.err.println("first send error: " + firstError);
         }
@@ -151,7 +160,9 @@ public final class LoadTool {
                             done(seq, start, e);
                         });
             } else {
-                CompletableFuture<Void> f = driver.send(options.topic, queue, body, options.mode);
+                // A oneway send may still be encoding the array when it returns; only a sync send is done with it.
+                byte[] bytes = options.mode == Driver.SendMode.SYNC ? body : body.clone();
+                CompletableFuture<Void> f = driver.send(options.topic, queue, bytes, options.mode);
                 done(seq, start, f.isCompletedExceptionally() ? f.handle((v, e) -> e).join() : null);
             }
         }
@@ -292,22 +303,25 @@ public final class LoadTool {
                 o.command = args[i++];
             }
             for (; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1] : null;
-                switch (args[i]) {
+                String option = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(option + " needs a value");
+                }
+                String value = args[++i];
+                switch (option) {
                     case "-n", "--namesrv" -> o.nameServer = value;
                     case "-t", "--topic" -> o.topic = value;
                     case "--client" -> o.client = value;
-                    case "--threads" -> o.threads = Integer.parseInt(value);
-                    case "--size" -> o.size = Integer.parseInt(value);
-                    case "--mode" -> o.mode = Driver.SendMode.valueOf(value.toUpperCase(Locale.ROOT));
-                    case "--count" -> o.count = Long.parseLong(value);
-                    case "--duration" -> o.durationSeconds = Long.parseLong(value);
-                    case "--queues" -> o.queues = Integer.parseInt(value);
-                    case "--inflight" -> o.inflight = Integer.parseInt(value);
-                    case "--interval" -> o.intervalSeconds = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                    case "--threads" -> o.threads = (int) positive(option, value);
+                    case "--size" -> o.size = (int) positive(option, value);
+                    case "--mode" -> o.mode = mode(value);
+                    case "--count" -> o.count = positive(option, value);
+                    case "--duration" -> o.durationSeconds = positive(option, value);
+                    case "--queues" -> o.queues = (int) positive(option, value);
+                    case "--inflight" -> o.inflight = (int) positive(option, value);
+                    case "--interval" -> o.intervalSeconds = (int) positive(option, value);
+                    default -> throw new IllegalArgumentException("unknown option " + option);
                 }
-                i++;
             }
             if (!List.of("run", "produce", "consume").contains(o.command)) {
                 throw new IllegalArgumentException("command is run, produce or consume, not " + o.command);
@@ -319,6 +333,27 @@ public final class LoadTool {
                 o.durationSeconds = 30;
             }
             return o;
+        }
+
+        private static long positive(String option, String value) {
+            long n;
+            try {
+                n = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " takes a number, not '" + value + "'");
+            }
+            if (n <= 0 || n > Integer.MAX_VALUE && !option.equals("--count") && !option.equals("--duration")) {
+                throw new IllegalArgumentException(option + " must be a positive number, not " + value);
+            }
+            return n;
+        }
+
+        private static Driver.SendMode mode(String value) {
+            try {
+                return Driver.SendMode.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--mode is sync, async or oneway, not " + value);
+            }
         }
     }
 }

@@ -53,6 +53,15 @@ public class ConsumeQueueReadBenchmark {
     @Setup(Level.Trial)
     public void fill() throws IOException {
         dir = Files.createTempDirectory("read-bench");
+        try {
+            prefill();
+        } catch (IOException | RuntimeException | Error e) {
+            close(); // JMH skips the tear-down of a failed set-up: release what opened and its files
+            throw e;
+        }
+    }
+
+    private void prefill() throws IOException {
         byte[] body = new byte[bodySize];
         ThreadLocalRandom.current().nextBytes(body);
         if (impl.equals("sluice")) {
