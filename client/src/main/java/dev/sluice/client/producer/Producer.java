@@ -36,7 +36,8 @@ public final class Producer implements AutoCloseable {
 
     private final String group;
     private final ClientConfig config;
-    private ClientRuntime runtime;
+    /** Read by sending threads without the lock; close() clears it. */
+    private volatile ClientRuntime runtime;
     private FaultAvoidance faults;
     private final Map<String, QueueRoundRobin> roundRobins = new ConcurrentHashMap<>();
     private long sendTimeoutMillis = 3000;
@@ -84,9 +85,10 @@ public final class Producer implements AutoCloseable {
         if (runtime != null) {
             throw new IllegalStateException("producer " + group + " already started");
         }
-        runtime = new ClientRuntime(config);
         faults = new FaultAvoidance(System::currentTimeMillis);
-        runtime.heartbeats().addProducerGroup(group);
+        ClientRuntime started = new ClientRuntime(config);
+        started.heartbeats().addProducerGroup(group);
+        runtime = started; // the volatile write publishes faults to sending threads too
         return this;
     }
 

@@ -225,7 +225,8 @@ final class LmdbKeyIndex implements KeyIndex {
 
     private void afterPut() {
         // Back-pressure: merges fell behind, so this put helps, or waits while the merge thread has the step.
-        while (live.size() > tuning.maxRuns()) {
+        // writer.wait lets close() in: a write after it would touch a closed environment.
+        while (!closed && live.size() > tuning.maxRuns()) {
             if (merge != null && merge.stepping) {
                 try {
                     writer.wait(10);
@@ -236,6 +237,9 @@ final class LmdbKeyIndex implements KeyIndex {
             } else if (!mergeStep()) {
                 break;
             }
+        }
+        if (closed) {
+            return;
         }
         if (merger == null) {
             mergeStep();
