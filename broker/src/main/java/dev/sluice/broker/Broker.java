@@ -107,7 +107,7 @@ public final class Broker implements AutoCloseable {
         }
         replicator = Replications.create(haSettings());
         store = MmapMessageStore.open(storeConfig, StoreContext.defaults().withDispatchListener(dispatch)
-                .withReplicationHook(replicator.hook()));
+                .withReplicationHook(replicator.hook()).withReplica(config.isSlave()));
         replicator.start(store.replicationLog());
         delayed = new DelayedDelivery(config, storeConfig, store, clock);
 

@@ -111,6 +111,20 @@ class MasterSlaveTest {
         assertEquals(info.get("commitLogMaxOffset"), info.get("haSlaveAckOffset"));
         assertEquals("0", info.get("slaveFallBehindMessages"));
         assertEquals("SLAVE", runtimeInfo(slave.address()).get("haRole"));
+
+        // A send-back is refused like a send (the 4.9.7 client then re-sends to the retry topic itself), and the
+        // slave's CommitLog stays the master's copy.
+        long held = org.apache.rocketmq.common.message.MessageDecoder.decodeMessageId(
+                producer.send(new Message(TOPIC, "back".getBytes())).getOffsetMsgId()).getOffset();
+        Deadline.await("the slave caught up again", WAIT,
+                () -> runtimeInfo(master.address()).get("slaveFallBehindBytes").equals("0"));
+        RemotingCommand back = raw.invokeSync(slave.address(), RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK)
+                .putExtField("offset", held).putExtField("group", "ReplicatedGroup").putExtField("delayLevel", 0)
+                .putExtField("originTopic", TOPIC).putExtField("unitMode", false), 5000);
+        assertEquals(ResponseCode.SERVICE_NOT_AVAILABLE, back.code(), back.remark());
+        assertTrue(back.remark().contains("slave"), back.remark());
+        assertEquals(runtimeInfo(master.address()).get("commitLogMaxOffset"),
+                runtimeInfo(slave.address()).get("commitLogMaxOffset"));
     }
 
     @Test

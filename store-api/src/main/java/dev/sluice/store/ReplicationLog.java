@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
  * receives at exactly the offset it was shipped from, so its CommitLog stays byte-identical to the master's, and
  * the store then dispatches ConsumeQueues and the key index from those bytes as from its own appends.
  *
- * <p>A store that has accepted replicated bytes in this run is a replica: it refuses {@link MessageStore#append}
- * from then on (SERVICE_NOT_AVAILABLE), since two writers would fork the log. (A broker refuses sends on a slave
- * before they reach the store, from the start.)
+ * <p>A store opened with {@link StoreContext#replica()} is a replica from the start, and any store that has accepted
+ * replicated bytes becomes one: it refuses {@link MessageStore#append} (SERVICE_NOT_AVAILABLE), since two writers
+ * would fork the log.
  */
 public interface ReplicationLog {
 

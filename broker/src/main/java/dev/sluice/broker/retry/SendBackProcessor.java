@@ -67,6 +67,11 @@ public final class SendBackProcessor implements RequestProcessor {
         Integer maxHeader = request.extField("maxReconsumeTimes") == null ? null
                 : intField(request, "maxReconsumeTimes", 0);
         RemotingCommand response = RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+        if (config.isSlave()) {
+            // As a slave answers a send: the 4.9.7 client then sends the message to the retry topic itself.
+            return fail(response, ResponseCode.SERVICE_NOT_AVAILABLE, "service not available now: the broker["
+                    + config.brokerIP1() + "] is a slave (brokerRole=SLAVE) and takes no sends back");
+        }
 
         SubscriptionGroupConfig groupConfig = groups.findOrCreate(group);
         if (groupConfig == null) {

@@ -16,9 +16,12 @@ public final class Transactions {
     private final TransactionLog log;
     private final EndTransactionProcessor endProcessor;
     private final TransactionChecker checker;
+    private final boolean slave;
 
-    private Transactions(TransactionLog log, EndTransactionProcessor endProcessor, TransactionChecker checker) {
+    private Transactions(TransactionLog log, EndTransactionProcessor endProcessor, TransactionChecker checker,
+                         boolean slave) {
         this.log = log;
+        this.slave = slave;
         this.endProcessor = endProcessor;
         this.checker = checker;
     }
@@ -33,9 +36,12 @@ public final class Transactions {
                                     ProducerRegistry producers, RemotingServer server, TopicTable topics, Clock clock,
                                     byte[] host, int port, DelayRouter delays) {
         TransactionLog log = new TransactionLog(store, offsets, clock, host, port, delays::routeCommitted);
-        log.load();
+        if (!config.isSlave()) {
+            // A slave runs no transactions, and load may write op records: its CommitLog is the master's copy.
+            log.load();
+        }
         return new Transactions(log, new EndTransactionProcessor(config, store, log),
-                new TransactionChecker(config, log, producers, server, topics, clock));
+                new TransactionChecker(config, log, producers, server, topics, clock), config.isSlave());
     }
 
     public RequestProcessor endTransactionProcessor() {
@@ -49,6 +55,9 @@ public final class Transactions {
 
     /** Saves the progress through the half and op queues (into the consumer offsets). */
     public void saveProgress() {
-        log.saveProgress();
+        if (!slave) {
+            // A slave's progress (in the consumer offsets) is the master's copy, and it loaded none of its own.
+            log.saveProgress();
+        }
     }
 }

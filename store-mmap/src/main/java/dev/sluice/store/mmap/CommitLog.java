@@ -43,6 +43,8 @@ final class CommitLog {
     private final ByteBuffer blank = ByteBuffer.allocate(MessageRecordDescriptor.BLANK_LENGTH);
     private final Executor allocator;
     private volatile long lockedSinceMillis;
+    /** A slave's copy: own appends are refused. Set under {@link #lock}, read under it by {@link #append}. */
+    private volatile boolean replica;
     private volatile long committedOffset;
     private volatile long flushedOffset;
     private volatile String offline;
@@ -118,6 +120,10 @@ final class CommitLog {
         lockForAppend();
         try {
             lockedSinceMillis = clock.millis();
+            if (replica) {
+                return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE,
+                        "this store is a replica: it takes only bytes replicated from its master");
+            }
             String refused = refusal();
             if (refused != null) {
                 return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, refused);
@@ -280,6 +286,16 @@ final class CommitLog {
         }
     }
 
+    /** Refuses own appends from now on: the store holds a slave's copy, whose only writer is its master. */
+    void becomeReplica() {
+        lock.lock();
+        try {
+            replica = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Replica only: copies bytes a master shipped from {@code offset} (see {@code ReplicationLog#append}), then makes
      * every record they complete readable. Records are not re-encoded: the bytes are the master's.
@@ -287,6 +303,7 @@ final class CommitLog {
     long appendReplicated(long offset, ByteBuffer bytes) throws IOException {
         lock.lock();
         try {
+            replica = true;
             String refused = refusal();
             if (refused != null) {
                 throw new IOException(refused);

@@ -91,6 +91,9 @@ public final class MmapMessageStore implements MessageStore {
                 context.diskUsage());
         this.reader = new QueueReader(commitLog, queues);
         this.rawCommitLog = new RawCommitLog(commitLog);
+        if (context.replica()) {
+            commitLog.becomeReplica();
+        }
         retention.checkDisk();
     }
 
@@ -259,10 +262,6 @@ public final class MmapMessageStore implements MessageStore {
                         "a batch must go to one topic and queue"));
             }
             wait |= Waits.forStore(m.properties());
-        }
-        if (rawCommitLog.isReplica()) {
-            return CompletableFuture.completedFuture(AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE,
-                    "this store is a replica: it takes only bytes replicated from its master"));
         }
         AppendResult stored = commitLog.append(messages);
         if (!stored.status().stored()) {

@@ -13,15 +13,9 @@ import java.nio.ByteBuffer;
  */
 final class RawCommitLog implements ReplicationLog {
     private final CommitLog commitLog;
-    private volatile boolean replica;
 
     RawCommitLog(CommitLog commitLog) {
         this.commitLog = commitLog;
-    }
-
-    /** True once replicated bytes were accepted: the store then refuses its own appends. */
-    boolean isReplica() {
-        return replica;
     }
 
     @Override
@@ -57,9 +51,7 @@ final class RawCommitLog implements ReplicationLog {
     @Override
     public long append(long offset, ByteBuffer bytes) {
         try {
-            long end = commitLog.appendReplicated(offset, bytes);
-            replica = true;
-            return end;
+            return commitLog.appendReplicated(offset, bytes);
         } catch (IOException e) {
             throw new StoreException(e.getMessage(), e);
         }

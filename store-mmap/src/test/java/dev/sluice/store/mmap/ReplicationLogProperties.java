@@ -123,6 +123,27 @@ class ReplicationLogProperties {
         }
     }
 
+    @Property(tries = 3)
+    void aStoreOpenedAsReplicaRefusesItsOwnAppendsBeforeAnyReplicatedByte(
+            @ForAll @IntRange(min = 1, max = 20) int before) throws Exception {
+        Path dir = Files.createTempDirectory("replication-log");
+        try (MmapMessageStore master = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m")).build(),
+                StoreContext.defaults()); MmapMessageStore slave = MmapMessageStore.open(
+                StoreFixture.smallConfig(dir.resolve("s")).build(), StoreContext.defaults().withReplica(true))) {
+            for (int i = 0; i < before; i++) {
+                var refused = slave.append(StoreFixture.message("T", 0, new byte[10], null, null, null)).join();
+                assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, refused.status());
+                assertTrue(refused.remark().contains("replica"), refused.remark());
+            }
+            assertEquals(0, slave.replicationLog().writtenOffset(), "nothing written locally");
+            master.append(StoreFixture.message("T", 0, new byte[100], null, null, null)).join();
+            try (CommitLogSlice slice = master.replicationLog().read(0, 1 << 20)) {
+                slave.replicationLog().append(0, slice.buffer());
+            }
+            assertEquals(master.replicationLog().writtenOffset(), slave.replicationLog().writtenOffset());
+        }
+    }
+
     private static List<ByteBuffer> records(MmapMessageStore store, String topic, int queueId) {
         List<ByteBuffer> all = new ArrayList<>();
         long offset = store.minQueueOffset(topic, queueId);
