@@ -19,6 +19,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -98,6 +99,15 @@ final class HaClient implements AutoCloseable {
     private long lastAttempt;
 
     private void tick() {
+        // An exception escaping would cancel the fixed-rate schedule: the slave would never reconnect.
+        try {
+            tickOnce();
+        } catch (RuntimeException e) {
+            LOG.error("HA slave housekeeping failed; retrying on the next tick", e);
+        }
+    }
+
+    private void tickOnce() {
         if (closed) {
             return;
         }
@@ -122,20 +132,31 @@ final class HaClient implements AutoCloseable {
 
     private void connect(long now) {
         String address = masterAddress;
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            LOG.error("master HA address '{}' is not host:port", address);
-            lastAttempt = now;
+        lastAttempt = now;
+        InetSocketAddress target = parse(address);
+        if (target == null) {
             return;
         }
         connecting = true;
-        lastAttempt = now;
         channel = null;
-        ChannelFuture f = bootstrap.connect(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        ChannelFuture f;
+        try {
+            f = bootstrap.connect(target);
+        } catch (RuntimeException e) {
+            connecting = false;
+            throw e;
+        }
         f.addListener(done -> {
             connecting = false;
             if (done.isSuccess()) {
                 channel = f.channel();
+                // Set the channel before looking at the address: masterAddress() sets the address before it looks
+                // at the channel, so a change during the connect is seen by one of the two and the channel closed.
+                if (closed || !address.equals(masterAddress)) {
+                    LOG.info("master HA address changed while connecting to {}; dropping that connection", address);
+                    f.channel().close();
+                    return;
+                }
                 lastRead = now();
                 LOG.info("connected to master HA {} at CommitLog offset {}", address, log.writtenOffset());
                 report(channel);
@@ -143,6 +164,23 @@ final class HaClient implements AutoCloseable {
                 LOG.debug("cannot connect to master HA {}: {}", address, done.cause().toString());
             }
         });
+    }
+
+    /** The socket address of {@code host:port}, or null (logged) when it is not one. */
+    private static InetSocketAddress parse(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                int port = Integer.parseInt(address.substring(colon + 1).trim());
+                if (port > 0 && port <= 65535) {
+                    return new InetSocketAddress(address.substring(0, colon).trim(), port);
+                }
+            } catch (IllegalArgumentException e) {
+                // NumberFormatException included: reported below like any other malformed address.
+            }
+        }
+        LOG.error("master HA address '{}' is not host:port with a port in 1..65535; not connecting", address);
+        return null;
     }
 
     private void report(Channel ch) {

@@ -61,11 +61,29 @@ public final class HaServer implements AutoCloseable {
                         ch.pipeline().addLast(slave);
                     }
                 });
-        channel = bootstrap.bind(settings.bindAddress(), settings.haListenPort()).sync().channel();
+        try {
+            channel = bootstrap.bind(settings.bindAddress(), settings.haListenPort()).sync().channel();
+        } catch (Throwable e) {
+            // The caller never gets this server to close (a BindException, say): release its threads here.
+            shutdownGroups();
+            throw e;
+        }
         long tick = Math.max(10, Math.min(settings.haSendHeartbeatInterval(), 1000));
-        workers.scheduleAtFixedRate(() -> slaves.forEach(SlaveConnection::tick), tick, tick, TimeUnit.MILLISECONDS);
+        workers.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         LOG.info("HA service listening on {}", channel.localAddress());
         return this;
+    }
+
+    /** Heartbeats every slave; one slave's failure must neither skip the others nor cancel the schedule. */
+    private void tick() {
+        for (SlaveConnection slave : slaves) {
+            try {
+                slave.tick();
+            } catch (RuntimeException e) {
+                LOG.error("HA housekeeping of slave {} failed; closing its connection", slave.remote(), e);
+                slave.close();
+            }
+        }
     }
 
     /** The bound HA port. */
@@ -122,7 +140,16 @@ public final class HaServer implements AutoCloseable {
         if (channel != null) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        shutdownGroups();
+    }
+
+    private void shutdownGroups() {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** True once both event loop groups have stopped. */
+    boolean terminated() {
+        return boss.isTerminated() && workers.isTerminated();
     }
 }

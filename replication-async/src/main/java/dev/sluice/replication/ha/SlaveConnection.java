@@ -112,6 +112,13 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Drops this slave's connection. */
+    void close() {
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
     /** Heartbeat and housekeeping, on the event loop. */
     void tick() {
         if (ctx == null) {
