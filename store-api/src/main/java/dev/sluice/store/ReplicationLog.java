@@ -23,6 +23,9 @@ public interface ReplicationLog {
      */
     long writtenOffset();
 
+    /** The start of the oldest CommitLog file still retained: bytes below it can no longer be read. */
+    long minOffset();
+
     /**
      * Up to {@code maxBytes} readable bytes from {@code offset}, within one file.
      *

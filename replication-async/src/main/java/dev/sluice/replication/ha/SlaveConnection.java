@@ -142,6 +142,15 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
         while (ctx.channel().isWritable()) {
             CommitLogSlice slice = log.read(next, settings.haTransferBatchSize());
             if (slice == null) {
+                long oldest = log.minOffset();
+                if (next < oldest) {
+                    // Retention removed what the slave needs next: it can never continue from this master.
+                    LOG.error("slave {} needs CommitLog offset {} but this master retains only from {}; closing its "
+                            + "connection (its store must be rebuilt from this master)", remote, next, oldest);
+                    next = -1;
+                    ctx.close();
+                    return;
+                }
                 break;
             }
             int size = slice.buffer().remaining();

@@ -89,6 +89,37 @@ class HaFailuresTest {
     }
 
     @Test
+    void aSlaveBelowTheMastersOldestFileIsDisconnected() throws Exception {
+        try (MmapMessageStore origin = store("origin"); MmapMessageStore master = store("master")) {
+            for (int i = 0; i < 300; i++) {
+                origin.append(dev.sluice.store.AppendRequest.of("T", 0, new byte[2000], null, 1)).join();
+            }
+            // The master holds only the origin's last file, as after retention removed the older ones.
+            long lastFile = origin.replicationLog().writtenOffset() / (256 * 1024) * (256 * 1024);
+            assertTrue(lastFile > 0);
+            try (dev.sluice.store.CommitLogSlice slice = origin.replicationLog().read(lastFile, 1000)) {
+                master.replicationLog().append(lastFile, slice.buffer());
+            }
+            assertEquals(lastFile, master.replicationLog().minOffset());
+            // Housekeeping longer than the wait: a close can only come from the offset check, not from silence.
+            ReplicationSettings patient = new ReplicationSettings("ASYNC_MASTER", "127.0.0.1", 0, "", 50,
+                    10 * WAIT.toMillis(), 8 * 1024, 256L << 20, 3000, 100, Clock.systemUTC());
+            HaServer server = new HaServer(patient, master.replicationLog(), offset -> { }).start();
+            try (java.net.Socket slave = new java.net.Socket("127.0.0.1", server.port())) {
+                slave.setSoTimeout((int) WAIT.toMillis());
+                slave.getOutputStream().write(java.nio.ByteBuffer.allocate(8).putLong(100).array());
+                slave.getOutputStream().flush();
+                var in = slave.getInputStream();
+                byte[] buf = new byte[4096];
+                // Without the check the master would send heartbeats forever; it closes the connection instead.
+                Deadline.await("the master closes the connection", WAIT, () -> in.read(buf) < 0);
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    @Test
     void aMasterWhoseHaPortIsTakenReleasesItsThreads() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             HaServer server = new HaServer(settings("ASYNC_MASTER", taken.getLocalPort(), "", Clock.systemUTC()),

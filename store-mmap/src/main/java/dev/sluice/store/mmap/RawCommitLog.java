@@ -29,6 +29,11 @@ final class RawCommitLog implements ReplicationLog {
     }
 
     @Override
+    public long minOffset() {
+        return commitLog.minOffset();
+    }
+
+    @Override
     public CommitLogSlice read(long offset, int maxBytes) {
         long readable = commitLog.readableOffset();
         if (offset >= readable || maxBytes <= 0) {
