@@ -181,7 +181,11 @@ public final class Broker implements AutoCloseable {
                 replicator.masterAddress(masterHaAddr);
             });
             long every = config.slaveMetadataSyncInterval();
-            scheduler.scheduleWithFixedDelay(sync::syncAll, Math.min(3000, every), every, TimeUnit.MILLISECONDS);
+            // Its own thread: four calls of up to 3 s each must not hold up pull timeouts and offset persistence.
+            ScheduledExecutorService syncThread =
+                    Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-slave-metadata-sync"));
+            executors.add(syncThread);
+            syncThread.scheduleWithFixedDelay(sync::syncAll, Math.min(3000, every), every, TimeUnit.MILLISECONDS);
         }
 
         if (!config.isSlave()) {

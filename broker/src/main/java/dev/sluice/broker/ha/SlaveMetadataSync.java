@@ -39,9 +39,16 @@ public final class SlaveMetadataSync {
 
     /** The master's client-facing address, as the name server reported it; null/empty when there is none. */
     public void masterAddress(String address) {
-        if (address != null && !address.isBlank() && !address.equals(masterAddress)) {
-            LOG.info("metadata of master {} will be copied", address);
-            masterAddress = address;
+        String next = address == null || address.isBlank() ? null : address;
+        String before = masterAddress;
+        if (java.util.Objects.equals(next, before)) {
+            return;
+        }
+        masterAddress = next;
+        if (next == null) {
+            LOG.info("no master reported: stopped copying the metadata of {}", before);
+        } else {
+            LOG.info("metadata of master {} will be copied", next);
         }
     }
 
