@@ -56,6 +56,8 @@ class DelayedDeliveryCrashTest {
 
                 broker.kill();
                 props.setProperty("listenPort", broker.address.substring(broker.address.indexOf(':') + 1));
+                // port + 1, the HA port a fixed listen port implies, was never checked to be free: no slave here.
+                props.setProperty("haListenPort", "0");
                 props.setProperty("vipChannelEnabled", "false");
                 broker = new BrokerProcess(home.resolve("broker.properties"), props);
 

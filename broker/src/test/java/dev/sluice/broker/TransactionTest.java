@@ -233,6 +233,8 @@ class TransactionTest {
                 broker.kill();
                 props.setProperty("listenPort", address.substring(address.indexOf(':') + 1));
                 props.setProperty("vipChannelEnabled", "false");
+                // port + 1, the HA port a fixed listen port implies, was never checked to be free: no slave here.
+                props.setProperty("haListenPort", "0");
                 broker = new BrokerProcess(home.resolve("broker.properties"), props);
                 listener.checks.clear();
                 decided.set(true);
