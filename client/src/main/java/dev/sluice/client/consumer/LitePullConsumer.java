@@ -119,20 +119,8 @@ public final class LitePullConsumer implements AutoCloseable {
         offsets = new BrokerOffsetStore(runtime, group);
         running = true;
         if (!subscriptions.isEmpty()) {
-            for (String topic : subscriptions.keySet()) {
-                try {
-                    runtime.routes().find(topic);
-                } catch (ClientException e) {
-                    LOG.warn("no route for {} yet: {}", topic, e.getMessage());
-                }
-            }
-            runtime.heartbeats().addConsumer(group, this::consumerData);
-            runtime.heartbeats().sendToAll();
-            runtime.onConsumerIdsChanged(changed -> {
-                if (changed.equals(group)) {
-                    runtime.scheduler().execute(this::rebalance);
-                }
-            });
+            runtime.joinConsumerGroup(group, subscriptions.keySet(), this::consumerData,
+                    () -> runtime.scheduler().execute(this::rebalance));
             runtime.every(REBALANCE_INTERVAL_MILLIS, "rebalance of " + group, this::rebalance);
             runtime.scheduler().execute(this::rebalance);
         } else {

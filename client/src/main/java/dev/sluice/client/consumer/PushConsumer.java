@@ -202,20 +202,7 @@ public final class PushConsumer implements AutoCloseable {
                 : new OrderlyConsumption(orderlyListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
                         model == MessageModel.CLUSTERING, suspendMillis, offsets, retries, maxRetries);
         running = true;
-        for (String topic : subscriptions.keySet()) {
-            try {
-                runtime.routes().find(topic);
-            } catch (ClientException e) {
-                LOG.warn("no route for {} yet: {}", topic, e.getMessage());
-            }
-        }
-        runtime.heartbeats().addConsumer(group, this::consumerData);
-        runtime.heartbeats().sendToAll();
-        runtime.onConsumerIdsChanged(changed -> {
-            if (changed.equals(group)) {
-                rebalanceSoon();
-            }
-        });
+        runtime.joinConsumerGroup(group, subscriptions.keySet(), this::consumerData, this::rebalanceSoon);
         runtime.onOffsetReset((resetGroup, topic, newOffsets) -> {
             if (resetGroup.equals(group)) {
                 resetOffsets(topic, newOffsets);

@@ -17,6 +17,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,6 +167,29 @@ public final class ClientRuntime implements AutoCloseable {
 
     public long timeoutMillis() {
         return config.requestTimeoutMillis();
+    }
+
+    /**
+     * Makes a consumer group known: looks up its topics' routes (a topic without one yet is only logged; the periodic
+     * refresh finds it later), heartbeats {@code data} to every broker now and from then on, and runs
+     * {@code onMembersChanged} when a broker says the group's members changed.
+     */
+    public void joinConsumerGroup(String group, Collection<String> topics, Supplier<Map<String, Object>> data,
+                                  Runnable onMembersChanged) {
+        for (String topic : topics) {
+            try {
+                routes().find(topic);
+            } catch (ClientException e) {
+                LOG.warn("no route for {} yet: {}", topic, e.getMessage());
+            }
+        }
+        heartbeats().addConsumer(group, data);
+        heartbeats().sendToAll();
+        onConsumerIdsChanged(changed -> {
+            if (changed.equals(group)) {
+                onMembersChanged.run();
+            }
+        });
     }
 
     /** Runs {@code listener} (on the scheduler) when a broker says the members of a consumer group changed. */
