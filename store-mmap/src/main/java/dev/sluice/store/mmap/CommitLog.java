@@ -73,6 +73,7 @@ final class CommitLog {
             nextQueueOffsets.forEach((topic, offsets) -> queueOffsets.put(topic, offsets.clone()));
             MappedSegment last = log.last();
             if (last != null) {
+                log.prefault(last, allocator);
                 log.prepare(last.endOffset(), allocator);
             }
         } finally {
@@ -196,7 +197,11 @@ final class CommitLog {
                 committedOffset = nextBase;
             }
         }
+        boolean wasPrepared = log.isPrepared(nextBase);
         MappedSegment created = log.create(nextBase);
+        if (!wasPrepared) {
+            log.prefault(created, allocator);
+        }
         if (pool != null) {
             created.useWriteBuffer(pool);
         }

@@ -155,6 +155,11 @@ final class SegmentedLog {
         return segments.size();
     }
 
+    /** Whether the segment at {@code base} is being (or has been) created in the background. */
+    boolean isPrepared(long base) {
+        return preparedBase == base;
+    }
+
     /** Writer only: creates the segment starting at {@code base}, or takes it if it was prepared. */
     MappedSegment create(long base) throws IOException {
         MappedSegment s = preparedBase == base ? takePrepared() : null;
@@ -184,6 +189,20 @@ final class SegmentedLog {
                 throw new UncheckedIOException(e);
             }
         }, executor);
+        if (!warm) {
+            // A separate task, so a roll that comes early takes the file without waiting for its pages.
+            prepared.thenAcceptAsync(MappedSegment::prefault, executor);
+        }
+    }
+
+    /**
+     * Writer only: has {@code executor} bring {@code segment}'s pages past the write position into the page cache
+     * (see {@link MappedSegment#prefault}); for a file the log did not {@link #prepare}.
+     */
+    void prefault(MappedSegment segment, Executor executor) {
+        if (!warm) {
+            executor.execute(segment::prefault);
+        }
     }
 
     private MappedSegment takePrepared() throws IOException {
