@@ -347,15 +347,21 @@ final class CommitLog {
                 diskFull = "disk full: cannot write CommitLog file " + last.path() + " (" + e.getMessage() + ")";
                 throw new IOException(diskFull);
             }
-            committedOffset = completeRecordsFrom(committedOffset);
+            committedOffset = completeRecordsFrom(committedOffset, bytes, offset);
             return log.maxOffset();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Replica: the end of the complete records (or whole BLANK-terminated files) written from {@code from}. */
-    private long completeRecordsFrom(long from) {
+    /**
+     * Replica: the end of the complete records (or whole BLANK-terminated files) written from {@code from}. Record
+     * lengths are read from {@code fresh}, the bytes just appended at {@code freshOffset}, wherever they lie in it:
+     * reading them back through the mapping would fault in every page a channel write just filled, on the thread
+     * whose next report a SYNC_MASTER's sends wait for.
+     */
+    private long completeRecordsFrom(long from, ByteBuffer fresh, long freshOffset) {
+        long freshEnd = freshOffset + fresh.remaining();
         long at = from;
         long end = log.maxOffset();
         while (at < end) {
@@ -363,16 +369,23 @@ final class CommitLog {
             if (s == null) {
                 break;
             }
-            int pos = (int) (at - s.baseOffset());
-            if (s.wrote() - pos < MessageRecordDescriptor.BLANK_LENGTH) {
+            long base = s.baseOffset();
+            int wrote = s.wrote();
+            int pos = (int) (at - base);
+            while (wrote - pos >= MessageRecordDescriptor.BLANK_LENGTH) {
+                long x = base + pos + MessageRecordDescriptor.TOTAL_SIZE_OFFSET;
+                int size = x >= freshOffset && x + Integer.BYTES <= freshEnd
+                        ? fresh.getInt(fresh.position() + (int) (x - freshOffset))
+                        : MessageRecordDescriptor.totalSize(s.buffer(), pos);
+                if (size < MessageRecordDescriptor.BLANK_LENGTH || size > s.size() - pos || size > wrote - pos) {
+                    return base + pos;
+                }
+                pos += size;
+            }
+            at = base + pos;
+            if (pos < s.size()) {
                 break;
             }
-            ByteBuffer buf = s.buffer();
-            int size = MessageRecordDescriptor.totalSize(buf, pos);
-            if (size < MessageRecordDescriptor.BLANK_LENGTH || size > s.size() - pos || size > s.wrote() - pos) {
-                break;
-            }
-            at += size;
         }
         return at;
     }
