@@ -5,22 +5,22 @@ import dev.sluice.store.ReplicationLog;
 import dev.sluice.store.StoreException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -191,50 +191,92 @@ final class HaClient implements AutoCloseable {
         lastReport = now();
     }
 
-    /** Decodes {@code [long offset][int size][bytes]} transfers and appends them. */
-    private final class Transfers extends ByteToMessageDecoder {
+    /**
+     * Decodes {@code [long offset][int size][bytes]} transfers, appending body bytes as they arrive rather than once
+     * a transfer is whole: no copy into a cumulation buffer, and the report (one per read burst) confirms every byte
+     * received so far, so a SYNC_MASTER's sends complete without waiting for the rest of their transfer.
+     */
+    private final class Transfers extends ChannelInboundHandlerAdapter {
+        private final ByteBuf header = Unpooled.buffer(SlaveConnection.HEADER, SlaveConnection.HEADER);
+        /** CommitLog offset of the next body byte. */
+        private long at;
+        /** Body bytes of the current transfer still to come; -1 while a header is being read. */
+        private int left = -1;
+        private boolean appended;
+        private boolean failed;
+
         @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-            lastRead = now();
-            boolean appended = false;
-            while (in.readableBytes() >= SlaveConnection.HEADER) {
-                int at = in.readerIndex();
-                long offset = in.getLong(at);
-                int size = in.getInt(at + 8);
-                if (size < 0 || size > MAX_TRANSFER) {
-                    LOG.error("master {} sent a transfer of {} bytes; closing the connection", masterAddress, size);
-                    in.skipBytes(in.readableBytes());
-                    ctx.close();
-                    return;
-                }
-                if (in.readableBytes() < SlaveConnection.HEADER + size) {
-                    break;
-                }
-                in.skipBytes(SlaveConnection.HEADER);
-                if (size > 0) {
-                    long mine = log.writtenOffset();
-                    if (mine != 0 && mine != offset) {
-                        LOG.error("master {} sent bytes at {} but this CommitLog ends at {}; reconnecting",
-                                masterAddress, offset, mine);
-                        in.skipBytes(in.readableBytes());
-                        ctx.close();
-                        return;
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                lastRead = now();
+                while (in.isReadable() && !failed) {
+                    if (left < 0) {
+                        readHeader(ctx, in);
+                    } else {
+                        appendBody(ctx, in);
                     }
-                    try {
-                        log.append(offset, in.nioBuffer(in.readerIndex(), size));
-                    } catch (StoreException e) {
-                        LOG.error("cannot append {} replicated bytes at {}: {}; reconnecting", size, offset, e.getMessage());
-                        in.skipBytes(in.readableBytes());
-                        ctx.close();
-                        return;
-                    }
-                    appended = true;
                 }
-                in.skipBytes(size);
+            } finally {
+                in.release();
             }
-            if (appended) {
+        }
+
+        private void readHeader(ChannelHandlerContext ctx, ByteBuf in) {
+            header.writeBytes(in, Math.min(header.writableBytes(), in.readableBytes()));
+            if (header.isWritable()) {
+                return;
+            }
+            long offset = header.readLong();
+            int size = header.readInt();
+            header.clear();
+            if (size < 0 || size > MAX_TRANSFER) {
+                fail(ctx, "master {} sent a transfer of {} bytes; closing the connection", masterAddress, size);
+                return;
+            }
+            if (size == 0) {
+                return;
+            }
+            long mine = log.writtenOffset();
+            if (mine != 0 && mine != offset) {
+                fail(ctx, "master {} sent bytes at {} but this CommitLog ends at {}; reconnecting", masterAddress,
+                        offset, mine);
+                return;
+            }
+            at = offset;
+            left = size;
+        }
+
+        private void appendBody(ChannelHandlerContext ctx, ByteBuf in) {
+            int n = Math.min(left, in.readableBytes());
+            try {
+                log.append(at, in.nioBuffer(in.readerIndex(), n));
+            } catch (StoreException e) {
+                fail(ctx, "cannot append {} replicated bytes at {}: {}; reconnecting", n, at, e.getMessage());
+                return;
+            }
+            in.skipBytes(n);
+            at += n;
+            left -= n;
+            if (left == 0) {
+                left = -1;
+            }
+            appended = true;
+        }
+
+        private void fail(ChannelHandlerContext ctx, String message, Object... args) {
+            LOG.error(message, args);
+            failed = true;
+            ctx.close();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (appended && !failed) {
+                appended = false;
                 report(ctx.channel());
             }
+            ctx.fireChannelReadComplete();
         }
 
         @Override

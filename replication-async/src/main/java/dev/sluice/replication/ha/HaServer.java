@@ -34,6 +34,8 @@ public final class HaServer implements AutoCloseable {
     private final ReplicationLog log;
     private final LongConsumer onAck;
     private final Set<SlaveConnection> slaves = ConcurrentHashMap.newKeySet();
+    /** {@link #slaves} as an array for {@link #appended}, which runs per append: no iterator to allocate. */
+    private volatile SlaveConnection[] wakeList = new SlaveConnection[0];
     private final AtomicLong ackedOffset = new AtomicLong(-1);
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-ha-accept", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-ha-master", true));
@@ -93,8 +95,8 @@ public final class HaServer implements AutoCloseable {
 
     /** New CommitLog bytes up to {@code endOffset}: wakes every slave connection that is waiting for data. */
     void appended(long endOffset) {
-        for (SlaveConnection s : slaves) {
-            s.wake();
+        for (SlaveConnection s : wakeList) {
+            s.wake(endOffset);
         }
     }
 
@@ -115,13 +117,19 @@ public final class HaServer implements AutoCloseable {
 
     void connected(SlaveConnection slave) {
         slaves.add(slave);
+        refreshWakeList();
         LOG.info("slave {} connected to the HA service", slave.remote());
     }
 
     void disconnected(SlaveConnection slave) {
         if (slaves.remove(slave)) {
+            refreshWakeList();
             LOG.info("slave {} disconnected from the HA service", slave.remote());
         }
+    }
+
+    private synchronized void refreshWakeList() {
+        wakeList = slaves.toArray(new SlaveConnection[0]);
     }
 
     void acked(long offset) {

@@ -25,12 +25,17 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
     private final ReplicationSettings settings;
     private final ReplicationLog log;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
-    private final Runnable pumpTask = this::pump;
+    private final Runnable pumpTask = () -> pump(false);
     private ChannelHandlerContext ctx;
     private long report;
     private int reportBytes;
     /** Next offset to ship; -1 until the slave's first report. */
     private volatile long next = -1;
+    /**
+     * End of the last transfer holding less than a full batch, until the slave confirms it; read by appending threads
+     * (see {@link #wake}).
+     */
+    private volatile long shortInFlight = -1;
     private long lastRead;
     private long lastWrite;
     private volatile String remote = "?";
@@ -94,13 +99,26 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
             next = offset == 0 ? written - written % log.fileSize() : offset;
             LOG.info("slave {} reported offset {}; shipping from {}", remote, offset, next);
         }
+        if (offset >= shortInFlight) {
+            shortInFlight = -1;
+        }
         server.acked(offset);
-        pump();
+        pump(false);
     }
 
-    /** Called from any thread when new bytes were appended. */
-    void wake() {
-        if (next >= 0 && !wakeScheduled.get() && wakeScheduled.compareAndSet(false, true)) {
+    /**
+     * Called from any thread once bytes up to {@code endOffset} are appended. While a short transfer awaits the
+     * slave's confirmation there is nothing to ship short of a full batch, and the confirmation pumps by itself:
+     * waking the event loop then would cost the appending thread a system call (and maybe its CPU) for nothing.
+     * The confirmation clears {@link #shortInFlight} before it pumps, and the append is readable before this reads
+     * it, so one of the two sees the other.
+     */
+    void wake(long endOffset) {
+        long from = next;
+        if (from < 0 || shortInFlight >= 0 && endOffset - from < settings.haTransferBatchSize()) {
+            return;
+        }
+        if (!wakeScheduled.get() && wakeScheduled.compareAndSet(false, true)) {
             ctx.channel().eventLoop().execute(pumpTask);
         }
     }
@@ -108,7 +126,7 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            pump();
+            pump(false);
         }
     }
 
@@ -130,17 +148,25 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        pump();
+        pump(true);
     }
 
-    private void pump() {
+    /**
+     * Ships what the slave lacks, full batches whenever there are any, but less than a batch only while no earlier
+     * short transfer awaits the slave's confirmation (unless {@code force}d, by the housekeeping tick). Appends arrive
+     * one by one: shipping each at once would cost a write, a read, an append and a report per message on the
+     * replication path; holding the remainder for one round trip lets it grow to what the producers wrote meanwhile,
+     * and the confirmation that releases it comes as soon as the slave has the previous bytes.
+     */
+    private void pump(boolean force) {
         wakeScheduled.set(false);
         if (next < 0 || !ctx.channel().isActive()) {
             return;
         }
         boolean wrote = false;
+        int batch = settings.haTransferBatchSize();
         while (ctx.channel().isWritable()) {
-            CommitLogSlice slice = log.read(next, settings.haTransferBatchSize());
+            CommitLogSlice slice = log.read(next, batch);
             if (slice == null) {
                 long oldest = log.minOffset();
                 if (next < oldest) {
@@ -154,9 +180,18 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
                 break;
             }
             int size = slice.buffer().remaining();
+            // A short read that ends its file will not grow: ship it.
+            boolean shortBatch = size < batch && (next + size) % log.fileSize() != 0;
+            if (shortBatch && shortInFlight >= 0 && !force) {
+                slice.close();
+                break;
+            }
             ctx.write(ctx.alloc().ioBuffer(HEADER).writeLong(next).writeInt(size));
             ctx.write(Unpooled.wrappedBuffer(slice.buffer())).addListener(f -> slice.close());
             next += size;
+            if (shortBatch) {
+                shortInFlight = next;
+            }
             wrote = true;
         }
         long now = now();
