@@ -5,11 +5,6 @@ import dev.sluice.replication.ha.MasterReplicator;
 import dev.sluice.store.AppendStatus;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,15 +22,10 @@ final class GroupAcks implements MasterReplicator.AckPolicy {
             CompletableFuture.completedFuture(AppendStatus.SLAVE_NOT_AVAILABLE);
     private static final long TICK_MILLIS = 10;
 
-    private record Waiter(long endOffset, long deadline, CompletableFuture<AppendStatus> future) {
-    }
-
     private final long fallbehindMax;
     private final long timeoutMillis;
     private final Clock clock;
-    /** By end offset, for confirmations; and by arrival (so by deadline), for time-outs. Guarded by this. */
-    private final PriorityQueue<Waiter> byOffset = new PriorityQueue<>(Comparator.comparingLong(Waiter::endOffset));
-    private final ArrayDeque<Waiter> byArrival = new ArrayDeque<>();
+    private final Waiters waiters = new Waiters();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-sync-acks");
         t.setDaemon(true);
@@ -47,7 +37,8 @@ final class GroupAcks implements MasterReplicator.AckPolicy {
         this.fallbehindMax = fallbehindMax;
         this.timeoutMillis = timeoutMillis;
         this.clock = clock;
-        timer.scheduleWithFixedDelay(this::expire, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> waiters.expire(clock.millis()), TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -62,68 +53,29 @@ final class GroupAcks implements MasterReplicator.AckPolicy {
         if (confirmed >= endOffset) {
             return OK;
         }
-        Waiter w = new Waiter(endOffset, clock.millis() + timeoutMillis, new CompletableFuture<>());
-        synchronized (this) {
-            byOffset.add(w);
-            byArrival.add(w);
-        }
-        // A confirmation may have come between the check and the queueing.
+        CompletableFuture<AppendStatus> future = new CompletableFuture<>();
+        waiters.add(endOffset, clock.millis() + timeoutMillis, future);
+        // A confirmation may have come between the check and the queueing: acked is written before the confirming
+        // thread takes from the queue, so either it takes this send or this sees its offset. The entry left behind
+        // goes with the next confirmation or time-out (completing a done future does nothing).
         if (acked >= endOffset) {
-            acked(acked);
+            future.complete(AppendStatus.PUT_OK);
         }
-        return w.future();
+        return future;
     }
 
+    /** On the HA event loop, the only caller of {@link Waiters#confirm}. */
     @Override
     public void acked(long offset) {
-        List<Waiter> done = new ArrayList<>();
-        synchronized (this) {
-            if (offset > acked) {
-                acked = offset;
-            }
-            while (!byOffset.isEmpty() && byOffset.peek().endOffset() <= offset) {
-                done.add(byOffset.poll());
-            }
+        if (offset > acked) {
+            acked = offset;
         }
-        // Completed outside the lock: completion runs the send's response.
-        for (Waiter w : done) {
-            w.future().complete(AppendStatus.PUT_OK);
-        }
-        synchronized (this) {
-            while (!byArrival.isEmpty() && byArrival.peek().future().isDone()) {
-                byArrival.poll();
-            }
-        }
-    }
-
-    private void expire() {
-        long now = clock.millis();
-        List<Waiter> late = new ArrayList<>();
-        synchronized (this) {
-            while (!byArrival.isEmpty() && (byArrival.peek().deadline() <= now || byArrival.peek().future().isDone())) {
-                Waiter w = byArrival.poll();
-                if (!w.future().isDone()) {
-                    late.add(w);
-                    byOffset.remove(w);
-                }
-            }
-        }
-        for (Waiter w : late) {
-            w.future().complete(AppendStatus.FLUSH_SLAVE_TIMEOUT);
-        }
+        waiters.confirm(offset);
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
-        List<Waiter> left;
-        synchronized (this) {
-            left = new ArrayList<>(byArrival);
-            byArrival.clear();
-            byOffset.clear();
-        }
-        for (Waiter w : left) {
-            w.future().complete(AppendStatus.FLUSH_SLAVE_TIMEOUT);
-        }
+        waiters.expireAll();
     }
 }
