@@ -5,7 +5,6 @@ import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.function.IntFunction;
 
 /**
  * Blocks of runs no descriptor refers to any more (merged, truncated, retained or cancelled), deleted a bounded
@@ -20,10 +19,10 @@ final class Garbage {
     private int plannedRuns;
     private int plannedBlock;
 
-    /** Blocks [0, blocks) of run {@code runId} of {@code level}. */
-    void add(long runId, int level, int blocks) {
+    /** Blocks [0, blocks) of run {@code runId}. */
+    void add(long runId, int blocks) {
         if (blocks > 0) {
-            runs.add(new long[] {runId, 0, blocks, level});
+            runs.add(new long[] {runId, 0, blocks});
         }
     }
 
@@ -36,13 +35,12 @@ final class Garbage {
      *
      * @return entries deleted (a block counts its entries)
      */
-    long reclaim(Txn<ByteBuffer> txn, IntFunction<Dbi<ByteBuffer>> blocksOfLevel, long budgetEntries) {
+    long reclaim(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blocks, long budgetEntries) {
         plannedRuns = 0;
         plannedBlock = -1;
         long deleted = 0;
         for (long[] run : runs) {
             int block = (int) run[1];
-            Dbi<ByteBuffer> blocks = blocksOfLevel.apply((int) run[3]);
             while (block < run[2] && deleted < budgetEntries) {
                 ByteBuffer k = Run.blockKey(key, run[0], block);
                 ByteBuffer value = blocks.get(txn, k);

@@ -30,29 +30,36 @@ import java.util.function.Function;
 /**
  * The key index as a log-structured merge of sorted runs, stored in one LMDB environment.
  *
- * <p>Why runs: keyed B-tree inserts (formats 1 and 2: one LMDB key per indexed key) cost a random leaf-page
- * copy each and capped puts near 120k messages/s, a fourteenth of Apache's hash-file index. Here a dispatch
- * batch becomes one sorted run written as a few large values ({@link Run}) plus one postings chunk
- * ({@link Postings}) and the applied offset, in one write transaction. Runs of a level are merged ten at a time
- * into one of the next level ({@link RunMerge}), on the index's own thread, which merges a bounded number of
- * entries at a time without the writer and takes it only to write them, so a put waits for at most one short
- * transaction; past {@link Tuning#maxRuns()} runs puts merge or wait for merges (back-pressure, so measured put
- * rates include the merging they cause).
+ * <p>A put writes only the batch's postings ({@link Postings}: every (name, timestamp) per message, in chunks
+ * appended by CommitLog offset) and the applied offset, in one write transaction. The index's own thread turns
+ * the postings no run covers yet (the tail) into sorted runs of name hashes ({@link Run}) of up to
+ * {@link Tuning#runEntries()} pairs, kept in memory, and merges runs of a level {@link Tuning#fanIn()} at a time
+ * into one of the next ({@link RunMerge}) in LMDB, reading without the writer and taking it only to write. A
+ * crash loses only runs in memory, which the postings rebuild: the index records how far the runs in LMDB cover
+ * them. Why: keyed B-tree inserts (formats 1 and 2) cost a random leaf-page copy each, and a run per dispatch
+ * batch built and written in the put (format 3) was written again at every small merge; here the put thread only
+ * writes postings, and an entry reaches LMDB first in a merge of large runs. Past {@link Tuning#maxTailEntries()}
+ * tail pairs, {@link Tuning#maxRuns()} runs or {@code fanIn + 4} runs in memory a put waits for that thread or
+ * does the work itself (back-pressure, so measured put rates include the work they cause).
  *
- * <p>A query reads every run whose time range meets the window, newest entry first across runs, and confirms
- * each candidate in the postings: runs hold only name hashes, and may keep entries that truncation or
- * retention made stale. Retention raises a floor below which nothing is answered, then deletes whole postings
- * chunks and runs below it in bounded steps; merges leave out entries below the floor.
+ * <p>A query scans the tail, reads every run whose time range meets the window, takes entries newest first
+ * across them, and confirms each candidate in the postings: runs hold only name hashes, and may keep entries
+ * that truncation or retention made stale. Retention raises a floor below which nothing is answered, then
+ * deletes whole postings chunks and runs below it in bounded steps; merges leave out entries below the floor.
  *
- * <p>One writer at a time (puts, truncation, retention, merge steps); queries run in their own read
+ * <p>One writer at a time (puts, truncation, retention, run and merge writes); queries run in their own read
  * transactions and never wait for it, except while the map grows.
  */
 final class LmdbKeyIndex implements KeyIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LmdbKeyIndex.class);
 
     static final String ENV_DIR = "lmdb";
-    /** 1: entries keyed by the whole name; 2: by its 64-bit hash; 3: sorted runs (with Bloom filters) and postings. */
-    static final int FORMAT = 3;
+    /**
+     * 1: entries keyed by the whole name; 2: by its 64-bit hash; 3: sorted runs (with Bloom filters) and
+     * postings; 4: runs built from the postings after the put (the covered offset), little-endian blocks and
+     * hashes, blocked Bloom filters.
+     */
+    static final int FORMAT = 4;
 
     /** A query's scratch: name, block key, offset key. */
     private static final ThreadLocal<byte[]> QUERY_NAME =
@@ -68,17 +75,14 @@ final class LmdbKeyIndex implements KeyIndex {
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> meta;
     private final Dbi<ByteBuffer> runDb;
-    /** Blocks of batch runs (level 0), appended as batches come. */
+    /** Blocks of the runs in LMDB (merge outputs), appended: merges run one at a time with growing run ids. */
     private final Dbi<ByteBuffer> blockDb;
-    /**
-     * Blocks of merged runs. Apart from the batch runs because merges run one at a time with growing run ids,
-     * so their blocks are appended too, while batch runs made during a merge have larger ids than its output.
-     */
-    private final Dbi<ByteBuffer> mergedDb;
     private final Dbi<ByteBuffer> postingDb;
     private final ByteBuffer appliedKey = direct("applied");
     private final ByteBuffer floorKey = direct("floor");
     private final ByteBuffer formatKey = direct("format");
+    /** Postings below this offset are in runs in LMDB; a reopened index starts its tail there. */
+    private final ByteBuffer coveredKey = direct("covered");
 
     /** Held shared by queries, exclusively to resize the map or close: LMDB needs no transaction open then. */
     private final ReentrantReadWriteLock mapLock = new ReentrantReadWriteLock();
@@ -86,8 +90,7 @@ final class LmdbKeyIndex implements KeyIndex {
     private final Object writer = new Object();
 
     // guarded by writer
-    private final SortedBatch sorted;
-    private final RunWriter batchRun;
+    private final PutBatch putBatch = new PutBatch();
     private final Garbage garbage = new Garbage();
     private final List<Run> live = new ArrayList<>();
     private final ByteBuffer keyBuf = ByteBuffer.allocateDirect(12);
@@ -99,22 +102,36 @@ final class LmdbKeyIndex implements KeyIndex {
     private long mapSize;
     private boolean closed;
     private long lastReclaimed;
+    /** Postings below this offset are in runs, in memory or LMDB; those at or past it are the tail. */
+    private long covered;
+    /** What {@link #coveredKey} holds. */
+    private long durableCovered;
+    /** Postings pairs at or past {@link #covered}. */
+    private long tailEntries;
+    /** When the tail last went from empty to not (System.nanoTime). */
+    private long tailSince;
+    /** Bumped by truncation: a run built from the tail meanwhile is thrown away. */
+    private long generation;
+    /** A run is being built from the tail without the writer. */
+    private boolean building;
+
+    // used by one run builder at a time (see building)
+    private final SortedBatch tailBatch;
 
     private volatile long appliedOffset;
     private volatile long floor;
-    private volatile Snapshot published = new Snapshot(-1, new Run[0]);
-    private final Thread merger;
+    private volatile Snapshot published = new Snapshot(-1, new Run[0], 0);
+    private final Thread indexer;
 
     /** The runs as of one committed transaction, so that queries of that transaction need not read them. */
-    private record Snapshot(long txnId, Run[] runs) {
+    private record Snapshot(long txnId, Run[] runs, long covered) {
     }
 
     private LmdbKeyIndex(Path dir, long mapSize, IndexKeys.NameHash nameHash, Tuning tuning) {
         this.dir = dir;
         this.nameHash = nameHash;
         this.tuning = tuning;
-        this.sorted = new SortedBatch(nameHash);
-        this.batchRun = new RunWriter(tuning.blockEntries());
+        this.tailBatch = new SortedBatch(nameHash);
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
         // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2) in format 2, and alike
         // in format 3. lmdbjava 0.9.1 initializes both ByteBuffer proxies together, so the safe one needs java.nio
@@ -128,7 +145,6 @@ final class LmdbKeyIndex implements KeyIndex {
             meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
             runDb = env.openDbi("runs", DbiFlags.MDB_CREATE);
             blockDb = env.openDbi("blocks", DbiFlags.MDB_CREATE);
-            mergedDb = env.openDbi("merged", DbiFlags.MDB_CREATE);
             postingDb = env.openDbi("postings", DbiFlags.MDB_CREATE);
             initMeta();
             recover();
@@ -136,7 +152,7 @@ final class LmdbKeyIndex implements KeyIndex {
             env.close();
             throw e;
         }
-        merger = tuning.backgroundMerges() ? startMerger() : null;
+        indexer = tuning.background() ? startIndexer() : null;
     }
 
     /**
@@ -187,36 +203,28 @@ final class LmdbKeyIndex implements KeyIndex {
         synchronized (writer) {
             checkOpen();
             long applied = Math.max(appliedOffset, batch.endOffset());
-            sorted.fill(batch, appliedOffset, lastIndexed);
-            if (sorted.size == 0 && applied == appliedOffset) {
+            putBatch.fill(batch, appliedOffset, lastIndexed);
+            if (putBatch.keys == 0 && applied == appliedOffset) {
                 return;
             }
-            long id = nextRunId;
-            batchRun.reset(id, 0, sorted.size);
-            for (int i = 0; i < sorted.size; i++) {
-                batchRun.add(sorted.hashes[i], sorted.timestamps[i], sorted.offsets[i]);
-            }
-            Run run = write(txn -> {
-                Run r = null;
-                if (sorted.size > 0) {
-                    r = batchRun.finish(txn, blockDb, runDb);
-                    Postings p = sorted.postings;
-                    for (int c = 0; c < p.chunks(); c++) {
-                        if (!postingDb.put(txn, IndexKeys.offsetKey(longBuf, p.firstOffset(c)), p.encode(c),
-                                PutFlags.MDB_APPEND)) {
-                            throw new IllegalStateException("postings at " + p.firstOffset(c) + " exist");
-                        }
+            Postings p = putBatch.postings;
+            write(txn -> {
+                for (int c = 0; c < p.chunks(); c++) {
+                    if (!postingDb.put(txn, IndexKeys.offsetKey(longBuf, p.firstOffset(c)), p.encode(c),
+                            PutFlags.MDB_APPEND)) {
+                        throw new IllegalStateException("postings at " + p.firstOffset(c) + " exist");
                     }
                 }
                 putLong(txn, appliedKey, applied);
-                return r;
+                return null;
             });
-            batchRun.flushed();
             appliedOffset = applied;
-            if (run != null) {
-                nextRunId++;
-                lastIndexed = Math.max(lastIndexed, run.maxOffset());
-                live.add(run);
+            if (putBatch.keys > 0) {
+                lastIndexed = Math.max(lastIndexed, p.lastOffset());
+                if (tailEntries == 0) {
+                    tailSince = System.nanoTime();
+                }
+                tailEntries += putBatch.keys;
             }
             publish();
             afterPut();
@@ -224,16 +232,19 @@ final class LmdbKeyIndex implements KeyIndex {
     }
 
     private void afterPut() {
-        // Back-pressure: merges fell behind, so this put helps, or waits while the merge thread has the step.
+        // Back-pressure: the index's thread fell behind, so this put waits for it, or does the work itself.
         // writer.wait lets close() in: a write after it would touch a closed environment.
-        while (!closed && live.size() > tuning.maxRuns()) {
-            if (merge != null && merge.stepping) {
+        while (!closed && overloaded()) {
+            if (building || merge != null && merge.stepping) {
+                LockSupport.unpark(indexer);
                 try {
                     writer.wait(10);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            } else if (tailEntries > tuning.maxTailEntries()) {
+                buildRunHere();
             } else if (!mergeStep()) {
                 break;
             }
@@ -241,11 +252,37 @@ final class LmdbKeyIndex implements KeyIndex {
         if (closed) {
             return;
         }
-        if (merger == null) {
+        if (indexer == null) {
+            if (tailDue()) {
+                buildRunHere();
+            }
             mergeStep();
-        } else if (mergeCandidate() != null) {
-            LockSupport.unpark(merger);
+        } else if (tailEntries >= tuning.runEntries() || tailEntries == putBatch.keys || mergeCandidate() != null) {
+            // A tail that was empty: the index's thread may be parked for longer than tailMillis.
+            LockSupport.unpark(indexer);
         }
+    }
+
+    /** The tail, the runs in memory, or all runs, have outgrown what the index's thread should leave behind. */
+    private boolean overloaded() {
+        return tailEntries > tuning.maxTailEntries() || live.size() > tuning.maxRuns()
+                || memoryRuns() > tuning.fanIn() + 4;
+    }
+
+    private int memoryRuns() {
+        int n = 0;
+        for (Run r : live) {
+            if (r.memory() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Whether the tail should become a run now: it is large, or has waited long enough. Guarded by writer. */
+    private boolean tailDue() {
+        return tailEntries >= tuning.runEntries()
+                || tailEntries > 0 && System.nanoTime() - tailSince >= tuning.tailMillis() * 1_000_000;
     }
 
     @Override
@@ -259,14 +296,22 @@ final class LmdbKeyIndex implements KeyIndex {
         mapLock.readLock().lock();
         try {
             checkOpen();
+            // The snapshot before the transaction: when a commit comes between them, the snapshot is the older,
+            // its runs in memory and its tail are a superset of what the newer transaction needs (only merges,
+            // written in LMDB, take runs from memory), and repeats are dropped below.
+            Snapshot s = published;
             try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> postings = postingDb.openCursor(txn)) {
-                Snapshot s = published;
-                Run[] runs = s.txnId() == txn.getId() ? s.runs() : readRuns(txn).toArray(new Run[0]);
-                List<RunQuery> cursors = new ArrayList<>();
+                Run[] runs = s.txnId() == txn.getId() ? s.runs() : runsOf(txn, s);
+                List<Candidates> cursors = new ArrayList<>();
+                TailQuery tail = TailQuery.scan(postings, QUERY_OFFSET_KEY.get(), s.covered(), name, length,
+                        beginMillis, endMillis);
+                if (tail != null) {
+                    cursors.add(tail);
+                }
                 ByteBuffer blockKey = QUERY_BLOCK_KEY.get();
                 for (Run r : runs) {
                     if (r.maxTs() >= beginMillis && r.minTs() <= endMillis && r.mightContain(hash)) {
-                        RunQuery q = new RunQuery(r, txn, blocksOf(r.level()), blockKey);
+                        RunQuery q = new RunQuery(r, txn, blockDb, blockKey);
                         if (q.seek(hash, beginMillis, endMillis)) {
                             cursors.add(q);
                         }
@@ -279,8 +324,19 @@ final class LmdbKeyIndex implements KeyIndex {
         }
     }
 
+    /** The runs in LMDB as of {@code txn}, and those in memory as of an older snapshot. */
+    private Run[] runsOf(Txn<ByteBuffer> txn, Snapshot older) {
+        List<Run> runs = readRuns(txn);
+        for (Run r : older.runs()) {
+            if (r.memory() != null) {
+                runs.add(r);
+            }
+        }
+        return runs.toArray(new Run[0]);
+    }
+
     /** Merges the runs' candidates newest first, confirming each in the postings, until maxNum are found. */
-    private List<Long> newestFirst(List<RunQuery> cursors, Cursor<ByteBuffer> postings, byte[] name, int length,
+    private List<Long> newestFirst(List<Candidates> cursors, Cursor<ByteBuffer> postings, byte[] name, int length,
                                    int maxNum) {
         List<Long> offsets = new ArrayList<>(Math.min(maxNum, 32));
         ByteBuffer offsetKey = QUERY_OFFSET_KEY.get();
@@ -291,20 +347,20 @@ final class LmdbKeyIndex implements KeyIndex {
         while (offsets.size() < maxNum && !cursors.isEmpty()) {
             int best = 0;
             for (int i = 1; i < cursors.size(); i++) {
-                RunQuery c = cursors.get(i);
-                RunQuery b = cursors.get(best);
+                Candidates c = cursors.get(i);
+                Candidates b = cursors.get(best);
                 if (c.ts > b.ts || c.ts == b.ts && c.offset > b.offset) {
                     best = i;
                 }
             }
-            RunQuery c = cursors.get(best);
+            Candidates c = cursors.get(best);
             long ts = c.ts;
             long offset = c.offset;
             if (!c.previous()) {
                 cursors.remove(best);
             }
-            // Runs may repeat an entry (a re-dispatch after truncation); the newest-first order puts repeats
-            // next to each other.
+            // Runs may repeat an entry, or the tail one of a run (a re-dispatch after truncation); the
+            // newest-first order puts repeats next to each other.
             if (any && ts == lastTs && offset == lastOffset) {
                 continue;
             }
@@ -321,23 +377,26 @@ final class LmdbKeyIndex implements KeyIndex {
     /**
      * The applied offset drops to {@code commitLogOffset} in the same transaction that removes the postings at
      * or past it, so no answer past it survives; runs starting past it are deleted with it, and entries of
-     * older runs past it go stale (their postings are gone).
+     * older runs past it go stale (their postings are gone). A run being built from the tail is thrown away.
      */
     @Override
     public void truncateFrom(long commitLogOffset) {
         synchronized (writer) {
             checkOpen();
             cancelMerge();
+            generation++;
             long applied = Math.min(appliedOffset, commitLogOffset);
+            long coveredNow = Math.min(covered, commitLogOffset);
+            long durableNow = Math.min(durableCovered, commitLogOffset);
             if (commitLogOffset <= floor) {
                 // Below the floor nothing is answered and from here on nothing either: the index is empty.
                 write(txn -> {
                     runDb.drop(txn);
                     blockDb.drop(txn);
-                    mergedDb.drop(txn);
                     postingDb.drop(txn);
                     putLong(txn, appliedKey, applied);
                     putLong(txn, floorKey, 0);
+                    putLong(txn, coveredKey, durableNow);
                     return null;
                 });
                 live.clear();
@@ -346,13 +405,17 @@ final class LmdbKeyIndex implements KeyIndex {
             } else {
                 List<Run> removed = write(txn -> {
                     putLong(txn, appliedKey, applied);
+                    putLong(txn, coveredKey, durableNow);
                     truncatePostings(txn, commitLogOffset);
                     return deleteRuns(txn, r -> r.minOffset() >= commitLogOffset);
                 });
                 dropFromLive(removed);
             }
             appliedOffset = applied;
+            covered = coveredNow;
+            durableCovered = durableNow;
             lastIndexed = readLastIndexed();
+            countTail();
             publish();
         }
     }
@@ -388,13 +451,16 @@ final class LmdbKeyIndex implements KeyIndex {
                     }
                 }
                 List<Run> removed = deleteRuns(txn, r -> r.maxOffset() < newFloor);
-                long blocks = budget > 0 ? garbage.reclaim(txn, this::blocksOf, budget) : 0;
+                long blocks = budget > 0 ? garbage.reclaim(txn, blockDb, budget) : 0;
                 return new Result(removed, morePostings, maxEntries - budget + blocks);
             });
             garbage.committed();
             lastReclaimed = result.reclaimed();
             floor = newFloor;
             dropFromLive(result.removed());
+            if (newFloor > covered) {
+                countTail();
+            }
             publish();
             return result.morePostings() || !garbage.isEmpty();
         }
@@ -417,11 +483,9 @@ final class LmdbKeyIndex implements KeyIndex {
                         n += Postings.keys(c.val());
                     }
                 }
-                for (Dbi<ByteBuffer> blocks : List.of(blockDb, mergedDb)) {
-                    try (Cursor<ByteBuffer> c = blocks.openCursor(txn)) {
-                        for (boolean found = c.first(); found; found = c.next()) {
-                            n += Run.entries(c.val());
-                        }
+                try (Cursor<ByteBuffer> c = blockDb.openCursor(txn)) {
+                    for (boolean found = c.first(); found; found = c.next()) {
+                        n += Run.entries(c.val());
                     }
                 }
             }
@@ -430,14 +494,15 @@ final class LmdbKeyIndex implements KeyIndex {
     }
 
     private void dropFromLive(List<Run> removed) {
-        live.removeAll(removed);
+        // By identity: a record's equals compares every field, and removeAll called it live x removed times.
+        java.util.Set<Run> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        gone.addAll(removed);
+        live.removeIf(gone::contains);
         for (Run r : removed) {
-            garbage.add(r.id(), r.level(), r.blocks());
+            if (r.memory() == null) {
+                garbage.add(r.id(), r.blocks());
+            }
         }
-    }
-
-    private Dbi<ByteBuffer> blocksOf(int level) {
-        return level == 0 ? blockDb : mergedDb;
     }
 
     /** Deletes the descriptors of the live runs that {@code which} picks; their blocks become garbage. */
@@ -445,7 +510,9 @@ final class LmdbKeyIndex implements KeyIndex {
         List<Run> removed = new ArrayList<>();
         for (Run r : live) {
             if (which.test(r)) {
-                runDb.delete(txn, Run.runKey(keyBuf, r.id()));
+                if (r.memory() == null) {
+                    runDb.delete(txn, Run.runKey(keyBuf, r.id()));
+                }
                 removed.add(r);
             }
         }
@@ -476,6 +543,19 @@ final class LmdbKeyIndex implements KeyIndex {
         }
     }
 
+    /** Recounts the tail's pairs after truncation, retention or a reopen changed it. Guarded by writer. */
+    private void countTail() {
+        long n = 0;
+        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
+            for (boolean found = cursor.get(IndexKeys.offsetKey(longBuf, covered), GetOp.MDB_SET_RANGE); found;
+                 found = cursor.next()) {
+                n += Postings.keys(cursor.val());
+            }
+        }
+        tailEntries = n;
+        tailSince = System.nanoTime();
+    }
+
     private List<Run> readRuns(Txn<ByteBuffer> txn) {
         List<Run> runs = new ArrayList<>();
         try (Cursor<ByteBuffer> cursor = runDb.openCursor(txn)) {
@@ -487,7 +567,7 @@ final class LmdbKeyIndex implements KeyIndex {
     }
 
     private void publish() {
-        published = new Snapshot(committedTxn, live.toArray(new Run[0]));
+        published = new Snapshot(committedTxn, live.toArray(new Run[0]), covered);
     }
 
     /** The oldest {@link Tuning#fanIn()} runs of the lowest level that has that many, or null. */
@@ -542,7 +622,7 @@ final class LmdbKeyIndex implements KeyIndex {
         if (garbage.isEmpty()) {
             return false;
         }
-        write(txn -> garbage.reclaim(txn, this::blocksOf, tuning.stepEntries()));
+        write(txn -> garbage.reclaim(txn, blockDb, tuning.stepEntries()));
         garbage.committed();
         publish();
         return true;
@@ -553,7 +633,7 @@ final class LmdbKeyIndex implements KeyIndex {
         long floorNow = floor;
         mapLock.readLock().lock();
         try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return m.step(txn, this::blocksOf, floorNow, tuning.stepEntries());
+            return m.step(txn, blockDb, floorNow, tuning.stepEntries());
         } finally {
             mapLock.readLock().unlock();
         }
@@ -562,18 +642,25 @@ final class LmdbKeyIndex implements KeyIndex {
     /** Writes what a step merged; on the last step the output replaces its inputs. Guarded by writer. */
     private void commitMergeStep(RunMerge m, boolean done) {
         RunWriter out = m.output();
+        long durableNow = done ? coveredAfter(m) : durableCovered;
         Run finished = write(txn -> {
             if (!done) {
-                out.flush(txn, mergedDb);
+                out.flush(txn, blockDb);
                 return null;
             }
-            Run r = out.finish(txn, mergedDb, runDb);
+            Run r = out.finish(txn, blockDb, runDb);
             for (Run input : m.inputs) {
-                runDb.delete(txn, Run.runKey(keyBuf, input.id()));
+                if (input.memory() == null) {
+                    runDb.delete(txn, Run.runKey(keyBuf, input.id()));
+                }
+            }
+            if (durableNow != durableCovered) {
+                putLong(txn, coveredKey, durableNow);
             }
             return r;
         });
         out.flushed();
+        durableCovered = durableNow;
         if (done) {
             merge = null;
             dropFromLive(m.inputs);
@@ -588,67 +675,169 @@ final class LmdbKeyIndex implements KeyIndex {
         publish();
     }
 
+    /**
+     * Where a reopened index must start its tail once merge {@code m} is written: below the oldest run left in
+     * memory, or below the tail when none is. Guarded by writer.
+     */
+    private long coveredAfter(RunMerge m) {
+        java.util.Set<Run> merged = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        merged.addAll(m.inputs);
+        long at = covered;
+        for (Run r : live) {
+            if (r.memory() != null && !merged.contains(r)) {
+                at = Math.min(at, r.minOffset());
+            }
+        }
+        return at;
+    }
+
     private void cancelMerge() {
         if (merge != null) {
-            garbage.add(merge.output().id(), 1, merge.output().blocksWritten());
+            garbage.add(merge.output().id(), merge.output().blocksWritten());
             merge = null;
         }
     }
 
+    /** A run in memory of the tail as far as it goes: the postings pairs read, and the offset past the last chunk. */
+    private record TailRead(long to, long pairs, Run run) {
+    }
+
     /**
-     * The merge thread merges without the writer and takes it only to write a step's blocks, so a put waits for
-     * at most one short write transaction.
+     * Reads postings chunks from {@code from} until a run's worth of pairs and sorts them into a run in memory;
+     * no writer needed. Only one caller at a time (see {@link #building}).
      */
-    private Thread startMerger() {
+    private TailRead readTail(long from, long runId) {
+        tailBatch.clear();
+        long pairs = 0;
+        long to = from;
+        mapLock.readLock().lock();
+        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
+            ByteBuffer key = ByteBuffer.allocateDirect(8);
+            for (boolean found = cursor.get(IndexKeys.offsetKey(key, from), GetOp.MDB_SET_RANGE);
+                 found && pairs < tuning.runEntries(); found = cursor.next()) {
+                ByteBuffer chunk = cursor.val();
+                tailBatch.addChunk(chunk);
+                pairs += Postings.keys(chunk);
+                to = Postings.lastOffset(chunk) + 1;
+            }
+        } finally {
+            mapLock.readLock().unlock();
+        }
+        tailBatch.sort();
+        return new TailRead(to, pairs, pairs == 0 ? null : Run.inMemory(runId, tailBatch));
+    }
+
+    /** Adds the run {@link #readTail} built and moves the tail past it. Guarded by writer. */
+    private void addRun(TailRead read) {
+        if (read.pairs() == 0) {
+            // Retention deleted what was left of the tail.
+            tailEntries = 0;
+            return;
+        }
+        covered = read.to();
+        // Approximate if retention recounted the tail meanwhile: it only paces run building.
+        tailEntries = Math.max(0, tailEntries - read.pairs());
+        tailSince = System.nanoTime();
+        live.add(read.run());
+        publish();
+    }
+
+    /** Builds a run from the tail in the caller, which holds the writer. */
+    private void buildRunHere() {
+        addRun(readTail(covered, nextRunId++));
+    }
+
+    /**
+     * The index's thread builds runs from the tail and merges them without the writer, and takes it only to
+     * write, so a put waits for at most one write transaction.
+     */
+    private Thread startIndexer() {
         Thread t = new Thread(() -> {
             while (true) {
-                RunMerge m;
+                RunMerge m = null;
+                long from = 0;
+                long gen = 0;
+                long runId = -1;
+                long idleNanos = 100_000_000L;
                 synchronized (writer) {
                     if (closed) {
                         return;
                     }
-                    m = nextMerge();
-                    if (m == null && reclaimGarbage()) {
-                        continue;
-                    }
-                    if (m != null) {
-                        m.stepping = true;
+                    if (tailDue()) {
+                        building = true;
+                        from = covered;
+                        gen = generation;
+                        runId = nextRunId++;
+                    } else {
+                        m = nextMerge();
+                        if (m == null && reclaimGarbage()) {
+                            continue;
+                        }
+                        if (m != null) {
+                            m.stepping = true;
+                        } else if (tailEntries > 0) {
+                            idleNanos = Math.max(1_000_000L,
+                                    tailSince + tuning.tailMillis() * 1_000_000 - System.nanoTime());
+                        }
                     }
                 }
-                if (m == null) {
-                    LockSupport.parkNanos(this, 100_000_000L);
-                    continue;
-                }
-                try {
-                    boolean done = stepMerge(m);
-                    synchronized (writer) {
-                        if (closed) {
-                            return;
-                        }
-                        if (merge == m) {
-                            commitMergeStep(m, done);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    // Puts go on with unmerged runs (and merge themselves past maxRuns); a later merge retries.
-                    LOG.error("Merging key index runs in {} failed", dir, e);
-                    synchronized (writer) {
-                        if (merge == m) {
-                            cancelMerge();
-                        }
-                    }
-                    LockSupport.parkNanos(this, 1_000_000_000L);
-                } finally {
-                    synchronized (writer) {
-                        m.stepping = false;
-                        writer.notifyAll();
-                    }
+                if (runId >= 0) {
+                    buildInBackground(from, gen, runId);
+                } else if (m != null) {
+                    mergeInBackground(m);
+                } else {
+                    LockSupport.parkNanos(this, idleNanos);
                 }
             }
-        }, "sluice-key-index-merger");
+        }, "sluice-key-index");
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    private void buildInBackground(long from, long gen, long runId) {
+        try {
+            TailRead read = readTail(from, runId);
+            synchronized (writer) {
+                if (!closed && gen == generation) {
+                    addRun(read);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Puts go on into the tail (and build runs themselves past maxTailEntries); a later build retries.
+            LOG.error("Building a key index run in {} failed", dir, e);
+            LockSupport.parkNanos(this, 1_000_000_000L);
+        } finally {
+            synchronized (writer) {
+                building = false;
+                writer.notifyAll();
+            }
+        }
+    }
+
+    private void mergeInBackground(RunMerge m) {
+        try {
+            boolean done = stepMerge(m);
+            synchronized (writer) {
+                if (!closed && merge == m) {
+                    commitMergeStep(m, done);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Puts go on with unmerged runs (and merge themselves past maxRuns); a later merge retries.
+            LOG.error("Merging key index runs in {} failed", dir, e);
+            synchronized (writer) {
+                if (merge == m) {
+                    cancelMerge();
+                }
+            }
+            LockSupport.parkNanos(this, 1_000_000_000L);
+        } finally {
+            synchronized (writer) {
+                m.stepping = false;
+                writer.notifyAll();
+            }
+        }
     }
 
     /** Runs one write transaction, growing the map and running it again when the map is full. */
@@ -692,10 +881,10 @@ final class LmdbKeyIndex implements KeyIndex {
             }
             closed = true;
         }
-        if (merger != null) {
-            LockSupport.unpark(merger);
+        if (indexer != null) {
+            LockSupport.unpark(indexer);
             try {
-                merger.join();
+                indexer.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -720,6 +909,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 meta.put(txn, formatKey, longBuf.clear().putLong(FORMAT).flip());
                 putLong(txn, appliedKey, 0);
                 putLong(txn, floorKey, 0);
+                putLong(txn, coveredKey, 0);
                 return null;
             }
             long found = format.remaining() == 8 ? format.getLong(format.position()) : -1;
@@ -731,8 +921,12 @@ final class LmdbKeyIndex implements KeyIndex {
             }
             return null;
         });
-        appliedOffset = readLong("applied", appliedKey);
-        floor = readLong("floor", floorKey);
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            appliedOffset = readLong(txn, "applied", appliedKey);
+            floor = readLong(txn, "floor", floorKey);
+            durableCovered = readLong(txn, "covered", coveredKey);
+            covered = durableCovered;
+        }
     }
 
     /**
@@ -751,34 +945,30 @@ final class LmdbKeyIndex implements KeyIndex {
                 ids.add(r.id());
                 nextRunId = Math.max(nextRunId, r.id() + 1);
             }
-            for (int level = 0; level < 2; level++) {
-                Map<Long, Integer> orphans = new java.util.TreeMap<>();
-                try (Cursor<ByteBuffer> cursor = blocksOf(level).openCursor(txn)) {
-                    for (boolean found = cursor.first(); found; found = cursor.next()) {
-                        ByteBuffer k = cursor.key();
-                        long id = k.getLong(k.position());
-                        nextRunId = Math.max(nextRunId, id + 1);
-                        if (!ids.contains(id)) {
-                            orphans.merge(id, k.getInt(k.position() + 8) + 1, Math::max);
-                        }
+            Map<Long, Integer> orphans = new java.util.TreeMap<>();
+            try (Cursor<ByteBuffer> cursor = blockDb.openCursor(txn)) {
+                for (boolean found = cursor.first(); found; found = cursor.next()) {
+                    ByteBuffer k = cursor.key();
+                    long id = k.getLong(k.position());
+                    nextRunId = Math.max(nextRunId, id + 1);
+                    if (!ids.contains(id)) {
+                        orphans.merge(id, k.getInt(k.position() + 8) + 1, Math::max);
                     }
                 }
-                int l = level;
-                orphans.forEach((id, blocks) -> garbage.add(id, l, blocks));
             }
+            orphans.forEach(garbage::add);
         }
         lastIndexed = readLastIndexed();
+        countTail();
         publish();
     }
 
-    private long readLong(String what, ByteBuffer key) {
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            ByteBuffer v = meta.get(txn, key);
-            if (v == null || v.remaining() != 8) {
-                throw new CorruptIndexException("no " + what + " offset");
-            }
-            return v.getLong(v.position());
+    private long readLong(Txn<ByteBuffer> txn, String what, ByteBuffer key) {
+        ByteBuffer v = meta.get(txn, key);
+        if (v == null || v.remaining() != 8) {
+            throw new CorruptIndexException("no " + what + " offset");
         }
+        return v.getLong(v.position());
     }
 
     private void putLong(Txn<ByteBuffer> txn, ByteBuffer key, long value) {

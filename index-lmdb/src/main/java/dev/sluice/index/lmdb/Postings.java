@@ -54,6 +54,11 @@ final class Postings {
         return chunks;
     }
 
+    /** The last offset added; only when some pair was. */
+    long lastOffset() {
+        return offsets[messages - 1];
+    }
+
     long firstOffset(int chunk) {
         return offsets[chunkStarts[chunk]];
     }
@@ -148,6 +153,27 @@ final class Postings {
         return offsetAt(value, messages(value) - 1);
     }
 
+    /** What {@link #forEachPair} hands over: the name is {@code nameLength} bytes at {@code nameAt} in the value. */
+    interface PairVisitor {
+        void pair(long offset, ByteBuffer value, int nameAt, int nameLength, long timestamp);
+    }
+
+    /** Every (offset, name, timestamp) of a chunk, in offset order. */
+    static void forEachPair(ByteBuffer value, PairVisitor visitor) {
+        int n = messages(value);
+        int pairsAt = value.position() + HEADER + n * 12;
+        int p = pairsAt;
+        for (int i = 0; i < n; i++) {
+            long offset = offsetAt(value, i);
+            int to = pairsAt + endAt(value, n, i);
+            while (p < to) {
+                int length = Short.toUnsignedInt(value.getShort(p));
+                visitor.pair(offset, value, p + 2, length, value.getLong(p + 2 + length));
+                p += 2 + length + 8;
+            }
+        }
+    }
+
     private static int endAt(ByteBuffer value, int n, int i) {
         return value.getInt(value.position() + HEADER + n * 8 + i * 4);
     }
@@ -199,7 +225,7 @@ final class Postings {
         return -1;
     }
 
-    private static boolean sameBytes(ByteBuffer buf, int at, byte[] bytes, int length) {
+    static boolean sameBytes(ByteBuffer buf, int at, byte[] bytes, int length) {
         for (int i = 0; i < length; i++) {
             if (buf.get(at + i) != bytes[i]) {
                 return false;

@@ -5,10 +5,9 @@ import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.function.IntFunction;
 
 /**
- * Merges runs into one, a bounded number of entries a step. A step reads the inputs in a read transaction and
+ * Merges runs (in LMDB or in memory) into one in LMDB, a bounded number of entries a step. A step reads the inputs in a read transaction and
  * merges into the output's blocks in memory, without the writer; the index then writes those blocks in a short
  * write transaction. Entries below the retention floor are left out. The inputs stay readable until the
  * transaction that writes the output's descriptor deletes theirs. Only one thread at a time steps a merge.
@@ -33,7 +32,7 @@ final class RunMerge {
     private boolean started;
     /** Set by the merge thread, under the index's writer, while it steps this merge without the writer. */
     boolean stepping;
-    private IntFunction<Dbi<ByteBuffer>> blocksOfLevel;
+    private Dbi<ByteBuffer> blockDb;
 
     RunMerge(List<Run> inputs, long outputId, int blockEntries) {
         this.inputs = List.copyOf(inputs);
@@ -66,8 +65,8 @@ final class RunMerge {
      *
      * @return whether every input is merged
      */
-    boolean step(Txn<ByteBuffer> txn, IntFunction<Dbi<ByteBuffer>> blocksOfLevel, long floor, int budget) {
-        this.blocksOfLevel = blocksOfLevel;
+    boolean step(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb, long floor, int budget) {
+        this.blockDb = blockDb;
         java.util.Arrays.fill(blocks, null);
         if (!started) {
             started = true;
@@ -108,11 +107,16 @@ final class RunMerge {
 
     private void fetch(Txn<ByteBuffer> txn, int i) {
         Run run = inputs.get(i);
-        ByteBuffer b = blocksOfLevel.apply(run.level()).get(txn, Run.blockKey(key, run.id(), blockNo[i]));
+        if (run.memory() != null) {
+            blocks[i] = run.memoryBlock();
+            size[i] = Run.entries(blocks[i]);
+            return;
+        }
+        ByteBuffer b = blockDb.get(txn, Run.blockKey(key, run.id(), blockNo[i]));
         if (b == null) {
             throw new IllegalStateException("block " + blockNo[i] + " of run " + run.id() + " is missing");
         }
-        blocks[i] = b.duplicate();
+        blocks[i] = Run.blockView(b);
         size[i] = Run.entries(blocks[i]);
     }
 

@@ -6,7 +6,7 @@ import org.lmdbjava.Txn;
 import java.nio.ByteBuffer;
 
 /** Walks one run's entries of one hash backwards in time, within a query's read transaction. */
-final class RunQuery {
+final class RunQuery extends Candidates {
     private final Run run;
     private final Txn<ByteBuffer> txn;
     private final Dbi<ByteBuffer> blocks;
@@ -16,8 +16,6 @@ final class RunQuery {
     private ByteBuffer block;
     private int blockNo;
     private int index;
-    long ts;
-    long offset;
 
     RunQuery(Run run, Txn<ByteBuffer> txn, Dbi<ByteBuffer> blocks, ByteBuffer key) {
         this.run = run;
@@ -51,7 +49,7 @@ final class RunQuery {
         return index >= 0 && current();
     }
 
-    /** Moves to the next older entry; false when the hash or the window ends. */
+    @Override
     boolean previous() {
         if (--index < 0) {
             if (--blockNo < 0) {
@@ -73,11 +71,15 @@ final class RunQuery {
     }
 
     private void fetch() {
+        if (run.memory() != null) {
+            block = run.memoryBlock();
+            return;
+        }
         ByteBuffer b = blocks.get(txn, Run.blockKey(key, run.id(), blockNo));
         if (b == null) {
             throw new IllegalStateException("block " + blockNo + " of run " + run.id() + " is missing");
         }
         // get() hands back the transaction's one value buffer: keep our own view of the block.
-        block = b.duplicate();
+        block = Run.blockView(b);
     }
 }

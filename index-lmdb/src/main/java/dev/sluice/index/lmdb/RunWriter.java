@@ -5,6 +5,7 @@ import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,11 @@ final class RunWriter {
 
     RunWriter(int blockEntries) {
         this.blockBytes = blockEntries * Run.ENTRY;
-        this.block = ByteBuffer.allocateDirect(blockBytes);
+        this.block = newBlock();
+    }
+
+    private ByteBuffer newBlock() {
+        return ByteBuffer.allocateDirect(blockBytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Starts another run of at most {@code entries} entries with this writer's buffers. */
@@ -86,7 +91,7 @@ final class RunWriter {
         maxTs = Math.max(maxTs, ts);
         if (!block.hasRemaining()) {
             full.add(block.flip());
-            block = spare.isEmpty() ? ByteBuffer.allocateDirect(blockBytes) : spare.poll().clear();
+            block = spare.isEmpty() ? newBlock() : spare.poll().clear();
         }
     }
 
@@ -120,14 +125,14 @@ final class RunWriter {
     Run finish(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb, Dbi<ByteBuffer> runDb) {
         if (block.position() > 0) {
             full.add(block.flip());
-            block = spare.isEmpty() ? ByteBuffer.allocateDirect(blockBytes) : spare.poll().clear();
+            block = spare.isEmpty() ? newBlock() : spare.poll().clear();
         }
         flush(txn, blockDb);
         if (count == 0) {
             return null;
         }
         Run run = new Run(id, level, count, minOffset, maxOffset, minTs, maxTs, Arrays.copyOf(fences, blocks * 3),
-                bloom);
+                bloom, null);
         ByteBuffer descriptor = run.encode(ByteBuffer.allocateDirect(run.descriptorSize()));
         runDb.put(txn, Run.runKey(key, id), descriptor);
         return run;

@@ -1,84 +1,55 @@
 package dev.sluice.index.lmdb;
 
-import dev.sluice.store.spi.IndexBatch;
+import java.nio.ByteBuffer;
 
 /**
- * The entries of one dispatch batch in run order (hash, timestamp, offset), and its postings. Reused by the
- * writer from batch to batch, so that a put allocates nothing per key.
+ * Entries (hash, timestamp, offset) read back from postings chunks, sorted into run order: what the index's own
+ * thread turns into a run. Reused from run to run.
  */
 final class SortedBatch {
     private final IndexKeys.NameHash nameHash;
     private final byte[] name = new byte[IndexKeys.NAME_BUFFER];
-    final Postings postings = new Postings();
+    private final Postings.PairVisitor add = this::add;
     private int[] counts = new int[0];
     long[] hashes = new long[1024];
     long[] timestamps = new long[1024];
     long[] offsets = new long[1024];
     private long[] scratch = new long[1024 * 3];
     int size;
-    private String lastTopic;
-    private byte[] lastTopicBytes;
 
     SortedBatch(IndexKeys.NameHash nameHash) {
         this.nameHash = nameHash;
     }
 
-    /**
-     * Takes the entries of {@code batch} at or past {@code from} (those below are indexed already) and sorts
-     * them.
-     *
-     * @throws IllegalArgumentException when offsets go back, or reach into what is indexed (a message's keys
-     *                                  must all come in one batch)
-     */
-    void fill(IndexBatch batch, long from, long lastIndexed) {
+    void clear() {
         size = 0;
-        postings.clear();
-        ensure(batch.size());
-        long previous = Long.MIN_VALUE;
-        for (int i = 0; i < batch.size(); i++) {
-            long offset = batch.commitLogOffset(i);
-            if (offset < from) {
-                continue;
-            }
-            if (offset < previous) {
-                throw new IllegalArgumentException("batch offsets go back from " + previous + " to " + offset);
-            }
-            if (offset <= lastIndexed) {
-                throw new IllegalArgumentException("offset " + offset + " is at or before indexed offset "
-                        + lastIndexed + " but not below the applied offset " + from
-                        + ": a message's keys must come in one batch");
-            }
-            previous = offset;
-            int length = IndexKeys.name(topicBytes(batch.topic(i)), batch.key(i), name);
-            long ts = batch.storeTimestamp(i);
-            hashes[size] = nameHash.hash(name, length);
-            timestamps[size] = ts;
-            offsets[size] = offset;
-            size++;
-            postings.add(offset, name, length, ts);
-        }
-        sort();
     }
 
-    private byte[] topicBytes(String topic) {
-        if (topic != lastTopic) {
-            lastTopic = topic;
-            lastTopicBytes = IndexKeys.topicBytes(topic);
-        }
-        return lastTopicBytes;
+    /** Adds every pair of a postings chunk; {@link #sort} once all are in. */
+    void addChunk(ByteBuffer chunk) {
+        ensure(size + Postings.keys(chunk));
+        Postings.forEachPair(chunk, add);
+    }
+
+    private void add(long offset, ByteBuffer value, int nameAt, int nameLength, long timestamp) {
+        value.get(nameAt, name, 0, nameLength);
+        hashes[size] = nameHash.hash(name, nameLength);
+        timestamps[size] = timestamp;
+        offsets[size] = offset;
+        size++;
     }
 
     /**
-     * A counting sort on the top bits of the hash (about two buckets an entry, so one pass places almost every
-     * entry), then an insertion pass that orders entries sharing a bucket: measured several times cheaper than
-     * sorting the batch with Arrays.sort.
+     * A counting sort on the top bits of the hash (about two buckets an entry up to 32k entries, and at most 64k
+     * buckets, whose counts stay in cache), then an insertion pass that orders entries sharing a bucket: measured
+     * several times cheaper than sorting the batch with Arrays.sort.
      */
-    private void sort() {
+    void sort() {
         int n = size;
         if (n < 2) {
             return;
         }
-        int bits = Math.min(20, 33 - Integer.numberOfLeadingZeros(n - 1));
+        int bits = Math.min(16, 33 - Integer.numberOfLeadingZeros(n - 1));
         int shift = 64 - bits;
         int buckets = 1 << bits;
         if (counts.length < buckets + 1) {
@@ -126,9 +97,9 @@ final class SortedBatch {
     private void ensure(int n) {
         if (hashes.length < n) {
             int c = Math.max(n, hashes.length * 2);
-            hashes = new long[c];
-            timestamps = new long[c];
-            offsets = new long[c];
+            hashes = java.util.Arrays.copyOf(hashes, c);
+            timestamps = java.util.Arrays.copyOf(timestamps, c);
+            offsets = java.util.Arrays.copyOf(offsets, c);
             scratch = new long[c * 3];
         }
     }

@@ -82,20 +82,19 @@ class KeyIndexModelTest {
         }
     }
 
-    /** Tiny runs, one merge step after every put: merges span operations, deterministically. */
+    /** Tiny runs built by puts, one merge step after every put: merges span operations, deterministically. */
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void agreesWithModel(@ForAll("ops") List<Op> ops) throws IOException {
         run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP, TestIndexes.TINY_RUNS));
     }
 
-    /** Tiny runs merged by the index's own thread, concurrently with everything else. */
+    /** Tiny runs built and merged by the index's own thread, concurrently with everything else. */
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
     void agreesWithModelWithBackgroundMerges(@ForAll("ops") List<Op> ops) throws IOException {
-        Tuning background = new Tuning(4, 3, 5, 12, true);
-        run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP, background));
+        run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP, TestIndexes.TINY_BACKGROUND));
     }
 
-    /** The shipped shape: runs of one block, rarely merged at this size. */
+    /** The shipped shape: at this size everything stays in the tail until it is old enough. */
     @Property(tries = 40, edgeCases = EdgeCasesMode.NONE)
     void agreesWithModelAsShipped(@ForAll("ops") List<Op> ops) throws IOException {
         run(ops, dir -> TestIndexes.open(dir, TestIndexes.SMALL_MAP));

@@ -34,8 +34,9 @@ class RebuildTest {
     void indexSomething() {
         indexDir = root.resolve("index");
         envDir = indexDir.resolve(LmdbKeyIndex.ENV_DIR);
-        try (KeyIndex index = TestIndexes.open(indexDir, 64 << 20)) {
-            index.apply(batch(0, 1000));
+        try (KeyIndex index = TestIndexes.open(indexDir, 64 << 20, TestIndexes.RUN_PER_PUT)) {
+            index.apply(batch(0, 500));
+            index.apply(batch(500, 1000));
             assertEquals(1000, index.appliedOffset());
         }
     }

@@ -15,12 +15,17 @@ final class TestIndexes {
     /** Small, so that tests make the map grow. */
     static final long SMALL_MAP = 64 << 10;
     /**
-     * Runs of a few entries: four-entry blocks, merges of three runs five entries a transaction, so that a
-     * handful of batches exercises multi-block runs, merges spanning puts, and back-pressure.
+     * Runs of a few entries: four-entry blocks, runs of six or more postings pairs (never by age), merges of three
+     * runs five entries a transaction, so that a handful of batches exercises multi-block runs, queries over a
+     * tail, merges spanning puts, and back-pressure.
      */
-    static final Tuning TINY_RUNS = new Tuning(4, 3, 5, 12, false);
-    /** Small runs merged in the background: a killed child dies inside merges as often as inside puts. */
-    static final Tuning CHILD_RUNS = new Tuning(64, 3, 100, 20, true);
+    static final Tuning TINY_RUNS = new Tuning(4, 3, 5, 12, 6, 12, Long.MAX_VALUE / 2_000_000, false);
+    /** Tiny runs built and merged by the index's own thread, concurrently with everything else. */
+    static final Tuning TINY_BACKGROUND = new Tuning(4, 3, 5, 12, 6, 12, 1, true);
+    /** Every put's postings become a run at once, in the put, and every two runs are merged into LMDB. */
+    static final Tuning RUN_PER_PUT = new Tuning(168, 2, 16_384, 120, 1, 1, 0, false);
+    /** Small runs built in the background: a killed child dies inside run builds and merges as often as in puts. */
+    static final Tuning CHILD_RUNS = new Tuning(64, 3, 100, 20, 200, 800, 5, true);
 
     private TestIndexes() {
     }

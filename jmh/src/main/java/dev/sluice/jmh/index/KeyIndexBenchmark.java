@@ -60,10 +60,15 @@ import java.util.stream.Stream;
  *                                 sluicePut  437k, sluicePutDispatchRound 575k, apachePut 1.09M (0.40x, 0.53x);
  *   queries p99 54 us, 45 us; Apache 2.9 us, 2.3 us
  * </pre>
- * CPU time per message, measured with ThreadMXBean over 2M messages in 4096-message rounds: Apache ~750 ns;
- * format 3 ~500 ns in the putting thread plus ~400 ns merging on the index's thread (128-message rounds: ~850
- * plus ~600). The put thread alone beats Apache's, but merges write through the same single LMDB writer, so puts
- * and merges take turns and the sustained rate stays below Apache's: the 2x target is not met.
+ * format 4 (postings-only puts; runs built in memory by the index's thread, first written by merges):
+ *                                 sluicePut 1.05M, sluicePutDispatchRound 1.21M, apachePut 1.60M (0.66x, 0.76x);
+ *   queries p99 17 us, 13 us; Apache 2.5 us, 1.0 us (2026-11-21, two other benchmark jobs building nearby)
+ * </pre>
+ * CPU time per message (ThreadMXBean, 3M messages in 4096-message rounds, same machine): Apache ~550-650 ns;
+ * format 3 ~500 ns in the putting thread plus ~400-800 ns building and merging runs; format 4 ~450-550 ns in the
+ * putting thread (a third of it LMDB copying the postings into fresh pages, a third encoding names) plus
+ * ~400-600 ns on the index's thread (reading the postings back and hashing ~40%, sorting ~25%, merging ~35%).
+ * Both threads together still spend more than Apache's one, so the 2x target is not met.
  */
 /* lmdbjava needs java.nio and sun.nio.ch opened; Apache's MappedFile reaches jdk.internal.ref to unmap files. */
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
