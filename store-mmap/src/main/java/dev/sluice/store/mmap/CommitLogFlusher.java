@@ -51,6 +51,11 @@ final class CommitLogFlusher implements Agent {
         return policy.acknowledgeAfterFlush() && !waiters.isEmpty() ? 0 : policy.checkIntervalMillis();
     }
 
+    /** Whether appends are acknowledged only once forced (SYNC_FLUSH): only then does a message's WAIT matter. */
+    boolean acknowledgesAfterFlush() {
+        return policy.acknowledgeAfterFlush();
+    }
+
     /**
      * Completes when bytes up to {@code endOffset} are as durable as the policy requires: at once for
      * ASYNC_FLUSH or a message that does not wait, after the force (or FLUSH_DISK_TIMEOUT) otherwise.

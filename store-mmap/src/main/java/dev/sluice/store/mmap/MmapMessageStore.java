@@ -251,7 +251,6 @@ public final class MmapMessageStore implements MessageStore {
                     AppendResult.refused(AppendStatus.MESSAGE_ILLEGAL, "empty batch"));
         }
         AppendRequest head = messages.get(0);
-        boolean wait = false;
         for (AppendRequest m : messages) {
             AppendResult bad = MessageCodec.check(m, config.maxMessageSize());
             if (bad != null) {
@@ -261,12 +260,14 @@ public final class MmapMessageStore implements MessageStore {
                 return CompletableFuture.completedFuture(AppendResult.refused(AppendStatus.MESSAGE_ILLEGAL,
                         "a batch must go to one topic and queue"));
             }
-            wait |= Waits.forStore(m.properties());
         }
         AppendResult stored = commitLog.append(messages);
         if (!stored.status().stored()) {
             return CompletableFuture.completedFuture(stored);
         }
+        // WAIT=false matters only to an acknowledgement that waits for a flush or a replica: spare the scan of
+        // every message's properties otherwise (it was a fifth of the appending thread's Java time at 128 B).
+        boolean wait = (replicating || commitLogFlusher.acknowledgesAfterFlush()) && anyWaits(messages);
         CompletableFuture<AppendStatus> flushed = commitLogFlusher.durable(stored.endOffset(), wait);
         if (!replicating) {
             // Without replication only the flush can weaken the result; spares the hook's future per append.
@@ -278,6 +279,15 @@ public final class MmapMessageStore implements MessageStore {
             return CompletableFuture.completedFuture(combine(stored, flushed.join(), replicated.join()));
         }
         return flushed.thenCombine(replicated, (f, r) -> combine(stored, f, r));
+    }
+
+    private static boolean anyWaits(List<AppendRequest> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (Waits.forStore(messages.get(i).properties())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static AppendResult combine(AppendResult stored, AppendStatus flush, AppendStatus replica) {

@@ -28,6 +28,11 @@ final class SegmentedLog {
     private final boolean warm;
     private final boolean channelWrites;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
+    /**
+     * The last of {@link #segments}, kept by every change of it: the writer asks for it on every append, and
+     * the map's lastEntry() allocates an entry per call.
+     */
+    private volatile MappedSegment tail;
     /** The next file, being created in the background so a roll does not wait for it. */
     private CompletableFuture<MappedSegment> prepared;
     private long preparedBase = -1;
@@ -81,7 +86,7 @@ final class SegmentedLog {
                 LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
                         dir, path.getFileName(), length, segmentSize);
             }
-            segments.put(base, MappedSegment.open(path, base, segmentSize, channelWrites));
+            put(base, MappedSegment.open(path, base, segmentSize, channelWrites));
             expected = base + segmentSize;
         }
     }
@@ -112,8 +117,29 @@ final class SegmentedLog {
     }
 
     MappedSegment last() {
+        return tail;
+    }
+
+    // Changes of the map and of the tail together, so that two (the writer adding, retention removing) cannot
+    // leave the tail stale.
+    private synchronized void put(long base, MappedSegment segment) {
+        segments.put(base, segment);
+        refreshTail();
+    }
+
+    private synchronized void removeSegment(MappedSegment segment) {
+        segments.remove(segment.baseOffset(), segment);
+        refreshTail();
+    }
+
+    private synchronized void clearSegments() {
+        segments.clear();
+        refreshTail();
+    }
+
+    private void refreshTail() {
         Map.Entry<Long, MappedSegment> e = segments.lastEntry();
-        return e == null ? null : e.getValue();
+        tail = e == null ? null : e.getValue();
     }
 
     /** Start of the first segment not being destroyed, or {@code whenNone} if there is none. Does not copy. */
@@ -167,7 +193,7 @@ final class SegmentedLog {
             Files.createDirectories(dir);
             s = MappedSegment.create(dir, base, segmentSize, warm, channelWrites);
         }
-        segments.put(base, s);
+        put(base, s);
         return s;
     }
 
@@ -237,14 +263,14 @@ final class SegmentedLog {
 
     /** Forgets a retired segment (it is being or has been destroyed). */
     void remove(MappedSegment segment) {
-        segments.remove(segment.baseOffset(), segment);
+        removeSegment(segment);
     }
 
     /** Deletes the last segment (an empty trailing file found at recovery). */
     void deleteLast() throws IOException {
         MappedSegment last = last();
         if (last != null) {
-            segments.remove(last.baseOffset());
+            removeSegment(last);
             last.close();
             Files.deleteIfExists(last.path());
         }
@@ -263,7 +289,7 @@ final class SegmentedLog {
         for (MappedSegment s : all()) {
             if (s.baseOffset() > offset) {
                 dropped += s.wrote();
-                segments.remove(s.baseOffset());
+                removeSegment(s);
                 s.close();
                 Files.deleteIfExists(s.path());
             } else if (s.endOffset() > offset) {
@@ -286,7 +312,7 @@ final class SegmentedLog {
         for (MappedSegment s : segments.values()) {
             s.close();
         }
-        segments.clear();
+        clearSegments();
     }
 
     /** Closes and deletes every file, and the directory if it is then empty. */
@@ -295,7 +321,7 @@ final class SegmentedLog {
             s.close();
             Files.deleteIfExists(s.path());
         }
-        segments.clear();
+        clearSegments();
         try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
             if (!rest.iterator().hasNext()) {
                 Files.deleteIfExists(dir);
