@@ -90,7 +90,7 @@ final class LmdbKeyIndex implements KeyIndex {
     private final Object writer = new Object();
 
     // guarded by writer
-    private final PutBatch putBatch = new PutBatch();
+    private final PutBatch putBatch;
     private final Garbage garbage = new Garbage();
     private final List<Run> live = new ArrayList<>();
     private final ByteBuffer keyBuf = ByteBuffer.allocateDirect(12);
@@ -131,7 +131,8 @@ final class LmdbKeyIndex implements KeyIndex {
         this.dir = dir;
         this.nameHash = nameHash;
         this.tuning = tuning;
-        this.tailBatch = new SortedBatch(nameHash);
+        this.tailBatch = new SortedBatch();
+        this.putBatch = new PutBatch(nameHash);
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
         // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2) in format 2, and alike
         // in format 3. lmdbjava 0.9.1 initializes both ByteBuffer proxies together, so the safe one needs java.nio
@@ -303,7 +304,7 @@ final class LmdbKeyIndex implements KeyIndex {
             try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> postings = postingDb.openCursor(txn)) {
                 Run[] runs = s.txnId() == txn.getId() ? s.runs() : runsOf(txn, s);
                 List<Candidates> cursors = new ArrayList<>();
-                TailQuery tail = TailQuery.scan(postings, QUERY_OFFSET_KEY.get(), s.covered(), name, length,
+                TailQuery tail = TailQuery.scan(postings, QUERY_OFFSET_KEY.get(), s.covered(), name, length, hash,
                         beginMillis, endMillis);
                 if (tail != null) {
                     cursors.add(tail);

@@ -4,15 +4,20 @@ import dev.sluice.store.spi.IndexBatch;
 
 /**
  * The postings of one dispatch batch: what a put writes. Reused from batch to batch, so that a put allocates
- * nothing per key; hashing, sorting and run building happen later, on the index's own thread.
+ * nothing per key; sorting and run building happen later, on the index's own thread.
  */
 final class PutBatch {
     final Postings postings = new Postings();
+    private final IndexKeys.NameHash nameHash;
     private final byte[] name = new byte[IndexKeys.NAME_BUFFER];
     private String lastTopic;
     private byte[] lastTopicBytes;
     /** Keys taken by the last {@link #fill}. */
     int keys;
+
+    PutBatch(IndexKeys.NameHash nameHash) {
+        this.nameHash = nameHash;
+    }
 
     /**
      * Takes the entries of {@code batch} at or past {@code from} (those below are indexed already).
@@ -39,7 +44,7 @@ final class PutBatch {
             }
             previous = offset;
             int length = IndexKeys.name(topicBytes(batch.topic(i)), batch.key(i), name);
-            postings.add(offset, name, length, batch.storeTimestamp(i));
+            postings.add(offset, name, length, batch.storeTimestamp(i), nameHash.hash(name, length));
             keys++;
         }
     }

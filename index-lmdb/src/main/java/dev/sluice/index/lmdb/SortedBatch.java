@@ -7,8 +7,6 @@ import java.nio.ByteBuffer;
  * thread turns into a run. Reused from run to run.
  */
 final class SortedBatch {
-    private final IndexKeys.NameHash nameHash;
-    private final byte[] name = new byte[IndexKeys.NAME_BUFFER];
     private final Postings.PairVisitor add = this::add;
     private int[] counts = new int[0];
     long[] hashes = new long[1024];
@@ -16,10 +14,6 @@ final class SortedBatch {
     long[] offsets = new long[1024];
     private long[] scratch = new long[1024 * 3];
     int size;
-
-    SortedBatch(IndexKeys.NameHash nameHash) {
-        this.nameHash = nameHash;
-    }
 
     void clear() {
         size = 0;
@@ -31,9 +25,8 @@ final class SortedBatch {
         Postings.forEachPair(chunk, add);
     }
 
-    private void add(long offset, ByteBuffer value, int nameAt, int nameLength, long timestamp) {
-        value.get(nameAt, name, 0, nameLength);
-        hashes[size] = nameHash.hash(name, nameLength);
+    private void add(long offset, ByteBuffer value, int nameAt, int nameLength, long timestamp, long hash) {
+        hashes[size] = hash;
         timestamps[size] = timestamp;
         offsets[size] = offset;
         size++;

@@ -21,12 +21,12 @@ final class TailQuery extends Candidates {
      * @return the matches, or null when there are none
      */
     static TailQuery scan(Cursor<ByteBuffer> postings, ByteBuffer key, long covered, byte[] name, int length,
-                          long begin, long end) {
+                          long hash, long begin, long end) {
         TailQuery q = new TailQuery();
         for (boolean more = postings.get(IndexKeys.offsetKey(key, covered), GetOp.MDB_SET_RANGE); more;
              more = postings.next()) {
-            Postings.forEachPair(postings.val(), (offset, value, nameAt, nameLength, ts) -> {
-                if (nameLength == length && ts >= begin && ts <= end
+            Postings.forEachPair(postings.val(), (offset, value, nameAt, nameLength, ts, pairHash) -> {
+                if (pairHash == hash && nameLength == length && ts >= begin && ts <= end
                         && Postings.sameBytes(value, nameAt, name, length)) {
                     q.add(ts, offset);
                 }
