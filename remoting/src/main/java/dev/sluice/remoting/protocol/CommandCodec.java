@@ -30,15 +30,21 @@ public final class CommandCodec {
      * type and header length, and the header. The caller sends the body after it.
      */
     public static void encodeHeader(RemotingCommand command, ByteBuf out) throws FrameFormatException {
-        byte[] header = command.serializeType() == SerializeType.ROCKETMQ
-                ? BinaryHeader.encode(command)
-                : JsonHeader.encode(command);
-        if (header.length > MAX_HEADER_LENGTH) {
-            throw new FrameFormatException("header of " + header.length + " bytes does not fit the 24-bit length field");
+        int start = out.writerIndex();
+        out.writeInt(0);
+        out.writeInt(0);
+        if (command.serializeType() == SerializeType.ROCKETMQ) {
+            out.writeBytes(BinaryHeader.encode(command));
+        } else {
+            JsonHeader.encode(command, out);
         }
-        out.writeInt(4 + header.length + command.bodyLength());
-        out.writeInt((command.serializeType().code() << 24) | header.length);
-        out.writeBytes(header);
+        int headerLength = out.writerIndex() - start - 8;
+        if (headerLength > MAX_HEADER_LENGTH) {
+            out.writerIndex(start);
+            throw new FrameFormatException("header of " + headerLength + " bytes does not fit the 24-bit length field");
+        }
+        out.setInt(start, 4 + headerLength + command.bodyLength());
+        out.setInt(start + 4, (command.serializeType().code() << 24) | headerLength);
     }
 
     /** Decodes one frame whose length prefix has already been removed; consumes the whole buffer. */
