@@ -38,6 +38,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * java -cp jmh/target/classes:$(cat jmh/target/cp.txt) org.openjdk.jmh.Main StoreAppendBenchmark -t 4 \
  *     -p bodySize=128,1024 -p flush=ASYNC_FLUSH
  * </pre>
+ *
+ * <p>Both stores append at the rate the kernel hands out fresh page cache pages; on a VM whose freed memory goes
+ * back to the host, a trial that starts right after another's teardown reuses its pages and runs faster, so
+ * compare a pair in both orders ({@code -p impl=sluice,apache} and {@code -p impl=apache,sluice}). Measured
+ * before and after Sluice took the page faults off its append lock (1 KiB x 4 ASYNC_FLUSH 0.93x -> 1.82x,
+ * 128 B 1.53x -> 2.21x, 4 KiB 0.61x -> 1.67x, 256 in flight 1.01x -> 2.04x): jmh/results/2026-11-21-store-append.md.
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
