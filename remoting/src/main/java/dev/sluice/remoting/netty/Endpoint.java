@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /** The protocol side shared by server and client: pipeline, processors, pending calls, connection events. */
@@ -23,6 +24,10 @@ final class Endpoint {
 
     void initChannel(Channel channel) {
         channel.pipeline().addLast(
+                // Responses written by request threads each arrive as an event-loop task with its own flush; this
+                // defers those flushes to the end of the loop's batch (and of a read), so one write(2) carries many:
+                // 16-thread 1 KiB sync sends took 16-20 instead of 23 us of broker CPU per message.
+                new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                 new IdleStateHandler(0, 0, maxIdleSeconds),
                 new CommandDecoder(maxFrameLength),
                 CommandEncoder.INSTANCE,
