@@ -42,6 +42,13 @@ import java.util.function.BooleanSupplier;
  * {@code async} (ASYNC_MASTER) and {@code sync} (SYNC_MASTER: an append completes once the slave has it).
  * Sluice's replication comes from whatever strategy the class path offers (sluice-replication-async/-sync);
  * Apache RocketMQ 4.9.7's DefaultMessageStore uses its own HA service, same settings, same run. ASYNC_FLUSH on both.
+ *
+ * <p>{@code appendPipelined}, sync as a share of async in the same run (jmh/results/2026-11-21-replication-sync.md,
+ * 2 loaded cores): Sluice 0.79-0.94 before the HA changes of that day and 0.99-1.26 after with async running first;
+ * 0.75-0.80 before and 0.68-0.85 after with sync first (the trial that runs second gets the pages the first one
+ * freed, so compare both orders: {@code -p replication=sync,async}). Apache 4.9.7: 0.42-0.54. In async the slave falls
+ * behind without bound (1-2 GB after 8 s), so async measures the master alone, while sync waits for the whole
+ * pipeline, on the same two cores.
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
