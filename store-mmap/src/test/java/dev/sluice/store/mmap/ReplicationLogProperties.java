@@ -92,6 +92,7 @@ class ReplicationLogProperties {
         } finally {
             master.destroy();
             slave.destroy();
+            StoreFixture.deleteTree(dir);
         }
     }
 
@@ -99,27 +100,34 @@ class ReplicationLogProperties {
     void appendsThatDoNotContinueTheLogAreRefusedAndChangeNothing(@ForAll @IntRange(min = 1, max = 100) int gap)
             throws Exception {
         Path dir = Files.createTempDirectory("replication-log");
-        StoreConfig config = StoreFixture.smallConfig(dir).build();
-        try (MmapMessageStore master = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m")).build(),
-                StoreContext.defaults()); MmapMessageStore slave = MmapMessageStore.open(config, StoreContext.defaults())) {
-            for (int i = 0; i < 30; i++) {
-                master.append(StoreFixture.message("T", 0, new byte[700], null, null, null)).join();
+        try {
+            StoreConfig config = StoreFixture.smallConfig(dir).build();
+            try (MmapMessageStore master = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m")).build(),
+                    StoreContext.defaults());
+                 MmapMessageStore slave = MmapMessageStore.open(config, StoreContext.defaults())) {
+                for (int i = 0; i < 30; i++) {
+                    master.append(StoreFixture.message("T", 0, new byte[700], null, null, null)).join();
+                }
+                ReplicationLog log = slave.replicationLog();
+                ByteBuffer some = ByteBuffer.allocate(64);
+                StoreException notAFileStart = assertThrows(StoreException.class, () -> log.append(gap, some));
+                assertTrue(notAFileStart.getMessage().contains("file boundary"), notAFileStart.getMessage());
+                // An empty replica may start at a later file of the master, as the HA protocol's first transfer
+                // does.
+                long lastFile = master.replicationLog().writtenOffset() / log.fileSize() * log.fileSize();
+                assertTrue(lastFile > 0);
+                try (CommitLogSlice slice = master.replicationLog().read(lastFile, 100)) {
+                    log.append(lastFile, slice.buffer());
+                }
+                assertEquals(lastFile + 100, log.writtenOffset());
+                assertThrows(StoreException.class, () -> log.append(lastFile + 100 + gap, some));
+                assertThrows(StoreException.class, () -> log.append(lastFile + 100 - Math.min(gap, 100), some));
+                assertThrows(StoreException.class,
+                        () -> log.append(lastFile + 100, ByteBuffer.allocate(log.fileSize())));
+                assertEquals(lastFile + 100, log.writtenOffset());
             }
-            ReplicationLog log = slave.replicationLog();
-            ByteBuffer some = ByteBuffer.allocate(64);
-            StoreException notAFileStart = assertThrows(StoreException.class, () -> log.append(gap, some));
-            assertTrue(notAFileStart.getMessage().contains("file boundary"), notAFileStart.getMessage());
-            // An empty replica may start at a later file of the master, as the HA protocol's first transfer does.
-            long lastFile = master.replicationLog().writtenOffset() / log.fileSize() * log.fileSize();
-            assertTrue(lastFile > 0);
-            try (CommitLogSlice slice = master.replicationLog().read(lastFile, 100)) {
-                log.append(lastFile, slice.buffer());
-            }
-            assertEquals(lastFile + 100, log.writtenOffset());
-            assertThrows(StoreException.class, () -> log.append(lastFile + 100 + gap, some));
-            assertThrows(StoreException.class, () -> log.append(lastFile + 100 - Math.min(gap, 100), some));
-            assertThrows(StoreException.class, () -> log.append(lastFile + 100, ByteBuffer.allocate(log.fileSize())));
-            assertEquals(lastFile + 100, log.writtenOffset());
+        } finally {
+            StoreFixture.deleteTree(dir);
         }
     }
 
@@ -127,20 +135,24 @@ class ReplicationLogProperties {
     void aStoreOpenedAsReplicaRefusesItsOwnAppendsBeforeAnyReplicatedByte(
             @ForAll @IntRange(min = 1, max = 20) int before) throws Exception {
         Path dir = Files.createTempDirectory("replication-log");
-        try (MmapMessageStore master = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m")).build(),
-                StoreContext.defaults()); MmapMessageStore slave = MmapMessageStore.open(
-                StoreFixture.smallConfig(dir.resolve("s")).build(), StoreContext.defaults().withReplica(true))) {
-            for (int i = 0; i < before; i++) {
-                var refused = slave.append(StoreFixture.message("T", 0, new byte[10], null, null, null)).join();
-                assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, refused.status());
-                assertTrue(refused.remark().contains("replica"), refused.remark());
+        try {
+            try (MmapMessageStore master = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m")).build(),
+                    StoreContext.defaults()); MmapMessageStore slave = MmapMessageStore.open(
+                    StoreFixture.smallConfig(dir.resolve("s")).build(), StoreContext.defaults().withReplica(true))) {
+                for (int i = 0; i < before; i++) {
+                    var refused = slave.append(StoreFixture.message("T", 0, new byte[10], null, null, null)).join();
+                    assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, refused.status());
+                    assertTrue(refused.remark().contains("replica"), refused.remark());
+                }
+                assertEquals(0, slave.replicationLog().writtenOffset(), "nothing written locally");
+                master.append(StoreFixture.message("T", 0, new byte[100], null, null, null)).join();
+                try (CommitLogSlice slice = master.replicationLog().read(0, 1 << 20)) {
+                    slave.replicationLog().append(0, slice.buffer());
+                }
+                assertEquals(master.replicationLog().writtenOffset(), slave.replicationLog().writtenOffset());
             }
-            assertEquals(0, slave.replicationLog().writtenOffset(), "nothing written locally");
-            master.append(StoreFixture.message("T", 0, new byte[100], null, null, null)).join();
-            try (CommitLogSlice slice = master.replicationLog().read(0, 1 << 20)) {
-                slave.replicationLog().append(0, slice.buffer());
-            }
-            assertEquals(master.replicationLog().writtenOffset(), slave.replicationLog().writtenOffset());
+        } finally {
+            StoreFixture.deleteTree(dir);
         }
     }
 

@@ -97,7 +97,7 @@ class StoreBehaviourTest {
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
             fill(store, clock, 300);
         }
-        deleteTree(dir.resolve("consumequeue"));
+        StoreFixture.deleteTree(dir.resolve("consumequeue"));
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
             assertEquals(300, store.maxQueueOffset("T", 0));
             try (ReadResult r = store.read("T", 0, 299, 1, TagFilter.ALL)) {
@@ -202,11 +202,4 @@ class StoreBehaviourTest {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
-    }
 }

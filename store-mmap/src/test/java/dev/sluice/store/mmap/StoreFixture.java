@@ -6,8 +6,11 @@ import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.StoreConfig;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 
 /** Shared helpers for store tests: small files, message building. */
 final class StoreFixture {
@@ -43,5 +46,17 @@ final class StoreFixture {
 
     static DecodedMessage decode(ByteBuffer record) {
         return MessageCodec.decode(record, record.position());
+    }
+
+    /** Deletes a test's directory tree; jqwik tries have no @TempDir. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -78,14 +78,6 @@ class StoreModelProperties {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     @Property(tries = 200)
     void storeAgreesWithModel(@ForAll("ops") List<Op> ops, @ForAll boolean syncFlush, @ForAll boolean pool)
             throws IOException {
@@ -93,7 +85,7 @@ class StoreModelProperties {
         try {
             new Run(root, syncFlush, pool).run(ops);
         } finally {
-            deleteTree(root);
+            StoreFixture.deleteTree(root);
         }
     }
 
