@@ -7,17 +7,19 @@ package dev.sluice.remoting;
 public enum LanguageCode {
     JAVA, CPP, DOTNET, PYTHON, DELPHI, ERLANG, RUBY, OTHER, HTTP, GO, PHP, OMS, RUST;
 
+    /** values() copies the array on every call, and every command header names its language. */
+    private static final LanguageCode[] ALL = values();
+
     public byte code() {
         return (byte) ordinal();
     }
 
     public static LanguageCode ofCode(int code) {
-        LanguageCode[] all = values();
-        return code >= 0 && code < all.length ? all[code] : OTHER;
+        return code >= 0 && code < ALL.length ? ALL[code] : OTHER;
     }
 
     public static LanguageCode ofName(String name) {
-        for (LanguageCode language : values()) {
+        for (LanguageCode language : ALL) {
             if (language.name().equals(name)) {
                 return language;
             }
