@@ -571,12 +571,19 @@ final class LmdbKeyIndex implements KeyIndex {
         published = new Snapshot(committedTxn, live.toArray(new Run[0]), covered);
     }
 
-    /** The oldest {@link Tuning#fanIn()} runs of the lowest level that has that many, or null. */
+    /**
+     * The oldest {@link Tuning#fanIn()} runs of the lowest level that has that many, or null. Runs in LMDB are
+     * merged again only once more than half of {@link Tuning#maxRuns()} runs live: a merge of them is long (16 runs
+     * of 2M entries under load), runs in memory wait for the one merge at a time, and puts then stalled for
+     * seconds in KeyIndexBenchmark (single iterations at a tenth of the others' rate). Queries pay a Bloom probe
+     * per run instead.
+     */
     private List<Run> mergeCandidate() {
         int[] counts = new int[64];
         int level = Integer.MAX_VALUE;
+        int maxLevel = live.size() > tuning.maxRuns() / 2 ? Integer.MAX_VALUE : 0;
         for (Run r : live) {
-            if (++counts[r.level()] == tuning.fanIn()) {
+            if (++counts[r.level()] == tuning.fanIn() && r.level() <= maxLevel) {
                 level = Math.min(level, r.level());
             }
         }

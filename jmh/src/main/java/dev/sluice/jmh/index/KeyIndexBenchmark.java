@@ -63,12 +63,19 @@ import java.util.stream.Stream;
  * format 4 (postings-only puts; runs built in memory by the index's thread, first written by merges):
  *                                 sluicePut 1.05M, sluicePutDispatchRound 1.21M, apachePut 1.60M (0.66x, 0.76x);
  *   queries p99 17 us, 13 us; Apache 2.5 us, 1.0 us (2026-11-21, two other benchmark jobs building nearby)
+ *   hashes in the postings; runs in LMDB merged again only past maxRuns / 2 (single iterations had dropped to
+ *   164k-360k while a merge of 2M-entry runs held up the runs in memory):
+ *                                 sluicePut  885k, sluicePutDispatchRound  820k, apachePut 1.55M (0.57x, 0.53x),
+ *                                 iterations within 20% of each other (were 0.16M-1.6M)
  * </pre>
  * CPU time per message (ThreadMXBean, 3M messages in 4096-message rounds, same machine): Apache ~550-650 ns;
  * format 3 ~500 ns in the putting thread plus ~400-800 ns building and merging runs; format 4 ~450-550 ns in the
  * putting thread (a third of it LMDB copying the postings into fresh pages, a third encoding names) plus
- * ~400-600 ns on the index's thread (reading the postings back and hashing ~40%, sorting ~25%, merging ~35%).
- * Both threads together still spend more than Apache's one, so the 2x target is not met.
+ * ~400-600 ns on the index's thread (reading the postings back and hashing ~40%, sorting ~25%, merging ~35%);
+ * with the hashes in the postings, JFR of sluicePutDispatchRound puts 70% of the index thread in merging runs in
+ * memory into LMDB (a 16-way heap merge) and 30% in sorting the tail, and the putting thread's time in encoding
+ * and hashing names and in LMDB. Both threads together still spend more than Apache's one: the 2x target is not
+ * met.
  */
 /* lmdbjava needs java.nio and sun.nio.ch opened; Apache's MappedFile reaches jdk.internal.ref to unmap files. */
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
