@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -55,8 +53,9 @@ class MqAdminCommandsTest {
                 .kvConfigPath(tempDir.resolve("kv.json")), new MutableClock(1_700_000_000_000L));
         namesrv.start();
         String namesrvAddr = "127.0.0.1:" + namesrv.port();
-        masterA = new TestBroker("c1", "broker-a", 0, unusedPort()).topic("OrderTopic", 4, 6).topic("Other", 1, 6);
-        slaveA = new TestBroker("c1", "broker-a", 1, unusedPort());
+        int[] ports = TestBroker.unusedPorts(2);
+        masterA = new TestBroker("c1", "broker-a", 0, ports[0]).topic("OrderTopic", 4, 6).topic("Other", 1, 6);
+        slaveA = new TestBroker("c1", "broker-a", 1, ports[1]);
         masterA.register(namesrvAddr, false);
         slaveA.register(namesrvAddr, false);
         // The commands read the name server address the way mqadmin's -n option leaves it.
@@ -115,11 +114,5 @@ class MqAdminCommandsTest {
 
     private static List<String> lines(String output) {
         return Arrays.stream(output.split("\\R")).map(String::trim).filter(line -> !line.isEmpty()).toList();
-    }
-
-    private static int unusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.ResponseCode;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -59,9 +57,10 @@ class OfficialAdminClientTest {
                 .kvConfigPath(tempDir.resolve("kvConfig.json")).scanNotActiveBrokerInterval(50), clock);
         namesrv.start();
         namesrvAddr = "127.0.0.1:" + namesrv.port();
-        masterA = new TestBroker(CLUSTER, "broker-a", 0, unusedPort()).topic("TopicA", 4, 6).topic("Shared", 8, 6);
-        slaveA = new TestBroker(CLUSTER, "broker-a", 1, unusedPort()).topic("TopicA", 4, 6).topic("SlaveOnly", 2, 6);
-        masterB = new TestBroker(CLUSTER, "broker-b", 0, unusedPort()).topic("TopicB", 2, 6).topic("Shared", 8, 4);
+        int[] ports = TestBroker.unusedPorts(3);
+        masterA = new TestBroker(CLUSTER, "broker-a", 0, ports[0]).topic("TopicA", 4, 6).topic("Shared", 8, 6);
+        slaveA = new TestBroker(CLUSTER, "broker-a", 1, ports[1]).topic("TopicA", 4, 6).topic("SlaveOnly", 2, 6);
+        masterB = new TestBroker(CLUSTER, "broker-b", 0, ports[2]).topic("TopicB", 2, 6).topic("Shared", 8, 4);
         assertEquals(ResponseCode.SUCCESS, masterA.register(namesrvAddr, false).code());
         RemotingCommand slaveResponse = slaveA.register(namesrvAddr, false);
         assertEquals(ResponseCode.SUCCESS, slaveResponse.code());
@@ -236,11 +235,5 @@ class OfficialAdminClientTest {
         List<BrokerData> brokers = route.getBrokerDatas();
         brokers.forEach(b -> assertEquals(CLUSTER, b.getCluster()));
         return brokers.stream().collect(Collectors.toMap(BrokerData::getBrokerName, b -> new HashMap<>(b.getBrokerAddrs())));
-    }
-
-    private static int unusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,6 +4,8 @@ import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.netty.NettyRemotingClient;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import org.apache.rocketmq.common.DataVersion;
@@ -75,5 +77,28 @@ final class TestBroker implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+    }
+
+    /**
+     * Distinct free ports: the sockets stay open until all are picked, since ports picked one after another may
+     * repeat, and two brokers at one address are one broker to the name server (OfficialAdminClientTest failed so, 1 run in
+     * ~40).
+     */
+    static int[] unusedPorts(int n) throws Exception {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
     }
 }
