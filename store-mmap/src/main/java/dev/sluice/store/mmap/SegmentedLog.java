@@ -29,8 +29,9 @@ final class SegmentedLog {
     private final boolean channelWrites;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
     /**
-     * The last of {@link #segments}, kept by every change of it: the writer asks for it on every append, and
-     * the map's lastEntry() allocates an entry per call.
+     * The last of {@link #segments}, kept by every change of it (put, remove, clearSegments: synchronized, so the
+     * writer adding and retention removing cannot leave it stale): the writer asks for it on every append, and the
+     * map's lastEntry() allocates an entry per call.
      */
     private volatile MappedSegment tail;
     /** The next file, being created in the background so a roll does not wait for it. */
@@ -120,15 +121,8 @@ final class SegmentedLog {
         return tail;
     }
 
-    // Changes of the map and of the tail together, so that two (the writer adding, retention removing) cannot
-    // leave the tail stale.
     private synchronized void put(long base, MappedSegment segment) {
         segments.put(base, segment);
-        refreshTail();
-    }
-
-    private synchronized void removeSegment(MappedSegment segment) {
-        segments.remove(segment.baseOffset(), segment);
         refreshTail();
     }
 
@@ -262,15 +256,16 @@ final class SegmentedLog {
     }
 
     /** Forgets a retired segment (it is being or has been destroyed). */
-    void remove(MappedSegment segment) {
-        removeSegment(segment);
+    synchronized void remove(MappedSegment segment) {
+        segments.remove(segment.baseOffset(), segment);
+        refreshTail();
     }
 
     /** Deletes the last segment (an empty trailing file found at recovery). */
     void deleteLast() throws IOException {
         MappedSegment last = last();
         if (last != null) {
-            removeSegment(last);
+            remove(last);
             last.close();
             Files.deleteIfExists(last.path());
         }
@@ -289,7 +284,7 @@ final class SegmentedLog {
         for (MappedSegment s : all()) {
             if (s.baseOffset() > offset) {
                 dropped += s.wrote();
-                removeSegment(s);
+                remove(s);
                 s.close();
                 Files.deleteIfExists(s.path());
             } else if (s.endOffset() > offset) {
