@@ -117,6 +117,7 @@ final class LmdbKeyIndex implements KeyIndex {
 
     // used by one run builder at a time (see building)
     private final SortedBatch tailBatch;
+    private final ByteBuffer tailKey = ByteBuffer.allocateDirect(8);
 
     private volatile long appliedOffset;
     private volatile long floor;
@@ -720,8 +721,7 @@ final class LmdbKeyIndex implements KeyIndex {
         long to = from;
         mapLock.readLock().lock();
         try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
-            ByteBuffer key = ByteBuffer.allocateDirect(8);
-            for (boolean found = cursor.get(IndexKeys.offsetKey(key, from), GetOp.MDB_SET_RANGE);
+            for (boolean found = cursor.get(IndexKeys.offsetKey(tailKey, from), GetOp.MDB_SET_RANGE);
                  found && pairs < tuning.runEntries(); found = cursor.next()) {
                 ByteBuffer chunk = cursor.val();
                 tailBatch.addChunk(chunk);
