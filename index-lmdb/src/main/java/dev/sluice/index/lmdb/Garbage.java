@@ -5,6 +5,7 @@ import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Blocks of runs no descriptor refers to any more (merged, truncated, retained or cancelled), deleted a bounded
@@ -19,10 +20,10 @@ final class Garbage {
     private int plannedRuns;
     private int plannedBlock;
 
-    /** Blocks [0, blocks) of run {@code runId}. */
-    void add(long runId, int blocks) {
+    /** Blocks [0, blocks) of run {@code runId}, in database {@code db} of those {@link #reclaim} is given. */
+    void add(int db, long runId, int blocks) {
         if (blocks > 0) {
-            runs.add(new long[] {runId, 0, blocks});
+            runs.add(new long[] {runId, 0, blocks, db});
         }
     }
 
@@ -35,11 +36,12 @@ final class Garbage {
      *
      * @return entries deleted (a block counts its entries)
      */
-    long reclaim(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blocks, long budgetEntries) {
+    long reclaim(Txn<ByteBuffer> txn, List<Dbi<ByteBuffer>> dbs, long budgetEntries) {
         plannedRuns = 0;
         plannedBlock = -1;
         long deleted = 0;
         for (long[] run : runs) {
+            Dbi<ByteBuffer> blocks = dbs.get((int) run[3]);
             int block = (int) run[1];
             while (block < run[2] && deleted < budgetEntries) {
                 ByteBuffer k = Run.blockKey(key, run[0], block);

@@ -1,6 +1,7 @@
 package dev.sluice.index.lmdb;
 
 import dev.sluice.store.spi.IndexBatch;
+import dev.sluice.store.spi.IndexedKeys;
 import dev.sluice.store.spi.KeyIndex;
 import org.lmdbjava.ByteBufferProxy;
 import org.lmdbjava.Cursor;
@@ -8,9 +9,7 @@ import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
-import org.lmdbjava.GetOp;
 import org.lmdbjava.LmdbException;
-import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,35 +19,43 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * The key index as a log-structured merge of sorted runs, stored in one LMDB environment.
+ * The key index as a log-structured merge of sorted runs of (hash, timestamp, offset) entries in one LMDB
+ * environment.
  *
- * <p>A put writes only the batch's postings ({@link Postings}: every (name, timestamp) per message, in chunks
- * appended by CommitLog offset) and the applied offset, in one write transaction. The index's own thread turns
- * the postings no run covers yet (the tail) into sorted runs of name hashes ({@link Run}) of up to
- * {@link Tuning#runEntries()} pairs, kept in memory, and merges runs of a level {@link Tuning#fanIn()} at a time
- * into one of the next ({@link RunMerge}) in LMDB, reading without the writer and taking it only to write. A
- * crash loses only runs in memory, which the postings rebuild: the index records how far the runs in LMDB cover
- * them. Why: keyed B-tree inserts (formats 1 and 2) cost a random leaf-page copy each, and a run per dispatch
- * batch built and written in the put (format 3) was written again at every small merge; here the put thread only
- * writes postings, and an entry reaches LMDB first in a merge of large runs. Past {@link Tuning#maxTailEntries()}
- * tail pairs, {@link Tuning#maxRuns()} runs or {@code fanIn + 4} runs in memory a put waits for that thread or
- * does the work itself (back-pressure, so measured put rates include the work they cause).
+ * <p>A put hashes each (topic, key) and appends the entry to the active {@link TailPool} in memory: no LMDB
+ * write. A pool that holds {@link Tuning#runEntries()} entries, or has waited {@link Tuning#tailMillis()}, is
+ * frozen; the index's own thread sorts it bucket by bucket into a run ({@link Run}) and writes the run and the
+ * applied offset it covers in one write transaction. Runs are merged {@link Tuning#fanIn()} at a time
+ * ({@link RunMerge}), reading without the writer and taking it only to write. Why: format 4 wrote the postings of
+ * every dispatch batch in the put's own transaction, which cost as much as a whole put of Apache's hash-file
+ * index; here LMDB sees only large sorted runs, written once per pool and again per merge. The price is that a
+ * crash loses the pools: {@link #appliedOffset()} is the offset the runs in LMDB cover, and the store
+ * re-dispatches from there on open. Past {@link Tuning#maxTailEntries()} entries in frozen pools, or
+ * {@link Tuning#maxRuns()} runs, a put waits for the index's thread (back-pressure, so measured put rates include
+ * the work they cause).
  *
- * <p>A query scans the tail, reads every run whose time range meets the window, takes entries newest first
- * across them, and confirms each candidate in the postings: runs hold only name hashes, and may keep entries
- * that truncation or retention made stale. Retention raises a floor below which nothing is answered, then
- * deletes whole postings chunks and runs below it in bounded steps; merges leave out entries below the floor.
+ * <p>A query scans the hash's bucket of every pool, reads every run whose time range and Bloom filter admit it,
+ * takes entries newest first across them, and confirms each candidate in the CommitLog ({@link IndexedKeys}):
+ * entries hold only hashes. Truncation cuts runs by lowering their limit and copies pools without the entries
+ * past it. Retention raises a floor below which nothing is answered, and deletes runs wholly below it in
+ * bounded steps; merges and pool writes leave out entries below the floor.
  *
- * <p>One writer at a time (puts, truncation, retention, run and merge writes); queries run in their own read
- * transactions and never wait for it, except while the map grows.
+ * <p>Two locks: {@code tail} guards the pools and is held by puts only briefly; {@code writer} serializes LMDB
+ * writes and guards the runs, and is taken before {@code tail}. Queries run in their own read transactions and
+ * wait for neither, except while the map grows.
  */
 final class LmdbKeyIndex implements KeyIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LmdbKeyIndex.class);
@@ -56,104 +63,102 @@ final class LmdbKeyIndex implements KeyIndex {
     static final String ENV_DIR = "lmdb";
     /**
      * 1: entries keyed by the whole name; 2: by its 64-bit hash; 3: sorted runs (with Bloom filters) and
-     * postings; 4: runs built from the postings after the put (the covered offset), little-endian blocks and
-     * hashes, blocked Bloom filters.
+     * postings; 4: runs built from the postings after the put; 5: no postings, runs written from pools in memory,
+     * candidates confirmed in the CommitLog, runs cut by truncation.
      */
-    static final int FORMAT = 4;
+    static final int FORMAT = 5;
 
-    /** A query's scratch: name, block key, offset key. */
-    private static final ThreadLocal<byte[]> QUERY_NAME =
-            ThreadLocal.withInitial(() -> new byte[IndexKeys.NAME_BUFFER]);
     private static final ThreadLocal<ByteBuffer> QUERY_BLOCK_KEY =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(12));
-    private static final ThreadLocal<ByteBuffer> QUERY_OFFSET_KEY =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8));
 
     private final Path dir;
     private final IndexKeys.NameHash nameHash;
+    private final IndexedKeys keys;
     private final Tuning tuning;
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> meta;
     private final Dbi<ByteBuffer> runDb;
-    /** Blocks of the runs in LMDB (merge outputs), appended: merges run one at a time with growing run ids. */
-    private final Dbi<ByteBuffer> blockDb;
-    private final Dbi<ByteBuffer> postingDb;
+    /** Blocks of the runs written from pools ({@code blocks}) and by merges ({@code merged}): see Run. */
+    private final List<Dbi<ByteBuffer>> blockDbs;
     private final ByteBuffer appliedKey = direct("applied");
     private final ByteBuffer floorKey = direct("floor");
     private final ByteBuffer formatKey = direct("format");
-    /** Postings below this offset are in runs in LMDB; a reopened index starts its tail there. */
-    private final ByteBuffer coveredKey = direct("covered");
 
     /** Held shared by queries, exclusively to resize the map or close: LMDB needs no transaction open then. */
     private final ReentrantReadWriteLock mapLock = new ReentrantReadWriteLock();
-    /** Serializes writers; taken before {@link #mapLock}. */
+    /** Serializes LMDB writes; taken before {@link #tail}. */
     private final Object writer = new Object();
+    /** Guards the pools. */
+    private final Object tail = new Object();
 
     // guarded by writer
-    private final PutBatch putBatch;
     private final Garbage garbage = new Garbage();
     private final List<Run> live = new ArrayList<>();
     private final ByteBuffer keyBuf = ByteBuffer.allocateDirect(12);
     private final ByteBuffer longBuf = ByteBuffer.allocateDirect(8);
+    private final RunWriter poolWriter;
+    private final TailPool.Sorter sorter = new TailPool.Sorter();
     private RunMerge merge;
     private long nextRunId;
-    private long lastIndexed;
     private long committedTxn;
     private long mapSize;
-    private boolean closed;
     private long lastReclaimed;
-    /** Postings below this offset are in runs, in memory or LMDB; those at or past it are the tail. */
-    private long covered;
-    /** What {@link #coveredKey} holds. */
-    private long durableCovered;
-    /** Postings pairs at or past {@link #covered}. */
-    private long tailEntries;
-    /** When the tail last went from empty to not (System.nanoTime). */
-    private long tailSince;
-    /** Bumped by truncation: a run built from the tail meanwhile is thrown away. */
+
+    // guarded by tail
+    private TailPool active;
+    private final ArrayDeque<TailPool> frozen = new ArrayDeque<>();
+    private long frozenEntries;
+    /** Offset up to which batches were applied (to pools or runs). */
+    private long indexed;
+    private long lastIndexed = Long.MIN_VALUE;
+    /** Bumped by truncation: a pool being written meanwhile is thrown away (it was replaced). */
     private long generation;
-    /** A run is being built from the tail without the writer. */
-    private boolean building;
+    private volatile boolean closed;
 
-    // used by one run builder at a time (see building)
-    private final SortedBatch tailBatch;
-    private final ByteBuffer tailKey = ByteBuffer.allocateDirect(8);
+    /** Set once, under writer and the pool writer, before the environment closes. */
+    private boolean envClosed;
 
-    private volatile long appliedOffset;
+    /** What the runs in LMDB cover; written with them. */
+    private volatile long durableApplied;
     private volatile long floor;
-    private volatile Snapshot published = new Snapshot(-1, new Run[0], 0);
+    /** The runs in LMDB and the transaction they are as of; written under writer. */
+    private volatile Run[] liveRuns = new Run[0];
+    private volatile long liveTxn = -1;
+    private volatile Snapshot published;
     private final Thread indexer;
 
-    /** The runs as of one committed transaction, so that queries of that transaction need not read them. */
-    private record Snapshot(long txnId, Run[] runs, long covered) {
+    /** The runs as of one committed transaction and the pools in memory, as a query sees them. */
+    private record Snapshot(long txnId, Run[] runs, TailPool[] pools) {
     }
 
-    private LmdbKeyIndex(Path dir, long mapSize, IndexKeys.NameHash nameHash, Tuning tuning) {
+    private LmdbKeyIndex(Path dir, long mapSize, IndexKeys.NameHash nameHash, IndexedKeys keys, Tuning tuning) {
         this.dir = dir;
         this.nameHash = nameHash;
+        this.keys = keys;
         this.tuning = tuning;
-        this.tailBatch = new SortedBatch();
-        this.putBatch = new PutBatch(nameHash);
+        this.poolWriter = new RunWriter(tuning.blockEntries());
         this.mapSize = Math.max(mapSize, sizeOf(dir.resolve("data.mdb")));
-        // MDB_WRITEMAP measured 2-3x the put rate of copying dirty pages through write(2) in format 2, and alike
-        // in format 3. lmdbjava 0.9.1 initializes both ByteBuffer proxies together, so the safe one needs java.nio
-        // opened as well; KeyIndexBenchmark measured them alike (safe 537k/488k msg/s, default 340k/480k in
-        // neighbouring runs), so the default one.
+        // No MDB_WRITEMAP: LMDB only writes whole runs now, and its write(2) of whole pages spares the kernel
+        // the zero-filling that a write through the map into a fresh page costs (KeyIndexBenchmark, 4096-message
+        // rounds, back to back: 1.7-4.3M messages/s without, 1.4-2.5M with). lmdbjava 0.9.1 initializes both
+        // ByteBuffer proxies together, so the safe one needs java.nio opened as well; they measured alike.
         this.env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(this.mapSize).setMaxDbs(5)
-                .open(dir.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOTLS, EnvFlags.MDB_WRITEMAP);
+                .open(dir.toFile(), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOTLS);
         try {
             // Slots of readers killed with their process would otherwise pin old pages forever.
             env.readerCheck();
             meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
             runDb = env.openDbi("runs", DbiFlags.MDB_CREATE);
-            blockDb = env.openDbi("blocks", DbiFlags.MDB_CREATE);
-            postingDb = env.openDbi("postings", DbiFlags.MDB_CREATE);
+            blockDbs = List.of(env.openDbi("blocks", DbiFlags.MDB_CREATE), env.openDbi("merged", DbiFlags.MDB_CREATE));
             initMeta();
             recover();
         } catch (RuntimeException e) {
             env.close();
             throw e;
         }
+        active = new TailPool(tuning.runEntries());
+        indexed = durableApplied;
+        publish();
         indexer = tuning.background() ? startIndexer() : null;
     }
 
@@ -161,12 +166,13 @@ final class LmdbKeyIndex implements KeyIndex {
      * Opens the index under {@code indexDir}, starting empty when there is none and rebuilding it when it
      * cannot be trusted; the caller then re-dispatches from {@link #appliedOffset()}.
      */
-    static LmdbKeyIndex open(Path indexDir, long mapSize) {
-        return open(indexDir, mapSize, IndexKeys::hash, Tuning.DEFAULT);
+    static LmdbKeyIndex open(Path indexDir, long mapSize, IndexedKeys keys) {
+        return open(indexDir, mapSize, IndexKeys.HASH, keys, Tuning.DEFAULT);
     }
 
     /** With another name hash (tests make names collide) or run shape (tests make everything small). */
-    static LmdbKeyIndex open(Path indexDir, long mapSize, IndexKeys.NameHash hash, Tuning tuning) {
+    static LmdbKeyIndex open(Path indexDir, long mapSize, IndexKeys.NameHash hash, IndexedKeys keys,
+                             Tuning tuning) {
         Path dir = indexDir.resolve(ENV_DIR);
         if (sizeOf(dir.resolve("data.mdb")) == 0) {
             LOG.info("No key index in {}: creating an empty one; the store re-indexes the CommitLog from offset 0",
@@ -179,7 +185,7 @@ final class LmdbKeyIndex implements KeyIndex {
         }
         OpenMarker.write(dir);
         try {
-            return new LmdbKeyIndex(dir, mapSize, hash, tuning);
+            return new LmdbKeyIndex(dir, mapSize, hash, keys, tuning);
         } catch (OldFormatException e) {
             LOG.warn("Key index in {} has format {}, this version writes format {}: rebuilding it from the CommitLog",
                     dir, e.format, FORMAT);
@@ -188,103 +194,137 @@ final class LmdbKeyIndex implements KeyIndex {
         }
         wipe(dir);
         OpenMarker.write(dir);
-        return new LmdbKeyIndex(dir, mapSize, hash, tuning);
+        return new LmdbKeyIndex(dir, mapSize, hash, keys, tuning);
     }
 
     @Override
     public long appliedOffset() {
-        return appliedOffset;
+        return durableApplied;
     }
 
     /**
-     * Entries below the applied offset are indexed already (the store re-dispatching) and are skipped. Never
-     * moves the applied offset back: only {@link #truncateFrom} does.
+     * Entries below what is indexed are skipped (the store re-dispatching). Never moves the indexed offset back:
+     * only {@link #truncateFrom} does.
+     *
+     * @throws IllegalArgumentException when offsets go back, or reach into what is indexed (a message's keys
+     *                                  must all come in one batch)
      */
     @Override
     public void apply(IndexBatch batch) {
-        synchronized (writer) {
+        boolean froze;
+        synchronized (tail) {
             checkOpen();
-            long applied = Math.max(appliedOffset, batch.endOffset());
-            putBatch.fill(batch, appliedOffset, lastIndexed);
-            if (putBatch.keys == 0 && applied == appliedOffset) {
+            long from = indexed;
+            long previous = check(batch, from);
+            TailPool pool = active;
+            int added = 0;
+            String topic = null;
+            long topicState = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                long offset = batch.commitLogOffset(i);
+                if (offset < from) {
+                    continue;
+                }
+                if (batch.topic(i) != topic) {
+                    // The dispatcher hands one String per topic while it repeats: compare by identity.
+                    topic = batch.topic(i);
+                    topicState = nameHash.topic(topic);
+                }
+                pool.add(nameHash.hash(topicState, batch.key(i)), batch.storeTimestamp(i), offset);
+                added++;
+            }
+            if (added == 0 && batch.endOffset() <= indexed) {
                 return;
             }
-            Postings p = putBatch.postings;
-            write(txn -> {
-                for (int c = 0; c < p.chunks(); c++) {
-                    if (!postingDb.put(txn, IndexKeys.offsetKey(longBuf, p.firstOffset(c)), p.encode(c),
-                            PutFlags.MDB_APPEND)) {
-                        throw new IllegalStateException("postings at " + p.firstOffset(c) + " exist");
-                    }
-                }
-                putLong(txn, appliedKey, applied);
-                return null;
-            });
-            appliedOffset = applied;
-            if (putBatch.keys > 0) {
-                lastIndexed = Math.max(lastIndexed, p.lastOffset());
-                if (tailEntries == 0) {
-                    tailSince = System.nanoTime();
-                }
-                tailEntries += putBatch.keys;
+            if (added > 0) {
+                lastIndexed = previous;
+                pool.publish();
             }
-            publish();
-            afterPut();
+            if (pool.since == 0) {
+                pool.since = System.nanoTime();
+            }
+            indexed = Math.max(indexed, batch.endOffset());
+            froze = pool.full();
+            if (froze) {
+                freeze();
+            }
+        }
+        if (indexer == null) {
+            writePoolsHere();
+            mergeStep();
+            while (liveRuns.length > tuning.maxRuns() && mergeStep()) {
+                // Back-pressure without the index's thread: the put merges until runs are few enough.
+            }
+        } else {
+            if (froze) {
+                LockSupport.unpark(indexer);
+            }
+            awaitIndexer();
         }
     }
 
-    private void afterPut() {
-        // Back-pressure: the index's thread fell behind, so this put waits for it, or does the work itself.
-        // writer.wait lets close() in: a write after it would touch a closed environment.
-        while (!closed && overloaded()) {
-            if (building || merge != null && merge.stepping) {
+    /**
+     * Checks the offsets of the entries at or past {@code from} before any is added, so that a refused batch
+     * leaves nothing behind; returns the last one.
+     */
+    private long check(IndexBatch batch, long from) {
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < batch.size(); i++) {
+            long offset = batch.commitLogOffset(i);
+            if (offset < from) {
+                continue;
+            }
+            if (offset < previous) {
+                throw new IllegalArgumentException("batch offsets go back from " + previous + " to " + offset);
+            }
+            if (offset <= lastIndexed) {
+                throw new IllegalArgumentException("offset " + offset + " is at or before indexed offset "
+                        + lastIndexed + " but not below the applied offset " + from
+                        + ": a message's keys must come in one batch");
+            }
+            previous = offset;
+        }
+        return previous;
+    }
+
+    /** Freezes the active pool at what is indexed and starts another. Guarded by tail. */
+    private void freeze() {
+        active.endOffset = indexed;
+        frozen.addLast(active);
+        frozenEntries += active.entries();
+        active = new TailPool(tuning.runEntries());
+        publish();
+    }
+
+    /** Back-pressure: the index's thread fell behind writing pools or merging runs, so the put waits for it. */
+    private void awaitIndexer() {
+        synchronized (tail) {
+            while (!closed && (frozenEntries > tuning.maxTailEntries() || liveRuns.length > tuning.maxRuns())) {
                 LockSupport.unpark(indexer);
                 try {
-                    writer.wait(10);
+                    tail.wait(10);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-            } else if (tailEntries > tuning.maxTailEntries()) {
-                buildRunHere();
-            } else if (!mergeStep()) {
-                break;
             }
-        }
-        if (closed) {
-            return;
-        }
-        if (indexer == null) {
-            if (tailDue()) {
-                buildRunHere();
-            }
-            mergeStep();
-        } else if (tailEntries >= tuning.runEntries() || tailEntries == putBatch.keys || mergeCandidate() != null) {
-            // A tail that was empty: the index's thread may be parked for longer than tailMillis.
-            LockSupport.unpark(indexer);
         }
     }
 
-    /** The tail, the runs in memory, or all runs, have outgrown what the index's thread should leave behind. */
-    private boolean overloaded() {
-        return tailEntries > tuning.maxTailEntries() || live.size() > tuning.maxRuns()
-                || memoryRuns() > tuning.fanIn() + 4;
-    }
-
-    private int memoryRuns() {
-        int n = 0;
-        for (Run r : live) {
-            if (r.memory() != null) {
-                n++;
+    /** Without a thread of its own, the index writes frozen pools in the put. */
+    private void writePoolsHere() {
+        while (true) {
+            TailPool p;
+            long gen;
+            synchronized (tail) {
+                p = frozen.peekFirst();
+                gen = generation;
             }
+            if (p == null) {
+                return;
+            }
+            writePool(p, gen);
         }
-        return n;
-    }
-
-    /** Whether the tail should become a run now: it is large, or has waited long enough. Guarded by writer. */
-    private boolean tailDue() {
-        return tailEntries >= tuning.runEntries()
-                || tailEntries > 0 && System.nanoTime() - tailSince >= tuning.tailMillis() * 1_000_000;
     }
 
     @Override
@@ -292,57 +332,49 @@ final class LmdbKeyIndex implements KeyIndex {
         if (maxNum <= 0 || beginMillis > endMillis) {
             return List.of();
         }
-        byte[] name = QUERY_NAME.get();
-        int length = IndexKeys.name(IndexKeys.topicBytes(topic), key, name);
-        long hash = nameHash.hash(name, length);
+        long hash = nameHash.hash(topic, key);
         mapLock.readLock().lock();
         try {
             checkOpen();
-            // The snapshot before the transaction: when a commit comes between them, the snapshot is the older,
-            // its runs in memory and its tail are a superset of what the newer transaction needs (only merges,
-            // written in LMDB, take runs from memory), and repeats are dropped below.
+            // The snapshot before the transaction: when a commit comes between them, the snapshot's pools are a
+            // superset of what the newer transaction's runs leave out, and repeats are dropped below.
             Snapshot s = published;
-            try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> postings = postingDb.openCursor(txn)) {
-                Run[] runs = s.txnId() == txn.getId() ? s.runs() : runsOf(txn, s);
+            long floorNow = floor;
+            try (Txn<ByteBuffer> txn = env.txnRead()) {
+                Run[] runs = s.txnId() == txn.getId() ? s.runs() : readRuns(txn).toArray(new Run[0]);
                 List<Candidates> cursors = new ArrayList<>();
-                TailQuery tail = TailQuery.scan(postings, QUERY_OFFSET_KEY.get(), s.covered(), name, length, hash,
-                        beginMillis, endMillis);
-                if (tail != null) {
-                    cursors.add(tail);
+                TailQuery pools = TailQuery.scan(s.pools(), hash, beginMillis, endMillis, floorNow);
+                if (pools != null) {
+                    cursors.add(pools);
                 }
                 ByteBuffer blockKey = QUERY_BLOCK_KEY.get();
                 for (Run r : runs) {
-                    if (r.maxTs() >= beginMillis && r.minTs() <= endMillis && r.mightContain(hash)) {
-                        RunQuery q = new RunQuery(r, txn, blockDb, blockKey);
+                    if (r.maxTs() < beginMillis || r.minTs() > endMillis) {
+                        continue;
+                    }
+                    ByteBuffer d = runDb.get(txn, Run.runKey(blockKey, r.id()));
+                    if (d == null) {
+                        throw new IllegalStateException("run " + r.id() + " has no descriptor");
+                    }
+                    // get() hands back the transaction's one value buffer: keep our own view.
+                    d = d.duplicate();
+                    if (r.mightContain(d, hash)) {
+                        RunQuery q = new RunQuery(r, d, txn, blockDbs.get(r.blockDb()), blockKey);
                         if (q.seek(hash, beginMillis, endMillis)) {
                             cursors.add(q);
                         }
                     }
                 }
-                return newestFirst(cursors, postings, name, length, maxNum);
+                return newestFirst(cursors, topic, key, maxNum, floorNow);
             }
         } finally {
             mapLock.readLock().unlock();
         }
     }
 
-    /** The runs in LMDB as of {@code txn}, and those in memory as of an older snapshot. */
-    private Run[] runsOf(Txn<ByteBuffer> txn, Snapshot older) {
-        List<Run> runs = readRuns(txn);
-        for (Run r : older.runs()) {
-            if (r.memory() != null) {
-                runs.add(r);
-            }
-        }
-        return runs.toArray(new Run[0]);
-    }
-
-    /** Merges the runs' candidates newest first, confirming each in the postings, until maxNum are found. */
-    private List<Long> newestFirst(List<Candidates> cursors, Cursor<ByteBuffer> postings, byte[] name, int length,
-                                   int maxNum) {
+    /** Merges the sources' candidates newest first, confirming each in the CommitLog, until maxNum are found. */
+    private List<Long> newestFirst(List<Candidates> cursors, String topic, String key, int maxNum, long floorNow) {
         List<Long> offsets = new ArrayList<>(Math.min(maxNum, 32));
-        ByteBuffer offsetKey = QUERY_OFFSET_KEY.get();
-        long floorNow = floor;
         long lastTs = Long.MIN_VALUE;
         long lastOffset = Long.MIN_VALUE;
         boolean any = false;
@@ -361,15 +393,15 @@ final class LmdbKeyIndex implements KeyIndex {
             if (!c.previous()) {
                 cursors.remove(best);
             }
-            // Runs may repeat an entry, or the tail one of a run (a re-dispatch after truncation); the
-            // newest-first order puts repeats next to each other.
+            // A pool and the run written from it (a query between the run's commit and the pool's removal)
+            // repeat entries; the newest-first order puts repeats next to each other.
             if (any && ts == lastTs && offset == lastOffset) {
                 continue;
             }
             any = true;
             lastTs = ts;
             lastOffset = offset;
-            if (offset >= floorNow && Postings.contain(postings, offsetKey, offset, name, length, ts)) {
+            if (offset >= floorNow && keys.holds(offset, ts, topic, key)) {
                 offsets.add(offset);
             }
         }
@@ -377,117 +409,138 @@ final class LmdbKeyIndex implements KeyIndex {
     }
 
     /**
-     * The applied offset drops to {@code commitLogOffset} in the same transaction that removes the postings at
-     * or past it, so no answer past it survives; runs starting past it are deleted with it, and entries of
-     * older runs past it go stale (their postings are gone). A run being built from the tail is thrown away.
+     * Entries at or past {@code commitLogOffset} go at once: pools are replaced by copies without them, runs
+     * starting there are deleted and runs reaching past it are cut (their limit lowered), in the same
+     * transaction that lowers the applied offset. A pool being written meanwhile is thrown away.
      */
     @Override
     public void truncateFrom(long commitLogOffset) {
         synchronized (writer) {
-            checkOpen();
-            cancelMerge();
-            generation++;
-            long applied = Math.min(appliedOffset, commitLogOffset);
-            long coveredNow = Math.min(covered, commitLogOffset);
-            long durableNow = Math.min(durableCovered, commitLogOffset);
-            if (commitLogOffset <= floor) {
-                // Below the floor nothing is answered and from here on nothing either: the index is empty.
-                write(txn -> {
-                    runDb.drop(txn);
-                    blockDb.drop(txn);
-                    postingDb.drop(txn);
-                    putLong(txn, appliedKey, applied);
-                    putLong(txn, floorKey, 0);
-                    putLong(txn, coveredKey, durableNow);
-                    return null;
-                });
-                live.clear();
-                garbage.clear();
-                floor = 0;
-            } else {
-                List<Run> removed = write(txn -> {
-                    putLong(txn, appliedKey, applied);
-                    putLong(txn, coveredKey, durableNow);
-                    truncatePostings(txn, commitLogOffset);
-                    return deleteRuns(txn, r -> r.minOffset() >= commitLogOffset);
-                });
-                dropFromLive(removed);
+            synchronized (tail) {
+                checkOpen();
+                cancelMerge();
+                generation++;
+                truncatePools(commitLogOffset);
+                long durableNow = Math.min(durableApplied, commitLogOffset);
+                if (commitLogOffset <= floor) {
+                    // Below the floor nothing is answered and from here on nothing either: the index is empty.
+                    write(txn -> {
+                        runDb.drop(txn);
+                        blockDbs.forEach(db -> db.drop(txn));
+                        putLong(txn, appliedKey, durableNow);
+                        putLong(txn, floorKey, 0);
+                        return null;
+                    });
+                    live.clear();
+                    garbage.clear();
+                    floor = 0;
+                    // Every entry left in the pools lies below the old floor as well.
+                    frozen.clear();
+                    frozenEntries = 0;
+                    active = new TailPool(tuning.runEntries());
+                    active.since = System.nanoTime();
+                } else {
+                    List<Run> cut = new ArrayList<>();
+                    List<Run> removed = write(txn -> {
+                        cut.clear();
+                        putLong(txn, appliedKey, durableNow);
+                        for (Run r : live) {
+                            if (r.minOffset() < commitLogOffset && r.maxOffset() >= commitLogOffset
+                                    && r.limit() > commitLogOffset) {
+                                ByteBuffer d = Run.withLimit(runDb.get(txn, Run.runKey(keyBuf, r.id())),
+                                        commitLogOffset);
+                                runDb.put(txn, Run.runKey(keyBuf, r.id()), d);
+                                cut.add(r.cutAt(commitLogOffset));
+                            }
+                        }
+                        return deleteRuns(txn, r -> r.minOffset() >= commitLogOffset);
+                    });
+                    dropFromLive(removed);
+                    for (Run shorter : cut) {
+                        live.replaceAll(r -> r.id() == shorter.id() ? shorter : r);
+                    }
+                }
+                durableApplied = durableNow;
+                liveChanged();
             }
-            appliedOffset = applied;
-            covered = coveredNow;
-            durableCovered = durableNow;
-            lastIndexed = readLastIndexed();
-            countTail();
-            publish();
+        }
+    }
+
+    /** Guarded by writer and tail. */
+    private void truncatePools(long offset) {
+        indexed = Math.min(indexed, offset);
+        lastIndexed = Math.min(lastIndexed, offset - 1);
+        ArrayDeque<TailPool> kept = new ArrayDeque<>();
+        frozenEntries = 0;
+        for (TailPool p : frozen) {
+            TailPool q = p.maxOffset() >= offset ? p.below(offset) : p;
+            q.endOffset = Math.min(p.endOffset, offset);
+            kept.addLast(q);
+            frozenEntries += q.entries();
+        }
+        frozen.clear();
+        frozen.addAll(kept);
+        if (active.maxOffset() >= offset) {
+            active = active.below(offset);
         }
     }
 
     /**
-     * Raises the floor below which nothing is answered, then deletes postings chunks and runs that lie wholly
-     * below it, about {@code maxEntries} entries a call. Entries of runs that straddle the floor go when
-     * those runs are merged.
+     * Raises the floor below which nothing is answered, then deletes runs that lie wholly below it, about
+     * {@code maxEntries} entries a call. Entries of runs that straddle the floor go when those runs are merged,
+     * entries of pools when the pool is written.
      */
     @Override
     public boolean deleteBelow(long minCommitLogOffset, int maxEntries) {
         synchronized (writer) {
-            checkOpen();
+            long indexedNow;
+            synchronized (tail) {
+                checkOpen();
+                indexedNow = indexed;
+            }
             if (merge != null && merge.inputs.stream().anyMatch(r -> r.maxOffset() < minCommitLogOffset)) {
                 cancelMerge();
             }
-            // Capped at the applied offset: nothing is indexed above it, and what comes later is not deleted.
-            long newFloor = Math.max(floor, Math.min(minCommitLogOffset, appliedOffset));
-            record Result(List<Run> removed, boolean morePostings, long reclaimed) {
+            // Capped at what is indexed: what comes later is not deleted.
+            long newFloor = Math.max(floor, Math.min(minCommitLogOffset, indexedNow));
+            record Result(List<Run> removed, long reclaimed) {
             }
             Result result = write(txn -> {
                 putLong(txn, floorKey, newFloor);
-                long budget = maxEntries;
-                boolean morePostings = false;
-                try (Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
-                    while (cursor.first() && Postings.lastOffset(cursor.val()) < newFloor) {
-                        if (budget <= 0) {
-                            morePostings = true;
-                            break;
-                        }
-                        budget -= Postings.keys(cursor.val());
-                        cursor.delete();
-                    }
-                }
                 List<Run> removed = deleteRuns(txn, r -> r.maxOffset() < newFloor);
-                long blocks = budget > 0 ? garbage.reclaim(txn, blockDb, budget) : 0;
-                return new Result(removed, morePostings, maxEntries - budget + blocks);
+                return new Result(removed, garbage.reclaim(txn, blockDbs, maxEntries));
             });
             garbage.committed();
             lastReclaimed = result.reclaimed();
             floor = newFloor;
             dropFromLive(result.removed());
-            if (newFloor > covered) {
-                countTail();
-            }
-            publish();
-            return result.morePostings() || !garbage.isEmpty();
+            liveChanged();
+            return !garbage.isEmpty();
         }
     }
 
-    /** Entries the last {@link #deleteBelow} call deleted: postings pairs and run entries. */
+    /** Entries the last {@link #deleteBelow} call deleted. */
     long lastReclaimed() {
         synchronized (writer) {
             return lastReclaimed;
         }
     }
 
-    /** Entries stored, live or garbage: postings pairs plus run entries. For tests of retention's bounds. */
+    /** The map's size now. */
+    long mapSize() {
+        return env.info().mapSize;
+    }
+
+    /** Entries stored in LMDB, live or garbage. For tests of retention's bounds. */
     long storedEntries() {
         synchronized (writer) {
             long n = 0;
             try (Txn<ByteBuffer> txn = env.txnRead()) {
-                try (Cursor<ByteBuffer> c = postingDb.openCursor(txn)) {
-                    for (boolean found = c.first(); found; found = c.next()) {
-                        n += Postings.keys(c.val());
-                    }
-                }
-                try (Cursor<ByteBuffer> c = blockDb.openCursor(txn)) {
-                    for (boolean found = c.first(); found; found = c.next()) {
-                        n += Run.entries(c.val());
+                for (Dbi<ByteBuffer> db : blockDbs) {
+                    try (Cursor<ByteBuffer> c = db.openCursor(txn)) {
+                        for (boolean found = c.first(); found; found = c.next()) {
+                            n += Run.entries(c.val());
+                        }
                     }
                 }
             }
@@ -495,67 +548,27 @@ final class LmdbKeyIndex implements KeyIndex {
         }
     }
 
+    /** Guarded by writer. */
     private void dropFromLive(List<Run> removed) {
         // By identity: a record's equals compares every field, and removeAll called it live x removed times.
-        java.util.Set<Run> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Run> gone = Collections.newSetFromMap(new IdentityHashMap<>());
         gone.addAll(removed);
         live.removeIf(gone::contains);
         for (Run r : removed) {
-            if (r.memory() == null) {
-                garbage.add(r.id(), r.blocks());
-            }
+            garbage.add(r.blockDb(), r.id(), r.blocks());
         }
     }
 
     /** Deletes the descriptors of the live runs that {@code which} picks; their blocks become garbage. */
-    private List<Run> deleteRuns(Txn<ByteBuffer> txn, java.util.function.Predicate<Run> which) {
+    private List<Run> deleteRuns(Txn<ByteBuffer> txn, Predicate<Run> which) {
         List<Run> removed = new ArrayList<>();
         for (Run r : live) {
             if (which.test(r)) {
-                if (r.memory() == null) {
-                    runDb.delete(txn, Run.runKey(keyBuf, r.id()));
-                }
+                runDb.delete(txn, Run.runKey(keyBuf, r.id()));
                 removed.add(r);
             }
         }
         return removed;
-    }
-
-    /** Deletes postings at or past {@code offset}: whole chunks, and the tail of the chunk it falls in. */
-    private void truncatePostings(Txn<ByteBuffer> txn, long offset) {
-        try (Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
-            boolean found = cursor.get(IndexKeys.offsetKey(longBuf, offset), GetOp.MDB_SET_RANGE);
-            while (found) {
-                cursor.delete();
-                found = cursor.get(IndexKeys.offsetKey(longBuf, offset), GetOp.MDB_SET_RANGE);
-            }
-            if (cursor.last() && Postings.lastOffset(cursor.val()) >= offset) {
-                Postings shorter = new Postings();
-                shorter.loadBelow(cursor.val(), offset);
-                for (int c = 0; c < shorter.chunks(); c++) {
-                    postingDb.put(txn, IndexKeys.offsetKey(longBuf, shorter.firstOffset(c)), shorter.encode(c));
-                }
-            }
-        }
-    }
-
-    private long readLastIndexed() {
-        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
-            return cursor.last() ? Postings.lastOffset(cursor.val()) : Long.MIN_VALUE;
-        }
-    }
-
-    /** Recounts the tail's pairs after truncation, retention or a reopen changed it. Guarded by writer. */
-    private void countTail() {
-        long n = 0;
-        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
-            for (boolean found = cursor.get(IndexKeys.offsetKey(longBuf, covered), GetOp.MDB_SET_RANGE); found;
-                 found = cursor.next()) {
-                n += Postings.keys(cursor.val());
-            }
-        }
-        tailEntries = n;
-        tailSince = System.nanoTime();
     }
 
     private List<Run> readRuns(Txn<ByteBuffer> txn) {
@@ -568,51 +581,90 @@ final class LmdbKeyIndex implements KeyIndex {
         return runs;
     }
 
+    /** The runs changed in a committed transaction; guarded by writer. */
+    private void liveChanged() {
+        liveRuns = live.toArray(new Run[0]);
+        liveTxn = committedTxn;
+        synchronized (tail) {
+            publish();
+            tail.notifyAll();
+        }
+    }
+
+    /** Guarded by tail. */
     private void publish() {
-        published = new Snapshot(committedTxn, live.toArray(new Run[0]), covered);
+        TailPool[] pools = new TailPool[frozen.size() + 1];
+        int i = 0;
+        for (TailPool p : frozen) {
+            pools[i++] = p;
+        }
+        pools[i] = active;
+        published = new Snapshot(liveTxn, liveRuns, pools);
     }
 
     /**
-     * The oldest {@link Tuning#fanIn()} runs of the lowest level that has that many, or null. Runs in LMDB are
-     * merged again only once more than half of {@link Tuning#maxRuns()} runs live: a merge of them is long (16 runs
-     * of 2M entries under load), runs in memory wait for the one merge at a time, and puts then stalled for
-     * seconds in KeyIndexBenchmark (single iterations at a tenth of the others' rate). Queries pay a Bloom probe
-     * per run instead.
+     * Sorts the oldest frozen pool into a run without the writer, then writes it and the applied offset it
+     * covers, unless a truncation replaced the pool meanwhile ({@code gen} is older) or another caller wrote it.
+     * One caller at a time: the sorter and the pool writer are shared.
+     */
+    private void writePool(TailPool pool, long gen) {
+        synchronized (sorter) {
+            synchronized (writer) {
+                if (envClosed) {
+                    return;
+                }
+                poolWriter.reset(nextRunId++, 0, pool.entries());
+            }
+            pool.writeSorted(poolWriter, floor, sorter);
+            synchronized (writer) {
+                synchronized (tail) {
+                    if (envClosed || gen != generation || frozen.peekFirst() != pool) {
+                        return;
+                    }
+                }
+                Run run = write(txn -> {
+                    Run r = poolWriter.finish(txn, blockDbs.get(0), runDb);
+                    putLong(txn, appliedKey, pool.endOffset);
+                    return r;
+                });
+                poolWriter.flushed();
+                durableApplied = pool.endOffset;
+                if (run != null) {
+                    live.add(run);
+                }
+                synchronized (tail) {
+                    frozen.removeFirst();
+                    frozenEntries -= pool.entries();
+                }
+                liveChanged();
+            }
+        }
+    }
+
+    /**
+     * The oldest {@link Tuning#fanIn()} runs of the lowest level that has that many, or null. Runs holding
+     * together more than a pool's worth are merged only once more than half of {@link Tuning#maxRuns()} runs
+     * live: such merges are long, and queries pay only a Bloom probe per run. Guarded by writer.
      */
     private List<Run> mergeCandidate() {
-        int[] counts = new int[64];
-        int level = Integer.MAX_VALUE;
-        int maxLevel = live.size() > tuning.maxRuns() / 2 ? Integer.MAX_VALUE : 0;
+        Map<Integer, List<Run>> byLevel = new java.util.TreeMap<>();
         for (Run r : live) {
-            if (++counts[r.level()] == tuning.fanIn() && r.level() <= maxLevel) {
-                level = Math.min(level, r.level());
+            byLevel.computeIfAbsent(r.level(), l -> new ArrayList<>()).add(r);
+        }
+        boolean crowded = live.size() > tuning.maxRuns() / 2;
+        for (List<Run> runs : byLevel.values()) {
+            if (runs.size() >= tuning.fanIn()) {
+                List<Run> inputs = runs.subList(0, tuning.fanIn());
+                long entries = 0;
+                for (Run r : inputs) {
+                    entries += r.count();
+                }
+                if (crowded || entries <= tuning.runEntries()) {
+                    return new ArrayList<>(inputs);
+                }
             }
         }
-        if (level == Integer.MAX_VALUE) {
-            return null;
-        }
-        List<Run> inputs = new ArrayList<>(tuning.fanIn());
-        for (int i = 0; inputs.size() < tuning.fanIn(); i++) {
-            if (live.get(i).level() == level) {
-                inputs.add(live.get(i));
-            }
-        }
-        return inputs;
-    }
-
-    /**
-     * One bounded piece of merge work, done by the caller, which holds the writer: reclaiming garbage blocks, or
-     * a step of a merge.
-     *
-     * @return whether there was work
-     */
-    private boolean mergeStep() {
-        RunMerge m = nextMerge();
-        if (m == null) {
-            return reclaimGarbage();
-        }
-        commitMergeStep(m, stepMerge(m));
-        return true;
+        return null;
     }
 
     /** The merge in progress, or a new one if a level has enough runs and no garbage waits; guarded by writer. */
@@ -626,14 +678,34 @@ final class LmdbKeyIndex implements KeyIndex {
         return merge;
     }
 
+    /**
+     * One bounded piece of merge work, done by the caller under the writer: reclaiming garbage blocks, or a step
+     * of a merge.
+     *
+     * @return whether there was work
+     */
+    private boolean mergeStep() {
+        synchronized (writer) {
+            if (envClosed) {
+                return false;
+            }
+            RunMerge m = nextMerge();
+            if (m == null) {
+                return reclaimGarbage();
+            }
+            commitMergeStep(m, stepMerge(m));
+            return true;
+        }
+    }
+
     /** Guarded by writer. */
     private boolean reclaimGarbage() {
         if (garbage.isEmpty()) {
             return false;
         }
-        write(txn -> garbage.reclaim(txn, blockDb, tuning.stepEntries()));
+        write(txn -> garbage.reclaim(txn, blockDbs, tuning.stepEntries()));
         garbage.committed();
-        publish();
+        liveChanged();
         return true;
     }
 
@@ -642,7 +714,7 @@ final class LmdbKeyIndex implements KeyIndex {
         long floorNow = floor;
         mapLock.readLock().lock();
         try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return m.step(txn, blockDb, floorNow, tuning.stepEntries());
+            return m.step(txn, blockDbs, floorNow, tuning.stepEntries());
         } finally {
             mapLock.readLock().unlock();
         }
@@ -651,25 +723,18 @@ final class LmdbKeyIndex implements KeyIndex {
     /** Writes what a step merged; on the last step the output replaces its inputs. Guarded by writer. */
     private void commitMergeStep(RunMerge m, boolean done) {
         RunWriter out = m.output();
-        long durableNow = done ? coveredAfter(m) : durableCovered;
         Run finished = write(txn -> {
             if (!done) {
-                out.flush(txn, blockDb);
+                out.flush(txn, blockDbs.get(1));
                 return null;
             }
-            Run r = out.finish(txn, blockDb, runDb);
+            Run r = out.finish(txn, blockDbs.get(1), runDb);
             for (Run input : m.inputs) {
-                if (input.memory() == null) {
-                    runDb.delete(txn, Run.runKey(keyBuf, input.id()));
-                }
-            }
-            if (durableNow != durableCovered) {
-                putLong(txn, coveredKey, durableNow);
+                runDb.delete(txn, Run.runKey(keyBuf, input.id()));
             }
             return r;
         });
         out.flushed();
-        durableCovered = durableNow;
         if (done) {
             merge = null;
             dropFromLive(m.inputs);
@@ -681,120 +746,58 @@ final class LmdbKeyIndex implements KeyIndex {
                 live.add(at, finished);
             }
         }
-        publish();
-    }
-
-    /**
-     * Where a reopened index must start its tail once merge {@code m} is written: below the oldest run left in
-     * memory, or below the tail when none is. Guarded by writer.
-     */
-    private long coveredAfter(RunMerge m) {
-        java.util.Set<Run> merged = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        merged.addAll(m.inputs);
-        long at = covered;
-        for (Run r : live) {
-            if (r.memory() != null && !merged.contains(r)) {
-                at = Math.min(at, r.minOffset());
-            }
-        }
-        return at;
+        liveChanged();
     }
 
     private void cancelMerge() {
         if (merge != null) {
-            garbage.add(merge.output().id(), merge.output().blocksWritten());
+            garbage.add(1, merge.output().id(), merge.output().blocksWritten());
             merge = null;
         }
     }
 
-    /** A run in memory of the tail as far as it goes: the postings pairs read, and the offset past the last chunk. */
-    private record TailRead(long to, long pairs, Run run) {
+    /** Whether the active pool has waited long enough to be written anyway. Guarded by tail. */
+    private boolean activeDue(long now) {
+        return active.since != 0 && now - active.since >= tuning.tailMillis() * 1_000_000;
     }
 
     /**
-     * Reads postings chunks from {@code from} until a run's worth of pairs and sorts them into a run in memory;
-     * no writer needed. Only one caller at a time (see {@link #building}).
-     */
-    private TailRead readTail(long from, long runId) {
-        tailBatch.clear();
-        long pairs = 0;
-        long to = from;
-        mapLock.readLock().lock();
-        try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> cursor = postingDb.openCursor(txn)) {
-            for (boolean found = cursor.get(IndexKeys.offsetKey(tailKey, from), GetOp.MDB_SET_RANGE);
-                 found && pairs < tuning.runEntries(); found = cursor.next()) {
-                ByteBuffer chunk = cursor.val();
-                tailBatch.addChunk(chunk);
-                pairs += Postings.keys(chunk);
-                to = Postings.lastOffset(chunk) + 1;
-            }
-        } finally {
-            mapLock.readLock().unlock();
-        }
-        tailBatch.sort();
-        return new TailRead(to, pairs, pairs == 0 ? null : Run.inMemory(runId, tailBatch));
-    }
-
-    /** Adds the run {@link #readTail} built and moves the tail past it. Guarded by writer. */
-    private void addRun(TailRead read) {
-        if (read.pairs() == 0) {
-            // Retention deleted what was left of the tail.
-            tailEntries = 0;
-            return;
-        }
-        covered = read.to();
-        // Approximate if retention recounted the tail meanwhile: it only paces run building.
-        tailEntries = Math.max(0, tailEntries - read.pairs());
-        tailSince = System.nanoTime();
-        live.add(read.run());
-        publish();
-    }
-
-    /** Builds a run from the tail in the caller, which holds the writer. */
-    private void buildRunHere() {
-        addRun(readTail(covered, nextRunId++));
-    }
-
-    /**
-     * The index's thread builds runs from the tail and merges them without the writer, and takes it only to
-     * write, so a put waits for at most one write transaction.
+     * The index's thread writes frozen pools (freezing the active one once it is due) and merges runs; it takes
+     * the writer only to write, so a put never waits for a merge.
      */
     private Thread startIndexer() {
         Thread t = new Thread(() -> {
             while (true) {
-                RunMerge m = null;
-                long from = 0;
-                long gen = 0;
-                long runId = -1;
+                TailPool pool;
+                long gen;
                 long idleNanos = 100_000_000L;
-                synchronized (writer) {
+                synchronized (tail) {
                     if (closed) {
                         return;
                     }
-                    if (tailDue()) {
-                        building = true;
-                        from = covered;
-                        gen = generation;
-                        runId = nextRunId++;
-                    } else {
-                        m = nextMerge();
-                        if (m == null && reclaimGarbage()) {
-                            continue;
-                        }
-                        if (m != null) {
-                            m.stepping = true;
-                        } else if (tailEntries > 0) {
-                            idleNanos = Math.max(1_000_000L,
-                                    tailSince + tuning.tailMillis() * 1_000_000 - System.nanoTime());
-                        }
+                    long now = System.nanoTime();
+                    if (frozen.isEmpty() && activeDue(now)) {
+                        freeze();
+                    }
+                    pool = frozen.peekFirst();
+                    gen = generation;
+                    if (pool == null && active.since != 0) {
+                        idleNanos = Math.max(1_000_000L, active.since + tuning.tailMillis() * 1_000_000 - now);
                     }
                 }
-                if (runId >= 0) {
-                    buildInBackground(from, gen, runId);
-                } else if (m != null) {
-                    mergeInBackground(m);
-                } else {
-                    LockSupport.parkNanos(this, idleNanos);
+                try {
+                    if (pool != null) {
+                        writePool(pool, gen);
+                    } else if (!mergeInBackground()) {
+                        LockSupport.parkNanos(this, idleNanos);
+                    }
+                } catch (RuntimeException e) {
+                    // Puts go on into pools (and wait past maxTailEntries); a later round retries.
+                    LOG.error("Writing key index runs in {} failed", dir, e);
+                    synchronized (writer) {
+                        cancelMerge();
+                    }
+                    LockSupport.parkNanos(this, 1_000_000_000L);
                 }
             }
         }, "sluice-key-index");
@@ -803,49 +806,25 @@ final class LmdbKeyIndex implements KeyIndex {
         return t;
     }
 
-    private void buildInBackground(long from, long gen, long runId) {
-        try {
-            TailRead read = readTail(from, runId);
-            synchronized (writer) {
-                if (!closed && gen == generation) {
-                    addRun(read);
-                }
+    /** A merge step: merged without the writer, written with it. Returns whether there was work. */
+    private boolean mergeInBackground() {
+        RunMerge m;
+        synchronized (writer) {
+            if (envClosed) {
+                return false;
             }
-        } catch (RuntimeException e) {
-            // Puts go on into the tail (and build runs themselves past maxTailEntries); a later build retries.
-            LOG.error("Building a key index run in {} failed", dir, e);
-            LockSupport.parkNanos(this, 1_000_000_000L);
-        } finally {
-            synchronized (writer) {
-                building = false;
-                writer.notifyAll();
+            m = nextMerge();
+            if (m == null) {
+                return reclaimGarbage();
             }
         }
-    }
-
-    private void mergeInBackground(RunMerge m) {
-        try {
-            boolean done = stepMerge(m);
-            synchronized (writer) {
-                if (!closed && merge == m) {
-                    commitMergeStep(m, done);
-                }
-            }
-        } catch (RuntimeException e) {
-            // Puts go on with unmerged runs (and merge themselves past maxRuns); a later merge retries.
-            LOG.error("Merging key index runs in {} failed", dir, e);
-            synchronized (writer) {
-                if (merge == m) {
-                    cancelMerge();
-                }
-            }
-            LockSupport.parkNanos(this, 1_000_000_000L);
-        } finally {
-            synchronized (writer) {
-                m.stepping = false;
-                writer.notifyAll();
+        boolean done = stepMerge(m);
+        synchronized (writer) {
+            if (!envClosed && merge == m) {
+                commitMergeStep(m, done);
             }
         }
+        return true;
     }
 
     /** Runs one write transaction, growing the map and running it again when the map is full. */
@@ -881,13 +860,53 @@ final class LmdbKeyIndex implements KeyIndex {
         }
     }
 
+    /** Writes what the pools hold, so that a reopened index need not be re-dispatched, and closes. */
     @Override
     public void close() {
-        synchronized (writer) {
+        if (!stop()) {
+            return;
+        }
+        synchronized (sorter) {
+            try {
+                while (true) {
+                    TailPool p;
+                    long gen;
+                    synchronized (tail) {
+                        if (frozen.isEmpty() && (active.entries() > 0 || indexed > durableApplied)) {
+                            freeze();
+                        }
+                        p = frozen.peekFirst();
+                        gen = generation;
+                    }
+                    if (p == null) {
+                        break;
+                    }
+                    writePool(p, gen);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Key index in {} closes without its last entries; the store re-indexes them on open", dir, e);
+            }
+            closeEnv(true);
+        }
+    }
+
+    /** Closes like a crash would: what only the pools hold is lost. For tests. */
+    void abandon() {
+        if (stop()) {
+            synchronized (sorter) {
+                closeEnv(false);
+            }
+        }
+    }
+
+    /** Refuses further work and stops the index's thread; false when already closed. */
+    private boolean stop() {
+        synchronized (tail) {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
+            tail.notifyAll();
         }
         if (indexer != null) {
             LockSupport.unpark(indexer);
@@ -897,13 +916,25 @@ final class LmdbKeyIndex implements KeyIndex {
                 Thread.currentThread().interrupt();
             }
         }
-        mapLock.writeLock().lock();
-        try {
-            env.sync(true);
-            env.close();
-            OpenMarker.remove(dir);
-        } finally {
-            mapLock.writeLock().unlock();
+        return true;
+    }
+
+    /** Called holding the pool writer's lock, so no pool is being written. */
+    private void closeEnv(boolean clean) {
+        synchronized (writer) {
+            envClosed = true;
+            mapLock.writeLock().lock();
+            try {
+                if (clean) {
+                    env.sync(true);
+                }
+                env.close();
+                if (clean) {
+                    OpenMarker.remove(dir);
+                }
+            } finally {
+                mapLock.writeLock().unlock();
+            }
         }
     }
 
@@ -911,13 +942,13 @@ final class LmdbKeyIndex implements KeyIndex {
         write(txn -> {
             ByteBuffer format = meta.get(txn, formatKey);
             if (format == null) {
-                if (runDb.stat(txn).entries > 0 || postingDb.stat(txn).entries > 0) {
+                if (runDb.stat(txn).entries > 0 || blockDbs.get(0).stat(txn).entries > 0
+                        || blockDbs.get(1).stat(txn).entries > 0) {
                     throw new CorruptIndexException("entries without a format record");
                 }
                 meta.put(txn, formatKey, longBuf.clear().putLong(FORMAT).flip());
                 putLong(txn, appliedKey, 0);
                 putLong(txn, floorKey, 0);
-                putLong(txn, coveredKey, 0);
                 return null;
             }
             long found = format.remaining() == 8 ? format.getLong(format.position()) : -1;
@@ -930,45 +961,38 @@ final class LmdbKeyIndex implements KeyIndex {
             return null;
         });
         try (Txn<ByteBuffer> txn = env.txnRead()) {
-            appliedOffset = readLong(txn, "applied", appliedKey);
+            durableApplied = readLong(txn, "applied", appliedKey);
             floor = readLong(txn, "floor", floorKey);
-            durableCovered = readLong(txn, "covered", coveredKey);
-            covered = durableCovered;
         }
     }
 
-    /**
-     * Removes what lies past the applied offset (a truncation cut short) and finds blocks no run refers to (a
-     * merge cut short, or garbage not yet reclaimed).
-     */
+    /** Loads the runs and finds blocks no run refers to (a merge cut short, or garbage not yet reclaimed). */
     private void recover() {
-        write(txn -> {
-            truncatePostings(txn, appliedOffset);
-            return null;
-        });
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             live.addAll(readRuns(txn));
-            java.util.Set<Long> ids = new java.util.HashSet<>();
+            Set<Long> ids = new java.util.HashSet<>();
             for (Run r : live) {
                 ids.add(r.id());
                 nextRunId = Math.max(nextRunId, r.id() + 1);
             }
-            Map<Long, Integer> orphans = new java.util.TreeMap<>();
-            try (Cursor<ByteBuffer> cursor = blockDb.openCursor(txn)) {
-                for (boolean found = cursor.first(); found; found = cursor.next()) {
-                    ByteBuffer k = cursor.key();
-                    long id = k.getLong(k.position());
-                    nextRunId = Math.max(nextRunId, id + 1);
-                    if (!ids.contains(id)) {
-                        orphans.merge(id, k.getInt(k.position() + 8) + 1, Math::max);
+            for (int db = 0; db < blockDbs.size(); db++) {
+                Map<Long, Integer> orphans = new java.util.TreeMap<>();
+                try (Cursor<ByteBuffer> cursor = blockDbs.get(db).openCursor(txn)) {
+                    for (boolean found = cursor.first(); found; found = cursor.next()) {
+                        ByteBuffer k = cursor.key();
+                        long id = k.getLong(k.position());
+                        nextRunId = Math.max(nextRunId, id + 1);
+                        if (!ids.contains(id)) {
+                            orphans.merge(id, k.getInt(k.position() + 8) + 1, Math::max);
+                        }
                     }
                 }
+                int in = db;
+                orphans.forEach((id, blocks) -> garbage.add(in, id, blocks));
             }
-            orphans.forEach(garbage::add);
+            liveRuns = live.toArray(new Run[0]);
+            liveTxn = txn.getId();
         }
-        lastIndexed = readLastIndexed();
-        countTail();
-        publish();
     }
 
     private long readLong(Txn<ByteBuffer> txn, String what, ByteBuffer key) {

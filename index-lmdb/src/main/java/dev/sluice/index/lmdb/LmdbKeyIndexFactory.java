@@ -1,6 +1,7 @@
 package dev.sluice.index.lmdb;
 
 import dev.sluice.store.StoreConfig;
+import dev.sluice.store.spi.IndexedKeys;
 import dev.sluice.store.spi.KeyIndex;
 import dev.sluice.store.spi.KeyIndexFactory;
 
@@ -10,7 +11,7 @@ import dev.sluice.store.spi.KeyIndexFactory;
  */
 public final class LmdbKeyIndexFactory implements KeyIndexFactory {
     @Override
-    public KeyIndex open(StoreConfig config) {
-        return LmdbKeyIndex.open(config.storePathIndex(), config.messageIndexMapSize());
+    public KeyIndex open(StoreConfig config, IndexedKeys keys) {
+        return LmdbKeyIndex.open(config.storePathIndex(), config.messageIndexMapSize(), keys);
     }
 }

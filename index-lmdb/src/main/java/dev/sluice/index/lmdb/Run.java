@@ -5,43 +5,40 @@ import java.nio.ByteOrder;
 
 /**
  * One immutable sorted run: its entries live in blocks of the {@code blocks} database, its descriptor in
- * {@code runs}. Runs are written once (by a dispatch batch or a merge) and deleted whole.
+ * {@code runs}. Runs are written once (from a frozen {@link TailPool} or by a merge) and deleted whole.
  *
  * <pre>
  * entry (24 bytes, in a block):   hash(8) ‖ storeTimestamp(8) ‖ commitLogOffset(8), little-endian (the
  *                                  machine's order: no byte swaps in merges), ordered by signed hash, then
  *                                  timestamp, then offset
- * blocks key (12 bytes):          runId(8) ‖ blockNumber(4)        → entries, in order
+ * blocks key (12 bytes):          runId(8) ‖ blockNumber(4)        → entries, in order; in {@code blocks} for
+ *                                  runs of level 0 (pools), in {@code merged} for the others
  * runs key (8 bytes):             runId                            → descriptor:
- *   +0  level      int    0 for a dispatch batch, one more than its inputs for a merge
+ *   +0  level      int    0 for a pool, one more than its inputs for a merge
  *   +4  blocks     int
  *   +8  count      long   entries
  *   +16 minOffset  long   +24 maxOffset  long   +32 minTs  long   +40 maxTs  long
  *   +48 bloomWords int    +52 reserved int
- *   +56 fences     blocks × 24: the first entry of every block
+ *   +56 limit      long   entries at or past this offset are dead (truncation cut the CommitLog there)
+ *   +64 fences     blocks × 24: the first entry of every block
  *   then bloom     bloomWords × 8: a blocked Bloom filter of the run's hashes, {@value #BLOOM_BITS} bits an
  *                  entry: a hash sets {@value #BLOOM_PROBES} bits of one 64-bit word
  * </pre>
  * The descriptor is big-endian.
  *
- * Level-0 runs, built from the postings tail, live only in memory ({@code memory} holds their entries as one
- * block) until a merge writes them into LMDB as one run of level 1: their entries are written once instead of
- * twice, and a crash loses nothing the postings do not hold.
- *
- * <p>A query skips runs whose Bloom filter rules its hash out (most runs hold few keys), binary-searches the
- * fences of the others in memory and reads one block each. Entries carry no name: the
- * postings confirm every candidate, so a run may keep entries that truncation or retention made stale.
+ * A query reads the descriptor of each run whose time range meets its window, skips the run when its Bloom
+ * filter rules the hash out (most runs hold few keys), binary-searches the fences of the others and reads one
+ * block each. Fences and filters are read in place, in the query's transaction: in the heap they would take
+ * 1.3 bytes per entry indexed. Entries carry no name: the
+ * CommitLog confirms every candidate. Truncation lowers a run's limit instead of rewriting it; retention's
+ * floor is applied by queries, and by merges, which leave out dead entries.
  */
 record Run(long id, int level, long count, long minOffset, long maxOffset, long minTs, long maxTs,
-           long[] fences, long[] bloom, ByteBuffer memory) {
+           long limit, int blocks, int bloomWords) {
     static final int ENTRY = 24;
     static final int BLOOM_BITS = 10;
     private static final int BLOOM_PROBES = 5;
-    private static final int HEADER = 56;
-
-    int blocks() {
-        return fences.length / 3;
-    }
+    private static final int HEADER = 64;
 
     /**
      * @throws LmdbKeyIndex.CorruptIndexException when the descriptor is not exactly as long as its header says (one
@@ -56,61 +53,36 @@ record Run(long id, int level, long count, long minOffset, long maxOffset, long 
             throw new LmdbKeyIndex.CorruptIndexException("run " + id + " has a " + length + "-byte descriptor for "
                     + blocks + " blocks and " + bloomWords + " Bloom words");
         }
-        long[] fences = new long[blocks * 3];
-        for (int i = 0; i < fences.length; i++) {
-            fences[i] = v.getLong(at + HEADER + i * 8);
-        }
-        long[] bloom = new long[bloomWords];
-        int bloomAt = at + HEADER + fences.length * 8;
-        for (int i = 0; i < bloom.length; i++) {
-            bloom[i] = v.getLong(bloomAt + i * 8);
-        }
         return new Run(id, v.getInt(at), v.getLong(at + 8), v.getLong(at + 16), v.getLong(at + 24),
-                v.getLong(at + 32), v.getLong(at + 40), fences, bloom, null);
+                v.getLong(at + 32), v.getLong(at + 40), v.getLong(at + 56), blocks, bloomWords);
     }
 
-    /**
-     * A level-0 run of the (sorted) entries of {@code batch}, in memory as a single block: a query binary-searches
-     * it whole, so it needs no fences but the first entry.
-     */
-    static Run inMemory(long id, SortedBatch batch) {
-        int n = batch.size;
-        ByteBuffer entries = ByteBuffer.allocate(n * ENTRY).order(ByteOrder.LITTLE_ENDIAN);
-        long[] bloom = new long[bloomWords(n)];
-        long minOffset = Long.MAX_VALUE;
-        long maxOffset = Long.MIN_VALUE;
-        long minTs = Long.MAX_VALUE;
-        long maxTs = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            long hash = batch.hashes[i];
-            long ts = batch.timestamps[i];
-            long offset = batch.offsets[i];
-            entries.putLong(hash).putLong(ts).putLong(offset);
-            addToBloom(bloom, hash);
-            minOffset = Math.min(minOffset, offset);
-            maxOffset = Math.max(maxOffset, offset);
-            minTs = Math.min(minTs, ts);
-            maxTs = Math.max(maxTs, ts);
-        }
-        long[] fences = n == 0 ? new long[0] : new long[] {batch.hashes[0], batch.timestamps[0], batch.offsets[0]};
-        return new Run(id, 0, n, minOffset, maxOffset, minTs, maxTs, fences, bloom, entries.flip());
+    /** Which blocks database holds this run's blocks: 0 {@code blocks}, 1 {@code merged}. */
+    int blockDb() {
+        return level == 0 ? 0 : 1;
     }
 
-    /** The one block of a run in memory. */
-    ByteBuffer memoryBlock() {
-        return memory.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    /** This run with entries at or past {@code offset} dead. */
+    Run cutAt(long offset) {
+        return new Run(id, level, count, minOffset, maxOffset, minTs, maxTs, Math.min(limit, offset), blocks,
+                bloomWords);
     }
 
-    int descriptorSize() {
-        return HEADER + fences.length * 8 + bloom.length * 8;
+    /** A copy of this run's descriptor {@code v} with its limit lowered to {@code offset}. */
+    static ByteBuffer withLimit(ByteBuffer v, long offset) {
+        ByteBuffer copy = ByteBuffer.allocateDirect(v.remaining()).put(v.duplicate()).flip();
+        copy.putLong(56, Math.min(copy.getLong(56), offset));
+        return copy;
     }
 
-    ByteBuffer encode(ByteBuffer dst) {
-        dst.clear();
-        dst.putInt(level).putInt(blocks()).putLong(count).putLong(minOffset).putLong(maxOffset)
-                .putLong(minTs).putLong(maxTs).putInt(bloom.length).putInt(0);
-        for (long f : fences) {
-            dst.putLong(f);
+    /** The descriptor of a run with these fences (three longs a block) and Bloom words. */
+    static ByteBuffer encode(int level, long count, long minOffset, long maxOffset, long minTs, long maxTs,
+                             long[] fences, int blocks, long[] bloom) {
+        ByteBuffer dst = ByteBuffer.allocateDirect(HEADER + blocks * ENTRY + bloom.length * 8);
+        dst.putInt(level).putInt(blocks).putLong(count).putLong(minOffset).putLong(maxOffset)
+                .putLong(minTs).putLong(maxTs).putInt(bloom.length).putInt(0).putLong(Long.MAX_VALUE);
+        for (int i = 0; i < blocks * 3; i++) {
+            dst.putLong(fences[i]);
         }
         for (long b : bloom) {
             dst.putLong(b);
@@ -132,13 +104,19 @@ record Run(long id, int level, long count, long minOffset, long maxOffset, long 
         bloom[bloomWord(bloom, hash)] |= bloomMask(hash);
     }
 
-    boolean mightContain(long hash) {
+    /** Whether the Bloom filter in descriptor {@code d} (this run's) may hold {@code hash}. */
+    boolean mightContain(ByteBuffer d, long hash) {
         long mask = bloomMask(hash);
-        return (bloom[bloomWord(bloom, hash)] & mask) == mask;
+        int word = bloomWord(bloomWords, hash);
+        return (d.getLong(d.position() + HEADER + blocks * ENTRY + word * 8) & mask) == mask;
     }
 
     private static int bloomWord(long[] bloom, long hash) {
-        return (int) (((hash >>> 32) * bloom.length) >>> 32);
+        return bloomWord(bloom.length, hash);
+    }
+
+    private static int bloomWord(int words, long hash) {
+        return (int) (((hash >>> 32) * words) >>> 32);
     }
 
     private static long bloomMask(long hash) {
@@ -149,14 +127,16 @@ record Run(long id, int level, long count, long minOffset, long maxOffset, long 
         return mask;
     }
 
-    /** The last block whose first entry is at or before (hash, ts, offset), or -1. */
-    int floorBlock(long hash, long ts, long offset) {
+    /** The last block whose first entry is at or before (hash, ts, offset), or -1; {@code d} is the descriptor. */
+    int floorBlock(ByteBuffer d, long hash, long ts, long offset) {
         int lo = 0;
-        int hi = blocks() - 1;
+        int hi = blocks - 1;
         int found = -1;
+        int fences = d.position() + HEADER;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (compare(fences[mid * 3], fences[mid * 3 + 1], fences[mid * 3 + 2], hash, ts, offset) <= 0) {
+            int at = fences + mid * ENTRY;
+            if (compare(d.getLong(at), d.getLong(at + 8), d.getLong(at + 16), hash, ts, offset) <= 0) {
                 found = mid;
                 lo = mid + 1;
             } else {

@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Merges runs (in LMDB or in memory) into one in LMDB, a bounded number of entries a step. A step reads the inputs in a read transaction and
+ * Merges runs into one, a bounded number of entries a step. A step reads the inputs in a read transaction and
  * merges into the output's blocks in memory, without the writer; the index then writes those blocks in a short
- * write transaction. Entries below the retention floor are left out. The inputs stay readable until the
+ * write transaction. Entries below the retention floor and dead ones (past an input's limit) are left out. The inputs stay readable until the
  * transaction that writes the output's descriptor deletes theirs. Only one thread at a time steps a merge.
  *
  * <p>The inputs' current entries sit in parallel arrays under a heap of input numbers: the merge loop touches
@@ -26,13 +26,14 @@ final class RunMerge {
     private final long[] hash;
     private final long[] ts;
     private final long[] offset;
+    private final long[] limit;
     /** Inputs not yet exhausted, the smallest current (hash, ts, offset) on top. */
     private final int[] heap;
     private int heapSize;
     private boolean started;
     /** Set by the merge thread, under the index's writer, while it steps this merge without the writer. */
     boolean stepping;
-    private Dbi<ByteBuffer> blockDb;
+    private List<Dbi<ByteBuffer>> blockDbs;
 
     RunMerge(List<Run> inputs, long outputId, int blockEntries) {
         this.inputs = List.copyOf(inputs);
@@ -53,6 +54,10 @@ final class RunMerge {
         ts = new long[n];
         offset = new long[n];
         heap = new int[n];
+        limit = new long[n];
+        for (int i = 0; i < n; i++) {
+            limit[i] = inputs.get(i).limit();
+        }
     }
 
     RunWriter output() {
@@ -65,8 +70,8 @@ final class RunMerge {
      *
      * @return whether every input is merged
      */
-    boolean step(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb, long floor, int budget) {
-        this.blockDb = blockDb;
+    boolean step(Txn<ByteBuffer> txn, List<Dbi<ByteBuffer>> blockDbs, long floor, int budget) {
+        this.blockDbs = blockDbs;
         java.util.Arrays.fill(blocks, null);
         if (!started) {
             started = true;
@@ -80,7 +85,7 @@ final class RunMerge {
         }
         for (int copied = 0; heapSize > 0 && copied < budget; copied++) {
             int i = heap[0];
-            if (offset[i] >= floor) {
+            if (offset[i] >= floor && offset[i] < limit[i]) {
                 output.add(hash[i], ts[i], offset[i]);
             }
             if (!advance(txn, i)) {
@@ -107,12 +112,7 @@ final class RunMerge {
 
     private void fetch(Txn<ByteBuffer> txn, int i) {
         Run run = inputs.get(i);
-        if (run.memory() != null) {
-            blocks[i] = run.memoryBlock();
-            size[i] = Run.entries(blocks[i]);
-            return;
-        }
-        ByteBuffer b = blockDb.get(txn, Run.blockKey(key, run.id(), blockNo[i]));
+        ByteBuffer b = blockDbs.get(run.blockDb()).get(txn, Run.blockKey(key, run.id(), blockNo[i]));
         if (b == null) {
             throw new IllegalStateException("block " + blockNo[i] + " of run " + run.id() + " is missing");
         }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 /** Walks one run's entries of one hash backwards in time, within a query's read transaction. */
 final class RunQuery extends Candidates {
     private final Run run;
+    private final ByteBuffer descriptor;
     private final Txn<ByteBuffer> txn;
     private final Dbi<ByteBuffer> blocks;
     private final ByteBuffer key;
@@ -17,8 +18,10 @@ final class RunQuery extends Candidates {
     private int blockNo;
     private int index;
 
-    RunQuery(Run run, Txn<ByteBuffer> txn, Dbi<ByteBuffer> blocks, ByteBuffer key) {
+    /** {@code descriptor} is the run's, read in {@code txn}. */
+    RunQuery(Run run, ByteBuffer descriptor, Txn<ByteBuffer> txn, Dbi<ByteBuffer> blocks, ByteBuffer key) {
         this.run = run;
+        this.descriptor = descriptor;
         this.txn = txn;
         this.blocks = blocks;
         this.key = key;
@@ -28,7 +31,7 @@ final class RunQuery extends Candidates {
     boolean seek(long hash, long begin, long end) {
         this.hash = hash;
         this.begin = begin;
-        blockNo = run.floorBlock(hash, end, Long.MAX_VALUE);
+        blockNo = run.floorBlock(descriptor, hash, end, Long.MAX_VALUE);
         if (blockNo < 0) {
             return false;
         }
@@ -61,20 +64,31 @@ final class RunQuery extends Candidates {
         return current();
     }
 
+    /** Whether the current entry is one of the hash within the window; dead entries (past the limit) are skipped. */
     private boolean current() {
-        if (Run.hashAt(block, index) != hash) {
-            return false;
+        while (true) {
+            if (Run.hashAt(block, index) != hash) {
+                return false;
+            }
+            ts = Run.tsAt(block, index);
+            offset = Run.offsetAt(block, index);
+            if (ts < begin) {
+                return false;
+            }
+            if (offset < run.limit()) {
+                return true;
+            }
+            if (--index < 0) {
+                if (--blockNo < 0) {
+                    return false;
+                }
+                fetch();
+                index = Run.entries(block) - 1;
+            }
         }
-        ts = Run.tsAt(block, index);
-        offset = Run.offsetAt(block, index);
-        return ts >= begin;
     }
 
     private void fetch() {
-        if (run.memory() != null) {
-            block = run.memoryBlock();
-            return;
-        }
         ByteBuffer b = blocks.get(txn, Run.blockKey(key, run.id(), blockNo));
         if (b == null) {
             throw new IllegalStateException("block " + blockNo + " of run " + run.id() + " is missing");

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Builds one run from entries given in order. Blocks fill in memory and go into LMDB when {@link #flush} is
- * called in a write transaction, so a merge can do its merging without holding the writer; nothing refers to
+ * called in a write transaction, so a merge or a pool's sort runs without holding the writer; nothing refers to
  * the blocks until {@link #finish} writes the descriptor. Blocks are always appended: a run's id is larger than
  * those of every run before it in its database.
  */
@@ -102,9 +102,7 @@ final class RunWriter {
     void flush(Txn<ByteBuffer> txn, Dbi<ByteBuffer> blockDb) {
         int no = blocksWritten;
         for (ByteBuffer b : full) {
-            if (!blockDb.put(txn, Run.blockKey(key, id, no), b.duplicate(), APPEND)) {
-                throw new IllegalStateException("block " + no + " of run " + id + " exists already");
-            }
+            blockDb.put(txn, Run.blockKey(key, id, no), b.duplicate(), APPEND);
             no++;
         }
     }
@@ -131,10 +129,8 @@ final class RunWriter {
         if (count == 0) {
             return null;
         }
-        Run run = new Run(id, level, count, minOffset, maxOffset, minTs, maxTs, Arrays.copyOf(fences, blocks * 3),
-                bloom, null);
-        ByteBuffer descriptor = run.encode(ByteBuffer.allocateDirect(run.descriptorSize()));
-        runDb.put(txn, Run.runKey(key, id), descriptor);
-        return run;
+        runDb.put(txn, Run.runKey(key, id),
+                Run.encode(level, count, minOffset, maxOffset, minTs, maxTs, fences, blocks, bloom));
+        return new Run(id, level, count, minOffset, maxOffset, minTs, maxTs, Long.MAX_VALUE, blocks, bloom.length);
     }
 }

@@ -1,41 +1,26 @@
 package dev.sluice.index.lmdb;
 
-import org.lmdbjava.Cursor;
-import org.lmdbjava.GetOp;
-
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * A query's matches among the postings no run covers yet (the tail, at most {@link Tuning#maxTailEntries()}
- * pairs), found by scanning them and sorted newest first.
+ * A query's matches among the entries no run in LMDB holds yet (the {@link TailPool}s), found by scanning the
+ * hash's bucket of each pool and sorted newest first.
  */
 final class TailQuery extends Candidates {
     private long[] found = new long[16];
     private int size;
     private int at;
 
-    /**
-     * Scans the chunks at or past {@code covered} for (name, timestamp in [begin, end]).
-     *
-     * @return the matches, or null when there are none
-     */
-    static TailQuery scan(Cursor<ByteBuffer> postings, ByteBuffer key, long covered, byte[] name, int length,
-                          long hash, long begin, long end) {
+    /** The matches of {@code hash} with ts in [begin, end] and offset at or past floor, or null if none. */
+    static TailQuery scan(TailPool[] pools, long hash, long begin, long end, long floor) {
         TailQuery q = new TailQuery();
-        for (boolean more = postings.get(IndexKeys.offsetKey(key, covered), GetOp.MDB_SET_RANGE); more;
-             more = postings.next()) {
-            Postings.forEachPair(postings.val(), (offset, value, nameAt, nameLength, ts, pairHash) -> {
-                if (pairHash == hash && nameLength == length && ts >= begin && ts <= end
-                        && Postings.sameBytes(value, nameAt, name, length)) {
-                    q.add(ts, offset);
-                }
-            });
+        for (TailPool p : pools) {
+            p.find(hash, begin, end, floor, q);
         }
         return q.size == 0 ? null : q.sorted();
     }
 
-    private void add(long ts, long offset) {
+    void add(long ts, long offset) {
         if (size * 2 == found.length) {
             found = Arrays.copyOf(found, found.length * 2);
         }

@@ -8,13 +8,16 @@ import java.util.List;
  */
 public interface KeyIndex extends AutoCloseable {
 
-    /** CommitLog offset below which every message is indexed; on open the store re-dispatches from here. */
+    /**
+     * CommitLog offset below which every message is indexed durably; on open the store re-dispatches from here.
+     * It may lag the batches applied since, which a crash would lose and re-dispatch rebuilds.
+     */
     long appliedOffset();
 
     /**
-     * Adds a batch in one write and records {@link IndexBatch#endOffset()} as the applied offset. Entries below
-     * the applied offset are indexed already (the store re-dispatching) and may be skipped; a message's keys
-     * come in one batch.
+     * Adds a batch, answered by queries once this returns, and indexed up to {@link IndexBatch#endOffset()}.
+     * Entries below what is indexed already (the store re-dispatching) may be skipped; a message's keys come in
+     * one batch.
      */
     void apply(IndexBatch batch);
 

@@ -15,6 +15,7 @@ import dev.sluice.store.StoreException;
 import dev.sluice.store.TagFilter;
 import dev.sluice.store.spi.FlushPolicy;
 import dev.sluice.store.spi.KeyIndex;
+import dev.sluice.store.spi.IndexedKeys;
 import dev.sluice.store.spi.KeyIndexFactory;
 import dev.sluice.store.spi.ReplicationHook;
 import org.slf4j.Logger;
@@ -133,7 +134,7 @@ public final class MmapMessageStore implements MessageStore {
                     saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
             CommitLog commitLog = new CommitLog(log, config, context.clock(), pool, allocator);
             queues.recover(log.isEmpty() ? end : log.first().baseOffset(), end);
-            index = openIndex(config, context);
+            index = openIndex(config, context, new CommitLogKeys(commitLog));
             if (index != null) {
                 index.truncateFrom(end);
             }
@@ -215,7 +216,7 @@ public final class MmapMessageStore implements MessageStore {
         return open(config, context, true);
     }
 
-    private static KeyIndex openIndex(StoreConfig config, StoreContext context) {
+    private static KeyIndex openIndex(StoreConfig config, StoreContext context, IndexedKeys keys) {
         if (!config.messageIndexEnable()) {
             return null;
         }
@@ -227,7 +228,7 @@ public final class MmapMessageStore implements MessageStore {
             LOG.info("no key index on the class path; key queries will answer that the index is disabled");
             return null;
         }
-        return factory.open(config);
+        return factory.open(config, keys);
     }
 
     private void startAgents() {

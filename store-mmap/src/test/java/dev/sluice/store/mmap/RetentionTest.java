@@ -57,7 +57,7 @@ class RetentionTest {
                 .set(StoreConfig.FILE_RESERVED_TIME, "2");
         StoreConfig config = settings.apply(b).build();
         store = MmapMessageStore.open(config, StoreContext.defaults().withClock(clock).withDiskUsage(p -> disk[0])
-                .withKeyIndexFactory(c -> new RecordingIndex()), false);
+                .withKeyIndexFactory((c, keys) -> new RecordingIndex()), false);
     }
 
     /** Appends until the CommitLog has {@code files} full files plus the active one. */

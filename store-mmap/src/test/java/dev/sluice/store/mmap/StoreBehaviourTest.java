@@ -169,7 +169,7 @@ class StoreBehaviourTest {
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
             store.append(StoreFixture.message("T", 0, "kept".getBytes(), null, null, null)).join();
         }
-        StoreContext broken = StoreContext.defaults().withKeyIndexFactory(c -> {
+        StoreContext broken = StoreContext.defaults().withKeyIndexFactory((c, keys) -> {
             throw new IllegalStateException("index unavailable");
         });
         StoreException e = assertThrows(StoreException.class, () -> MmapMessageStore.open(config(), broken));
