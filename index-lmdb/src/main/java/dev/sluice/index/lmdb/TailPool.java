@@ -35,8 +35,8 @@ final class TailPool {
     long endOffset;
 
     /**
-     * A pool for about {@code maxEntries} entries: ~1024 a bucket and at most 256 buckets, whose current cache
-     * lines stay in L1 while puts scatter entries over them.
+     * A pool for about {@code maxEntries} entries: at least ~1024 a bucket (so a query scans a few dozen KB) and
+     * at most 256 buckets, whose current cache lines stay in L1 while puts scatter entries over them.
      */
     TailPool(int maxEntries) {
         this.maxEntries = maxEntries;
@@ -47,10 +47,6 @@ final class TailPool {
         buckets = new long[n][Math.min(32, (maxEntries >> bits) + 8) * STRIDE];
         counts = new int[n];
         fill = new int[n];
-    }
-
-    int bucketCount() {
-        return buckets.length;
     }
 
     /** Bucket of {@code hash}: buckets in ascending order hold ascending (signed) hashes. */
