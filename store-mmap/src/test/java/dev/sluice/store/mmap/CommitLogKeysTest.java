@@ -2,14 +2,11 @@ package dev.sluice.store.mmap;
 
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.StoreContext;
-import dev.sluice.store.spi.IndexBatch;
 import dev.sluice.store.spi.IndexedKeys;
-import dev.sluice.store.spi.KeyIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,15 +19,15 @@ class CommitLogKeysTest {
 
     @Test
     void confirmsOnlyAMessagesOwnKeysTopicAndStoreTime() {
-        AtomicReference<IndexedKeys> given = new AtomicReference<>();
+        AtomicReference<RecordingIndex> index = new AtomicReference<>();
         StoreContext context = StoreContext.defaults().withKeyIndexFactory((config, keys) -> {
-            given.set(keys);
-            return new NoIndex();
+            index.set(new RecordingIndex(keys));
+            return index.get();
         });
         try (MmapMessageStore store = MmapMessageStore.open(StoreFixture.smallConfig(dir).build(), context)) {
             AppendResult first = store.append(StoreFixture.message("T", 0, "one".getBytes(), null, "a b", "U1")).join();
             AppendResult second = store.append(StoreFixture.message("T", 0, "two".getBytes(), null, null, "U2")).join();
-            IndexedKeys keys = given.get();
+            IndexedKeys keys = index.get().keys;
             long at = first.commitLogOffset();
             long ts = first.storeTimestamp();
 
@@ -46,35 +43,6 @@ class CommitLogKeysTest {
             assertFalse(keys.holds(at + 1, ts, "T", "a"), "not where a message starts");
             assertFalse(keys.holds(store.maxCommitLogOffset(), ts, "T", "a"), "past the end");
             assertFalse(keys.holds(1L << 40, ts, "T", "a"), "no such file");
-        }
-    }
-
-    private static final class NoIndex implements KeyIndex {
-        @Override
-        public long appliedOffset() {
-            return Long.MAX_VALUE;
-        }
-
-        @Override
-        public void apply(IndexBatch batch) {
-        }
-
-        @Override
-        public List<Long> query(String topic, String key, int maxNum, long beginMillis, long endMillis) {
-            return List.of();
-        }
-
-        @Override
-        public void truncateFrom(long commitLogOffset) {
-        }
-
-        @Override
-        public boolean deleteBelow(long minCommitLogOffset, int maxEntries) {
-            return false;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

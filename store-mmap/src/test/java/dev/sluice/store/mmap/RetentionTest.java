@@ -10,8 +10,6 @@ import dev.sluice.store.ReadStatus;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.TagFilter;
-import dev.sluice.store.spi.IndexBatch;
-import dev.sluice.store.spi.KeyIndex;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +37,7 @@ class RetentionTest {
     Path dir;
     private final MutableClock clock = new MutableClock(NOON);
     private final double[] disk = {0.10};
-    private final List<Long> indexDeletedBelow = new ArrayList<>();
+    private RecordingIndex index;
     private MmapMessageStore store;
 
     @AfterEach
@@ -57,7 +54,7 @@ class RetentionTest {
                 .set(StoreConfig.FILE_RESERVED_TIME, "2");
         StoreConfig config = settings.apply(b).build();
         store = MmapMessageStore.open(config, StoreContext.defaults().withClock(clock).withDiskUsage(p -> disk[0])
-                .withKeyIndexFactory((c, keys) -> new RecordingIndex()), false);
+                .withKeyIndexFactory((c, keys) -> index = new RecordingIndex(keys)), false);
     }
 
     /** Appends until the CommitLog has {@code files} full files plus the active one. */
@@ -255,7 +252,7 @@ class RetentionTest {
             assertEquals(queueMin, r.nextOffset());
         }
         assertEquals(maxBefore, store.maxQueueOffset("T", 0));
-        assertEquals(List.of(min), indexDeletedBelow, "the index is told the new minimum");
+        assertEquals(List.of(min), index.deletedBelow, "the index is told the new minimum");
     }
 
     @Test
@@ -273,37 +270,6 @@ class RetentionTest {
     private int cqFiles() throws IOException {
         try (var s = Files.list(dir.resolve("consumequeue").resolve("T").resolve("0"))) {
             return (int) s.count();
-        }
-    }
-
-    /** Records what retention asks of the index. */
-    private final class RecordingIndex implements KeyIndex {
-        @Override
-        public long appliedOffset() {
-            return Long.MAX_VALUE;
-        }
-
-        @Override
-        public void apply(IndexBatch batch) {
-        }
-
-        @Override
-        public List<Long> query(String topic, String key, int maxNum, long beginMillis, long endMillis) {
-            return List.of();
-        }
-
-        @Override
-        public void truncateFrom(long commitLogOffset) {
-        }
-
-        @Override
-        public boolean deleteBelow(long minCommitLogOffset, int maxEntries) {
-            indexDeletedBelow.add(minCommitLogOffset);
-            return false;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
