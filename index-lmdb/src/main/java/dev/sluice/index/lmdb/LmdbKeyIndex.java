@@ -116,7 +116,7 @@ final class LmdbKeyIndex implements KeyIndex {
     private volatile boolean closed;
 
     /** Set once, under writer and the pool writer, before the environment closes. */
-    private boolean envClosed;
+    private volatile boolean envClosed;
 
     /** What the runs in LMDB cover; written with them. */
     private volatile long durableApplied;
@@ -311,7 +311,7 @@ final class LmdbKeyIndex implements KeyIndex {
         }
     }
 
-    /** Without a thread of its own, the index writes frozen pools in the put. */
+    /** Writes the frozen pools, oldest first: in puts when the index has no thread of its own, and on close. */
     private void writePoolsHere() {
         while (true) {
             TailPool p;
@@ -678,26 +678,6 @@ final class LmdbKeyIndex implements KeyIndex {
         return merge;
     }
 
-    /**
-     * One bounded piece of merge work, done by the caller under the writer: reclaiming garbage blocks, or a step
-     * of a merge.
-     *
-     * @return whether there was work
-     */
-    private boolean mergeStep() {
-        synchronized (writer) {
-            if (envClosed) {
-                return false;
-            }
-            RunMerge m = nextMerge();
-            if (m == null) {
-                return reclaimGarbage();
-            }
-            commitMergeStep(m, stepMerge(m));
-            return true;
-        }
-    }
-
     /** Guarded by writer. */
     private boolean reclaimGarbage() {
         if (garbage.isEmpty()) {
@@ -713,8 +693,14 @@ final class LmdbKeyIndex implements KeyIndex {
     private boolean stepMerge(RunMerge m) {
         long floorNow = floor;
         mapLock.readLock().lock();
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return m.step(txn, blockDbs, floorNow, tuning.stepEntries());
+        try {
+            // close() sets it before taking the map lock to close the environment.
+            if (envClosed) {
+                return false;
+            }
+            try (Txn<ByteBuffer> txn = env.txnRead()) {
+                return m.step(txn, blockDbs, floorNow, tuning.stepEntries());
+            }
         } finally {
             mapLock.readLock().unlock();
         }
@@ -788,7 +774,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 try {
                     if (pool != null) {
                         writePool(pool, gen);
-                    } else if (!mergeInBackground()) {
+                    } else if (!mergeStep()) {
                         LockSupport.parkNanos(this, idleNanos);
                     }
                 } catch (RuntimeException e) {
@@ -806,8 +792,13 @@ final class LmdbKeyIndex implements KeyIndex {
         return t;
     }
 
-    /** A merge step: merged without the writer, written with it. Returns whether there was work. */
-    private boolean mergeInBackground() {
+    /**
+     * One bounded piece of merge work: reclaiming garbage blocks, or a merge step, merged without the writer and
+     * written with it. Called by the index's thread, or by puts when it has none.
+     *
+     * @return whether there was work
+     */
+    private boolean mergeStep() {
         RunMerge m;
         synchronized (writer) {
             if (envClosed) {
@@ -868,21 +859,12 @@ final class LmdbKeyIndex implements KeyIndex {
         }
         synchronized (sorter) {
             try {
-                while (true) {
-                    TailPool p;
-                    long gen;
-                    synchronized (tail) {
-                        if (frozen.isEmpty() && (active.entries() > 0 || indexed > durableApplied)) {
-                            freeze();
-                        }
-                        p = frozen.peekFirst();
-                        gen = generation;
+                synchronized (tail) {
+                    if (active.since != 0) {
+                        freeze();
                     }
-                    if (p == null) {
-                        break;
-                    }
-                    writePool(p, gen);
                 }
+                writePoolsHere();
             } catch (RuntimeException e) {
                 LOG.warn("Key index in {} closes without its last entries; the store re-indexes them on open", dir, e);
             }
