@@ -121,11 +121,17 @@ final class LmdbKeyIndex implements KeyIndex {
     /** What the runs in LMDB cover; written with them. */
     private volatile long durableApplied;
     private volatile long floor;
-    /** The runs in LMDB and the transaction they are as of; written under writer. */
-    private volatile Run[] liveRuns = new Run[0];
-    private volatile long liveTxn = -1;
+    /** Written under writer. */
+    private volatile RunsAsOf liveRuns = new RunsAsOf(-1, new Run[0]);
     private volatile Snapshot published;
     private final Thread indexer;
+
+    /**
+     * The runs in LMDB as of one committed transaction, as one value: a query that took the runs of a later
+     * transaction with the id of an earlier one would look for descriptors its transaction cannot see.
+     */
+    private record RunsAsOf(long txnId, Run[] runs) {
+    }
 
     /** The runs as of one committed transaction and the pools in memory, as a query sees them. */
     private record Snapshot(long txnId, Run[] runs, TailPool[] pools) {
@@ -252,7 +258,7 @@ final class LmdbKeyIndex implements KeyIndex {
         if (indexer == null) {
             writePoolsHere();
             mergeStep();
-            while (liveRuns.length > tuning.maxRuns() && mergeStep()) {
+            while (liveRuns.runs().length > tuning.maxRuns() && mergeStep()) {
                 // Back-pressure without the index's thread: the put merges until runs are few enough.
             }
         } else {
@@ -299,7 +305,7 @@ final class LmdbKeyIndex implements KeyIndex {
     /** Back-pressure: the index's thread fell behind writing pools or merging runs, so the put waits for it. */
     private void awaitIndexer() {
         synchronized (tail) {
-            while (!closed && (frozenEntries > tuning.maxTailEntries() || liveRuns.length > tuning.maxRuns())) {
+            while (!closed && (frozenEntries > tuning.maxTailEntries() || liveRuns.runs().length > tuning.maxRuns())) {
                 LockSupport.unpark(indexer);
                 try {
                     tail.wait(10);
@@ -583,8 +589,7 @@ final class LmdbKeyIndex implements KeyIndex {
 
     /** The runs changed in a committed transaction; guarded by writer. */
     private void liveChanged() {
-        liveRuns = live.toArray(new Run[0]);
-        liveTxn = committedTxn;
+        liveRuns = new RunsAsOf(committedTxn, live.toArray(new Run[0]));
         synchronized (tail) {
             publish();
             tail.notifyAll();
@@ -599,7 +604,8 @@ final class LmdbKeyIndex implements KeyIndex {
             pools[i++] = p;
         }
         pools[i] = active;
-        published = new Snapshot(liveTxn, liveRuns, pools);
+        RunsAsOf runs = liveRuns;
+        published = new Snapshot(runs.txnId(), runs.runs(), pools);
     }
 
     /**
@@ -832,9 +838,10 @@ final class LmdbKeyIndex implements KeyIndex {
     private <R> R writeOnce(Function<Txn<ByteBuffer>, R> work) {
         try (Txn<ByteBuffer> txn = env.txnWrite()) {
             R result = work.apply(txn);
-            long id = txn.getId();
             txn.commit();
-            committedTxn = id;
+            // Not this transaction's id: LMDB commits a transaction that changed nothing without a new id, and
+            // the next one takes that id again; a snapshot tagged with it would then pass for the next one's.
+            committedTxn = env.info().lastTransactionId;
             return result;
         }
     }
@@ -972,8 +979,7 @@ final class LmdbKeyIndex implements KeyIndex {
                 int in = db;
                 orphans.forEach((id, blocks) -> garbage.add(in, id, blocks));
             }
-            liveRuns = live.toArray(new Run[0]);
-            liveTxn = txn.getId();
+            liveRuns = new RunsAsOf(txn.getId(), live.toArray(new Run[0]));
         }
     }
 
