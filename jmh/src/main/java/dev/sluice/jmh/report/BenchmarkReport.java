@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each cell runs in JMH's sample-time mode: every thread appends back to back and a sample of calls is
  * timed, so throughput is threads / mean time and the percentiles come from the same run. Pipelined cells
- * time 256 appends at once, so they report throughput only.
+ * time the wait for the oldest of 256 appends in flight, not an append's latency, so they report throughput only.
  *
  * <pre>
  * BenchmarkReport --mode short|full --out report.md [--disk-mbps 440] [--fdatasync-per-s 5000]

@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -32,7 +31,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -56,7 +54,6 @@ import java.util.function.BooleanSupplier;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 3)
 public class ReplicationBenchmark {
-    static final int IN_FLIGHT = 256;
 
     /** A master and, unless {@code none}, its slave. */
     @State(Scope.Benchmark)
@@ -245,13 +242,8 @@ public class ReplicationBenchmark {
     }
 
     @Benchmark
-    @OperationsPerInvocation(IN_FLIGHT)
-    public void appendPipelined(Cluster cluster, Message message) {
-        CompletableFuture<?>[] pending = new CompletableFuture<?>[IN_FLIGHT];
-        for (int i = 0; i < IN_FLIGHT; i++) {
-            pending[i] = cluster.sluice != null ? cluster.sluice.append(message.sluice)
-                    : cluster.apache.asyncPutMessage(message.apache);
-        }
-        CompletableFuture.allOf(pending).join();
+    public void appendPipelined(Cluster cluster, Message message, InFlight inFlight) {
+        inFlight.replaceOldest(cluster.sluice != null ? cluster.sluice.append(message.sluice)
+                : cluster.apache.asyncPutMessage(message.apache));
     }
 }

@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -23,13 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Appends to Sluice's store and to Apache RocketMQ 4.9.7's {@link DefaultMessageStore}, same settings, same run.
  * {@code append}: each JMH thread appends one message at a time and waits for its acknowledgement.
- * {@code appendPipelined}: each thread keeps {@value #IN_FLIGHT} appends outstanding (the async API), which is
+ * {@code appendPipelined}: each thread keeps {@value InFlight#SIZE} appends outstanding (the async API), which is
  * where SYNC_FLUSH group commit earns its keep.
  *
  * <p>{@code jmh/bin/run-benchmarks} runs the matrix and writes the report; by hand:
@@ -51,7 +49,6 @@ import java.util.concurrent.ThreadLocalRandom;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 3)
 public class StoreAppendBenchmark {
-    static final int IN_FLIGHT = 256;
     private static final int QUEUES = 8;
 
     /** One store under test. */
@@ -125,13 +122,8 @@ public class StoreAppendBenchmark {
     }
 
     @Benchmark
-    @OperationsPerInvocation(IN_FLIGHT)
-    public void appendPipelined(Store store, Message message) {
-        CompletableFuture<?>[] pending = new CompletableFuture<?>[IN_FLIGHT];
-        for (int i = 0; i < IN_FLIGHT; i++) {
-            pending[i] = store.sluice != null ? store.sluice.append(message.sluice)
-                    : store.apache.store().asyncPutMessage(message.apache);
-        }
-        CompletableFuture.allOf(pending).join();
+    public void appendPipelined(Store store, Message message, InFlight inFlight) {
+        inFlight.replaceOldest(store.sluice != null ? store.sluice.append(message.sluice)
+                : store.apache.store().asyncPutMessage(message.apache));
     }
 }
