@@ -44,7 +44,9 @@ import java.util.function.BooleanSupplier;
  * <p>{@code appendPipelined}, sync as a share of async in the same run (jmh/results/2026-11-21-replication-sync.md,
  * 2 loaded cores): Sluice 0.79-0.94 before the HA changes of that day and 0.99-1.26 after with async running first;
  * 0.75-0.80 before and 0.68-0.85 after with sync first (the trial that runs second gets the pages the first one
- * freed, so compare both orders: {@code -p replication=sync,async}). Apache 4.9.7: 0.42-0.54. In async the slave falls
+ * freed, so compare both orders: {@code -p replication=sync,async}). Apache 4.9.7: 0.42-0.54. Those runs sent bursts
+ * of 256; with 256 kept in flight ({@link InFlight}): 1.05 async first, 0.75-0.81 sync first, Apache 0.45-0.52
+ * (jmh/results/2026-11-21-in-flight-window.md). In async the slave falls
  * behind without bound (1-2 GB after 8 s), so async measures the master alone, while sync waits for the whole
  * pipeline, on the same two cores.
  */
