@@ -112,6 +112,7 @@ public final class BenchmarkReport {
         md.append("| benchmark | body | threads | Sluice msg/s | Apache msg/s | ratio | Sluice p50/p99/p99.9 µs "
                 + "| Apache p50/p99/p99.9 µs | copy | page cache | disk |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Bandwidths limits = new Bandwidths(copyMbps, pageCacheMbps, diskMbps);
         for (Cell cell : cells(full)) {
             Measured sluice = null;
             Measured apache = null;
@@ -136,7 +137,6 @@ public final class BenchmarkReport {
                     apache = m;
                 }
             }
-            Bandwidths limits = new Bandwidths(copyMbps, pageCacheMbps, diskMbps);
             md.append(row(cell, sluice, apache, limits)).append('\n');
             Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
             System.out.println(row(cell, sluice, apache, limits));
