@@ -46,6 +46,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -132,7 +133,8 @@ public final class Broker implements AutoCloseable {
         dispatch.target(pull.longPolling());
 
         register(new SendProcessor(config, topics, groups, store, server, stats, storeHost, port, delayed.router()),
-                sendPool, RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
+                config.sendOnIoThread() ? Runnable::run : sendPool,
+                RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
         register(new SendBackProcessor(config, topics, groups, store, delayed.router(), server), sendPool,
                 RequestCode.CONSUMER_SEND_MSG_BACK);
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
@@ -306,7 +308,7 @@ public final class Broker implements AutoCloseable {
                 .maxFrameLength(config.maxFrameLength());
     }
 
-    private void register(RequestProcessor processor, ExecutorService executor, int... codes) {
+    private void register(RequestProcessor processor, Executor executor, int... codes) {
         for (int code : codes) {
             server.registerProcessor(code, processor, executor);
             if (vipServer != null) {
