@@ -35,14 +35,11 @@ final class Latency {
         return ((SUB + sub + 1) << (m - 1)) - 1;
     }
 
-    /** Moves every count into {@code total} (if not null) and returns the counts taken, leaving this empty. */
-    long[] drainInto(Latency total) {
+    /** Returns the counts, leaving this empty. */
+    long[] drain() {
         long[] taken = new long[counts.length()];
         for (int i = 0; i < taken.length; i++) {
             taken[i] = counts.getAndSet(i, 0);
-            if (total != null && taken[i] != 0) {
-                total.counts.addAndGet(i, taken[i]);
-            }
         }
         return taken;
     }

@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  * loadtest [produce|consume|run] -n 127.0.0.1:9876 [-t topic] [--client sluice|apache] [--threads 16]
  *          [--size 1024] [--mode sync|async|oneway] [--count N | --duration SECONDS] [--queues 8]
- *          [--inflight 1024] [--interval 5]
+ *          [--inflight 1024] [--interval 5] [--warmup SECONDS]
  * </pre>
  * {@code run} (default) produces, then verifies. {@code produce} only sends; {@code consume} reads every queue
  * from offset 0 and reports, per run id found, distinct, duplicate and missing sequence numbers.
- * The last line is a machine-readable {@code SUMMARY key=value ...}.
+ * The last line is a machine-readable {@code SUMMARY key=value ...}. With {@code --warmup}, the sends of the first
+ * seconds (while both JVMs compile) are verified like the others but left out of the summary's TPS and percentiles;
+ * {@code --duration} is the measured time after them.
  */
 public final class LoadTool {
     static final int HEADER = 16;
@@ -32,6 +34,9 @@ public final class LoadTool {
     private final Latency interval = new Latency();
     private final Latency total = new Latency();
     private final LongAdder sent = new LongAdder();
+    /** Sends begun at or after {@link #measureFrom}: those in the summary. */
+    private final LongAdder measured = new LongAdder();
+    volatile long measureFrom;
     private final LongAdder failed = new LongAdder();
     private final AtomicLong nextSeq = new AtomicLong();
     private final SeqSet acknowledged = new SeqSet();
@@ -87,10 +92,10 @@ public final class LoadTool {
         Produced p = produce(queues);
         Verified v = verify(queues, start, p.sentCount);
         long[] all = total.snapshot();
-        System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d tps=%.0f "
-                        + "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f received=%d lost=%d duplicates=%d%n",
+        System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d warmup_s=%d "
+                        + "tps=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f received=%d lost=%d duplicates=%d%n",
                 options.client, options.mode.name().toLowerCase(Locale.ROOT), options.threads, options.size,
-                p.sentCount, failed.sum(), p.tps, Latency.percentile(all, 50) / 1000.0,
+                p.sentCount, failed.sum(), options.warmupSeconds, p.tps, Latency.percentile(all, 50) / 1000.0,
                 Latency.percentile(all, 99) / 1000.0, Latency.percentile(all, 99.9) / 1000.0,
                 v.received, v.lost, v.duplicates);
         return failed.sum() == 0 && v.lost == 0 && v.duplicates == 0 ? 0 : 1;
@@ -99,22 +104,24 @@ public final class LoadTool {
     private int produceOnly() throws Exception {
         Produced p = produce(route());
         long[] all = total.snapshot();
-        System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d tps=%.0f "
-                        + "p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f run=%x%n", options.client,
+        System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d warmup_s=%d "
+                        + "tps=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f run=%x%n", options.client,
                 options.mode.name().toLowerCase(Locale.ROOT), options.threads, options.size, p.sentCount, failed.sum(),
-                p.tps, Latency.percentile(all, 50) / 1000.0, Latency.percentile(all, 99) / 1000.0,
+                options.warmupSeconds, p.tps, Latency.percentile(all, 50) / 1000.0, Latency.percentile(all, 99) / 1000.0,
                 Latency.percentile(all, 99.9) / 1000.0, runId);
         return failed.sum() == 0 ? 0 : 1;
     }
 
-    record Produced(long sentCount, double tps) {
+    /** All sends acknowledged (or sent, oneway), those begun after the warm-up, and their rate. */
+    record Produced(long sentCount, long measuredCount, double tps) {
     }
 
-    private Produced produce(List<Driver.Queue> queues) throws Exception {
+    Produced produce(List<Driver.Queue> queues) throws Exception {
         Semaphore window = new Semaphore(options.inflight);
         List<Thread> threads = new ArrayList<>();
         long began = System.nanoTime();
-        long stopAt = options.durationSeconds > 0 ? began + TimeUnit.SECONDS.toNanos(options.durationSeconds)
+        measureFrom = began + TimeUnit.SECONDS.toNanos(options.warmupSeconds);
+        long stopAt = options.durationSeconds > 0 ? measureFrom + TimeUnit.SECONDS.toNanos(options.durationSeconds)
                 : Long.MAX_VALUE;
         for (int t = 0; t < options.threads; t++) {
             Thread thread = new Thread(() -> sendLoop(queues, window, stopAt), "producer-" + t);
@@ -130,14 +137,17 @@ public final class LoadTool {
         if (!window.tryAcquire(options.inflight, 30, TimeUnit.SECONDS)) {
             System.err.println("warning: async sends still unanswered 30 s after the last one was sent");
         }
-        double seconds = (System.nanoTime() - began) / 1e9;
+        double seconds = (System.nanoTime() - measureFrom) / 1e9;
         reporter.interrupt();
-        // Its last drain must land in the totals before the summary reads them.
-        reporter.join();
+        reporter.join(); // no interval line after the summary
+
         if (firstError != null) {
             System.err.println("first send error: " + firstError);
         }
-        return new Produced(sent.sum(), sent.sum() / seconds);
+        if (measured.sum() == 0) {
+            System.err.println("warning: every send began during the warm-up; the summary has no measurements");
+        }
+        return new Produced(sent.sum(), measured.sum(), seconds > 0 ? measured.sum() / seconds : 0);
     }
 
     private void sendLoop(List<Driver.Queue> queues, Semaphore window, long stopAt) {
@@ -176,7 +186,12 @@ public final class LoadTool {
             }
             return;
         }
-        interval.recordNanos(System.nanoTime() - startNanos);
+        long nanos = System.nanoTime() - startNanos;
+        interval.recordNanos(nanos);
+        if (startNanos >= measureFrom) {
+            total.recordNanos(nanos);
+            measured.increment();
+        }
         sent.increment();
         if (options.mode != Driver.SendMode.ONEWAY) {
             acknowledged.add(seq);
@@ -189,18 +204,17 @@ public final class LoadTool {
             while (!Thread.currentThread().isInterrupted()) {
                 TimeUnit.SECONDS.sleep(options.intervalSeconds); // the reporting period itself, not a wait
                 long now = sent.sum();
-                long[] counts = interval.drainInto(total);
+                long[] counts = interval.drain();
+                long at = System.nanoTime();
                 System.out.printf(Locale.ROOT, "%6.0fs  tps %9.0f  p50 %7.3f ms  p99 %7.3f ms  p99.9 %7.3f ms"
-                                + "  sent %d  failed %d%n", (System.nanoTime() - began) / 1e9,
+                                + "  sent %d  failed %d%s%n", (at - began) / 1e9,
                         (now - last) / (double) options.intervalSeconds, Latency.percentile(counts, 50) / 1000.0,
                         Latency.percentile(counts, 99) / 1000.0, Latency.percentile(counts, 99.9) / 1000.0, now,
-                        failed.sum());
+                        failed.sum(), at <= measureFrom ? "  (warm-up)" : "");
                 last = now;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            interval.drainInto(total);
         }
     }
 
@@ -295,6 +309,7 @@ public final class LoadTool {
         int queues = 8;
         int inflight = 1024;
         int intervalSeconds = 5;
+        long warmupSeconds;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -320,6 +335,7 @@ public final class LoadTool {
                     case "--queues" -> o.queues = (int) positive(option, value);
                     case "--inflight" -> o.inflight = (int) positive(option, value);
                     case "--interval" -> o.intervalSeconds = (int) positive(option, value);
+                    case "--warmup" -> o.warmupSeconds = notNegative(option, value);
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             }
@@ -333,6 +349,10 @@ public final class LoadTool {
                 o.durationSeconds = 30;
             }
             return o;
+        }
+
+        private static long notNegative(String option, String value) {
+            return value.equals("0") ? 0 : positive(option, value);
         }
 
         private static long positive(String option, String value) {
