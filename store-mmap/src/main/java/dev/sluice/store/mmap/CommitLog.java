@@ -291,6 +291,21 @@ final class CommitLog {
         }
     }
 
+    /**
+     * An empty log's first file is created in the background, as every later one is, so the first append does not
+     * wait for its fill. Not for a replica: its first file starts where its master's bytes do.
+     */
+    void prepareFirstFile() {
+        lock.lock();
+        try {
+            if (log.isEmpty()) {
+                log.prepare(0, allocator);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Refuses own appends from now on: the store holds a slave's copy, whose only writer is its master. */
     void becomeReplica() {
         lock.lock();

@@ -79,11 +79,7 @@ public final class MmapMessageStore implements MessageStore {
         this.index = parts.index();
         this.dispatcher = parts.dispatcher();
         this.replicating = context.replicationHook() != ReplicationHook.NONE;
-        FlushPolicy policy = context.flushPolicy() != null ? context.flushPolicy()
-                : config.flushDiskType() == FlushDiskType.SYNC_FLUSH
-                ? FlushPolicy.groupCommit(config.syncFlushTimeout())
-                : FlushPolicy.periodic(config.flushIntervalCommitLog(), config.flushCommitLogLeastPages(),
-                config.flushCommitLogThoroughInterval());
+        FlushPolicy policy = flushPolicy(config, context);
         this.commitLogFlusher = new CommitLogFlusher(commitLog, policy, context.clock());
         this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, parts.checkpoint(),
                 context.clock(), config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
@@ -94,8 +90,18 @@ public final class MmapMessageStore implements MessageStore {
         this.rawCommitLog = new RawCommitLog(commitLog);
         if (context.replica()) {
             commitLog.becomeReplica();
+        } else {
+            commitLog.prepareFirstFile();
         }
         retention.checkDisk();
+    }
+
+    private static FlushPolicy flushPolicy(StoreConfig config, StoreContext context) {
+        return context.flushPolicy() != null ? context.flushPolicy()
+                : config.flushDiskType() == FlushDiskType.SYNC_FLUSH
+                ? FlushPolicy.groupCommit(config.syncFlushTimeout())
+                : FlushPolicy.periodic(config.flushIntervalCommitLog(), config.flushCommitLogLeastPages(),
+                config.flushCommitLogThoroughInterval());
     }
 
     /**
@@ -123,8 +129,10 @@ public final class MmapMessageStore implements MessageStore {
             t.setDaemon(true);
             return t;
         });
-        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(),
-                config.warmMapedFileEnable(), true);
+        MappedSegment.Fill fill = config.warmMapedFileEnable() ? MappedSegment.Fill.ZEROED
+                : flushPolicy(config, context).acknowledgeAfterFlush() ? MappedSegment.Fill.PAGE_CACHE
+                : MappedSegment.Fill.SPARSE;
+        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(), fill, true);
         ConsumeQueueTable queues = new ConsumeQueueTable(config.storePathConsumeQueue(),
                 config.mappedFileSizeConsumeQueue());
         KeyIndex index = null;

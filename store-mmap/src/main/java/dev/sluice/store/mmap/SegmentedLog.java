@@ -25,7 +25,7 @@ final class SegmentedLog {
 
     private final Path dir;
     private final int segmentSize;
-    private final boolean warm;
+    private final MappedSegment.Fill fill;
     private final boolean channelWrites;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
     /**
@@ -39,14 +39,14 @@ final class SegmentedLog {
     private long preparedBase = -1;
 
     /**
-     * @param warm          zero-fill new files (see {@link MappedSegment#create})
+     * @param fill          how new files are filled (see {@link MappedSegment.Fill})
      * @param channelWrites append through the file channel (see {@link MappedSegment#open})
      */
-    SegmentedLog(Path dir, int segmentSize, boolean warm, boolean channelWrites) {
+    SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, boolean channelWrites) {
         this.channelWrites = channelWrites;
         this.dir = dir;
         this.segmentSize = segmentSize;
-        this.warm = warm;
+        this.fill = fill;
     }
 
     /**
@@ -180,12 +180,16 @@ final class SegmentedLog {
         return preparedBase == base;
     }
 
-    /** Writer only: creates the segment starting at {@code base}, or takes it if it was prepared. */
+    /**
+     * Writer only: creates the segment starting at {@code base}, or takes it if it was prepared. Created here, a
+     * PAGE_CACHE file starts sparse: its writer is waiting.
+     */
     MappedSegment create(long base) throws IOException {
         MappedSegment s = preparedBase == base ? takePrepared() : null;
         if (s == null) {
             Files.createDirectories(dir);
-            s = MappedSegment.create(dir, base, segmentSize, warm, channelWrites);
+            s = MappedSegment.create(dir, base, segmentSize,
+                    fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, channelWrites);
         }
         put(base, s);
         return s;
@@ -204,12 +208,12 @@ final class SegmentedLog {
         prepared = CompletableFuture.supplyAsync(() -> {
             try {
                 Files.createDirectories(dir);
-                return MappedSegment.create(dir, base, segmentSize, warm, channelWrites);
+                return MappedSegment.create(dir, base, segmentSize, fill, channelWrites);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }, executor);
-        if (!warm) {
+        if (fill == MappedSegment.Fill.SPARSE) {
             // A separate task, so a roll that comes early takes the file without waiting for its pages.
             prepared.thenAcceptAsync(MappedSegment::prefault, executor);
         }
@@ -220,7 +224,7 @@ final class SegmentedLog {
      * (see {@link MappedSegment#prefault}); for a file the log did not {@link #prepare}.
      */
     void prefault(MappedSegment segment, Executor executor) {
-        if (!warm) {
+        if (fill != MappedSegment.Fill.ZEROED) {
             executor.execute(segment::prefault);
         }
     }

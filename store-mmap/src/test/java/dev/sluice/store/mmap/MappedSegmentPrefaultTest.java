@@ -23,7 +23,7 @@ class MappedSegmentPrefaultTest {
 
     @Test
     void prefaultBesideTheWriterLeavesTheFileAsWritten() throws Exception {
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, false, true);
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE, true);
         byte[] expected = new byte[SIZE];
         Random random = new Random(7);
         int at = 0;
@@ -59,7 +59,7 @@ class MappedSegmentPrefaultTest {
 
     @Test
     void prefaultOfAClosedSegmentTouchesNothing() throws IOException {
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, false, false);
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE, false);
         segment.append(ByteBuffer.wrap(new byte[]{1, 2, 3}));
         segment.flush();
         segment.close();
