@@ -621,6 +621,10 @@ class ClientScenariosTest {
             }).start();
             Set<String> sent = sendNumbered(producer, topic, "r", 10);
             awaitConsumed(deliveries, sent);
+            // The broker resets only queues the group has an offset on, and consumers commit on a timer.
+            Deadline.await("the consumed offsets are committed", WAIT,
+                    () -> ScenarioSupport.committedOffset(cluster, group, topic, 0)
+                            + ScenarioSupport.committedOffset(cluster, group, topic, 1) == 10);
             // what mqadmin resetOffsetByTime asks the broker, which forwards the offsets to the online members
             try (NettyRemotingClient admin = new NettyRemotingClient(new RemotingClientConfig())) {
                 RemotingCommand response = admin.invokeSync(cluster.brokerAddr(),
