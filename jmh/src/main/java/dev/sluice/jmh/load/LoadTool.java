@@ -36,6 +36,7 @@ public final class LoadTool {
     private final LongAdder sent = new LongAdder();
     /** Sends begun at or after {@link #measureFrom}: those in the summary. */
     private final LongAdder measured = new LongAdder();
+    /** When the warm-up ends (System.nanoTime); set by {@link #produce}. */
     volatile long measureFrom;
     private final LongAdder failed = new LongAdder();
     private final AtomicLong nextSeq = new AtomicLong();
@@ -140,7 +141,6 @@ public final class LoadTool {
         double seconds = (System.nanoTime() - measureFrom) / 1e9;
         reporter.interrupt();
         reporter.join(); // no interval line after the summary
-
         if (firstError != null) {
             System.err.println("first send error: " + firstError);
         }
