@@ -13,8 +13,12 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.PullResult;
+import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.message.MessageQueue;
 
 /**
  * A name server and brokers in this JVM on ephemeral 127.0.0.1 ports, plus official clients made to talk to them;
@@ -115,6 +119,23 @@ final class Cluster implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** Every message of every queue of {@code topic}, each queue read from offset 0 to its end, queue by queue. */
+    static List<MessageExt> pullAll(DefaultMQPullConsumer consumer, String topic) throws Exception {
+        List<MessageExt> all = new ArrayList<>();
+        for (MessageQueue queue : consumer.fetchSubscribeMessageQueues(topic)) {
+            long offset = 0;
+            while (true) {
+                PullResult result = consumer.pull(queue, "*", offset, 32);
+                if (result.getPullStatus() != PullStatus.FOUND) {
+                    break;
+                }
+                all.addAll(result.getMsgFoundList());
+                offset = result.getNextBeginOffset();
+            }
+        }
+        return all;
     }
 
     /** Closes {@code closeable} with the cluster (clients made outside these factory methods). */

@@ -23,14 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
-import org.apache.rocketmq.client.consumer.PullResult;
-import org.apache.rocketmq.client.consumer.PullStatus;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apache.rocketmq.common.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -184,18 +181,8 @@ class ReplicationFailoverTest {
         }
         DefaultMQPullConsumer consumer = cluster.pullConsumer("FailoverReader" + System.nanoTime());
         Map<String, byte[]> found = new TreeMap<>();
-        for (MessageQueue queue : consumer.fetchSubscribeMessageQueues(topic)) {
-            long offset = 0;
-            while (true) {
-                PullResult result = consumer.pull(queue, "*", offset, 32);
-                if (result.getPullStatus() != PullStatus.FOUND) {
-                    break;
-                }
-                for (MessageExt m : result.getMsgFoundList()) {
-                    assertNull(found.put(m.getKeys(), m.getBody()), "no duplicate of " + m.getKeys());
-                }
-                offset = result.getNextBeginOffset();
-            }
+        for (MessageExt m : Cluster.pullAll(consumer, topic)) {
+            assertNull(found.put(m.getKeys(), m.getBody()), "no duplicate of " + m.getKeys());
         }
         return found;
     }
