@@ -1,5 +1,7 @@
 package dev.sluice.jmh.load;
 
+import dev.sluice.jmh.stats.Latency;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,9 +189,9 @@ public final class LoadTool {
             return;
         }
         long nanos = System.nanoTime() - startNanos;
-        interval.recordNanos(nanos);
+        interval.record(nanos / 1000);
         if (startNanos >= measureFrom) {
-            total.recordNanos(nanos);
+            total.record(nanos / 1000);
             measured.increment();
         }
         sent.increment();

@@ -1,8 +1,9 @@
 package dev.sluice.jmh.report;
 
+import dev.sluice.jmh.stats.Latency;
+import dev.sluice.jmh.store.AppendLatency;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.MessageRecordDescriptor;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -10,7 +11,6 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.util.Statistics;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,9 +31,10 @@ import java.util.concurrent.TimeUnit;
  * we run on, fresh page cache is the limit of both stores: the kernel zeroes every new page of a sparse CommitLog file,
  * and the first touch of guest memory is slow.
  *
- * <p>Each cell runs in JMH's sample-time mode: every thread appends back to back and a sample of calls is
- * timed, so throughput is threads / mean time and the percentiles come from the same run. Pipelined cells
- * time the wait for the oldest of 256 appends in flight, not an append's latency, so they report throughput only.
+ * <p>Each cell runs in JMH's throughput mode, every thread appending back to back; the percentiles come from the
+ * same trials, about one append in eight timed by {@link AppendLatency} (not JMH's sample-time mode, whose buffer
+ * over-weighs rare samples). Pipelined cells would time the wait for the oldest of 256 appends in flight, not an
+ * append's latency, so they report throughput only.
  *
  * <pre>
  * BenchmarkReport --mode short|full --out report.md [--page-cache-mbps 1500] [--disk-mbps 440] [--fdatasync-per-s 5000]
@@ -105,7 +106,7 @@ public final class BenchmarkReport {
             md.append(String.format(Locale.ROOT, ", %.0f fdatasync/s (4 KiB writes, dd oflag=dsync)",
                     syncsPerSecond));
         }
-        md.append(".\nThroughput in messages/s; latency in µs per append (sample-time mode). ")
+        md.append(".\nThroughput in messages/s; latency in µs per append (one append in eight timed). ")
                 .append("Ratio = Sluice / Apache RocketMQ 4.9.7 DefaultMessageStore, same run, same settings. ")
                 .append("\"copy\", \"page cache\" and \"disk\": Sluice's stored bytes/s as a share of the three ")
                 .append("rates.\n\n");
@@ -114,32 +115,25 @@ public final class BenchmarkReport {
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Bandwidths limits = new Bandwidths(copyMbps, pageCacheMbps, diskMbps);
         for (Cell cell : cells(full)) {
-            Measured sluice = null;
-            Measured apache = null;
-            Collection<RunResult> results;
+            Path latencies = Files.createTempDirectory("sluice-latency");
+            String row;
             try {
-                results = run(cell, full);
+                row = measureRow(cell, full, latencies, limits);
             } catch (RunnerException e) {
                 // e.g. no SYNC_MASTER strategy on the class path yet: say so in the row, go on with the rest
-                String row = String.format(Locale.ROOT, "| %s | %d | %d | failed: %s | | | | | | | |", cell.label(),
+                row = String.format(Locale.ROOT, "| %s | %d | %d | failed: %s | | | | | | | |", cell.label(),
                         cell.bodySize(), cell.threads(), firstLine(e));
-                md.append(row).append('\n');
-                Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
-                System.out.println(row);
-                continue;
-            }
-            for (RunResult r : results) {
-                String impl = r.getParams().getParam("impl");
-                Measured m = measured(cell, r);
-                if ("sluice".equals(impl)) {
-                    sluice = m;
-                } else {
-                    apache = m;
+            } finally {
+                try (var files = Files.list(latencies)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.delete(f);
+                    }
                 }
+                Files.delete(latencies);
             }
-            md.append(row(cell, sluice, apache, limits)).append('\n');
+            md.append(row).append('\n');
             Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
-            System.out.println(row(cell, sluice, apache, limits));
+            System.out.println(row);
         }
         System.out.println("report written to " + out.toAbsolutePath());
     }
@@ -188,7 +182,23 @@ public final class BenchmarkReport {
         return m.lines().findFirst().orElse(m).replace('|', '/');
     }
 
-    private static Collection<RunResult> run(Cell cell, boolean full) throws RunnerException {
+    private static String measureRow(Cell cell, boolean full, Path latencies, Bandwidths limits)
+            throws RunnerException, IOException {
+        Measured sluice = null;
+        Measured apache = null;
+        for (RunResult r : run(cell, full, latencies)) {
+            String impl = r.getParams().getParam("impl");
+            Measured m = measured(cell, r, latencies.resolve(impl + ".latency"));
+            if ("sluice".equals(impl)) {
+                sluice = m;
+            } else {
+                apache = m;
+            }
+        }
+        return row(cell, sluice, apache, limits);
+    }
+
+    private static Collection<RunResult> run(Cell cell, boolean full, Path latencies) throws RunnerException {
         boolean read = cell.method().equals("read");
         String benchmark = read ? READ : cell.replication() != null ? REPLICATION : APPEND;
         ChainedOptionsBuilder options = new OptionsBuilder()
@@ -201,28 +211,27 @@ public final class BenchmarkReport {
                 .warmupTime(TimeValue.seconds(full ? 3 : 2))
                 .measurementIterations(full ? 3 : 2)
                 .measurementTime(TimeValue.seconds(3))
+                .mode(Mode.Throughput)
+                .timeUnit(TimeUnit.SECONDS)
+                .jvmArgsPrepend(AppendLatency.dirProperty(latencies))
                 .shouldFailOnError(true);
-        if (read) {
-            options.mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS);
-        } else if (cell.replication() != null) {
-            options.mode(Mode.SampleTime).timeUnit(TimeUnit.MICROSECONDS).param("replication", cell.replication());
-        } else {
-            options.mode(Mode.SampleTime).timeUnit(TimeUnit.MICROSECONDS)
-                    .param("flush", cell.flush())
-                    .param("transientStorePool", String.valueOf(cell.pool()));
+        if (cell.replication() != null) {
+            options.param("replication", cell.replication());
+        } else if (!read) {
+            options.param("flush", cell.flush()).param("transientStorePool", String.valueOf(cell.pool()));
         }
         return new Runner(options.build()).run();
     }
 
-    private static Measured measured(Cell cell, RunResult r) {
-        Result<?> primary = r.getPrimaryResult();
-        if (cell.method().equals("read")) {
-            return new Measured(primary.getScore(), Double.NaN, Double.NaN, Double.NaN, false);
+    /** Throughput is JMH's (all threads together); latency, for plain appends, from the trial's sampled times. */
+    private static Measured measured(Cell cell, RunResult r, Path latencyFile) throws IOException {
+        double opsPerSecond = r.getPrimaryResult().getScore();
+        if (!cell.method().equals("append")) {
+            return new Measured(opsPerSecond, Double.NaN, Double.NaN, Double.NaN, false);
         }
-        Statistics s = primary.getStatistics();
-        double opsPerSecond = cell.threads() * 1_000_000.0 / s.getMean();
-        return new Measured(opsPerSecond, s.getPercentile(50), s.getPercentile(99), s.getPercentile(99.9),
-                cell.method().equals("append"));
+        long[] nanos = AppendLatency.read(latencyFile);
+        return new Measured(opsPerSecond, Latency.percentile(nanos, 50) / 1000.0,
+                Latency.percentile(nanos, 99) / 1000.0, Latency.percentile(nanos, 99.9) / 1000.0, true);
     }
 
     /** What this machine can do, in MB/s; NaN where not measured. */

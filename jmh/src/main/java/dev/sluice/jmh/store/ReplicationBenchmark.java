@@ -228,15 +228,18 @@ public class ReplicationBenchmark {
     }
 
     @Benchmark
-    public Object append(Cluster cluster, Message message) {
+    public Object append(Cluster cluster, Message message, AppendLatency.Sampler latency) {
+        long started = latency.start();
         if (cluster.sluice != null) {
             AppendStatus s = cluster.sluice.append(message.sluice).join().status();
+            latency.stop(started);
             if (s != AppendStatus.PUT_OK) {
                 throw new IllegalStateException(String.valueOf(s));
             }
             return s;
         }
         PutMessageStatus s = cluster.apache.putMessage(message.apache).getPutMessageStatus();
+        latency.stop(started);
         if (s != PutMessageStatus.PUT_OK) {
             throw new IllegalStateException(String.valueOf(s));
         }

@@ -106,15 +106,18 @@ public class StoreAppendBenchmark {
     }
 
     @Benchmark
-    public Object append(Store store, Message message) {
+    public Object append(Store store, Message message, AppendLatency.Sampler latency) {
+        long started = latency.start();
         if (store.sluice != null) {
             AppendResult r = store.sluice.append(message.sluice).join();
+            latency.stop(started);
             if (r.status() != AppendStatus.PUT_OK) {
                 throw new IllegalStateException(r.status() + " " + r.remark());
             }
             return r;
         }
         PutMessageResult r = store.apache.store().putMessage(message.apache);
+        latency.stop(started);
         if (r.getPutMessageStatus() != PutMessageStatus.PUT_OK) {
             throw new IllegalStateException(String.valueOf(r.getPutMessageStatus()));
         }
