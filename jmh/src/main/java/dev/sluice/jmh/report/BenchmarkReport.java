@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * BenchmarkReport --mode short|full --out report.md [--page-cache-mbps 1500] [--disk-mbps 440] [--fdatasync-per-s 5000]
+ *                 [--settle-seconds 10]
  * </pre>
  */
 public final class BenchmarkReport {
@@ -68,12 +69,13 @@ public final class BenchmarkReport {
     private BenchmarkReport() {
     }
 
-    public static void main(String[] args) throws RunnerException, IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         String mode = "short";
         Path out = Path.of("benchmark-report.md");
         double diskMbps = Double.NaN;
         double pageCacheMbps = Double.NaN;
         double syncsPerSecond = Double.NaN;
+        int settleSeconds = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
@@ -81,9 +83,10 @@ public final class BenchmarkReport {
                 case "--disk-mbps" -> diskMbps = Double.parseDouble(args[++i]);
                 case "--page-cache-mbps" -> pageCacheMbps = Double.parseDouble(args[++i]);
                 case "--fdatasync-per-s" -> syncsPerSecond = Double.parseDouble(args[++i]);
+                case "--settle-seconds" -> settleSeconds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: --mode short|full --out file.md [--page-cache-mbps N] [--disk-mbps N]"
-                        + " [--fdatasync-per-s N]");
+                        + " [--fdatasync-per-s N] [--settle-seconds N]");
             }
         }
         boolean full = mode.equals("full");
@@ -107,7 +110,9 @@ public final class BenchmarkReport {
                     syncsPerSecond));
         }
         md.append(".\nThroughput in messages/s; latency in µs per append (one append in eight timed). ")
-                .append("Ratio = Sluice / Apache RocketMQ 4.9.7 DefaultMessageStore, same run, same settings. ")
+                .append("Ratio = Sluice / Apache RocketMQ 4.9.7 DefaultMessageStore, same run, same settings; ")
+                .append(String.format(Locale.ROOT, "each store's trial starts %d s after the last teardown. ",
+                        settleSeconds))
                 .append("\"copy\", \"page cache\" and \"disk\": Sluice's stored bytes/s as a share of the three ")
                 .append("rates.\n\n");
         md.append("| benchmark | body | threads | Sluice msg/s | Apache msg/s | ratio | Sluice p50/p99/p99.9 µs "
@@ -118,7 +123,7 @@ public final class BenchmarkReport {
             Path latencies = Files.createTempDirectory("sluice-latency");
             String row;
             try {
-                row = measureRow(cell, full, latencies, limits);
+                row = measureRow(cell, full, latencies, limits, settleSeconds);
             } catch (RunnerException e) {
                 // e.g. no SYNC_MASTER strategy on the class path yet: say so in the row, go on with the rest
                 row = String.format(Locale.ROOT, "| %s | %d | %d | failed: %s | | | | | | | |", cell.label(),
@@ -182,11 +187,11 @@ public final class BenchmarkReport {
         return m.lines().findFirst().orElse(m).replace('|', '/');
     }
 
-    private static String measureRow(Cell cell, boolean full, Path latencies, Bandwidths limits)
-            throws RunnerException, IOException {
+    private static String measureRow(Cell cell, boolean full, Path latencies, Bandwidths limits, int settleSeconds)
+            throws RunnerException, IOException, InterruptedException {
         Measured sluice = null;
         Measured apache = null;
-        for (RunResult r : run(cell, full, latencies)) {
+        for (RunResult r : run(cell, full, latencies, settleSeconds)) {
             String impl = r.getParams().getParam("impl");
             Measured m = measured(cell, r, latencies.resolve(impl + ".latency"));
             if ("sluice".equals(impl)) {
@@ -198,12 +203,29 @@ public final class BenchmarkReport {
         return row(cell, sluice, apache, limits);
     }
 
-    private static Collection<RunResult> run(Cell cell, boolean full, Path latencies) throws RunnerException {
+    /**
+     * Runs the cell for each store, one JVM each, each started {@code settleSeconds} after the last one's teardown.
+     * The pause is for fairness: a trial that starts right after another deleted its files gets that memory back
+     * from the guest's free lists while the host still backs it (dd of 2 GiB here: 4.7 GB/s at once, 2.1 GB/s 3 s
+     * later, 0.9 GB/s after 8 s, 0.7 GB/s after 15 s), so the second store of a pair ran on faster pages.
+     */
+    private static List<RunResult> run(Cell cell, boolean full, Path latencies, int settleSeconds)
+            throws RunnerException, InterruptedException {
+        List<RunResult> results = new ArrayList<>();
+        for (String impl : new String[] {"sluice", "apache"}) {
+            TimeUnit.SECONDS.sleep(settleSeconds);
+            results.addAll(run(cell, full, latencies, impl));
+        }
+        return results;
+    }
+
+    private static Collection<RunResult> run(Cell cell, boolean full, Path latencies, String impl)
+            throws RunnerException {
         boolean read = cell.method().equals("read");
         String benchmark = read ? READ : cell.replication() != null ? REPLICATION : APPEND;
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(benchmark + "\\." + cell.method() + "$")
-                .param("impl", "sluice", "apache")
+                .param("impl", impl)
                 .param("bodySize", String.valueOf(cell.bodySize()))
                 .threads(cell.threads())
                 .forks(1)
