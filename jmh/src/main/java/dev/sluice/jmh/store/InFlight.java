@@ -34,7 +34,12 @@ public class InFlight {
         }
     }
 
-    @TearDown(Level.Trial)
+    /**
+     * Waits for every outstanding append after each iteration. At trial level it would run too late: JMH tears down
+     * the store (a scope-wide state) first, and a SYNC_MASTER store that closes with appends waiting for the slave
+     * answers them FLUSH_SLAVE_TIMEOUT.
+     */
+    @TearDown(Level.Iteration)
     public void drain() {
         for (int i = 0; i < SIZE; i++) {
             if (ring[i] != null) {
