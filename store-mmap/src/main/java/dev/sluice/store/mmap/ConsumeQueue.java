@@ -25,7 +25,7 @@ final class ConsumeQueue {
     ConsumeQueue(String topic, int queueId, Path dir, int fileSize) {
         this.topic = topic;
         this.queueId = queueId;
-        this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, false);
+        this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.CHANNEL_WRITES_NONE);
     }
 
     String topic() {

@@ -24,12 +24,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MappedSegment {
     /**
-     * Appends at least this long go through the channel (with {@code channelWrites}): a write system call costs
-     * about as much as faulting in and zeroing one fresh page, so it pays once an append covers a page; smaller
-     * appends share each page fault with the appends after them and are cheaper as stores into the mapping
-     * (measured with jmh StoreAppendBenchmark: channel writes for every append lost ~2x at 128 B bodies).
+     * Appends at least this long go through the channel when the page cache is filled as the writer goes: a write
+     * system call costs about as much as faulting in and zeroing one fresh page, so it pays once an append covers
+     * a page; smaller appends share each page fault with the appends after them and are cheaper as stores into
+     * the mapping (measured with jmh StoreAppendBenchmark: channel writes for every append lost ~2x at 128 B).
      */
-    static final int CHANNEL_WRITE_MIN = 4096;
+    static final int CHANNEL_WRITES_OF_A_PAGE = 4096;
+    /**
+     * Every append goes through the channel, for group commit: a force that writes back pages dirtied through a
+     * mapping must write-protect each of them again (so the next store faults and marks it dirty), and that made
+     * forces twice as long (jmh appendPipelined, SYNC_FLUSH, 1 KiB: ~790 us per ~157 KB force through the mapping,
+     * ~340 us per ~114 KB with channel writes; ~140k -> ~240k msg/s).
+     */
+    static final int CHANNEL_WRITES_ALL = 0;
+    /** Every append is a store into the mapping (ConsumeQueue files: 20-byte entries). */
+    static final int CHANNEL_WRITES_NONE = Integer.MAX_VALUE;
     private static final int PAGE = 4096;
     /** Pages {@link #prefault} touches between looks at the write position. */
     private static final int PREFAULT_CHECK_PAGES = 256;
@@ -40,7 +49,7 @@ final class MappedSegment {
     /** Replaced only by the writer, when an interrupt closed it (see {@link #writeFully}). */
     private volatile FileChannel channel;
     private final MappedByteBuffer mapped;
-    private final boolean channelWrites;
+    private final int channelWriteMin;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile ByteBuffer writeBuffer;
     private TransientStorePool pool;
@@ -56,8 +65,8 @@ final class MappedSegment {
     private int prefaultSink;
 
     private MappedSegment(Path path, long baseOffset, int size, FileChannel channel, MappedByteBuffer mapped,
-                          boolean channelWrites) {
-        this.channelWrites = channelWrites;
+                          int channelWriteMin) {
+        this.channelWriteMin = channelWriteMin;
         this.path = path;
         this.baseOffset = baseOffset;
         this.size = size;
@@ -92,7 +101,7 @@ final class MappedSegment {
     }
 
     /** Creates a new file, filled as {@code fill} says. */
-    static MappedSegment create(Path dir, long baseOffset, int size, Fill fill, boolean channelWrites)
+    static MappedSegment create(Path dir, long baseOffset, int size, Fill fill, int channelWriteMin)
             throws IOException {
         Path path = dir.resolve(fileName(baseOffset));
         Path tmp = dir.resolve(fileName(baseOffset) + ".creating");
@@ -115,23 +124,22 @@ final class MappedSegment {
             throw e;
         }
         Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return open(path, baseOffset, size, channelWrites);
+        return open(path, baseOffset, size, channelWriteMin);
     }
 
     /**
      * Maps an existing file, extending it with zeros to {@code size} if it is shorter.
      *
-     * @param channelWrites appends of {@link #CHANNEL_WRITE_MIN} bytes or more go through the file channel
-     *                      (pwrite) instead of stores into the mapping: the first store into a page of a sparse
-     *                      file faults and has the kernel zero the page before the copy, which costs more than
-     *                      the copy a write system call does. Readers still read the mapping: it shares the page
-     *                      cache the write lands in, and the write position moves only after the write.
+     * @param channelWriteMin appends this long or longer go through the file channel (pwrite) instead of stores
+     *                        into the mapping ({@link #CHANNEL_WRITES_OF_A_PAGE}, {@link #CHANNEL_WRITES_ALL},
+     *                        {@link #CHANNEL_WRITES_NONE}). Readers still read the mapping: it shares the page cache
+     *                        the write lands in, and the write position moves only after the write.
      */
-    static MappedSegment open(Path path, long baseOffset, int size, boolean channelWrites) throws IOException {
+    static MappedSegment open(Path path, long baseOffset, int size, int channelWriteMin) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            return new MappedSegment(path, baseOffset, size, ch, mapped, channelWrites);
+            return new MappedSegment(path, baseOffset, size, ch, mapped, channelWriteMin);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -192,7 +200,7 @@ final class MappedSegment {
         ByteBuffer target = writeBuffer;
         if (target != null) {
             target.put(at, src, src.position(), length);
-        } else if (channelWrites && length >= CHANNEL_WRITE_MIN) {
+        } else if (length >= channelWriteMin) {
             writeFully(src, at);
         } else {
             mapped.put(at, src, src.position(), length);

@@ -132,7 +132,9 @@ public final class MmapMessageStore implements MessageStore {
         MappedSegment.Fill fill = config.warmMapedFileEnable() ? MappedSegment.Fill.ZEROED
                 : flushPolicy(config, context).acknowledgeAfterFlush() ? MappedSegment.Fill.PAGE_CACHE
                 : MappedSegment.Fill.SPARSE;
-        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(), fill, true);
+        SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(), fill,
+                fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.CHANNEL_WRITES_ALL
+                        : MappedSegment.CHANNEL_WRITES_OF_A_PAGE);
         ConsumeQueueTable queues = new ConsumeQueueTable(config.storePathConsumeQueue(),
                 config.mappedFileSizeConsumeQueue());
         KeyIndex index = null;

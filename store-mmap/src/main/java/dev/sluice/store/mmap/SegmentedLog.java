@@ -26,7 +26,7 @@ final class SegmentedLog {
     private final Path dir;
     private final int segmentSize;
     private final MappedSegment.Fill fill;
-    private final boolean channelWrites;
+    private final int channelWriteMin;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
     /**
      * The last of {@link #segments}, kept by every change of it (put, remove, clearSegments: synchronized, so the
@@ -40,10 +40,10 @@ final class SegmentedLog {
 
     /**
      * @param fill          how new files are filled (see {@link MappedSegment.Fill})
-     * @param channelWrites append through the file channel (see {@link MappedSegment#open})
+     * @param channelWriteMin appends this long or longer go through the file channel (see {@link MappedSegment#open})
      */
-    SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, boolean channelWrites) {
-        this.channelWrites = channelWrites;
+    SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, int channelWriteMin) {
+        this.channelWriteMin = channelWriteMin;
         this.dir = dir;
         this.segmentSize = segmentSize;
         this.fill = fill;
@@ -87,7 +87,7 @@ final class SegmentedLog {
                 LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
                         dir, path.getFileName(), length, segmentSize);
             }
-            put(base, MappedSegment.open(path, base, segmentSize, channelWrites));
+            put(base, MappedSegment.open(path, base, segmentSize, channelWriteMin));
             expected = base + segmentSize;
         }
     }
@@ -189,7 +189,7 @@ final class SegmentedLog {
         if (s == null) {
             Files.createDirectories(dir);
             s = MappedSegment.create(dir, base, segmentSize,
-                    fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, channelWrites);
+                    fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, channelWriteMin);
         }
         put(base, s);
         return s;
@@ -208,7 +208,7 @@ final class SegmentedLog {
         prepared = CompletableFuture.supplyAsync(() -> {
             try {
                 Files.createDirectories(dir);
-                return MappedSegment.create(dir, base, segmentSize, fill, channelWrites);
+                return MappedSegment.create(dir, base, segmentSize, fill, channelWriteMin);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -224,7 +224,7 @@ final class SegmentedLog {
      * (see {@link MappedSegment#prefault}); for a file the log did not {@link #prepare}.
      */
     void prefault(MappedSegment segment, Executor executor) {
-        if (fill != MappedSegment.Fill.ZEROED) {
+        if (fill == MappedSegment.Fill.SPARSE) {
             executor.execute(segment::prefault);
         }
     }

@@ -26,7 +26,8 @@ class MappedSegmentFillTest {
 
     @Test
     void aPageCacheFileIsZeroedToItsSize() throws IOException {
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.PAGE_CACHE, true);
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.PAGE_CACHE,
+                MappedSegment.CHANNEL_WRITES_ALL);
         try {
             assertEquals(SIZE, Files.size(dir.resolve(MappedSegment.fileName(0))));
             assertEquals(0, segment.wrote());
@@ -45,10 +46,11 @@ class MappedSegmentFillTest {
     @Test
     void smallForcedAppendsDirtyOnlyTheirPages() throws IOException {
         assumeTrue(Files.isReadable(IO), "needs per-task I/O accounting");
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.PAGE_CACHE, true);
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.PAGE_CACHE,
+                MappedSegment.CHANNEL_WRITES_ALL);
         try {
             segment.forceAll(); // the zeros' own dirtying and write-back are not what is measured
-            // Below CHANNEL_WRITE_MIN, so stores into the mapping, as group commit's small records are.
+            // Through the channel, as group commit's records are.
             byte[] record = new byte[1000];
             ByteBuffer src = ByteBuffer.wrap(record);
             int appends = SIZE / record.length / 2;

@@ -23,7 +23,8 @@ class MappedSegmentPrefaultTest {
 
     @Test
     void prefaultBesideTheWriterLeavesTheFileAsWritten() throws Exception {
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE, true);
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE,
+                MappedSegment.CHANNEL_WRITES_OF_A_PAGE);
         byte[] expected = new byte[SIZE];
         Random random = new Random(7);
         int at = 0;
@@ -32,9 +33,9 @@ class MappedSegmentPrefaultTest {
                 segment.prefault();
             }
         });
-        // Sizes on both sides of MappedSegment.CHANNEL_WRITE_MIN, so mapped stores and channel writes both race it.
+        // Sizes on both sides of CHANNEL_WRITES_OF_A_PAGE, so mapped stores and channel writes both race it.
         while (true) {
-            int length = 1 + random.nextInt(2 * MappedSegment.CHANNEL_WRITE_MIN);
+            int length = 1 + random.nextInt(2 * MappedSegment.CHANNEL_WRITES_OF_A_PAGE);
             if (at + length > SIZE - 1000) {
                 break;
             }
@@ -59,7 +60,8 @@ class MappedSegmentPrefaultTest {
 
     @Test
     void prefaultOfAClosedSegmentTouchesNothing() throws IOException {
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE, false);
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE,
+                MappedSegment.CHANNEL_WRITES_NONE);
         segment.append(ByteBuffer.wrap(new byte[]{1, 2, 3}));
         segment.flush();
         segment.close();
