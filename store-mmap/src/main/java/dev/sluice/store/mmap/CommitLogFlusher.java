@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Forces the CommitLog to disk as its {@link FlushPolicy} says, and completes the appends waiting for it.
  * With SYNC_FLUSH this is group commit: every waiter that arrived since the last force shares the next one.
+ * With a transient store pool it also commits the pool buffers to the file every {@code commitIntervalCommitLog}
+ * (readers see only committed bytes), and checks for a force at the policy's own interval between commits.
  * A failed force is fatal: every waiter is told, and the store refuses appends from then on.
  */
 final class CommitLogFlusher implements Agent {
@@ -27,14 +29,23 @@ final class CommitLogFlusher implements Agent {
     private final FlushPolicy policy;
     private final Clock clock;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    /** 0 without a transient store pool: then every round is a force check and commit has nothing to do. */
+    private final long commitIntervalMillis;
     private long lastFullForce;
+    private long lastForceCheck;
     private volatile AgentRunner runner;
 
-    CommitLogFlusher(CommitLog commitLog, FlushPolicy policy, Clock clock) {
+    /**
+     * @param commitIntervalMillis how often pool buffers are committed (commitIntervalCommitLog), or 0 without a
+     *                             transient store pool
+     */
+    CommitLogFlusher(CommitLog commitLog, FlushPolicy policy, Clock clock, long commitIntervalMillis) {
         this.commitLog = commitLog;
         this.policy = policy;
         this.clock = clock;
+        this.commitIntervalMillis = commitIntervalMillis;
         this.lastFullForce = clock.millis();
+        this.lastForceCheck = lastFullForce;
     }
 
     void runBy(AgentRunner agentRunner) {
@@ -48,7 +59,14 @@ final class CommitLogFlusher implements Agent {
 
     @Override
     public long idleMillis() {
-        return policy.acknowledgeAfterFlush() && !waiters.isEmpty() ? 0 : policy.checkIntervalMillis();
+        if (policy.acknowledgeAfterFlush() && !waiters.isEmpty()) {
+            return 0;
+        }
+        if (commitIntervalMillis <= 0) {
+            return policy.checkIntervalMillis();
+        }
+        long untilForceCheck = policy.checkIntervalMillis() - (clock.millis() - lastForceCheck);
+        return Math.max(1, Math.min(commitIntervalMillis, untilForceCheck));
     }
 
     /** Whether appends are acknowledged only once forced (SYNC_FLUSH): only then does a message's WAIT matter. */
@@ -80,7 +98,12 @@ final class CommitLogFlusher implements Agent {
             commitLog.commit();
             long dirty = commitLog.readableOffset() - commitLog.flushedOffset();
             long now = clock.millis();
-            if (policy.shouldForce(dirty, now - lastFullForce, !waiters.isEmpty())) {
+            boolean forceDue = commitIntervalMillis <= 0 || !waiters.isEmpty()
+                    || now - lastForceCheck >= policy.checkIntervalMillis();
+            if (forceDue) {
+                lastForceCheck = now;
+            }
+            if (forceDue && policy.shouldForce(dirty, now - lastFullForce, !waiters.isEmpty())) {
                 commitLog.flush();
                 if (commitLog.readableOffset() == commitLog.flushedOffset()) {
                     lastFullForce = now;

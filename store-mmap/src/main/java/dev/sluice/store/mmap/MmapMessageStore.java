@@ -80,7 +80,8 @@ public final class MmapMessageStore implements MessageStore {
         this.dispatcher = parts.dispatcher();
         this.replicating = context.replicationHook() != ReplicationHook.NONE;
         FlushPolicy policy = flushPolicy(config, context);
-        this.commitLogFlusher = new CommitLogFlusher(commitLog, policy, context.clock());
+        this.commitLogFlusher = new CommitLogFlusher(commitLog, policy, context.clock(),
+                pool != null ? config.commitIntervalCommitLog() : 0);
         this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, parts.checkpoint(),
                 context.clock(), config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
                 config.flushConsumeQueueThoroughInterval());
