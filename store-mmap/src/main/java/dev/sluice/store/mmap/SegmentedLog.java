@@ -221,7 +221,10 @@ final class SegmentedLog {
 
     /**
      * Writer only: has {@code executor} bring {@code segment}'s pages past the write position into the page cache
-     * (see {@link MappedSegment#prefault}); for a file the log did not {@link #prepare}.
+     * (see {@link MappedSegment#prefault}); for a file the log did not {@link #prepare}. SPARSE logs only: a ZEROED
+     * file's pages are there already, and under PAGE_CACHE (group commit) a file created at a roll or found at
+     * recovery takes its pages from the appends' own writes, page-sized, where read faults would bring back the
+     * large folios PAGE_CACHE exists to avoid.
      */
     void prefault(MappedSegment segment, Executor executor) {
         if (fill == MappedSegment.Fill.SPARSE) {

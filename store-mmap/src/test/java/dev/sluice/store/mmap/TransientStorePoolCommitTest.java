@@ -30,7 +30,7 @@ class TransientStorePoolCommitTest {
                 .set(StoreConfig.COMMIT_INTERVAL_COMMIT_LOG, "20")
                 .build();
         try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
-            int n = 30; // more than one 16 KiB file, so a sealed file's buffer goes back to the pool of two
+            int n = 30; // three 16 KiB files for a pool of two buffers
             for (int i = 0; i < n; i++) {
                 byte[] body = new byte[1000];
                 body[0] = (byte) i;
