@@ -64,8 +64,9 @@ public final class MmapMessageStore implements MessageStore {
     private boolean closed;
 
     /** What recovery hands the running store. */
-    private record Recovered(TransientStorePool pool, ExecutorService allocator, CommitLog commitLog,
-                             ConsumeQueueTable queues, KeyIndex index, Dispatcher dispatcher, Checkpoint checkpoint) {
+    private record Recovered(FlushPolicy policy, TransientStorePool pool, ExecutorService allocator,
+                             CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, Dispatcher dispatcher,
+                             Checkpoint checkpoint) {
     }
 
     private MmapMessageStore(StoreConfig config, StoreContext context, StoreLock lock, Recovered parts) {
@@ -79,8 +80,7 @@ public final class MmapMessageStore implements MessageStore {
         this.index = parts.index();
         this.dispatcher = parts.dispatcher();
         this.replicating = context.replicationHook() != ReplicationHook.NONE;
-        FlushPolicy policy = flushPolicy(config, context);
-        this.commitLogFlusher = new CommitLogFlusher(commitLog, policy, context.clock(),
+        this.commitLogFlusher = new CommitLogFlusher(commitLog, parts.policy(), context.clock(),
                 pool != null ? config.commitIntervalCommitLog() : 0);
         this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, parts.checkpoint(),
                 context.clock(), config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
@@ -130,12 +130,12 @@ public final class MmapMessageStore implements MessageStore {
             t.setDaemon(true);
             return t;
         });
+        FlushPolicy policy = flushPolicy(config, context);
+        boolean groupCommit = policy.acknowledgeAfterFlush();
         MappedSegment.Fill fill = config.warmMapedFileEnable() ? MappedSegment.Fill.ZEROED
-                : flushPolicy(config, context).acknowledgeAfterFlush() ? MappedSegment.Fill.PAGE_CACHE
-                : MappedSegment.Fill.SPARSE;
+                : groupCommit ? MappedSegment.Fill.PAGE_CACHE : MappedSegment.Fill.SPARSE;
         SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(), fill,
-                fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.CHANNEL_WRITES_ALL
-                        : MappedSegment.CHANNEL_WRITES_OF_A_PAGE);
+                groupCommit ? MappedSegment.CHANNEL_WRITES_ALL : MappedSegment.CHANNEL_WRITES_OF_A_PAGE);
         ConsumeQueueTable queues = new ConsumeQueueTable(config.storePathConsumeQueue(),
                 config.mappedFileSizeConsumeQueue());
         KeyIndex index = null;
@@ -178,7 +178,7 @@ public final class MmapMessageStore implements MessageStore {
             }
             long now = context.clock().millis();
             checkpoint.write(end, end, now, now);
-            return new Recovered(pool, allocator, commitLog, queues, index, dispatcher, checkpoint);
+            return new Recovered(policy, pool, allocator, commitLog, queues, index, dispatcher, checkpoint);
         } catch (IOException | RuntimeException e) {
             if (index != null) {
                 index.close();
