@@ -207,6 +207,32 @@ class ReplicationFailoverTest {
         return sums;
     }
 
+    /** Where each differing CommitLog file first differs, for a failure message. */
+    static String firstDifferences(Path masterDir, Path slaveDir, long end) throws Exception {
+        StringBuilder out = new StringBuilder("end " + end);
+        try (Stream<Path> files = Files.list(masterDir)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (!name.matches("[0-9]{20}") || Long.parseLong(name) >= end) {
+                    continue;
+                }
+                byte[] master = Files.readAllBytes(f);
+                byte[] slave = Files.readAllBytes(slaveDir.resolve(name));
+                int at = Arrays.mismatch(master, slave);
+                if (at >= 0) {
+                    int last = master.length - 1;
+                    while (last > at && (last >= slave.length || master[last] == slave[last])) {
+                        last--;
+                    }
+                    out.append("; ").append(name).append(" differs from offset ").append(Long.parseLong(name) + at)
+                            .append(" to ").append(Long.parseLong(name) + last).append(" (sizes ").append(master.length)
+                            .append(" / ").append(slave.length).append(')');
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** Every slave file holds exactly the master's bytes below {@code end}. */
     static void assertSamePrefix(Path masterDir, Path slaveDir, long end) throws Exception {
         try (Stream<Path> files = Files.list(slaveDir)) {

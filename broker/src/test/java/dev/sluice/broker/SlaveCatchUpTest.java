@@ -65,7 +65,15 @@ class SlaveCatchUpTest {
                                 && ReplicationFailoverTest.runtimeInfo(raw, current.address()).get("haConnections").equals("1"));
                 long end = Long.parseLong(ReplicationFailoverTest.runtimeInfo(raw, master.address()).get("commitLogMaxOffset"));
                 assertEquals(ReplicationFailoverTest.checksums(home.resolve("store-broker-a/commitlog"), end),
-                        ReplicationFailoverTest.checksums(home.resolve("store-broker-a-s/commitlog"), end));
+                        ReplicationFailoverTest.checksums(home.resolve("store-broker-a-s/commitlog"), end),
+                        () -> {
+                            try {
+                                return ReplicationFailoverTest.firstDifferences(home.resolve("store-broker-a/commitlog"),
+                                        home.resolve("store-broker-a-s/commitlog"), end);
+                            } catch (Exception e) {
+                                return e.toString();
+                            }
+                        });
                 Broker s2 = slave;
                 Deadline.await("the slave's ConsumeQueues are the master's", WAIT, () ->
                         queueFiles(home.resolve("store-broker-a/consumequeue/" + TOPIC))

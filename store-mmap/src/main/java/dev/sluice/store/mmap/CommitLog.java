@@ -317,6 +317,28 @@ final class CommitLog {
     }
 
     /**
+     * Replica, at a clean shutdown: drops the bytes of a record that arrived only in part. Recovery after a clean
+     * shutdown trusts the last record to be whole, as it is on a master; a replica's would then keep zeros where
+     * the rest of it belongs, and report an end past them for its master to continue from.
+     *
+     * @return the bytes dropped
+     */
+    long dropIncompleteRecord() throws IOException {
+        lock.lock();
+        try {
+            long whole = committedOffset;
+            long end = log.maxOffset();
+            if (!replica || end <= whole) {
+                return 0;
+            }
+            log.truncate(whole);
+            return end - whole;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Replica only: copies bytes a master shipped from {@code offset} (see {@code ReplicationLog#append}), then makes
      * every record they complete readable. Records are not re-encoded: the bytes are the master's.
      */

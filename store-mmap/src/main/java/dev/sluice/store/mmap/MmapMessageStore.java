@@ -445,11 +445,24 @@ public final class MmapMessageStore implements MessageStore {
         closed = true;
         commitLog.goOffline("store is closed");
         runners.forEach(AgentRunner::close);
+        boolean clean = true;
+        try {
+            long dropped = commitLog.dropIncompleteRecord();
+            if (dropped > 0) {
+                LOG.info("replica: dropped {} byte(s) of a record received only in part; its master sends them again",
+                        dropped);
+            }
+        } catch (IOException e) {
+            LOG.error("cannot drop a replica's incomplete last record; the next open recovers as after a crash", e);
+            clean = false;
+        }
         commitLogFlusher.flushAll();
         try {
             dispatcher.catchUp();
             consumeQueueFlusher.flushAll();
-            Files.deleteIfExists(config.abortFile());
+            if (clean) {
+                Files.deleteIfExists(config.abortFile());
+            }
         } catch (IOException e) {
             LOG.error("clean shutdown failed; the next open recovers as after a crash", e);
         }

@@ -29,14 +29,15 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A replica fed a master's raw CommitLog in arbitrary chunks (cutting records anywhere, crashing mid-record) ends
- * byte-identical to the master, and serves the same messages from its own ConsumeQueues.
+ * A replica fed a master's raw CommitLog in arbitrary chunks (cutting records anywhere, crashing or shutting down
+ * cleanly mid-record) ends byte-identical to the master, and serves the same messages from its own ConsumeQueues.
  */
 class ReplicationLogProperties {
+    enum Restart { NONE, CRASH, CLOSE }
 
     @Property(tries = 15)
     void replicaIsByteIdenticalAndReadable(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6000) int maxChunk,
-                                           @ForAll boolean crashMidway) throws Exception {
+                                           @ForAll Restart midway) throws Exception {
         Path dir = Files.createTempDirectory("replication-log");
         Random random = new Random(seed);
         StoreConfig masterConfig = StoreFixture.smallConfig(dir.resolve("master")).build();
@@ -52,7 +53,7 @@ class ReplicationLogProperties {
                         random.nextInt(2), body, "tag" + i % 4, "k" + i, "u" + i)).join().status());
             }
             ReplicationLog from = master.replicationLog();
-            long crashAt = crashMidway ? from.writtenOffset() / 2 : -1;
+            long restartAt = midway == Restart.NONE ? -1 : from.writtenOffset() / 2;
             while (slave.replicationLog().writtenOffset() < from.writtenOffset()) {
                 long at = slave.replicationLog().writtenOffset();
                 try (CommitLogSlice slice = from.read(at, 1 + random.nextInt(maxChunk))) {
@@ -60,15 +61,19 @@ class ReplicationLogProperties {
                     assertEquals(at, slice.offset());
                     slave.replicationLog().append(at, slice.buffer());
                 }
-                if (crashAt >= 0 && slave.replicationLog().writtenOffset() >= crashAt) {
-                    crashAt = -1;
+                if (restartAt >= 0 && slave.replicationLog().writtenOffset() >= restartAt) {
+                    restartAt = -1;
                     long before = slave.replicationLog().writtenOffset();
-                    slave.crash();
+                    if (midway == Restart.CRASH) {
+                        slave.crash();
+                    } else {
+                        slave.close();
+                    }
                     slave = MmapMessageStore.open(slaveConfig, StoreContext.defaults());
                     long recovered = slave.replicationLog().writtenOffset();
                     // A file whose BLANK marker arrived is complete: the zeros after it need not have.
                     assertTrue(recovered <= before || recovered % slaveConfig.mappedFileSizeCommitLog() == 0,
-                            "recovered to " + slave.replicationLog().writtenOffset() + " after crashing at " + before);
+                            "recovered to " + slave.replicationLog().writtenOffset() + " after " + midway + " at " + before);
                 }
             }
             assertEquals(from.writtenOffset(), slave.replicationLog().writtenOffset());
@@ -92,6 +97,47 @@ class ReplicationLogProperties {
         } finally {
             master.destroy();
             slave.destroy();
+            StoreFixture.deleteTree(dir);
+        }
+    }
+
+    /**
+     * A clean shutdown does not make a replica's last record whole: the rest of it is still on the master. Whatever
+     * prefix of it arrived, the replica reopens at its start, so the master sends all of it again.
+     */
+    @Property(tries = 40)
+    void aReplicaClosedMidRecordReopensAtThatRecordsStart(@ForAll @IntRange(min = 1, max = 400) int missing,
+                                                          @ForAll boolean crash) throws Exception {
+        Path dir = Files.createTempDirectory("replication-log");
+        try {
+            StoreConfig masterConfig = StoreFixture.smallConfig(dir.resolve("m")).build();
+            StoreConfig slaveConfig = StoreFixture.smallConfig(dir.resolve("s")).build();
+            try (MmapMessageStore master = MmapMessageStore.open(masterConfig, StoreContext.defaults())) {
+                master.append(StoreFixture.message("T", 0, new byte[300], "tag", "key", "u0")).join();
+                long last = master.replicationLog().writtenOffset();
+                master.append(StoreFixture.message("T", 0, new byte[200], "tag", "k".repeat(300), "u1")).join();
+                long end = master.replicationLog().writtenOffset();
+                int cut = (int) Math.max(last + 1, end - missing);
+                MmapMessageStore slave = MmapMessageStore.open(slaveConfig, StoreContext.defaults());
+                try (CommitLogSlice slice = master.replicationLog().read(0, cut)) {
+                    slave.replicationLog().append(0, slice.buffer());
+                }
+                assertEquals(cut, slave.replicationLog().writtenOffset());
+                if (crash) {
+                    slave.crash();
+                } else {
+                    slave.close();
+                }
+                try (MmapMessageStore reopened = MmapMessageStore.open(slaveConfig, StoreContext.defaults())) {
+                    assertEquals(last, reopened.replicationLog().writtenOffset(),
+                            (end - cut) + " of the last record's " + (end - last) + " bytes missing");
+                    try (CommitLogSlice rest = master.replicationLog().read(last, (int) (end - last))) {
+                        reopened.replicationLog().append(last, rest.buffer());
+                    }
+                }
+                assertSameFiles(masterConfig.storePathCommitLog(), slaveConfig.storePathCommitLog(), end);
+            }
+        } finally {
             StoreFixture.deleteTree(dir);
         }
     }
