@@ -81,7 +81,7 @@ public final class MmapMessageStore implements MessageStore {
         this.dispatcher = parts.dispatcher();
         this.replicating = context.replicationHook() != ReplicationHook.NONE;
         this.commitLogFlusher = new CommitLogFlusher(commitLog, parts.policy(), context.clock(),
-                pool != null ? config.commitIntervalCommitLog() : 0);
+                pool != null ? PoolCommits.of(config) : null);
         this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, parts.checkpoint(),
                 context.clock(), config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
                 config.flushConsumeQueueThoroughInterval());
@@ -277,6 +277,7 @@ public final class MmapMessageStore implements MessageStore {
         if (!stored.status().stored()) {
             return CompletableFuture.completedFuture(stored);
         }
+        commitLogFlusher.appended();
         // WAIT=false matters only to an acknowledgement that waits for a flush or a replica: spare the scan of
         // every message's properties otherwise (it was a fifth of the appending thread's Java time at 128 B).
         boolean wait = (replicating || commitLogFlusher.acknowledgesAfterFlush()) && anyWaits(messages);

@@ -133,6 +133,9 @@ class StoreModelProperties {
                     .set(StoreConfig.FLUSH_DISK_TYPE, syncFlush ? FlushDiskType.SYNC_FLUSH.name() : "ASYNC_FLUSH")
                     .set(StoreConfig.TRANSIENT_STORE_POOL_ENABLE, String.valueOf(pool))
                     .set(StoreConfig.TRANSIENT_STORE_POOL_SIZE, "2")
+                    // Every flusher round commits the whole pool, so an append is readable after the round that
+                    // follows it (TransientStorePoolCommitTest covers least pages and the thorough interval).
+                    .set(StoreConfig.COMMIT_COMMIT_LOG_LEAST_PAGES, "0")
                     .set(StoreConfig.FILE_RESERVED_TIME, "1")
                     .set(StoreConfig.DELETE_WHEN, String.valueOf((hour + 2) % 24))
                     .set(StoreConfig.DELETE_COMMIT_LOG_FILES_INTERVAL, "0")

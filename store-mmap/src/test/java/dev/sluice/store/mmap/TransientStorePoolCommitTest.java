@@ -7,6 +7,7 @@ import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.TagFilter;
 import dev.sluice.testing.Deadline;
+import dev.sluice.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,10 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** With transientStorePoolEnable, appends reach readers at commitIntervalCommitLog, not at the flush interval. */
+/**
+ * With transientStorePoolEnable, appends reach readers when the pool is committed: at commitIntervalCommitLog, not at
+ * the flush interval; at once when commitCommitLogLeastPages wait; after commitCommitLogThoroughInterval when fewer do.
+ */
 class TransientStorePoolCommitTest {
     @TempDir
     Path dir;
@@ -46,5 +50,54 @@ class TransientStorePoolCommitTest {
                 }
             }
         }
+    }
+
+    @Test
+    void anAppendThatLeavesLeastPagesUncommittedWakesTheCommitter() throws Exception {
+        // No commit round within the deadline: only the wake can make these readable.
+        StoreConfig config = pooled("600000", "600000").build();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
+            int n = appendUntil(store, 2 * 4096);
+            Deadline.await("appends readable after 2 pages", Duration.ofSeconds(10),
+                    () -> store.maxQueueOffset("T", 0) == n);
+        }
+    }
+
+    @Test
+    void fewerThanLeastPagesAreCommittedOnceTheThoroughIntervalPassed() throws Exception {
+        MutableClock clock = new MutableClock(1_700_000_000_000L);
+        StoreConfig config = pooled("20", "1000").build();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults().withClock(clock))) {
+            assertEquals(AppendStatus.PUT_OK,
+                    store.append(StoreFixture.message("T", 0, new byte[100], null, null, null)).join().status());
+            clock.advance(Duration.ofMillis(1000));
+            Deadline.await("a small append readable after the thorough interval", Duration.ofSeconds(10),
+                    () -> store.maxQueueOffset("T", 0) == 1);
+        }
+    }
+
+    /** Two pages needed for a commit; 64 KiB files, so the appends here stay in one pool buffer. */
+    private StoreConfig.Builder pooled(String commitInterval, String thoroughInterval) {
+        return StoreFixture.smallConfig(dir)
+                .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(64 * 1024))
+                .set(StoreConfig.TRANSIENT_STORE_POOL_ENABLE, "true")
+                .set(StoreConfig.TRANSIENT_STORE_POOL_SIZE, "2")
+                .set(StoreConfig.FLUSH_INTERVAL_COMMIT_LOG, "600000")
+                .set(StoreConfig.COMMIT_INTERVAL_COMMIT_LOG, commitInterval)
+                .set(StoreConfig.COMMIT_COMMIT_LOG_LEAST_PAGES, "2")
+                .set(StoreConfig.COMMIT_COMMIT_LOG_THOROUGH_INTERVAL, thoroughInterval);
+    }
+
+    /** Appends 1000-byte messages until {@code bytes} are written; returns how many. */
+    private static int appendUntil(MmapMessageStore store, long bytes) {
+        int n = 0;
+        long end = 0;
+        while (end < bytes) {
+            var stored = store.append(StoreFixture.message("T", 0, new byte[1000], null, null, null)).join();
+            assertEquals(AppendStatus.PUT_OK, stored.status());
+            end = stored.endOffset();
+            n++;
+        }
+        return n;
     }
 }
