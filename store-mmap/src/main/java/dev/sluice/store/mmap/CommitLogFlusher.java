@@ -64,7 +64,7 @@ final class CommitLogFlusher implements Agent {
         if (commits == null) {
             return policy.checkIntervalMillis();
         }
-        if (uncommittedWorthWaking()) {
+        if (commits.wakes(uncommitted())) {
             return 0;
         }
         long untilForceCheck = policy.checkIntervalMillis() - (clock.millis() - lastForceCheck);
@@ -76,7 +76,7 @@ final class CommitLogFlusher implements Agent {
      * RocketMQ wakes its commit service on every put. Two volatile reads while fewer wait.
      */
     void appended() {
-        if (commits != null && uncommittedWorthWaking()) {
+        if (commits != null && commits.wakes(uncommitted())) {
             AgentRunner r = runner;
             if (r != null) {
                 r.wake();
@@ -84,9 +84,8 @@ final class CommitLogFlusher implements Agent {
         }
     }
 
-    private boolean uncommittedWorthWaking() {
-        long uncommitted = commitLog.maxOffset() - commitLog.readableOffset();
-        return uncommitted > 0 && uncommitted >= commits.leastBytes();
+    private long uncommitted() {
+        return commitLog.maxOffset() - commitLog.readableOffset();
     }
 
     /** Whether appends are acknowledged only once forced (SYNC_FLUSH): only then does a message's WAIT matter. */
@@ -116,8 +115,7 @@ final class CommitLogFlusher implements Agent {
         long flushed;
         try {
             long now = clock.millis();
-            if (commits != null && (!waiters.isEmpty()
-                    || commits.due(commitLog.maxOffset() - commitLog.readableOffset(), now - lastCommit))) {
+            if (commits != null && (!waiters.isEmpty() || commits.due(uncommitted(), now - lastCommit))) {
                 commitLog.commit();
                 lastCommit = now;
             }

@@ -16,8 +16,13 @@ record PoolCommits(long intervalMillis, long leastBytes, long thoroughMillis) {
                 config.commitCommitLogThoroughInterval());
     }
 
+    /** Whether an append that leaves {@code uncommitted} bytes waiting wakes the committer. */
+    boolean wakes(long uncommitted) {
+        return uncommitted > 0 && uncommitted >= leastBytes;
+    }
+
     /** Whether {@code uncommitted} bytes are worth a commit now, {@code sinceLastCommit} ms after the last one. */
     boolean due(long uncommitted, long sinceLastCommit) {
-        return uncommitted > 0 && (uncommitted >= leastBytes || sinceLastCommit >= thoroughMillis);
+        return wakes(uncommitted) || uncommitted > 0 && sinceLastCommit >= thoroughMillis;
     }
 }
