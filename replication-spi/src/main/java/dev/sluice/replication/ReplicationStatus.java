@@ -12,8 +12,15 @@ package dev.sluice.replication;
  */
 public record ReplicationStatus(String role, int replicas, long localOffset, long replicaOffset, String peer) {
 
-    /** Bytes the replica is behind (0 when it is not known to be behind, or none is connected). */
+    /**
+     * Bytes the replica is behind. A connected replica that has confirmed nothing yet is behind by everything: it
+     * must not look caught up in the moment between its connection and its first report. With none connected and
+     * none ever confirmed there is nothing to be behind: 0.
+     */
     public long lagBytes() {
-        return replicaOffset < 0 ? 0 : Math.max(0, localOffset - replicaOffset);
+        if (replicaOffset < 0) {
+            return replicas > 0 ? Math.max(0, localOffset) : 0;
+        }
+        return Math.max(0, localOffset - replicaOffset);
     }
 }
