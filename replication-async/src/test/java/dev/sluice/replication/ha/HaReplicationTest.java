@@ -198,6 +198,18 @@ class HaReplicationTest {
     }
 
     @Test
+    void aSlaveConnectedButSilentIsBehindByEverything() throws Exception {
+        Node master = master(0);
+        MasterReplicator m = (MasterReplicator) master.replicator;
+        send(master.store, 20);
+        try (java.net.Socket silent = new java.net.Socket("127.0.0.1", m.haPort())) {
+            Deadline.await("the master counts the connection", CATCH_UP, () -> m.status().replicas() == 1);
+            assertEquals(master.store.replicationLog().writtenOffset(), m.status().lagBytes());
+            assertTrue(silent.isConnected());
+        }
+    }
+
+    @Test
     void lagIsCountedInBytesAndMessages() throws Exception {
         Node master = master(0);
         MasterReplicator m = (MasterReplicator) master.replicator;
