@@ -73,7 +73,7 @@ final class CommitLogFlusher implements Agent {
 
     /**
      * After an append: in pool mode, wakes the committer once enough bytes wait for it (see {@link PoolCommits}), as
-     * RocketMQ wakes its commit service on every put. Two volatile reads while fewer wait.
+     * RocketMQ wakes its commit service on every put. Three volatile reads while fewer wait.
      */
     void appended() {
         if (commits != null && commits.wakes(uncommitted())) {
