@@ -1,7 +1,10 @@
 package dev.sluice.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +91,10 @@ class SendThreadTest {
             List<String> received = new ArrayList<>();
             for (MessageExt m : Cluster.pullAll(pull, TOPIC)) {
                 received.add(new String(m.getBody(), StandardCharsets.UTF_8));
+                // The broker stores the sending connection's peer as the born host.
+                InetSocketAddress born = (InetSocketAddress) m.getBornHost();
+                assertEquals(InetAddress.getLoopbackAddress(), born.getAddress(), "born host of " + m.getMsgId());
+                assertTrue(born.getPort() > 0, "born port of " + m.getMsgId() + ": " + born);
             }
             // Equal sizes and equal sets: every message once.
             assertEquals(expected.size(), received.size(), "no message lost or stored twice");

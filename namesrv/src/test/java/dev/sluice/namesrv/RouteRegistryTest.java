@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.remoting.RemotingConnection;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,6 +143,11 @@ class RouteRegistryTest {
         @Override
         public String remoteAddress() {
             return "127.0.0.1:1";
+        }
+
+        @Override
+        public InetSocketAddress remoteSocketAddress() {
+            return new InetSocketAddress("127.0.0.1", 1);
         }
 
         @Override

@@ -116,7 +116,7 @@ public final class SendProcessor implements RequestProcessor {
             sysFlag |= SysFlag.MULTI_TAGS;
         }
 
-        PeerAddress born = PeerAddress.parse(connection.remoteAddress());
+        PeerAddress born = PeerAddress.of(connection.remoteSocketAddress());
         byte[] body = request.body() == null ? new byte[0] : request.body();
         List<AppendRequest> messages = new ArrayList<>(1);
         if (header.batch()) {

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.UnaryOperator;
 import java.nio.charset.StandardCharsets;
@@ -186,6 +187,11 @@ class TransactionCheckerTest {
         @Override
         public String remoteAddress() {
             return "127.0.0.1:5555";
+        }
+
+        @Override
+        public InetSocketAddress remoteSocketAddress() {
+            return new InetSocketAddress("127.0.0.1", 5555);
         }
 
         @Override

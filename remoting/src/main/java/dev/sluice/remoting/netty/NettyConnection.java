@@ -12,10 +12,13 @@ final class NettyConnection implements RemotingConnection {
 
     private final Channel channel;
     private final String remoteAddress;
+    private final InetSocketAddress remoteSocketAddress;
 
     private NettyConnection(Channel channel) {
         this.channel = channel;
-        this.remoteAddress = format(channel.remoteAddress());
+        SocketAddress remote = channel.remoteAddress();
+        this.remoteAddress = format(remote);
+        this.remoteSocketAddress = remote instanceof InetSocketAddress inet && inet.getAddress() != null ? inet : null;
     }
 
     static NettyConnection of(Channel channel) {
@@ -45,6 +48,11 @@ final class NettyConnection implements RemotingConnection {
     @Override
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public InetSocketAddress remoteSocketAddress() {
+        return remoteSocketAddress;
     }
 
     @Override
