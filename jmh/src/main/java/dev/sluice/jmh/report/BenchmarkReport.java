@@ -214,12 +214,12 @@ public final class BenchmarkReport {
         List<RunResult> results = new ArrayList<>();
         for (String impl : new String[] {"sluice", "apache"}) {
             TimeUnit.SECONDS.sleep(settleSeconds);
-            results.addAll(run(cell, full, latencies, impl));
+            results.addAll(runStore(cell, full, latencies, impl));
         }
         return results;
     }
 
-    private static Collection<RunResult> run(Cell cell, boolean full, Path latencies, String impl)
+    private static Collection<RunResult> runStore(Cell cell, boolean full, Path latencies, String impl)
             throws RunnerException {
         boolean read = cell.method().equals("read");
         String benchmark = read ? READ : cell.replication() != null ? REPLICATION : APPEND;

@@ -119,10 +119,19 @@ class ReplicationLogProperties {
                 long end = master.replicationLog().writtenOffset();
                 int cut = (int) Math.max(last + 1, end - missing);
                 MmapMessageStore slave = MmapMessageStore.open(slaveConfig, StoreContext.defaults());
-                try (CommitLogSlice slice = master.replicationLog().read(0, cut)) {
-                    slave.replicationLog().append(0, slice.buffer());
+                try {
+                    try (CommitLogSlice slice = master.replicationLog().read(0, cut)) {
+                        slave.replicationLog().append(0, slice.buffer());
+                    }
+                    assertEquals(cut, slave.replicationLog().writtenOffset());
+                } catch (Throwable t) {
+                    try {
+                        slave.close();
+                    } catch (Exception e) {
+                        t.addSuppressed(e);
+                    }
+                    throw t;
                 }
-                assertEquals(cut, slave.replicationLog().writtenOffset());
                 if (crash) {
                     slave.crash();
                 } else {
