@@ -6,12 +6,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.sluice.store.mmap.ConsumeQueueUnit.SIZE;
 
 /**
  * The queue of one (topic, queueId): 20-byte units pointing into the CommitLog. Written only by the
- * dispatcher (and by recovery and retention before and beside it), read by anyone.
+ * dispatcher (and by recovery before it, and retention beside it under the table's write lock), read by anyone.
  */
 final class ConsumeQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
@@ -20,11 +21,14 @@ final class ConsumeQueue {
     private final int queueId;
     private final SegmentedLog log;
     private final ByteBuffer scratch = ByteBuffer.allocate(SIZE);
+    /** The table's {@link ConsumeQueueTable#writeLock()}: held by the dispatcher while it writes units. */
+    private final ReentrantLock writeLock;
     private volatile long minOffset;
 
-    ConsumeQueue(String topic, int queueId, Path dir, int fileSize) {
+    ConsumeQueue(String topic, int queueId, Path dir, int fileSize, ReentrantLock writeLock) {
         this.topic = topic;
         this.queueId = queueId;
+        this.writeLock = writeLock;
         this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.CHANNEL_WRITES_NONE);
     }
 
@@ -164,14 +168,20 @@ final class ConsumeQueue {
 
     private void repair(long queueOffset, long commitLogOffset, int size, long tagCode) {
         long position = queueOffset * SIZE;
-        MappedSegment s = log.find(position);
+        // Acquired: a file retention has begun to destroy is unmapped once its last reader lets go.
+        MappedSegment s = log.acquire(position);
         if (s == null) {
             return;
         }
-        int at = (int) (position - s.baseOffset());
-        ByteBuffer buf = s.buffer();
-        if (ConsumeQueueUnit.commitLogOffset(buf, at) != commitLogOffset || ConsumeQueueUnit.messageSize(buf, at) != size) {
-            s.overwrite(at, ConsumeQueueUnit.write(scratch, commitLogOffset, size, tagCode));
+        try {
+            int at = (int) (position - s.baseOffset());
+            ByteBuffer buf = s.buffer();
+            if (ConsumeQueueUnit.commitLogOffset(buf, at) != commitLogOffset
+                    || ConsumeQueueUnit.messageSize(buf, at) != size) {
+                s.overwrite(at, ConsumeQueueUnit.write(scratch, commitLogOffset, size, tagCode));
+            }
+        } finally {
+            s.release();
         }
     }
 
@@ -259,18 +269,24 @@ final class ConsumeQueue {
     int deleteBelow(long commitLogMin, long nowMillis, long forceAfterMillis, Runnable pause) throws IOException {
         int removed = 0;
         for (MappedSegment s : log.all()) {
-            if (s == log.last()) {
-                break;
+            // Under the dispatcher's lock: the last file cannot change, nor any file be written, while one goes.
+            writeLock.lock();
+            try {
+                if (s == log.last()) {
+                    break;
+                }
+                long lastSlot = s.endOffset() / SIZE - 1;
+                long[] lastUnit = unit(lastSlot);
+                if (lastUnit != null && lastUnit[1] != ConsumeQueueUnit.FILLER_SIZE && lastUnit[0] >= commitLogMin) {
+                    break;
+                }
+                if (!s.destroy(nowMillis, forceAfterMillis)) {
+                    break;
+                }
+                log.remove(s);
+            } finally {
+                writeLock.unlock();
             }
-            long lastSlot = s.endOffset() / SIZE - 1;
-            long[] lastUnit = unit(lastSlot);
-            if (lastUnit != null && lastUnit[1] != ConsumeQueueUnit.FILLER_SIZE && lastUnit[0] >= commitLogMin) {
-                break;
-            }
-            if (!s.destroy(nowMillis, forceAfterMillis)) {
-                break;
-            }
-            log.remove(s);
             removed++;
             pause.run();
         }

@@ -14,13 +14,21 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** Every ConsumeQueue of the store, under {@code <storePathConsumeQueue>/<topic>/<queueId>/}. */
+/**
+ * Every ConsumeQueue of the store, under {@code <storePathConsumeQueue>/<topic>/<queueId>/}.
+ *
+ * <p>{@link #writeLock()} orders the threads that change queue files: the dispatcher holds it for a round of units,
+ * retention for each file it destroys, and a topic's deletion for its files. A file destroyed while the dispatcher
+ * wrote into it was unmapped under the write and crashed the JVM (SIGSEGV, seen once under forced cleaning).
+ */
 final class ConsumeQueueTable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueueTable.class);
 
     private final Path root;
     private final int fileSize;
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, ConsumeQueue>> queues = new ConcurrentHashMap<>();
 
     ConsumeQueueTable(Path root, int fileSize) {
@@ -30,6 +38,10 @@ final class ConsumeQueueTable {
 
     Path root() {
         return root;
+    }
+
+    ReentrantLock writeLock() {
+        return writeLock;
     }
 
     /** Loads every queue directory and recovers each against the CommitLog's extent. */
@@ -65,7 +77,7 @@ final class ConsumeQueueTable {
         }
         return queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
                 .computeIfAbsent(queueId, id -> new ConsumeQueue(topic, id,
-                        root.resolve(topic).resolve(String.valueOf(id)), fileSize));
+                        root.resolve(topic).resolve(String.valueOf(id)), fileSize, writeLock));
     }
 
     List<ConsumeQueue> all() {
@@ -94,21 +106,28 @@ final class ConsumeQueueTable {
 
     /** Removes a topic's queues and their files. */
     void delete(String topic) throws IOException {
-        Map<Integer, ConsumeQueue> byId = queues.remove(topic);
-        if (byId == null) {
-            return;
-        }
-        for (ConsumeQueue cq : byId.values()) {
-            cq.destroy();
-        }
-        Path dir = root.resolve(topic);
-        if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
-                for (Path p : rest) {
-                    Files.deleteIfExists(p);
-                }
+        // Under the lock: the dispatcher would otherwise write into files being unmapped, or re-create the
+        // directories being deleted, for messages of the topic it had not dispatched yet.
+        writeLock.lock();
+        try {
+            Map<Integer, ConsumeQueue> byId = queues.remove(topic);
+            if (byId == null) {
+                return;
             }
-            Files.deleteIfExists(dir);
+            for (ConsumeQueue cq : byId.values()) {
+                cq.destroy();
+            }
+            Path dir = root.resolve(topic);
+            if (Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
+                    for (Path p : rest) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 

@@ -67,27 +67,33 @@ final class Dispatcher implements Agent {
         long at = dispatchedOffset;
         int count = 0;
         batch.clear();
-        while (at < end && count < MAX_RECORDS_PER_ROUND) {
-            MappedSegment segment = commitLog.segments().acquire(at);
-            if (segment == null) {
-                long min = commitLog.minOffset();
-                if (min > at) {
-                    at = min;
-                    continue;
-                }
-                break;
-            }
-            try {
-                long next = dispatchSegment(segment, at, end, MAX_RECORDS_PER_ROUND - count);
-                count += (int) (next >>> 40);
-                long reached = next & ((1L << 40) - 1);
-                if (reached == at) {
+        // One lock per round, not per unit: retention waits at most a round to destroy a queue file.
+        queues.writeLock().lock();
+        try {
+            while (at < end && count < MAX_RECORDS_PER_ROUND) {
+                MappedSegment segment = commitLog.segments().acquire(at);
+                if (segment == null) {
+                    long min = commitLog.minOffset();
+                    if (min > at) {
+                        at = min;
+                        continue;
+                    }
                     break;
                 }
-                at = reached;
-            } finally {
-                segment.release();
+                try {
+                    long next = dispatchSegment(segment, at, end, MAX_RECORDS_PER_ROUND - count);
+                    count += (int) (next >>> 40);
+                    long reached = next & ((1L << 40) - 1);
+                    if (reached == at) {
+                        break;
+                    }
+                    at = reached;
+                } finally {
+                    segment.release();
+                }
             }
+        } finally {
+            queues.writeLock().unlock();
         }
         if (at != dispatchedOffset) {
             if (index != null) {
