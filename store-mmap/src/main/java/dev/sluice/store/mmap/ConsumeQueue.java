@@ -12,7 +12,8 @@ import static dev.sluice.store.mmap.ConsumeQueueUnit.SIZE;
 
 /**
  * The queue of one (topic, queueId): 20-byte units pointing into the CommitLog. Written only by the
- * dispatcher (and by recovery before it, and retention beside it under the table's write lock), read by anyone.
+ * dispatcher (and by recovery before it; retention and topic deletion beside it, under the table's write lock), read
+ * by anyone.
  */
 final class ConsumeQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
