@@ -67,12 +67,18 @@ class TransientStorePoolCommitTest {
     void fewerThanLeastPagesAreCommittedOnceTheThoroughIntervalPassed() throws Exception {
         MutableClock clock = new MutableClock(1_700_000_000_000L);
         StoreConfig config = pooled("20", "1000").build();
-        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults().withClock(clock))) {
+        // Agents driven by hand, on the store's clock: a round before the interval must leave the append unreadable.
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults().withClock(clock), false)) {
             assertEquals(AppendStatus.PUT_OK,
                     store.append(StoreFixture.message("T", 0, new byte[100], null, null, null)).join().status());
-            clock.advance(Duration.ofMillis(1000));
-            Deadline.await("a small append readable after the thorough interval", Duration.ofSeconds(10),
-                    () -> store.maxQueueOffset("T", 0) == 1);
+            clock.advance(Duration.ofMillis(999));
+            store.commitLogFlusher().doWork();
+            store.dispatcher().doWork();
+            assertEquals(0, store.maxQueueOffset("T", 0), "committed before the thorough interval");
+            clock.advance(Duration.ofMillis(1));
+            store.commitLogFlusher().doWork();
+            store.dispatcher().doWork();
+            assertEquals(1, store.maxQueueOffset("T", 0), "committed once the thorough interval passed");
         }
     }
 
