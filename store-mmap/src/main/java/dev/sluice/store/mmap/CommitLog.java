@@ -73,7 +73,6 @@ final class CommitLog {
             nextQueueOffsets.forEach((topic, offsets) -> queueOffsets.put(topic, offsets.clone()));
             MappedSegment last = log.last();
             if (last != null) {
-                log.prefault(last, allocator);
                 log.prepare(last.endOffset(), allocator);
             }
         } finally {
@@ -157,6 +156,7 @@ final class CommitLog {
                 diskFull = "disk full: cannot write CommitLog file " + segment.path() + " (" + e.getMessage() + ")";
                 return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, diskFull);
             }
+            log.prefaultAhead(segment, allocator);
             offsets[head.queueId()] = queueOffset + batch.size();
             if (pool == null) {
                 committedOffset = physical + total;
@@ -197,11 +197,7 @@ final class CommitLog {
                 committedOffset = nextBase;
             }
         }
-        boolean wasPrepared = log.isPrepared(nextBase);
         MappedSegment created = log.create(nextBase);
-        if (!wasPrepared) {
-            log.prefault(created, allocator);
-        }
         if (pool != null) {
             created.useWriteBuffer(pool);
         }
@@ -384,6 +380,7 @@ final class CommitLog {
                 diskFull = "disk full: cannot write CommitLog file " + last.path() + " (" + e.getMessage() + ")";
                 throw new IOException(diskFull);
             }
+            log.prefaultAhead(last, allocator);
             committedOffset = completeRecordsFrom(committedOffset, bytes, offset);
             return log.maxOffset();
         } finally {

@@ -1,7 +1,10 @@
 package dev.sluice.store.mmap;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
@@ -24,24 +27,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MappedSegment {
     /**
-     * Appends at least this long go through the channel when the page cache is filled as the writer goes: a write
-     * system call costs about as much as faulting in and zeroing one fresh page, so it pays once an append covers
-     * a page; smaller appends share each page fault with the appends after them and are cheaper as stores into
-     * the mapping (measured with jmh StoreAppendBenchmark: channel writes for every append lost ~2x at 128 B).
-     */
-    static final int CHANNEL_WRITES_OF_A_PAGE = 4096;
-    /**
      * Every append goes through the channel, for group commit: a force that writes back pages dirtied through a
      * mapping must write-protect each of them again (so the next store faults and marks it dirty), and that made
      * forces twice as long (jmh appendPipelined, SYNC_FLUSH, 1 KiB: ~790 us per ~157 KB force through the mapping,
      * ~340 us per ~114 KB with channel writes; ~140k -> ~240k msg/s).
      */
-    static final int CHANNEL_WRITES_ALL = 0;
-    /** Every append is a store into the mapping (ConsumeQueue files: 20-byte entries). */
-    static final int CHANNEL_WRITES_NONE = Integer.MAX_VALUE;
+    static final boolean CHANNEL_WRITES_ALL = true;
+    /** Every append is a store into the mapping (ConsumeQueue files, and the CommitLog but for group commit). */
+    static final boolean CHANNEL_WRITES_NONE = false;
     private static final int PAGE = 4096;
     /** Pages {@link #prefault} touches between looks at the write position. */
     private static final int PREFAULT_CHECK_PAGES = 256;
+    /** How far ahead of the writer {@link #prefault} brings pages in (see {@link #prefaultDue}). */
+    static final int PREFAULT_LEAD = 32 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
 
     private final Path path;
     private final long baseOffset;
@@ -49,7 +49,7 @@ final class MappedSegment {
     /** Replaced only by the writer, when an interrupt closed it (see {@link #writeFully}). */
     private volatile FileChannel channel;
     private final MappedByteBuffer mapped;
-    private final int channelWriteMin;
+    private final boolean channelWrites;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile ByteBuffer writeBuffer;
     private TransientStorePool pool;
@@ -60,13 +60,14 @@ final class MappedSegment {
     private volatile boolean fileDeleted;
     private volatile boolean sealed;
     private long firstDestroyAttempt;
-    /** Where {@link #prefault} puts what it read, so the reads are not optimised away. */
-    @SuppressWarnings("unused")
-    private int prefaultSink;
+    /** Writer only: the end of the pages the writer last asked {@link #prefault} for. */
+    private int prefaultAsked;
+    /** Where the last {@link #prefault} stopped. */
+    private volatile int prefaulted;
 
     private MappedSegment(Path path, long baseOffset, int size, FileChannel channel, MappedByteBuffer mapped,
-                          int channelWriteMin) {
-        this.channelWriteMin = channelWriteMin;
+                          boolean channelWrites) {
+        this.channelWrites = channelWrites;
         this.path = path;
         this.baseOffset = baseOffset;
         this.size = size;
@@ -82,7 +83,7 @@ final class MappedSegment {
     /** How a new file's pages come to be before the writer reaches them. */
     enum Fill {
         /**
-         * A sparse file; the allocator reads its pages into the page cache ahead of the writer ({@link #prefault}).
+         * A sparse file; the allocator faults its pages in a little ahead of the writer ({@link #prefault}).
          * Faults on the mapping bring pages in as large folios (readahead), and a store dirties its whole folio.
          */
         SPARSE,
@@ -101,7 +102,7 @@ final class MappedSegment {
     }
 
     /** Creates a new file, filled as {@code fill} says. */
-    static MappedSegment create(Path dir, long baseOffset, int size, Fill fill, int channelWriteMin)
+    static MappedSegment create(Path dir, long baseOffset, int size, Fill fill, boolean channelWrites)
             throws IOException {
         Path path = dir.resolve(fileName(baseOffset));
         Path tmp = dir.resolve(fileName(baseOffset) + ".creating");
@@ -124,22 +125,22 @@ final class MappedSegment {
             throw e;
         }
         Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return open(path, baseOffset, size, channelWriteMin);
+        return open(path, baseOffset, size, channelWrites);
     }
 
     /**
      * Maps an existing file, extending it with zeros to {@code size} if it is shorter.
      *
-     * @param channelWriteMin appends this long or longer go through the file channel (pwrite) instead of stores
-     *                        into the mapping ({@link #CHANNEL_WRITES_OF_A_PAGE}, {@link #CHANNEL_WRITES_ALL},
-     *                        {@link #CHANNEL_WRITES_NONE}). Readers still read the mapping: it shares the page cache
-     *                        the write lands in, and the write position moves only after the write.
+     * @param channelWrites whether appends go through the file channel (pwrite) instead of stores into the mapping
+     *                      ({@link #CHANNEL_WRITES_ALL}, {@link #CHANNEL_WRITES_NONE}). Readers still read the
+     *                      mapping: it shares the page cache the write lands in, and the write position moves only
+     *                      after the write.
      */
-    static MappedSegment open(Path path, long baseOffset, int size, int channelWriteMin) throws IOException {
+    static MappedSegment open(Path path, long baseOffset, int size, boolean channelWrites) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            return new MappedSegment(path, baseOffset, size, ch, mapped, channelWriteMin);
+            return new MappedSegment(path, baseOffset, size, ch, mapped, channelWrites);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -200,7 +201,7 @@ final class MappedSegment {
         ByteBuffer target = writeBuffer;
         if (target != null) {
             target.put(at, src, src.position(), length);
-        } else if (length >= channelWriteMin) {
+        } else if (channelWrites) {
             writeFully(src, at);
         } else {
             mapped.put(at, src, src.position(), length);
@@ -246,35 +247,55 @@ final class MappedSegment {
     }
 
     /**
-     * Reads one byte of every page ahead of the write position, so that the page cache holds the file's pages
-     * (zeroed: a sparse file's holes read as zeros) before the writer gets there. Without it the writer's first
-     * store into each page faults, and the kernel allocates and zeroes a page cache page while the writer holds
-     * the append lock; profiled, that fault was ~45% of all CPU of 1 KiB appends (jmh StoreAppendBenchmark,
-     * {@code perf record -g}: filemap_fault, ext4_mpage_readpages, zero_user_segments, memset). Read faults leave
-     * the pages clean, so nothing extra is written to disk and the kernel may drop them again under memory
-     * pressure. Skips ahead when the writer overtakes it; stops when the segment is closed.
+     * Writer only: the end of the pages the next {@link #prefault} should reach, once the writer has come within
+     * half of {@link #PREFAULT_LEAD} of the pages asked for last time and that prefault is done; otherwise -1. So
+     * a prefault runs about every 16 MiB written, and no more than one is pending.
      */
-    void prefault() {
+    int prefaultDue() {
+        int asked = prefaultAsked;
+        if (asked >= size || wrote + PREFAULT_LEAD / 2 < asked || prefaulted < asked) {
+            return -1;
+        }
+        prefaultAsked = (int) Math.min(size, (long) pageAbove(wrote) + PREFAULT_LEAD);
+        return prefaultAsked;
+    }
+
+    /**
+     * Faults in, for writing, every page from the write position up to {@code upTo}, so that the writer's stores
+     * into them fault no more: without it the writer's first store into each page faults, and the kernel
+     * allocates and zeroes a page cache page while the writer holds the append lock (profiled at ~45% of all CPU
+     * of 1 KiB appends). A write fault, not a read: a read-faulted page is mapped read-only, and the writer's
+     * first store into it faults again to make it writable; with host memory cheap, read faults ahead lost half
+     * the rate of 4 KiB appends (jmh StoreAppendBenchmark 4096 ASYNC_FLUSH, 196k against 475k msg/s), and with
+     * first touches of guest memory slow they were no faster. Each touch is an atomic add of zero, which cannot
+     * lose a byte the writer stores into the same word after overtaking this. The pages it dirties are zeros the
+     * writer is about to overwrite; the lead bounds them (and the disk space their blocks reserve). Skips ahead
+     * when the writer overtakes it; stops when the segment is closed; a fault (a full disk) ends it, the writer
+     * meets it again and refuses the append.
+     */
+    void prefault(int upTo) {
         if (!acquire()) {
             return;
         }
+        int at = Math.max(prefaulted, pageAbove(wrote));
+        int end = Math.min(upTo, size);
         try {
-            int sum = 0;
-            int at = pageAbove(wrote);
-            for (int n = 0; at < size; at += PAGE, n++) {
+            for (int n = 0; at < end; at += PAGE, n++) {
                 if (n % PREFAULT_CHECK_PAGES == 0) {
                     if (!available) {
                         return;
                     }
                     at = Math.max(at, pageAbove(wrote));
-                    if (at >= size) {
+                    if (at >= end) {
                         break;
                     }
                 }
-                sum += mapped.get(at);
+                LONGS.getAndAdd(mapped, at, 0L);
             }
-            prefaultSink = sum;
+        } catch (InternalError e) {
+            // The page could not be allocated; the writer's store into it will fail the same way and say so.
         } finally {
+            prefaulted = Math.max(at, end);
             release();
         }
     }

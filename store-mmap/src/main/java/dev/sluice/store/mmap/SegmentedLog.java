@@ -26,7 +26,7 @@ final class SegmentedLog {
     private final Path dir;
     private final int segmentSize;
     private final MappedSegment.Fill fill;
-    private final int channelWriteMin;
+    private final boolean channelWrites;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
     /**
      * The last of {@link #segments}, kept by every change of it (put, remove, clearSegments: synchronized, so the
@@ -40,10 +40,10 @@ final class SegmentedLog {
 
     /**
      * @param fill          how new files are filled (see {@link MappedSegment.Fill})
-     * @param channelWriteMin appends this long or longer go through the file channel (see {@link MappedSegment#open})
+     * @param channelWrites whether appends go through the file channel (see {@link MappedSegment#open})
      */
-    SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, int channelWriteMin) {
-        this.channelWriteMin = channelWriteMin;
+    SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, boolean channelWrites) {
+        this.channelWrites = channelWrites;
         this.dir = dir;
         this.segmentSize = segmentSize;
         this.fill = fill;
@@ -87,7 +87,7 @@ final class SegmentedLog {
                 LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
                         dir, path.getFileName(), length, segmentSize);
             }
-            put(base, MappedSegment.open(path, base, segmentSize, channelWriteMin));
+            put(base, MappedSegment.open(path, base, segmentSize, channelWrites));
             expected = base + segmentSize;
         }
     }
@@ -189,7 +189,7 @@ final class SegmentedLog {
         if (s == null) {
             Files.createDirectories(dir);
             s = MappedSegment.create(dir, base, segmentSize,
-                    fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, channelWriteMin);
+                    fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, channelWrites);
         }
         put(base, s);
         return s;
@@ -208,27 +208,29 @@ final class SegmentedLog {
         prepared = CompletableFuture.supplyAsync(() -> {
             try {
                 Files.createDirectories(dir);
-                return MappedSegment.create(dir, base, segmentSize, fill, channelWriteMin);
+                return MappedSegment.create(dir, base, segmentSize, fill, channelWrites);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }, executor);
         if (fill == MappedSegment.Fill.SPARSE) {
-            // A separate task, so a roll that comes early takes the file without waiting for its pages.
-            prepared.thenAcceptAsync(MappedSegment::prefault, executor);
+            // A separate task, so a roll that comes early takes the file without waiting for its first pages.
+            prepared.thenAcceptAsync(s -> s.prefault(MappedSegment.PREFAULT_LEAD), executor);
         }
     }
 
     /**
-     * Writer only: has {@code executor} bring {@code segment}'s pages past the write position into the page cache
-     * (see {@link MappedSegment#prefault}); for a file the log did not {@link #prepare}. SPARSE logs only: a ZEROED
-     * file's pages are there already, and under PAGE_CACHE (group commit) a file created at a roll or found at
-     * recovery takes its pages from the appends' own writes, page-sized, where read faults would bring back the
-     * large folios PAGE_CACHE exists to avoid.
+     * Writer only, after each append to {@code segment}: has {@code executor} fault in the pages ahead of the write
+     * position when they are due (see {@link MappedSegment#prefaultDue}). SPARSE logs only: a ZEROED file's pages
+     * are there already, and under PAGE_CACHE (group commit) the appends' own page-sized writes bring them in,
+     * where faults would bring back the large folios PAGE_CACHE exists to avoid.
      */
-    void prefault(MappedSegment segment, Executor executor) {
+    void prefaultAhead(MappedSegment segment, Executor executor) {
         if (fill == MappedSegment.Fill.SPARSE) {
-            executor.execute(segment::prefault);
+            int upTo = segment.prefaultDue();
+            if (upTo >= 0) {
+                executor.execute(() -> segment.prefault(upTo));
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.sluice.store.mmap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,31 +13,39 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link MappedSegment#prefault} runs beside the writer and after close without changing a byte. */
+/**
+ * {@link MappedSegment#prefault} runs beside the writer and after close without changing a byte, and the writer asks
+ * for it a lead ahead.
+ */
 class MappedSegmentPrefaultTest {
     private static final int SIZE = 4 << 20;
 
     @TempDir
     Path dir;
 
-    @Test
-    void prefaultBesideTheWriterLeavesTheFileAsWritten() throws Exception {
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE,
-                MappedSegment.CHANNEL_WRITES_OF_A_PAGE);
+    /**
+     * The toucher keeps faulting in the page just ahead of the writer, so its atomic adds land on words the writer
+     * is storing into; a touch that wrote back a stale word would lose the writer's bytes there.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void prefaultBesideTheWriterLeavesTheFileAsWritten(boolean channelWrites) throws Exception {
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE, channelWrites);
         byte[] expected = new byte[SIZE];
         Random random = new Random(7);
         int at = 0;
+        AtomicBoolean done = new AtomicBoolean();
         CompletableFuture<Void> toucher = CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < 20; i++) {
-                segment.prefault();
+            while (!done.get()) {
+                segment.prefault(segment.wrote() + 2 * 4096);
             }
         });
-        // Sizes on both sides of CHANNEL_WRITES_OF_A_PAGE, so mapped stores and channel writes both race it.
         while (true) {
-            int length = 1 + random.nextInt(2 * MappedSegment.CHANNEL_WRITES_OF_A_PAGE);
+            int length = 1 + random.nextInt(2 * 4096);
             if (at + length > SIZE - 1000) {
                 break;
             }
@@ -45,8 +55,9 @@ class MappedSegmentPrefaultTest {
             segment.append(ByteBuffer.wrap(chunk));
             at += length;
         }
+        done.set(true);
         toucher.get(30, TimeUnit.SECONDS);
-        segment.prefault();
+        segment.prefault(SIZE);
         segment.flush();
 
         byte[] mapped = new byte[SIZE];
@@ -59,6 +70,30 @@ class MappedSegmentPrefaultTest {
     }
 
     @Test
+    void theWriterAsksForTheNextPagesOncePerHalfLeadWithOneAskPending() throws IOException {
+        int lead = MappedSegment.PREFAULT_LEAD;
+        MappedSegment segment = MappedSegment.create(dir, 0, 3 * lead, MappedSegment.Fill.SPARSE,
+                MappedSegment.CHANNEL_WRITES_NONE);
+        try {
+            assertEquals(lead, segment.prefaultDue());
+            assertEquals(-1, segment.prefaultDue(), "asked already, nothing written");
+            segment.setWrotePosition(lead / 2 + 1);
+            assertEquals(-1, segment.prefaultDue(), "the last ask is still pending");
+            segment.prefault(lead);
+            assertEquals(4096 + lead + lead / 2, segment.prefaultDue(), "from the page above the write position");
+            segment.prefault(4096 + lead + lead / 2);
+            segment.setWrotePosition(lead);
+            assertEquals(-1, segment.prefaultDue(), "still more than half a lead ahead");
+            segment.setWrotePosition(2 * lead + 1);
+            assertEquals(3 * lead, segment.prefaultDue(), "up to the end of the file, not past it");
+            segment.prefault(3 * lead);
+            assertEquals(-1, segment.prefaultDue(), "the whole file is asked for");
+        } finally {
+            segment.close();
+        }
+    }
+
+    @Test
     void prefaultOfAClosedSegmentTouchesNothing() throws IOException {
         MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE,
                 MappedSegment.CHANNEL_WRITES_NONE);
@@ -66,7 +101,7 @@ class MappedSegmentPrefaultTest {
         segment.flush();
         segment.close();
         // The mapping is gone: a read through it would crash the JVM, not fail the test.
-        segment.prefault();
+        segment.prefault(SIZE);
         byte[] onDisk = Files.readAllBytes(segment.path());
         assertArrayEquals(new byte[]{1, 2, 3}, Arrays.copyOf(onDisk, 3));
         assertEquals(SIZE, onDisk.length);
