@@ -96,8 +96,8 @@ class ConsumerFailoverTest {
 
                 consumer.suspend();
                 send(producer, "b", 100);
-                Deadline.await("the slave has everything", WAIT, () ->
-                        ReplicationFailoverTest.runtimeInfo(raw, master.address()).get("slaveFallBehindBytes").equals("0"));
+                Deadline.await("the slave has everything", WAIT,
+                        () -> ReplicationFailoverTest.slaveCaughtUp(raw, master.address()));
                 // The slave copies topics from the master every slaveMetadataSyncInterval: a slave that has not yet
                 // would answer the group's pulls TOPIC_NOT_EXIST for as long as the master is down.
                 Deadline.await("the slave copied the topic from the master", WAIT, () -> Json.asObject(Json.parseObject(

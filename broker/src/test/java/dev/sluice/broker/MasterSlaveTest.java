@@ -105,7 +105,7 @@ class MasterSlaveTest {
                         && Files.exists(slaveDelayOffsets)
                         && Long.valueOf(1).equals(DelayOffsetTable.fromJson(Json.parseObject(Files.readAllBytes(slaveDelayOffsets))).get(1)));
 
-        Deadline.await("the slave caught up", WAIT, () -> runtimeInfo(master.address()).get("slaveFallBehindBytes").equals("0"));
+        Deadline.await("the slave caught up", WAIT, () -> ReplicationFailoverTest.slaveCaughtUp(raw, master.address()));
         Map<String, String> info = runtimeInfo(master.address());
         assertEquals("1", info.get("haConnections"));
         assertEquals(info.get("commitLogMaxOffset"), info.get("haSlaveAckOffset"));
@@ -117,7 +117,7 @@ class MasterSlaveTest {
         long held = org.apache.rocketmq.common.message.MessageDecoder.decodeMessageId(
                 producer.send(new Message(TOPIC, "back".getBytes())).getOffsetMsgId()).getOffset();
         Deadline.await("the slave caught up again", WAIT,
-                () -> runtimeInfo(master.address()).get("slaveFallBehindBytes").equals("0"));
+                () -> ReplicationFailoverTest.slaveCaughtUp(raw, master.address()));
         RemotingCommand back = raw.invokeSync(slave.address(), RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK)
                 .putExtField("offset", held).putExtField("group", "ReplicatedGroup").putExtField("delayLevel", 0)
                 .putExtField("originTopic", TOPIC).putExtField("unitMode", false), 5000);

@@ -60,9 +60,8 @@ class SlaveCatchUpTest {
                 master = cluster.startBroker(m);
                 sent = send(producer, sent, 200);
                 Broker current = master;
-                Deadline.await("the slave caught up", WAIT, () ->
-                        ReplicationFailoverTest.runtimeInfo(raw, current.address()).get("slaveFallBehindBytes").equals("0")
-                                && ReplicationFailoverTest.runtimeInfo(raw, current.address()).get("haConnections").equals("1"));
+                Deadline.await("the slave caught up", WAIT,
+                        () -> ReplicationFailoverTest.slaveCaughtUp(raw, current.address()));
                 long end = Long.parseLong(ReplicationFailoverTest.runtimeInfo(raw, master.address()).get("commitLogMaxOffset"));
                 assertEquals(ReplicationFailoverTest.checksums(home.resolve("store-broker-a/commitlog"), end),
                         ReplicationFailoverTest.checksums(home.resolve("store-broker-a-s/commitlog"), end),
