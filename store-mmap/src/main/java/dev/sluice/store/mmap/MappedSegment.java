@@ -26,15 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (see {@link #destroy}) deletes the file but never unmaps memory a reader is inside.
  */
 final class MappedSegment {
-    /**
-     * Every append goes through the channel, for group commit: a force that writes back pages dirtied through a
-     * mapping must write-protect each of them again (so the next store faults and marks it dirty), and that made
-     * forces twice as long (jmh appendPipelined, SYNC_FLUSH, 1 KiB: ~790 us per ~157 KB force through the mapping,
-     * ~340 us per ~114 KB with channel writes; ~140k -> ~240k msg/s).
-     */
-    static final boolean CHANNEL_WRITES_ALL = true;
-    /** Every append is a store into the mapping (ConsumeQueue files, and the CommitLog but for group commit). */
-    static final boolean CHANNEL_WRITES_NONE = false;
     private static final int PAGE = 4096;
     /** Pages {@link #prefault} touches between looks at the write position. */
     private static final int PREFAULT_CHECK_PAGES = 256;
@@ -49,7 +40,7 @@ final class MappedSegment {
     /** Replaced only by the writer, when an interrupt closed it (see {@link #writeFully}). */
     private volatile FileChannel channel;
     private final MappedByteBuffer mapped;
-    private final boolean channelWrites;
+    private final Writes writes;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile ByteBuffer writeBuffer;
     private TransientStorePool pool;
@@ -64,10 +55,13 @@ final class MappedSegment {
     private int prefaultAsked;
     /** Where the last {@link #prefault} stopped. */
     private volatile int prefaulted;
+    /** Where {@link #prefault} puts what it read, so the reads are not optimised away. */
+    @SuppressWarnings("unused")
+    private int prefaultSink;
 
     private MappedSegment(Path path, long baseOffset, int size, FileChannel channel, MappedByteBuffer mapped,
-                          boolean channelWrites) {
-        this.channelWrites = channelWrites;
+                          Writes writes) {
+        this.writes = writes;
         this.path = path;
         this.baseOffset = baseOffset;
         this.size = size;
@@ -78,6 +72,25 @@ final class MappedSegment {
     /** File name for a base offset: 20 digits, zero padded. */
     static String fileName(long baseOffset) {
         return String.format("%020d", baseOffset);
+    }
+
+    /** How appends reach the file. */
+    enum Writes {
+        /** Stores into the mapping; {@link #prefault} write-faults the pages ahead. */
+        MAPPED,
+        /**
+         * Every append through the channel (pwrite), for group commit: a force that writes back pages dirtied
+         * through a mapping must write-protect each of them again (so the next store faults and marks it dirty), and
+         * that made forces twice as long (jmh appendPipelined, SYNC_FLUSH, 1 KiB: ~790 us per ~157 KB force through
+         * the mapping, ~340 us per ~114 KB with channel writes; ~140k -> ~240k msg/s).
+         */
+        CHANNEL,
+        /**
+         * Into a transientStorePool buffer, committed through the channel; {@link #prefault} read-faults the pages
+         * ahead, as the commits need no writable mapping (write faults ahead cost them 9-16%: jmh StoreAppendBenchmark
+         * with the pool, 4 threads, 1 KiB and 128 B). A file that gets no pool buffer takes stores into the mapping.
+         */
+        POOLED
     }
 
     /** How a new file's pages come to be before the writer reaches them. */
@@ -102,7 +115,7 @@ final class MappedSegment {
     }
 
     /** Creates a new file, filled as {@code fill} says. */
-    static MappedSegment create(Path dir, long baseOffset, int size, Fill fill, boolean channelWrites)
+    static MappedSegment create(Path dir, long baseOffset, int size, Fill fill, Writes writes)
             throws IOException {
         Path path = dir.resolve(fileName(baseOffset));
         Path tmp = dir.resolve(fileName(baseOffset) + ".creating");
@@ -125,22 +138,20 @@ final class MappedSegment {
             throw e;
         }
         Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return open(path, baseOffset, size, channelWrites);
+        return open(path, baseOffset, size, writes);
     }
 
     /**
      * Maps an existing file, extending it with zeros to {@code size} if it is shorter.
      *
-     * @param channelWrites whether appends go through the file channel (pwrite) instead of stores into the mapping
-     *                      ({@link #CHANNEL_WRITES_ALL}, {@link #CHANNEL_WRITES_NONE}). Readers still read the
-     *                      mapping: it shares the page cache the write lands in, and the write position moves only
-     *                      after the write.
+     * @param writes how appends reach the file. Readers always read the mapping: it shares the page cache a channel
+     *               write lands in, and the write position moves only after the write.
      */
-    static MappedSegment open(Path path, long baseOffset, int size, boolean channelWrites) throws IOException {
+    static MappedSegment open(Path path, long baseOffset, int size, Writes writes) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            return new MappedSegment(path, baseOffset, size, ch, mapped, channelWrites);
+            return new MappedSegment(path, baseOffset, size, ch, mapped, writes);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -201,7 +212,7 @@ final class MappedSegment {
         ByteBuffer target = writeBuffer;
         if (target != null) {
             target.put(at, src, src.position(), length);
-        } else if (channelWrites) {
+        } else if (writes == Writes.CHANNEL) {
             writeFully(src, at);
         } else {
             mapped.put(at, src, src.position(), length);
@@ -261,8 +272,8 @@ final class MappedSegment {
     }
 
     /**
-     * Faults in, for writing, every page from the write position up to {@code upTo}, so that the writer's stores
-     * into them fault no more: without it the writer's first store into each page faults, and the kernel
+     * Faults in every page from the write position up to {@code upTo}; for writing unless the appends go through a
+     * pool buffer ({@link Writes#POOLED}). So the writer's stores into them fault no more: without it the writer's first store into each page faults, and the kernel
      * allocates and zeroes a page cache page while the writer holds the append lock (profiled at ~45% of all CPU
      * of 1 KiB appends). A write fault, not a read: a read-faulted page is mapped read-only, and the writer's
      * first store into it faults again to make it writable; with host memory cheap, read faults ahead lost half
@@ -279,6 +290,8 @@ final class MappedSegment {
         }
         int at = Math.max(prefaulted, pageAbove(wrote));
         int end = Math.min(upTo, size);
+        boolean forWrites = writes != Writes.POOLED;
+        int sum = 0;
         try {
             for (int n = 0; at < end; at += PAGE, n++) {
                 if (n % PREFAULT_CHECK_PAGES == 0) {
@@ -290,8 +303,13 @@ final class MappedSegment {
                         break;
                     }
                 }
-                LONGS.getAndAdd(mapped, at, 0L);
+                if (forWrites) {
+                    LONGS.getAndAdd(mapped, at, 0L);
+                } else {
+                    sum += mapped.get(at);
+                }
             }
+            prefaultSink = sum;
         } catch (InternalError e) {
             // The page could not be allocated; the writer's store into it will fail the same way and say so.
         } finally {

@@ -135,7 +135,8 @@ public final class MmapMessageStore implements MessageStore {
         MappedSegment.Fill fill = config.warmMapedFileEnable() ? MappedSegment.Fill.ZEROED
                 : groupCommit ? MappedSegment.Fill.PAGE_CACHE : MappedSegment.Fill.SPARSE;
         SegmentedLog log = new SegmentedLog(config.storePathCommitLog(), config.mappedFileSizeCommitLog(), fill,
-                groupCommit ? MappedSegment.CHANNEL_WRITES_ALL : MappedSegment.CHANNEL_WRITES_NONE);
+                groupCommit ? MappedSegment.Writes.CHANNEL
+                        : pool != null ? MappedSegment.Writes.POOLED : MappedSegment.Writes.MAPPED);
         ConsumeQueueTable queues = new ConsumeQueueTable(config.storePathConsumeQueue(),
                 config.mappedFileSizeConsumeQueue());
         KeyIndex index = null;

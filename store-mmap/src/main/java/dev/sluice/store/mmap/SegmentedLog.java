@@ -26,7 +26,7 @@ final class SegmentedLog {
     private final Path dir;
     private final int segmentSize;
     private final MappedSegment.Fill fill;
-    private final boolean channelWrites;
+    private final MappedSegment.Writes writes;
     private final ConcurrentSkipListMap<Long, MappedSegment> segments = new ConcurrentSkipListMap<>();
     /**
      * The last of {@link #segments}, kept by every change of it (put, remove, clearSegments: synchronized, so the
@@ -40,10 +40,10 @@ final class SegmentedLog {
 
     /**
      * @param fill          how new files are filled (see {@link MappedSegment.Fill})
-     * @param channelWrites whether appends go through the file channel (see {@link MappedSegment#open})
+     * @param writes        how appends reach the files (see {@link MappedSegment.Writes})
      */
-    SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, boolean channelWrites) {
-        this.channelWrites = channelWrites;
+    SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, MappedSegment.Writes writes) {
+        this.writes = writes;
         this.dir = dir;
         this.segmentSize = segmentSize;
         this.fill = fill;
@@ -87,7 +87,7 @@ final class SegmentedLog {
                 LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
                         dir, path.getFileName(), length, segmentSize);
             }
-            put(base, MappedSegment.open(path, base, segmentSize, channelWrites));
+            put(base, MappedSegment.open(path, base, segmentSize, writes));
             expected = base + segmentSize;
         }
     }
@@ -189,7 +189,7 @@ final class SegmentedLog {
         if (s == null) {
             Files.createDirectories(dir);
             s = MappedSegment.create(dir, base, segmentSize,
-                    fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, channelWrites);
+                    fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, writes);
         }
         put(base, s);
         return s;
@@ -208,7 +208,7 @@ final class SegmentedLog {
         prepared = CompletableFuture.supplyAsync(() -> {
             try {
                 Files.createDirectories(dir);
-                return MappedSegment.create(dir, base, segmentSize, fill, channelWrites);
+                return MappedSegment.create(dir, base, segmentSize, fill, writes);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -27,7 +27,7 @@ class MappedSegmentFillTest {
     @Test
     void aPageCacheFileIsZeroedToItsSize() throws IOException {
         MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.PAGE_CACHE,
-                MappedSegment.CHANNEL_WRITES_ALL);
+                MappedSegment.Writes.CHANNEL);
         try {
             assertEquals(SIZE, Files.size(dir.resolve(MappedSegment.fileName(0))));
             assertEquals(0, segment.wrote());
@@ -47,7 +47,7 @@ class MappedSegmentFillTest {
     void smallForcedAppendsDirtyOnlyTheirPages() throws IOException {
         assumeTrue(Files.isReadable(IO), "needs per-task I/O accounting");
         MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.PAGE_CACHE,
-                MappedSegment.CHANNEL_WRITES_ALL);
+                MappedSegment.Writes.CHANNEL);
         try {
             segment.forceAll(); // the zeros' own dirtying and write-back are not what is measured
             // Through the channel, as group commit's records are.

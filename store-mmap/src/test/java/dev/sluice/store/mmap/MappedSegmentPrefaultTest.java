@@ -3,7 +3,7 @@ package dev.sluice.store.mmap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,9 +32,9 @@ class MappedSegmentPrefaultTest {
      * is storing into; a touch that wrote back a stale word would lose the writer's bytes there.
      */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void prefaultBesideTheWriterLeavesTheFileAsWritten(boolean channelWrites) throws Exception {
-        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE, channelWrites);
+    @EnumSource(MappedSegment.Writes.class)
+    void prefaultBesideTheWriterLeavesTheFileAsWritten(MappedSegment.Writes writes) throws Exception {
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE, writes);
         byte[] expected = new byte[SIZE];
         Random random = new Random(7);
         int at = 0;
@@ -73,7 +73,7 @@ class MappedSegmentPrefaultTest {
     void theWriterAsksForTheNextPagesOncePerHalfLeadWithOneAskPending() throws IOException {
         int lead = MappedSegment.PREFAULT_LEAD;
         MappedSegment segment = MappedSegment.create(dir, 0, 3 * lead, MappedSegment.Fill.SPARSE,
-                MappedSegment.CHANNEL_WRITES_NONE);
+                MappedSegment.Writes.MAPPED);
         try {
             assertEquals(lead, segment.prefaultDue());
             assertEquals(-1, segment.prefaultDue(), "asked already, nothing written");
@@ -96,7 +96,7 @@ class MappedSegmentPrefaultTest {
     @Test
     void prefaultOfAClosedSegmentTouchesNothing() throws IOException {
         MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE,
-                MappedSegment.CHANNEL_WRITES_NONE);
+                MappedSegment.Writes.MAPPED);
         segment.append(ByteBuffer.wrap(new byte[]{1, 2, 3}));
         segment.flush();
         segment.close();
