@@ -30,7 +30,7 @@ final class ConsumeQueue {
         this.topic = topic;
         this.queueId = queueId;
         this.writeLock = writeLock;
-        this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.CHANNEL_WRITES_NONE);
+        this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.Writes.MAPPED);
     }
 
     String topic() {
@@ -243,11 +243,18 @@ final class ConsumeQueue {
         }
     }
 
-    /** Forces written units to disk. */
+    /**
+     * Forces written units to disk. Each file is acquired for its force: retention may destroy it meanwhile (it
+     * takes the table's lock, which this does not hold across a force), and a force of an unmapped file fails.
+     */
     void flush() throws IOException {
         for (MappedSegment s : log.all()) {
-            if (s.flushed() < s.wrote()) {
-                s.flush();
+            if (s.flushed() < s.wrote() && s.acquire()) {
+                try {
+                    s.flush();
+                } finally {
+                    s.release();
+                }
             }
         }
     }
