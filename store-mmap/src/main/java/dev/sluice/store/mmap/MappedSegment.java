@@ -272,17 +272,17 @@ final class MappedSegment {
     }
 
     /**
-     * Faults in every page from the write position up to {@code upTo}; for writing unless the appends go through a
-     * pool buffer ({@link Writes#POOLED}). So the writer's stores into them fault no more: without it the writer's first store into each page faults, and the kernel
-     * allocates and zeroes a page cache page while the writer holds the append lock (profiled at ~45% of all CPU
-     * of 1 KiB appends). A write fault, not a read: a read-faulted page is mapped read-only, and the writer's
-     * first store into it faults again to make it writable; with host memory cheap, read faults ahead lost half
-     * the rate of 4 KiB appends (jmh StoreAppendBenchmark 4096 ASYNC_FLUSH, 196k against 475k msg/s), and with
-     * first touches of guest memory slow they were no faster. Each touch is an atomic add of zero, which cannot
-     * lose a byte the writer stores into the same word after overtaking this. The pages it dirties are zeros the
-     * writer is about to overwrite; the lead bounds them (and the disk space their blocks reserve). Skips ahead
-     * when the writer overtakes it; stops when the segment is closed; a fault (a full disk) ends it, the writer
-     * meets it again and refuses the append.
+     * Faults in every page from the write position up to {@code upTo}, for writing unless the appends go through a
+     * pool buffer ({@link Writes#POOLED}), so that the writer's stores into them fault no more. Without it the
+     * writer's first store into each page faults, and the kernel allocates and zeroes a page cache page while the
+     * writer holds the append lock (profiled at ~45% of all CPU of 1 KiB appends). A write fault, not a read: a
+     * read-faulted page is mapped read-only, and the writer's first store into it faults again to make it writable;
+     * with host memory cheap, read faults ahead lost half the rate of 4 KiB appends (jmh StoreAppendBenchmark 4096
+     * ASYNC_FLUSH, 196k against 475k msg/s), and with first touches of guest memory slow they were no faster. Each
+     * touch is an atomic add of zero, which cannot lose a byte the writer stores into the same word after
+     * overtaking this. The pages it dirties are zeros the writer is about to overwrite; the lead bounds them (and
+     * the disk space their blocks reserve). Skips ahead when the writer overtakes it; stops when the segment is
+     * closed; a fault (a full disk) ends it, and the writer meets the fault again and refuses the append.
      */
     void prefault(int upTo) {
         if (!acquire()) {
