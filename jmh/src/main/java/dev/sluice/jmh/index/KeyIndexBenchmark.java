@@ -1,6 +1,7 @@
 package dev.sluice.jmh.index;
 
 import dev.sluice.index.lmdb.LmdbKeyIndexFactory;
+import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.spi.IndexBatch;
 import dev.sluice.store.spi.KeyIndex;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,17 +36,20 @@ import java.util.stream.Stream;
  * Sluice's LMDB key index against Apache RocketMQ 4.9.7's hash-file index ({@link IndexFile}, driven the way its
  * IndexService drives it: one {@code topic#key} entry per business key and one for the UNIQ_KEY).
  *
- * <p>Puts: messages per second, in dispatch rounds of {@value #BATCH} messages, each with 1-3 keys and a unique
- * key. Queries: latency of a key lookup (maxNum 32, whole time range) and of a unique-key lookup on an index
- * already holding {@value #QUERY_MESSAGES} messages (about 1.5 million keys with the unique keys).
+ * <p>{@code put}: messages per second, in dispatch rounds of {@value #BATCH} messages, each with 1-3 keys and a
+ * unique key. {@code queryKey} (maxNum 32, whole time range) and {@code queryUniqKey}: queries per second on an
+ * index already holding {@value #QUERY_MESSAGES} messages (about 1.5 million keys with the unique keys), and their
+ * latency, about one query in eight timed ({@link SampledLatency}, which {@code BenchmarkReport} reads). Every
+ * benchmark takes {@code impl} = sluice or apache.
  *
  * <pre>
- * mvn -B -ntp -pl jmh -am package -DskipTests
- * mvn -B -ntp -q -pl jmh dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp jmh/target/classes:index-lmdb/target/classes:store-api/target/classes:$(cat jmh/target/cp.txt) \
- *     org.openjdk.jmh.Main KeyIndexBenchmark -f 1 -wi 2 -i 5 -w 2s -r 2s
- * (the modules' target/classes first: the resolved classpath points at whatever ~/.m2 holds)
+ * mvn -B -ntp -q -pl jmh -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp jmh/target/classes:$(cat jmh/target/cp.txt) org.openjdk.jmh.Main KeyIndexBenchmark -f 1 -wi 2 -i 5 -w 2s -r 2s
  * </pre>
+ *
+ * <p>The runs below predate {@code impl}: {@code sluicePut} / {@code apachePut} are {@code put}, and
+ * {@code sluicePutDispatchRound} is {@code putDispatchRound} with {@code impl=sluice}; their query latencies come
+ * from JMH's sample-time mode.
  *
  * <p>Measured on a shared 2-core machine (load average 2-20 from other builds, so single iterations vary 3x
  * and more; compare ratios within one run), each line one run:
@@ -93,6 +98,8 @@ import java.util.stream.Stream;
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 public class KeyIndexBenchmark {
     static final int BATCH = 128;
     static final int DISPATCH_ROUND = 4096;
@@ -122,124 +129,117 @@ public class KeyIndexBenchmark {
         }
     }
 
+    /** An index, Sluice's or Apache's, that grows as the benchmark puts. */
     @State(Scope.Benchmark)
-    public static class SluicePuts extends Feed {
-        KeyIndex index;
+    public static class Puts extends Feed {
+        @Param({"sluice", "apache"})
+        public String impl;
+        KeyIndex sluice;
         final IndexBatch batch = new IndexBatch();
-
-        @Setup(Level.Trial)
-        public void open() throws IOException {
-            feed();
-            index = openSluice(dir, messages);
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            index.close();
-            deleteRecursively(dir);
-        }
-    }
-
-    @State(Scope.Benchmark)
-    public static class ApachePuts extends Feed {
-        IndexFile file;
+        IndexFile apache;
         int files;
 
         @Setup(Level.Trial)
         public void open() throws IOException {
             feed();
-            file = newApacheFile(dir, files++, 0, FIRST_TS);
+            if (impl.equals("sluice")) {
+                sluice = openSluice(dir, messages);
+            } else {
+                apache = newApacheFile(dir, files++, 0, FIRST_TS);
+            }
         }
 
-        /** What IndexService does when a file is full; the full file is dropped to bound the disk used. */
-        void rotate() {
-            try {
-                IndexFile full = file;
-                file = newApacheFile(dir, files++, offset, timestamp());
-                full.destroy(0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        /**
+         * Indexes the next {@code count} messages: Sluice's in one batch, as the store's Dispatcher hands them over;
+         * Apache's key by key, as its IndexService does (a unique key and each business key as {@code topic#key}).
+         */
+        void put(int count) {
+            KeyMessages m = messages;
+            if (sluice != null) {
+                batch.clear();
+                for (int n = 0; n < count; n++) {
+                    int i = next++ & (POOL - 1);
+                    long ts = timestamp();
+                    for (String key : m.keys[i]) {
+                        batch.add(m.topics[i], key, ts, offset);
+                    }
+                    batch.add(m.topics[i], m.uniqKeys[i], ts, offset);
+                    offset += 300;
+                }
+                batch.endOffset(offset);
+                sluice.apply(batch);
+                return;
+            }
+            for (int n = 0; n < count; n++) {
+                int i = next++ & (POOL - 1);
+                long ts = timestamp();
+                apachePut(m.topics[i] + "#" + m.uniqKeys[i], ts);
+                for (String key : m.keys[i]) {
+                    apachePut(m.topics[i] + "#" + key, ts);
+                }
+                offset += 300;
+            }
+        }
+
+        private void apachePut(String key, long ts) {
+            while (!apache.putKey(key, offset, ts)) {
+                // What IndexService does when a file is full; the full file is dropped to bound the disk used.
+                try {
+                    IndexFile full = apache;
+                    apache = newApacheFile(dir, files++, offset, timestamp());
+                    full.destroy(0);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
 
         @TearDown(Level.Trial)
         public void close() {
-            file.destroy(0);
+            if (sluice != null) {
+                sluice.close();
+            }
+            if (apache != null) {
+                apache.destroy(0);
+            }
             deleteRecursively(dir);
         }
     }
 
     @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(BATCH)
-    public void sluicePut(SluicePuts s) {
-        sluiceApply(s, BATCH);
+    public void put(Puts s) {
+        s.put(BATCH);
     }
 
     /**
      * Rounds as large as the store's Dispatcher hands over when it is behind (its MAX_RECORDS_PER_ROUND): what
-     * the index sustains under a load it cannot keep up with in {@value #BATCH}-message rounds.
+     * the index sustains under a load it cannot keep up with in {@value #BATCH}-message rounds. Apache's index
+     * takes the same messages key by key either way.
      */
     @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(DISPATCH_ROUND)
-    public void sluicePutDispatchRound(SluicePuts s) {
-        sluiceApply(s, DISPATCH_ROUND);
+    public void putDispatchRound(Puts s) {
+        s.put(DISPATCH_ROUND);
     }
 
-    private static void sluiceApply(SluicePuts s, int messages) {
-        IndexBatch batch = s.batch;
-        batch.clear();
-        KeyMessages m = s.messages;
-        for (int n = 0; n < messages; n++) {
-            int i = s.next++ & (POOL - 1);
-            long ts = s.timestamp();
-            for (String key : m.keys[i]) {
-                batch.add(m.topics[i], key, ts, s.offset);
-            }
-            batch.add(m.topics[i], m.uniqKeys[i], ts, s.offset);
-            s.offset += 300;
-        }
-        batch.endOffset(s.offset);
-        s.index.apply(batch);
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
-    @OperationsPerInvocation(BATCH)
-    public void apachePut(ApachePuts s) {
-        KeyMessages m = s.messages;
-        for (int n = 0; n < BATCH; n++) {
-            int i = s.next++ & (POOL - 1);
-            long ts = s.timestamp();
-            apachePutKey(s, m.topics[i] + "#" + m.uniqKeys[i], ts);
-            for (String key : m.keys[i]) {
-                apachePutKey(s, m.topics[i] + "#" + key, ts);
-            }
-            s.offset += 300;
-        }
-    }
-
-    private static void apachePutKey(ApachePuts s, String key, long ts) {
-        while (!s.file.putKey(key, s.offset, ts)) {
-            s.rotate();
-        }
-    }
-
-    /** Both indexes filled once with the same messages; queries pick a message and ask for one of its keys. */
+    /** One index filled once; queries pick a message and ask for one of its keys. */
     @State(Scope.Benchmark)
     public static class Filled extends Feed {
+        @Param({"sluice", "apache"})
+        public String impl;
         KeyIndex sluice;
         IndexFile apache;
 
         @Setup(Level.Trial)
         public void fill() throws IOException {
             feed();
-            sluice = openSluice(dir, messages);
-            apache = newApacheFile(dir, 0, 0, FIRST_TS);
+            boolean mine = impl.equals("sluice");
+            if (mine) {
+                sluice = openSluice(dir, messages);
+            } else {
+                apache = newApacheFile(dir, 0, 0, FIRST_TS);
+            }
             IndexBatch batch = new IndexBatch();
             KeyMessages m = messages;
             for (int i = 0; i < QUERY_MESSAGES; ) {
@@ -248,22 +248,50 @@ public class KeyIndexBenchmark {
                     int p = i % POOL;
                     long ts = timestamp();
                     for (String key : m.keys[p]) {
-                        batch.add(m.topics[p], key, ts, offset);
-                        apache.putKey(m.topics[p] + "#" + key, offset, ts);
+                        if (mine) {
+                            batch.add(m.topics[p], key, ts, offset);
+                        } else {
+                            apache.putKey(m.topics[p] + "#" + key, offset, ts);
+                        }
                     }
-                    batch.add(m.topics[p], m.uniqKeys[p], ts, offset);
-                    apache.putKey(m.topics[p] + "#" + m.uniqKeys[p], offset, ts);
+                    if (mine) {
+                        batch.add(m.topics[p], m.uniqKeys[p], ts, offset);
+                    } else {
+                        apache.putKey(m.topics[p] + "#" + m.uniqKeys[p], offset, ts);
+                    }
                     offset += 300;
                 }
-                batch.endOffset(offset);
-                sluice.apply(batch);
+                if (mine) {
+                    batch.endOffset(offset);
+                    sluice.apply(batch);
+                }
             }
+        }
+
+        /** Offsets of up to {@code max} messages with the key, newest first, over the whole time range. */
+        List<Long> query(String topic, String key, int max) {
+            List<Long> offsets;
+            if (sluice != null) {
+                offsets = sluice.query(topic, key, max, 0, Long.MAX_VALUE);
+            } else {
+                offsets = new ArrayList<>(max);
+                apache.selectPhyOffset(offsets, topic + "#" + key, max, 0, Long.MAX_VALUE);
+            }
+            if (offsets.isEmpty()) {
+                // Every key asked for was put: an empty answer would be a fast wrong one.
+                throw new IllegalStateException(impl + " found nothing for " + topic + " / " + key);
+            }
+            return offsets;
         }
 
         @TearDown(Level.Trial)
         public void close() {
-            sluice.close();
-            apache.destroy(0);
+            if (sluice != null) {
+                sluice.close();
+            }
+            if (apache != null) {
+                apache.destroy(0);
+            }
             deleteRecursively(dir);
         }
 
@@ -272,39 +300,23 @@ public class KeyIndexBenchmark {
         }
     }
 
+    /** A business key shared by many messages: at most 32 answers. */
     @Benchmark
-    @BenchmarkMode(Mode.SampleTime)
-    @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public List<Long> sluiceQueryKey(Filled f) {
+    public List<Long> queryKey(Filled f, SampledLatency.Sampler latency) {
         int p = f.pick();
-        return f.sluice.query(f.messages.topics[p], f.messages.keys[p][0], 32, 0, Long.MAX_VALUE);
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.SampleTime)
-    @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public List<Long> apacheQueryKey(Filled f) {
-        int p = f.pick();
-        List<Long> offsets = new ArrayList<>(32);
-        f.apache.selectPhyOffset(offsets, f.messages.topics[p] + "#" + f.messages.keys[p][0], 32, 0, Long.MAX_VALUE);
+        long started = latency.start();
+        List<Long> offsets = f.query(f.messages.topics[p], f.messages.keys[p][0], 32);
+        latency.stop(started);
         return offsets;
     }
 
+    /** A message id (UNIQ_KEY): one answer. */
     @Benchmark
-    @BenchmarkMode(Mode.SampleTime)
-    @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public List<Long> sluiceQueryUniqKey(Filled f) {
+    public List<Long> queryUniqKey(Filled f, SampledLatency.Sampler latency) {
         int p = f.pick();
-        return f.sluice.query(f.messages.topics[p], f.messages.uniqKeys[p], 1, 0, Long.MAX_VALUE);
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.SampleTime)
-    @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public List<Long> apacheQueryUniqKey(Filled f) {
-        int p = f.pick();
-        List<Long> offsets = new ArrayList<>(1);
-        f.apache.selectPhyOffset(offsets, f.messages.topics[p] + "#" + f.messages.uniqKeys[p], 1, 0, Long.MAX_VALUE);
+        long started = latency.start();
+        List<Long> offsets = f.query(f.messages.topics[p], f.messages.uniqKeys[p], 1);
+        latency.stop(started);
         return offsets;
     }
 

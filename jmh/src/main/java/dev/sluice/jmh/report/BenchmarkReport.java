@@ -1,7 +1,7 @@
 package dev.sluice.jmh.report;
 
 import dev.sluice.jmh.stats.Latency;
-import dev.sluice.jmh.store.AppendLatency;
+import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.MessageRecordDescriptor;
 import org.openjdk.jmh.results.RunResult;
@@ -25,16 +25,17 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the store benchmarks, Sluice and Apache RocketMQ side by side in the same run, and writes one Markdown
- * table: throughput, p50/p99/p99.9 latency, the ratio Sluice/Apache, and the append rate as a share of this
+ * Runs the store and key-index benchmarks, Sluice and Apache RocketMQ side by side in the same run, and writes one
+ * Markdown table: throughput, p50/p99/p99.9 latency, the ratio Sluice/Apache, and the append rate as a share of this
  * machine's memory-copy bandwidth, of the rate it fills fresh page cache, and of its disk-write bandwidth. On the VMs
  * we run on, fresh page cache is the limit of both stores: the kernel zeroes every new page of a sparse CommitLog file,
  * and the first touch of guest memory is slow.
  *
- * <p>Each cell runs in JMH's throughput mode, every thread appending back to back; the percentiles come from the
- * same trials, about one append in eight timed by {@link AppendLatency} (not JMH's sample-time mode, whose buffer
- * over-weighs rare samples). Pipelined cells would time the wait for the oldest of 256 appends in flight, not an
- * append's latency, so they report throughput only.
+ * <p>Each cell runs in JMH's throughput mode, every thread calling back to back; the percentiles of appends and key
+ * queries come from the same trials, about one call in eight timed by {@link SampledLatency} (not JMH's sample-time
+ * mode, whose buffer over-weighs rare samples). Pipelined cells would time the wait for the oldest of 256 appends in
+ * flight, not an append's latency, so they report throughput only, as do the key index's puts (a round of 128 or
+ * 4096 messages is not one message's latency).
  *
  * <pre>
  * BenchmarkReport --mode short|full --out report.md [--page-cache-mbps 1500] [--disk-mbps 440] [--fdatasync-per-s 5000]
@@ -45,11 +46,17 @@ public final class BenchmarkReport {
     private static final String APPEND = "dev.sluice.jmh.store.StoreAppendBenchmark";
     private static final String READ = "dev.sluice.jmh.store.ConsumeQueueReadBenchmark";
     private static final String REPLICATION = "dev.sluice.jmh.store.ReplicationBenchmark";
+    private static final String KEY_INDEX = "dev.sluice.jmh.index.KeyIndexBenchmark";
 
     /** One row of the report: a benchmark method under one setting. */
     record Cell(String method, String flush, boolean pool, int bodySize, int threads, String replication) {
         Cell(String method, String flush, boolean pool, int bodySize, int threads) {
             this(method, flush, pool, bodySize, threads, null);
+        }
+
+        /** A KeyIndexBenchmark cell: no body size, flush or replication. */
+        static Cell keyIndex(String method) {
+            return new Cell(method, null, false, 0, 1, null);
         }
 
         String label() {
@@ -58,8 +65,29 @@ public final class BenchmarkReport {
             return switch (method) {
                 case "appendPipelined" -> "append, 256 in flight/thread, " + mode;
                 case "read" -> "ConsumeQueue read (32/pull)";
+                case "put" -> "key index put, 128-message rounds";
+                case "putDispatchRound" -> "key index put, 4096-message rounds";
+                case "queryKey" -> "key index query, key (32 answers), queries/s";
+                case "queryUniqKey" -> "key index query, unique key, queries/s";
                 default -> "append, " + mode;
             };
+        }
+
+        String benchmark() {
+            if (bodySize == 0) {
+                return KEY_INDEX;
+            }
+            return method.equals("read") ? READ : replication != null ? REPLICATION : APPEND;
+        }
+
+        /** Appends that store messages: their rate is set against the machine's copy, page-cache and disk rates. */
+        boolean stores() {
+            return bodySize > 0 && !method.equals("read");
+        }
+
+        /** Cells whose operations are timed one in eight ({@link SampledLatency}). */
+        boolean timed() {
+            return method.equals("append") || method.startsWith("query");
         }
     }
 
@@ -109,8 +137,10 @@ public final class BenchmarkReport {
             md.append(String.format(Locale.ROOT, ", %.0f fdatasync/s (4 KiB writes, dd oflag=dsync)",
                     syncsPerSecond));
         }
-        md.append(".\nThroughput in messages/s; latency in µs per append (one append in eight timed). ")
-                .append("Ratio = Sluice / Apache RocketMQ 4.9.7 DefaultMessageStore, same run, same settings; ")
+        md.append(".\nThroughput in messages/s (key index queries: queries/s); latency in µs per append or query (one in ")
+                .append("eight timed). Ratio = Sluice / Apache RocketMQ 4.9.7, same run, same settings: its ")
+                .append("DefaultMessageStore, and for the key index its hash-file IndexFile, driven as IndexService ")
+                .append("drives it; ")
                 .append(String.format(Locale.ROOT, "each store's trial starts %d s after the last teardown. ",
                         settleSeconds))
                 .append("\"copy\", \"page cache\" and \"disk\": Sluice's stored bytes/s as a share of the three ")
@@ -126,8 +156,8 @@ public final class BenchmarkReport {
                 row = measureRow(cell, full, latencies, limits, settleSeconds);
             } catch (RunnerException e) {
                 // e.g. no SYNC_MASTER strategy on the class path yet: say so in the row, go on with the rest
-                row = String.format(Locale.ROOT, "| %s | %d | %d | failed: %s | | | | | | | |", cell.label(),
-                        cell.bodySize(), cell.threads(), firstLine(e));
+                row = String.format(Locale.ROOT, "| %s | %s | %d | failed: %s | | | | | | | |", cell.label(),
+                        cell.bodySize() > 0 ? String.valueOf(cell.bodySize()) : "", cell.threads(), firstLine(e));
             } finally {
                 try (var files = Files.list(latencies)) {
                     for (Path f : (Iterable<Path>) files::iterator) {
@@ -165,7 +195,9 @@ public final class BenchmarkReport {
         }
         if (full) {
             for (int body : bodies) {
-                cells.add(new Cell("append", "ASYNC_FLUSH", true, body, 4));
+                for (int t : threads) {
+                    cells.add(new Cell("append", "ASYNC_FLUSH", true, body, t));
+                }
             }
         }
         cells.add(new Cell("read", "ASYNC_FLUSH", false, 1024, 1));
@@ -174,6 +206,10 @@ public final class BenchmarkReport {
             if (full) {
                 cells.add(new Cell("append", "ASYNC_FLUSH", false, 1024, 4, replication));
             }
+        }
+        for (String method : full ? new String[] {"put", "putDispatchRound", "queryKey", "queryUniqKey"}
+                : new String[] {"put", "queryKey"}) {
+            cells.add(Cell.keyIndex(method));
         }
         return cells;
     }
@@ -221,12 +257,9 @@ public final class BenchmarkReport {
 
     private static Collection<RunResult> runStore(Cell cell, boolean full, Path latencies, String impl)
             throws RunnerException {
-        boolean read = cell.method().equals("read");
-        String benchmark = read ? READ : cell.replication() != null ? REPLICATION : APPEND;
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(benchmark + "\\." + cell.method() + "$")
+                .include(cell.benchmark() + "\\." + cell.method() + "$")
                 .param("impl", impl)
-                .param("bodySize", String.valueOf(cell.bodySize()))
                 .threads(cell.threads())
                 .forks(1)
                 .warmupIterations(1)
@@ -235,23 +268,26 @@ public final class BenchmarkReport {
                 .measurementTime(TimeValue.seconds(3))
                 .mode(Mode.Throughput)
                 .timeUnit(TimeUnit.SECONDS)
-                .jvmArgsPrepend(AppendLatency.dirProperty(latencies))
+                .jvmArgsPrepend(SampledLatency.dirProperty(latencies))
                 .shouldFailOnError(true);
+        if (cell.bodySize() > 0) {
+            options.param("bodySize", String.valueOf(cell.bodySize()));
+        }
         if (cell.replication() != null) {
             options.param("replication", cell.replication());
-        } else if (!read) {
+        } else if (cell.flush() != null && !cell.method().equals("read")) {
             options.param("flush", cell.flush()).param("transientStorePool", String.valueOf(cell.pool()));
         }
         return new Runner(options.build()).run();
     }
 
-    /** Throughput is JMH's (all threads together); latency, for plain appends, from the trial's sampled times. */
+    /** Throughput is JMH's (all threads together); latency, for timed cells, from the trial's sampled times. */
     private static Measured measured(Cell cell, RunResult r, Path latencyFile) throws IOException {
         double opsPerSecond = r.getPrimaryResult().getScore();
-        if (!cell.method().equals("append")) {
+        if (!cell.timed()) {
             return new Measured(opsPerSecond, Double.NaN, Double.NaN, Double.NaN, false);
         }
-        long[] nanos = AppendLatency.read(latencyFile);
+        long[] nanos = SampledLatency.read(latencyFile);
         return new Measured(opsPerSecond, Latency.percentile(nanos, 50) / 1000.0,
                 Latency.percentile(nanos, 99) / 1000.0, Latency.percentile(nanos, 99.9) / 1000.0, true);
     }
@@ -265,14 +301,14 @@ public final class BenchmarkReport {
         String copyShare = "";
         String pageCacheShare = "";
         String diskShare = "";
-        if (sluice != null && !c.method().equals("read")) {
+        if (sluice != null && c.stores()) {
             double mbps = sluice.opsPerSecond() * recordBytes(c.bodySize()) / 1e6;
             copyShare = String.format(Locale.ROOT, "%.1f%%", 100 * mbps / limits.copy());
             pageCacheShare = share(mbps, limits.pageCache());
             diskShare = share(mbps, limits.disk());
         }
-        return String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |", c.label(),
-                c.bodySize(), c.threads(), ops(sluice), ops(apache),
+        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |", c.label(),
+                c.bodySize() > 0 ? String.valueOf(c.bodySize()) : "", c.threads(), ops(sluice), ops(apache),
                 Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "**%.2f×**", ratio),
                 latency(sluice), latency(apache), copyShare, pageCacheShare, diskShare);
     }

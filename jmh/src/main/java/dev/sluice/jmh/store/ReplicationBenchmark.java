@@ -1,5 +1,6 @@
 package dev.sluice.jmh.store;
 
+import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.replication.ReplicationSettings;
 import dev.sluice.replication.Replications;
 import dev.sluice.replication.Replicator;
@@ -228,7 +229,7 @@ public class ReplicationBenchmark {
     }
 
     @Benchmark
-    public Object append(Cluster cluster, Message message, AppendLatency.Sampler latency) {
+    public Object append(Cluster cluster, Message message, SampledLatency.Sampler latency) {
         long started = latency.start();
         if (cluster.sluice != null) {
             AppendStatus s = cluster.sluice.append(message.sluice).join().status();

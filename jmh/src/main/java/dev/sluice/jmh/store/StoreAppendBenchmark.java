@@ -1,5 +1,6 @@
 package dev.sluice.jmh.store;
 
+import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
@@ -106,7 +107,7 @@ public class StoreAppendBenchmark {
     }
 
     @Benchmark
-    public Object append(Store store, Message message, AppendLatency.Sampler latency) {
+    public Object append(Store store, Message message, SampledLatency.Sampler latency) {
         long started = latency.start();
         if (store.sluice != null) {
             AppendResult r = store.sluice.append(message.sluice).join();

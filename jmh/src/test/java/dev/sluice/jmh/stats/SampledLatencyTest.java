@@ -1,6 +1,5 @@
-package dev.sluice.jmh.store;
+package dev.sluice.jmh.stats;
 
-import dev.sluice.jmh.stats.Latency;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.infra.IterationParams;
@@ -14,16 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class AppendLatencyTest {
+class SampledLatencyTest {
     private static final IterationParams WARMUP = new IterationParams(IterationType.WARMUP, 1, TimeValue.seconds(1), 1);
     private static final IterationParams MEASURED =
             new IterationParams(IterationType.MEASUREMENT, 1, TimeValue.seconds(1), 1);
 
     @Test
     void keepsAboutOneCallInEightOfTheMeasuredIterationsOnly(@TempDir Path dir) throws Exception {
-        AppendLatency.Trial trial = new AppendLatency.Trial();
-        AppendLatency.Sampler a = new AppendLatency.Sampler();
-        AppendLatency.Sampler b = new AppendLatency.Sampler();
+        SampledLatency.Trial trial = new SampledLatency.Trial();
+        SampledLatency.Sampler a = new SampledLatency.Sampler();
+        SampledLatency.Sampler b = new SampledLatency.Sampler();
         a.join(trial);
         b.join(trial);
 
@@ -36,17 +35,17 @@ class AppendLatencyTest {
         Path file = dir.resolve("sluice.latency");
         trial.writeTo(file);
 
-        long[] counts = AppendLatency.read(file);
+        long[] counts = SampledLatency.read(file);
         assertEquals(Latency.BUCKETS, counts.length);
         long sampled = Arrays.stream(counts).sum();
         // the warm-up's 50,000 calls would add ~6,250; two measured threads give ~20,000
         assertTrue(sampled > 2 * calls / 10 && sampled < 2 * calls * 3 / 20, "sampled " + sampled + " of " + 2 * calls);
         trial.collect(MEASURED);
         trial.writeTo(dir.resolve("again.latency"));
-        assertArrayEquals(counts, AppendLatency.read(dir.resolve("again.latency")), "collect drained the threads");
+        assertArrayEquals(counts, SampledLatency.read(dir.resolve("again.latency")), "collect drained the threads");
     }
 
-    private static void time(AppendLatency.Sampler sampler, int calls) {
+    private static void time(SampledLatency.Sampler sampler, int calls) {
         for (int i = 0; i < calls; i++) {
             sampler.stop(sampler.start());
         }

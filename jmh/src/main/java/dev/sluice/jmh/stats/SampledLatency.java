@@ -1,6 +1,5 @@
-package dev.sluice.jmh.store;
+package dev.sluice.jmh.stats;
 
-import dev.sluice.jmh.stats.Latency;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -18,17 +17,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Append latencies of the measurement iterations, about one append in eight timed, written for
- * {@code BenchmarkReport} to {@code <sluice.jmh.latencyDir>/<impl>.latency}.
+ * Latencies of a benchmark's operations (appends, key queries) in the measurement iterations, about one call in eight
+ * timed, written for {@code BenchmarkReport} to {@code <sluice.jmh.latencyDir>/<impl>.latency}.
  *
  * <p>Why not JMH's sample-time mode: its sample buffer halves every count when full but keeps counts of one, so
- * after the several halvings an iteration of millions of appends goes through, rare slow samples weigh up to 2^k
+ * after the several halvings an iteration of millions of calls goes through, rare slow samples weigh up to 2^k
  * times their share. Its mean and tail came out 1.5-4x too slow against the bytes the stores had written.
  */
-public final class AppendLatency {
+public final class SampledLatency {
     static final String DIR_PROPERTY = "sluice.jmh.latencyDir";
 
-    private AppendLatency() {
+    private SampledLatency() {
     }
 
     /** One trial's histogram, fed by every thread's {@link Sampler}. */
@@ -74,7 +73,7 @@ public final class AppendLatency {
         }
     }
 
-    /** One thread's timer: {@link #start} before an append, {@link #stop} after it. */
+    /** One thread's timer: {@link #start} before a call, {@link #stop} after it. */
     @State(Scope.Thread)
     public static class Sampler {
         private static final long SKIPPED = Long.MIN_VALUE;
@@ -87,15 +86,15 @@ public final class AppendLatency {
             trial.register(latency);
         }
 
-        /** A timestamp for about one call in eight, picked at random so no pattern of the appends aliases. */
-        long start() {
+        /** A timestamp for about one call in eight, picked at random so no pattern of the calls aliases. */
+        public long start() {
             rnd ^= rnd << 13;
             rnd ^= rnd >>> 17;
             rnd ^= rnd << 5;
             return (rnd & 7) == 0 ? System.nanoTime() : SKIPPED;
         }
 
-        void stop(long started) {
+        public void stop(long started) {
             if (started != SKIPPED) {
                 latency.record(System.nanoTime() - started);
             }
