@@ -300,7 +300,7 @@ public class KeyIndexBenchmark {
         }
     }
 
-    /** A business key shared by many messages: at most 32 answers. */
+    /** A business key, up to 32 answers. */
     @Benchmark
     public List<Long> queryKey(Filled f, SampledLatency.Sampler latency) {
         int p = f.pick();
@@ -310,7 +310,7 @@ public class KeyIndexBenchmark {
         return offsets;
     }
 
-    /** A message id (UNIQ_KEY): one answer. */
+    /** A message id (UNIQ_KEY), one answer. */
     @Benchmark
     public List<Long> queryUniqKey(Filled f, SampledLatency.Sampler latency) {
         int p = f.pick();
