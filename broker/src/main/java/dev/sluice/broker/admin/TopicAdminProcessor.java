@@ -18,6 +18,10 @@ import dev.sluice.store.TopicNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,9 +83,27 @@ public final class TopicAdminProcessor implements RequestProcessor {
         int sysFlag = request.extField("topicSysFlag") == null ? 0 : (int) request.requireLongExtField("topicSysFlag");
         TopicConfig updated = new TopicConfig(topic, read, write, perm, filterType, sysFlag,
                 Boolean.parseBoolean(request.extField("order")));
-        topics.put(updated);
+        CompletableFuture<?> registered = topics.put(updated);
         LOG.info("topic {} created or updated: {}", topic, updated);
+        awaitRegistration(topic, registered);
         return ok(request);
+    }
+
+    /**
+     * Answers once the name servers have the change, as RocketMQ's broker does: a producer that asks for the route
+     * right after {@code mqadmin updateTopic} returns must see the new queues and permission, not the old route or
+     * the auto-create template's. A name server that does not answer in time delays the answer, never fails it.
+     */
+    private void awaitRegistration(String topic, CompletableFuture<?> registered) {
+        long timeout = config.registerBrokerTimeoutMills() + 1000;
+        try {
+            registered.get(timeout, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("topic {}: registering the change with the name servers did not finish within {} ms ({}); they "
+                    + "learn it with the next periodic registration", topic, timeout, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private RemotingCommand delete(RemotingCommand request) throws RemotingCommandException {

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ public final class TopicTable {
     private final JsonFile file;
     private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
     private final DataVersion dataVersion = new DataVersion();
-    private volatile Runnable onChange = () -> { };
+    private volatile Supplier<CompletableFuture<?>> onChange = () -> CompletableFuture.completedFuture(null);
 
     public TopicTable(BrokerConfig config, JsonFile file) {
         this.config = config;
@@ -63,7 +65,8 @@ public final class TopicTable {
         LOG.info("loaded {} topics from {}", topics.size(), file.path());
     }
 
-    public void onChange(Runnable hook) {
+    /** Runs after every change; what it returns is the change's registration with the name servers. */
+    public void onChange(Supplier<CompletableFuture<?>> hook) {
         this.onChange = hook;
     }
 
@@ -113,9 +116,10 @@ public final class TopicTable {
         return result;
     }
 
-    public void put(TopicConfig topic) {
+    /** @return the change's registration with the name servers (see {@link #onChange}) */
+    public CompletableFuture<?> put(TopicConfig topic) {
         topics.put(topic.topicName(), topic);
-        changed();
+        return changed();
     }
 
     /** @return whether the topic existed */
@@ -152,7 +156,7 @@ public final class TopicTable {
         topics.putAll(table);
         dataVersion.load(master.get("dataVersion"));
         persist();
-        onChange.run();
+        onChange.get();
         return true;
     }
 
@@ -170,10 +174,10 @@ public final class TopicTable {
         topics.putIfAbsent(name, TopicConfig.of(name, queues, perm));
     }
 
-    private synchronized void changed() {
+    private synchronized CompletableFuture<?> changed() {
         dataVersion.next();
         persist();
-        onChange.run();
+        return onChange.get();
     }
 
     private void persist() {
