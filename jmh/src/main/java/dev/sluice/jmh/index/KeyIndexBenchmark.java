@@ -111,42 +111,36 @@ public class KeyIndexBenchmark {
     private static final int INDEX_NUM = 20_000_000;
     private static final long FIRST_TS = 1_700_000_000_000L;
 
-    /** Where messages come from: offsets and timestamps advance like a CommitLog's. */
-    abstract static class Feed {
+    /**
+     * One index, Sluice's or Apache's, fed the pool's messages in turn: offsets and timestamps advance like a
+     * CommitLog's.
+     */
+    @State(Scope.Benchmark)
+    public abstract static class Index {
+        @Param({"sluice", "apache"})
+        public String impl;
         KeyMessages messages;
         int next;
         long offset;
         Path dir;
-
-        /** Called first by each state's setup: JMH does not order setups along the class hierarchy. */
-        void feed() throws IOException {
-            messages = new KeyMessages(POOL, KEY_SPACE, 42);
-            dir = Files.createTempDirectory("key-index-bench");
-        }
-
-        long timestamp() {
-            return FIRST_TS + offset / 50_000;
-        }
-    }
-
-    /** An index, Sluice's or Apache's, that grows as the benchmark puts. */
-    @State(Scope.Benchmark)
-    public static class Puts extends Feed {
-        @Param({"sluice", "apache"})
-        public String impl;
         KeyIndex sluice;
         final IndexBatch batch = new IndexBatch();
         IndexFile apache;
         int files;
 
-        @Setup(Level.Trial)
-        public void open() throws IOException {
-            feed();
+        /** Each subclass's setup calls this first: JMH does not order setups along the class hierarchy. */
+        void open() throws IOException {
+            messages = new KeyMessages(POOL, KEY_SPACE, 42);
+            dir = Files.createTempDirectory("key-index-bench");
             if (impl.equals("sluice")) {
                 sluice = openSluice(dir, messages);
             } else {
                 apache = newApacheFile(dir, files++, 0, FIRST_TS);
             }
+        }
+
+        long timestamp() {
+            return FIRST_TS + offset / 50_000;
         }
 
         /**
@@ -206,6 +200,15 @@ public class KeyIndexBenchmark {
         }
     }
 
+    /** An index that grows as the benchmark puts. */
+    @State(Scope.Benchmark)
+    public static class Puts extends Index {
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            open();
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void put(Puts s) {
@@ -223,48 +226,14 @@ public class KeyIndexBenchmark {
         s.put(DISPATCH_ROUND);
     }
 
-    /** One index filled once; queries pick a message and ask for one of its keys. */
+    /** An index filled once with {@value #QUERY_MESSAGES} messages; queries pick one and ask for one of its keys. */
     @State(Scope.Benchmark)
-    public static class Filled extends Feed {
-        @Param({"sluice", "apache"})
-        public String impl;
-        KeyIndex sluice;
-        IndexFile apache;
-
+    public static class Filled extends Index {
         @Setup(Level.Trial)
         public void fill() throws IOException {
-            feed();
-            boolean mine = impl.equals("sluice");
-            if (mine) {
-                sluice = openSluice(dir, messages);
-            } else {
-                apache = newApacheFile(dir, 0, 0, FIRST_TS);
-            }
-            IndexBatch batch = new IndexBatch();
-            KeyMessages m = messages;
-            for (int i = 0; i < QUERY_MESSAGES; ) {
-                batch.clear();
-                for (int n = 0; n < BATCH && i < QUERY_MESSAGES; n++, i++) {
-                    int p = i % POOL;
-                    long ts = timestamp();
-                    for (String key : m.keys[p]) {
-                        if (mine) {
-                            batch.add(m.topics[p], key, ts, offset);
-                        } else {
-                            apache.putKey(m.topics[p] + "#" + key, offset, ts);
-                        }
-                    }
-                    if (mine) {
-                        batch.add(m.topics[p], m.uniqKeys[p], ts, offset);
-                    } else {
-                        apache.putKey(m.topics[p] + "#" + m.uniqKeys[p], offset, ts);
-                    }
-                    offset += 300;
-                }
-                if (mine) {
-                    batch.endOffset(offset);
-                    sluice.apply(batch);
-                }
+            open();
+            while (next < QUERY_MESSAGES) {
+                put(Math.min(BATCH, QUERY_MESSAGES - next));
             }
         }
 
@@ -282,17 +251,6 @@ public class KeyIndexBenchmark {
                 throw new IllegalStateException(impl + " found nothing for " + topic + " / " + key);
             }
             return offsets;
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            if (sluice != null) {
-                sluice.close();
-            }
-            if (apache != null) {
-                apache.destroy(0);
-            }
-            deleteRecursively(dir);
         }
 
         int pick() {
@@ -322,7 +280,7 @@ public class KeyIndexBenchmark {
 
     /**
      * The index confirms candidates in the CommitLog; here the messages are the pool's, message n at offset 300n
-     * (and store time {@link Feed#timestamp()} of that offset), so the check costs a lookup, not a mapped read.
+     * (and store time {@link Index#timestamp()} of that offset), so the check costs a lookup, not a mapped read.
      */
     static KeyIndex openSluice(Path dir, KeyMessages m) {
         StoreConfig config = StoreConfig.builder().storePathRootDir(dir).build();
