@@ -95,7 +95,8 @@ public final class TopicAdminProcessor implements RequestProcessor {
      * the auto-create template's. A name server that does not answer in time delays the answer, never fails it.
      */
     private void awaitRegistration(String topic, CompletableFuture<?> registered) {
-        long timeout = config.registerBrokerTimeoutMills() + 1000;
+        // The change's round may wait for one already out (NameServerRegistrar.registerAll).
+        long timeout = 2 * config.registerBrokerTimeoutMills() + 1000;
         try {
             registered.get(timeout, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {

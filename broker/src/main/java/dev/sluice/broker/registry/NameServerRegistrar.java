@@ -33,6 +33,8 @@ public final class NameServerRegistrar {
     private final String brokerAddr;
     private final String haServerAddr;
     private volatile BiConsumer<String, String> onMaster = (masterAddr, masterHaAddr) -> { };
+    private boolean roundOut;
+    private CompletableFuture<Void> nextRound;
 
     public NameServerRegistrar(BrokerConfig config, TopicTable topics, RemotingClient client, int listenPort, int haPort) {
         this.config = config;
@@ -54,8 +56,53 @@ public final class NameServerRegistrar {
         this.onMaster = listener;
     }
 
-    /** Registers with every name server in parallel; completes when all answered or failed (failures are logged). */
+    /**
+     * Registers with every name server in parallel, one round at a time: a call while a round is out is answered by
+     * the next round, which starts when the current one ends and reads the topics then. RocketMQ's broker serialises
+     * its rounds the same way. Two rounds out at once could reach a name server in either order, and it keeps
+     * whichever it handled last. The result completes when a round started after this call has ended, i.e. every name
+     * server answered it or failed (failures are logged).
+     */
     public CompletableFuture<Void> registerAll() {
+        synchronized (this) {
+            if (roundOut) {
+                if (nextRound == null) {
+                    nextRound = new CompletableFuture<>();
+                }
+                return nextRound;
+            }
+            roundOut = true;
+        }
+        return startRound();
+    }
+
+    /** Outside the monitor: building the body reads the topic table, whose change hook calls {@link #registerAll}. */
+    private CompletableFuture<Void> startRound() {
+        CompletableFuture<Void> round;
+        try {
+            round = sendRound();
+        } catch (RuntimeException e) {
+            // The round still ends, or no registration would ever be sent again.
+            LOG.error("cannot build the registration", e);
+            round = CompletableFuture.completedFuture(null);
+        }
+        round.whenComplete((ignored, error) -> roundEnded());
+        return round;
+    }
+
+    private void roundEnded() {
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            waiting = nextRound;
+            nextRound = null;
+            roundOut = waiting != null;
+        }
+        if (waiting != null) {
+            startRound().whenComplete((ignored, error) -> waiting.complete(null));
+        }
+    }
+
+    private CompletableFuture<Void> sendRound() {
         byte[] body = registerBody();
         CRC32 crc = new CRC32();
         crc.update(body);

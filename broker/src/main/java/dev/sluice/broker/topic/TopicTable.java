@@ -162,10 +162,14 @@ public final class TopicTable {
 
     /** {@code {"dataVersion":..,"topicConfigTable":{..}}}: the file content, the registration and admin body. */
     public Map<String, Object> toJson() {
+        // The version is read first. A change lands in the map before it bumps the version, so the topics read after
+        // are at least as new as the version says. A name server re-reads topics only when the version moved, so it
+        // must never get a new version with old topics: the change's own registration would then look unchanged.
+        Map<String, Object> version = dataVersion.toJson();
         Map<String, Object> table = new TreeMap<>();
         topics.forEach((name, t) -> table.put(name, t.toJson()));
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("dataVersion", dataVersion.toJson());
+        json.put("dataVersion", version);
         json.put("topicConfigTable", table);
         return json;
     }
