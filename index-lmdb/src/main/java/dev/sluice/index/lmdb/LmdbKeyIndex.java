@@ -179,6 +179,7 @@ final class LmdbKeyIndex implements KeyIndex {
     /** With another name hash (tests make names collide) or run shape (tests make everything small). */
     static LmdbKeyIndex open(Path indexDir, long mapSize, IndexKeys.NameHash hash, IndexedKeys keys,
                              Tuning tuning) {
+        NativeCopy.placeIn(indexDir);
         Path dir = indexDir.resolve(ENV_DIR);
         if (sizeOf(dir.resolve("data.mdb")) == 0) {
             LOG.info("No key index in {}: creating an empty one; the store re-indexes the CommitLog from offset 0",

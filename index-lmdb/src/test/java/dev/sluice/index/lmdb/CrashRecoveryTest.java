@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A child JVM applies scripted batches as fast as it can and is killed with SIGKILL at a random moment, three
  * times over the same index. After each kill the index's applied offset is a batch end, it answers exactly what
  * the script's batches up to that offset say, and once the batches from there to the last one the child
- * reported are dispatched again (as the store does from its CommitLog) it answers what those say.
+ * reported are dispatched again (as the store does from its CommitLog) it answers what those say. The killed
+ * children leave no copy of LMDB's native library in their temp directory ({@link NativeCopy}).
  */
 class CrashRecoveryTest {
     private static final long SEED = System.nanoTime();
@@ -59,13 +60,23 @@ class CrashRecoveryTest {
                 assertEquals(end, applied, context + ": a closed index holds everything it was given");
             }
         }
+        assertEquals(List.of(), copiesOfTheLibrary(root.resolve("child-tmp")), "left in the children's temp directory");
+        assertTrue(copiesOfTheLibrary(indexDir.resolve(NativeCopy.DIR)).size() <= 1,
+                "each start removes the copies killed processes left in the index directory");
+    }
+
+    private static List<Path> copiesOfTheLibrary(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(NativeCopy.PREFIX)).toList();
+        }
     }
 
     /** @return the last end offset the child printed */
     private long runChildAndKill(Path indexDir, long expectedStart, int batches, int extraMillis) throws Exception {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         Path stderr = root.resolve("child-stderr.txt");
-        Process child = new ProcessBuilder(javaBin.toString(), "-Xmx256m",
+        Path tmp = Files.createDirectories(root.resolve("child-tmp"));
+        Process child = new ProcessBuilder(javaBin.toString(), "-Xmx256m", "-Djava.io.tmpdir=" + tmp,
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
                 indexDir.toString(), Long.toString(SEED), Long.toString(CHILD_MAP))
