@@ -201,7 +201,8 @@ public final class Broker implements AutoCloseable {
         scheduler.scheduleAtFixedRate(() -> producers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
         long period = Math.max(10_000, Math.min(config.registerNameServerPeriod(), 60_000));
         scheduler.scheduleAtFixedRate(registrar::registerAll, period, period, TimeUnit.MILLISECONDS);
-        registrar.registerAll().get(config.registerBrokerTimeoutMills() + 1000, TimeUnit.MILLISECONDS);
+        // The server is already up: a topic created by a request may have sent a round that this one waits behind.
+        registrar.registerAll().get(NameServerRegistrar.longestWaitMillis(config), TimeUnit.MILLISECONDS);
         LOG.info("broker {} of cluster {} serving at {} (store {})", config.brokerName(), config.brokerClusterName(),
                 address, storeConfig.storePathRootDir());
     }

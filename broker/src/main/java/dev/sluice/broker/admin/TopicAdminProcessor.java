@@ -3,6 +3,7 @@ package dev.sluice.broker.admin;
 import dev.sluice.broker.client.ConsumerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.registry.NameServerRegistrar;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicConfig;
 import dev.sluice.broker.topic.TopicTable;
@@ -95,8 +96,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
      * the auto-create template's. A name server that does not answer in time delays the answer, never fails it.
      */
     private void awaitRegistration(String topic, CompletableFuture<?> registered) {
-        // The change's round may wait for one already out (NameServerRegistrar.registerAll).
-        long timeout = 2 * config.registerBrokerTimeoutMills() + 1000;
+        long timeout = NameServerRegistrar.longestWaitMillis(config);
         try {
             registered.get(timeout, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {

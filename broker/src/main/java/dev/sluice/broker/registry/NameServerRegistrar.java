@@ -133,6 +133,15 @@ public final class NameServerRegistrar {
         return CompletableFuture.allOf(calls);
     }
 
+    /**
+     * How long a {@link #registerAll} result may take with every name server silent: the round already out, then
+     * the one that carries the caller's change, each bounded by {@code registerBrokerTimeoutMills}, and a second
+     * for the timers.
+     */
+    public static long longestWaitMillis(BrokerConfig config) {
+        return 2 * config.registerBrokerTimeoutMills() + 1000;
+    }
+
     /** Tells every name server this broker is leaving, waiting at most the registration timeout for each. */
     public void unregisterAll() {
         for (String namesrv : config.namesrvAddrs()) {

@@ -1,5 +1,6 @@
 package dev.sluice.jmh.index;
 
+import dev.sluice.jmh.Dirs;
 import dev.sluice.index.lmdb.LmdbKeyIndexFactory;
 import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.store.StoreConfig;
@@ -26,11 +27,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Sluice's LMDB key index against Apache RocketMQ 4.9.7's hash-file index ({@link IndexFile}, driven the way its
@@ -189,14 +188,14 @@ public class KeyIndexBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void close() {
+        public void close() throws IOException {
             if (sluice != null) {
                 sluice.close();
             }
             if (apache != null) {
                 apache.destroy(0);
             }
-            deleteRecursively(dir);
+            Dirs.deleteTree(dir);
         }
     }
 
@@ -305,15 +304,5 @@ public class KeyIndexBenchmark {
         Path file = dir.resolve("apache-index").resolve(String.format("%020d", number));
         Files.createDirectories(file.getParent());
         return new IndexFile(file.toString(), HASH_SLOTS, INDEX_NUM, endPhyOffset, endTimestamp);
-    }
-
-    static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.jmh.report;
 
+import dev.sluice.jmh.Dirs;
 import dev.sluice.jmh.stats.Latency;
 import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.store.MessageProperties;
@@ -159,12 +160,7 @@ public final class BenchmarkReport {
                 row = String.format(Locale.ROOT, "| %s | %s | %d | failed: %s | | | | | | | |", cell.label(),
                         cell.bodySize() > 0 ? String.valueOf(cell.bodySize()) : "", cell.threads(), firstLine(e));
             } finally {
-                try (var files = Files.list(latencies)) {
-                    for (Path f : (Iterable<Path>) files::iterator) {
-                        Files.delete(f);
-                    }
-                }
-                Files.delete(latencies);
+                Dirs.deleteTree(latencies);
             }
             md.append(row).append('\n');
             Files.writeString(out, md.toString(), StandardCharsets.UTF_8);

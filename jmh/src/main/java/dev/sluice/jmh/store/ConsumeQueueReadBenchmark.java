@@ -1,5 +1,6 @@
 package dev.sluice.jmh.store;
 
+import dev.sluice.jmh.Dirs;
 import dev.sluice.store.AppendStatus;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.ReadStatus;
@@ -105,7 +106,7 @@ public class ConsumeQueueReadBenchmark {
         if (apache != null) {
             apache.close();
         }
-        Peers.deleteTree(dir);
+        Dirs.deleteTree(dir);
     }
 
     @Benchmark

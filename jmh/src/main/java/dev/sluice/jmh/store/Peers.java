@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 
 /**
  * Opens Sluice's store and Apache RocketMQ 4.9.7's {@link DefaultMessageStore} with the same settings, and
@@ -92,16 +91,5 @@ final class Peers {
         m.setBornHost(new InetSocketAddress("127.0.0.1", 40000));
         m.setStoreHost(new InetSocketAddress("127.0.0.1", 10911));
         return m;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

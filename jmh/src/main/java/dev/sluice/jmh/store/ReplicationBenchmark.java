@@ -1,5 +1,6 @@
 package dev.sluice.jmh.store;
 
+import dev.sluice.jmh.Dirs;
 import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.replication.ReplicationSettings;
 import dev.sluice.replication.Replications;
@@ -208,7 +209,7 @@ public class ReplicationBenchmark {
             if (stats != null) {
                 stats.shutdown();
             }
-            Peers.deleteTree(dir);
+            Dirs.deleteTree(dir);
         }
     }
 

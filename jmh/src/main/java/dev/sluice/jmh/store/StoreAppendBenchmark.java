@@ -1,5 +1,6 @@
 package dev.sluice.jmh.store;
 
+import dev.sluice.jmh.Dirs;
 import dev.sluice.jmh.stats.SampledLatency;
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.AppendResult;
@@ -86,7 +87,7 @@ public class StoreAppendBenchmark {
             if (apache != null) {
                 apache.close();
             }
-            Peers.deleteTree(dir);
+            Dirs.deleteTree(dir);
         }
     }
 
