@@ -44,6 +44,11 @@ public final class RequestCode {
     public static final int GET_CONSUME_STATS = 208;
     public static final int DELETE_TOPIC_IN_BROKER = 215;
     public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
+    public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;
+    public static final int CLEAN_EXPIRED_CONSUMEQUEUE = 306;
+    public static final int CLEAN_UNUSED_TOPIC = 316;
+    public static final int GET_BROKER_CONSUME_STATS = 317;
+    public static final int QUERY_CONSUME_QUEUE = 321;
     public static final int DELETE_EXPIRED_COMMITLOG = 329;
     /** mqadmin resetOffsetByTime: the broker computes the offsets and tells the group's online clients. */
     public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
@@ -62,6 +67,9 @@ public final class RequestCode {
     public static final int DELETE_TOPIC_IN_NAMESRV = 216;
     public static final int GET_KVLIST_BY_NAMESPACE = 219;
     public static final int GET_TOPICS_BY_CLUSTER = 224;
+    public static final int GET_SYSTEM_TOPIC_LIST_FROM_NS = 304;
+    public static final int UPDATE_NAMESRV_CONFIG = 318;
+    public static final int GET_NAMESRV_CONFIG = 319;
     public static final int QUERY_DATA_VERSION = 322;
     public static final int ADD_WRITE_PERM_OF_BROKER = 327;
 
