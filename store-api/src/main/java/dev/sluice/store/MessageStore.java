@@ -33,6 +33,13 @@ public interface MessageStore extends AutoCloseable {
      */
     ReadResult read(String topic, int queueId, long queueOffset, int maxCount, TagFilter filter);
 
+    /**
+     * The ConsumeQueue units of a queue from {@code queueOffset}, at most {@code maxCount}, ending before the first
+     * unit that is not (or no longer) there. For inspection (mqadmin queryCq): it reads the queue only, so it shows
+     * units whose messages retention has already removed.
+     */
+    List<QueueUnit> units(String topic, int queueId, long queueOffset, int maxCount);
+
     /** A copy of the stored record at a CommitLog offset, if one starts there and is still retained. */
     Optional<ByteBuffer> lookup(long commitLogOffset);
 

@@ -7,6 +7,7 @@ import dev.sluice.store.FlushDiskType;
 import dev.sluice.store.KeyQueryResult;
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageStore;
+import dev.sluice.store.QueueUnit;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.ReplicationLog;
 import dev.sluice.store.StoreConfig;
@@ -319,6 +320,21 @@ public final class MmapMessageStore implements MessageStore {
     @Override
     public ReadResult read(String topic, int queueId, long queueOffset, int maxCount, TagFilter filter) {
         return reader.read(topic, queueId, queueOffset, maxCount, filter == null ? TagFilter.ALL : filter);
+    }
+
+    @Override
+    public List<QueueUnit> units(String topic, int queueId, long queueOffset, int maxCount) {
+        ConsumeQueue cq = queues.get(topic, queueId);
+        List<QueueUnit> units = new ArrayList<>();
+        if (cq == null) {
+            return units;
+        }
+        try (ConsumeQueue.Cursor cursor = cq.cursor()) {
+            for (long at = queueOffset; units.size() < maxCount && cursor.seek(at); at++) {
+                units.add(new QueueUnit(cursor.commitLogOffset(), cursor.size(), cursor.tagCode()));
+            }
+        }
+        return units;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.sluice.store.AppendStatus;
 import dev.sluice.store.DecodedMessage;
 import dev.sluice.store.DispatchListener;
 import dev.sluice.store.FlushDiskType;
+import dev.sluice.store.QueueUnit;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.ReadStatus;
 import dev.sluice.store.StoreConfig;
@@ -261,6 +262,15 @@ class StoreModelProperties {
                     if (m.queueOffset() >= offset && m.queueOffset() < end
                             && (!r.filterTagA() || "TagA".equals(m.tag()))) {
                         expected.add(m);
+                    }
+                }
+                List<QueueUnit> units = store.units(topic, r.queue(), offset, r.maxCount());
+                assertEquals(end - offset, units.size(), "units from " + offset);
+                for (Msg m : queue) {
+                    if (m.queueOffset() >= offset && m.queueOffset() < end) {
+                        QueueUnit unit = units.get((int) (m.queueOffset() - offset));
+                        assertEquals(new QueueUnit(m.physical(), m.size(), m.tag() == null ? 0 : m.tag().hashCode()),
+                                unit, "unit " + m.queueOffset());
                     }
                 }
                 assertEquals(expected.isEmpty() ? ReadStatus.NO_MATCHED_MESSAGE : ReadStatus.FOUND, rr.status());
