@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +17,11 @@ final class BrokerLivenessScanner implements AutoCloseable {
     private final RouteRegistry registry;
     private final Clock clock;
     private final long intervalMillis;
-    private final long expiryMillis;
+    private final LongSupplier expiryMillis;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads("namesrv-liveness"));
 
-    BrokerLivenessScanner(RouteRegistry registry, Clock clock, long intervalMillis, long expiryMillis) {
+    /** @param expiryMillis read at every scan, so a changed brokerChannelExpiredTime applies at the next one */
+    BrokerLivenessScanner(RouteRegistry registry, Clock clock, long intervalMillis, LongSupplier expiryMillis) {
         this.registry = registry;
         this.clock = clock;
         this.intervalMillis = intervalMillis;
@@ -33,7 +35,7 @@ final class BrokerLivenessScanner implements AutoCloseable {
 
     private void scan() {
         try {
-            for (RouteRegistry.ExpiredBroker broker : registry.expire(clock.millis(), expiryMillis)) {
+            for (RouteRegistry.ExpiredBroker broker : registry.expire(clock.millis(), expiryMillis.getAsLong())) {
                 if (broker.connection() != null) {
                     broker.connection().close();
                 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -20,58 +21,84 @@ public final class NamesrvConfig {
     private String bindAddress = "0.0.0.0";
     private int listenPort = 9876;
     private String kvConfigPath = Path.of(System.getProperty("user.home"), "namesrv", "kvConfig.json").toString();
-    private boolean orderMessageEnable;
+    private String configStorePath = Path.of(System.getProperty("user.home"), "namesrv", "namesrv.properties").toString();
+    // Read by request and scan threads without a lock: UPDATE_NAMESRV_CONFIG changes these while the server runs.
+    private volatile boolean orderMessageEnable;
+    private volatile long brokerChannelExpiredTime = 120_000;
     private long scanNotActiveBrokerInterval = 10_000;
-    private long brokerChannelExpiredTime = 120_000;
     private int serverSelectorThreads = 3;
     private int serverWorkerThreads = 8;
     private int serverChannelMaxIdleTimeSeconds = 120;
     private int maxFrameLength = RemotingServerConfig.DEFAULT_MAX_FRAME_LENGTH;
 
-    private record Setting(String name, Function<NamesrvConfig, Object> getter, BiConsumer<NamesrvConfig, String> setter) {
+    /** Whether UPDATE_NAMESRV_CONFIG may change a setting while the name server runs. */
+    enum Change {
+        /** Read at every use, so a new value applies at once. */
+        RUNTIME,
+        /** Fixed into sockets, thread pools or schedules at start: only a restart with an edited file changes it. */
+        RESTART,
+        /**
+         * A file path: letting any client point the server at a file of its choosing would let it write anywhere
+         * (RocketMQ 4.9.7 refuses these too).
+         */
+        NEVER
+    }
+
+    private record Setting(String name, Change change, Function<NamesrvConfig, Object> getter,
+            BiConsumer<NamesrvConfig, String> setter) {
     }
 
     private static final List<Setting> SETTINGS = List.of(
-            new Setting("bindAddress", c -> c.bindAddress, (c, v) -> c.bindAddress = v),
-            new Setting("listenPort", c -> c.listenPort, (c, v) -> c.listenPort = Integer.parseInt(v)),
-            new Setting("kvConfigPath", c -> c.kvConfigPath, (c, v) -> c.kvConfigPath = v),
-            new Setting("orderMessageEnable", c -> c.orderMessageEnable, (c, v) -> c.orderMessageEnable = Boolean.parseBoolean(v)),
-            new Setting("scanNotActiveBrokerInterval", c -> c.scanNotActiveBrokerInterval,
-                    (c, v) -> c.scanNotActiveBrokerInterval = Long.parseLong(v)),
-            new Setting("brokerChannelExpiredTime", c -> c.brokerChannelExpiredTime,
-                    (c, v) -> c.brokerChannelExpiredTime = Long.parseLong(v)),
-            new Setting("serverSelectorThreads", c -> c.serverSelectorThreads, (c, v) -> c.serverSelectorThreads = Integer.parseInt(v)),
-            new Setting("serverWorkerThreads", c -> c.serverWorkerThreads, (c, v) -> c.serverWorkerThreads = Integer.parseInt(v)),
-            new Setting("serverChannelMaxIdleTimeSeconds", c -> c.serverChannelMaxIdleTimeSeconds,
-                    (c, v) -> c.serverChannelMaxIdleTimeSeconds = Integer.parseInt(v)),
-            new Setting("maxFrameLength", c -> c.maxFrameLength, (c, v) -> c.maxFrameLength = Integer.parseInt(v)));
+            new Setting("bindAddress", Change.RESTART, c -> c.bindAddress, (c, v) -> c.bindAddress = v),
+            new Setting("listenPort", Change.RESTART, c -> c.listenPort, (c, v) -> c.listenPort = intIn(v, 0, 65_535)),
+            new Setting("kvConfigPath", Change.NEVER, c -> c.kvConfigPath, (c, v) -> c.kvConfigPath = v),
+            new Setting("configStorePath", Change.NEVER, c -> c.configStorePath, (c, v) -> c.configStorePath = v),
+            new Setting("orderMessageEnable", Change.RUNTIME, c -> c.orderMessageEnable,
+                    (c, v) -> c.orderMessageEnable = strictBoolean(v)),
+            new Setting("scanNotActiveBrokerInterval", Change.RESTART, c -> c.scanNotActiveBrokerInterval,
+                    (c, v) -> c.scanNotActiveBrokerInterval = longAtLeast(v, 1)),
+            new Setting("brokerChannelExpiredTime", Change.RUNTIME, c -> c.brokerChannelExpiredTime,
+                    (c, v) -> c.brokerChannelExpiredTime = longAtLeast(v, 1)),
+            new Setting("serverSelectorThreads", Change.RESTART, c -> c.serverSelectorThreads,
+                    (c, v) -> c.serverSelectorThreads = intIn(v, 1, Integer.MAX_VALUE)),
+            new Setting("serverWorkerThreads", Change.RESTART, c -> c.serverWorkerThreads,
+                    (c, v) -> c.serverWorkerThreads = intIn(v, 1, Integer.MAX_VALUE)),
+            new Setting("serverChannelMaxIdleTimeSeconds", Change.RESTART, c -> c.serverChannelMaxIdleTimeSeconds,
+                    (c, v) -> c.serverChannelMaxIdleTimeSeconds = intIn(v, 0, Integer.MAX_VALUE)),
+            new Setting("maxFrameLength", Change.RESTART, c -> c.maxFrameLength,
+                    (c, v) -> c.maxFrameLength = intIn(v, 1, Integer.MAX_VALUE)));
 
     /**
      * Applies every known key of {@code properties}.
      *
      * @return the keys that were not recognised
-     * @throws IllegalArgumentException naming the key whose value cannot be parsed
+     * @throws IllegalArgumentException naming the key whose value cannot be parsed or is out of range
      */
-    public List<String> apply(Properties properties) {
+    public synchronized List<String> apply(Properties properties) {
         List<String> unknown = new ArrayList<>();
         for (String key : properties.stringPropertyNames()) {
-            Setting setting = SETTINGS.stream().filter(s -> s.name.equals(key)).findFirst().orElse(null);
-            if (setting == null) {
+            Optional<Setting> setting = setting(key);
+            if (setting.isEmpty()) {
                 unknown.add(key);
                 continue;
             }
             String value = properties.getProperty(key).trim();
             try {
-                setting.setter.accept(this, value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad value for " + key + ": " + value, e);
+                setting.get().setter.accept(this, value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad value for " + key + ": " + value + " (" + e.getMessage() + ")", e);
             }
         }
         return unknown;
     }
 
+    /** How {@code key} may be changed while running; empty for a key this name server does not know. */
+    static Optional<Change> changeOf(String key) {
+        return setting(key).map(Setting::change);
+    }
+
     /** Every setting with its effective value, in a stable order. */
-    public Map<String, String> effectiveSettings() {
+    public synchronized Map<String, String> effectiveSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
         SETTINGS.forEach(s -> settings.put(s.name, String.valueOf(s.getter.apply(this))));
         return settings;
@@ -104,6 +131,19 @@ public final class NamesrvConfig {
         return this;
     }
 
+    /**
+     * The properties file UPDATE_NAMESRV_CONFIG saves to: the -c file when there is one, as in RocketMQ. Without one
+     * it is RocketMQ's default path, which, as in RocketMQ, only a later start with {@code -c} of that file reads.
+     */
+    public Path configStorePath() {
+        return Path.of(configStorePath);
+    }
+
+    public NamesrvConfig configStorePath(Path path) {
+        this.configStorePath = path.toString();
+        return this;
+    }
+
     public boolean orderMessageEnable() {
         return orderMessageEnable;
     }
@@ -133,6 +173,34 @@ public final class NamesrvConfig {
 
     public int serverWorkerThreads() {
         return serverWorkerThreads;
+    }
+
+    private static Optional<Setting> setting(String key) {
+        return SETTINGS.stream().filter(s -> s.name.equals(key)).findFirst();
+    }
+
+    private static int intIn(String value, int min, int max) {
+        int parsed = Integer.parseInt(value);
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return parsed;
+    }
+
+    private static long longAtLeast(String value, long min) {
+        long parsed = Long.parseLong(value);
+        if (parsed < min) {
+            throw new IllegalArgumentException("must be at least " + min);
+        }
+        return parsed;
+    }
+
+    /** Unlike Boolean.parseBoolean, a typo such as "ture" is an error rather than a silent false. */
+    private static boolean strictBoolean(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException("must be true or false");
     }
 
     RemotingServerConfig remotingServerConfig() {

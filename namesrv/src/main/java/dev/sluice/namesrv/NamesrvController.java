@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires one name server: registry, KV store, request processors, liveness scan, and the remoting server. */
+/** Wires one name server: registry, KV store, settings, request processors, liveness scan, and the remoting server. */
 public final class NamesrvController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NamesrvController.class);
     /** Requests waiting beyond this are answered SYSTEM_BUSY instead of piling up in memory. */
@@ -37,7 +37,7 @@ public final class NamesrvController implements AutoCloseable {
         this.brokerExecutor = pool("namesrv-broker", Math.max(1, config.serverWorkerThreads() / 2));
         this.clientExecutor = pool("namesrv-client", config.serverWorkerThreads());
         this.scanner = new BrokerLivenessScanner(registry, clock, config.scanNotActiveBrokerInterval(),
-                config.brokerChannelExpiredTime());
+                config::brokerChannelExpiredTime);
     }
 
     public void start() throws IOException, InterruptedException {
@@ -46,9 +46,10 @@ public final class NamesrvController implements AutoCloseable {
         for (int code : new int[] {RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER, RequestCode.QUERY_DATA_VERSION}) {
             server.registerProcessor(code, brokers, brokerExecutor);
         }
-        RouteQueryProcessor routes = new RouteQueryProcessor(registry, kvConfig, config.orderMessageEnable());
+        RouteQueryProcessor routes = new RouteQueryProcessor(registry, kvConfig, config);
         for (int code : new int[] {RequestCode.GET_ROUTEINFO_BY_TOPIC, RequestCode.GET_BROKER_CLUSTER_INFO,
-                RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, RequestCode.GET_TOPICS_BY_CLUSTER}) {
+                RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, RequestCode.GET_TOPICS_BY_CLUSTER,
+                RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS}) {
             server.registerProcessor(code, routes, clientExecutor);
         }
         TopicAdminProcessor admin = new TopicAdminProcessor(registry);
@@ -60,6 +61,10 @@ public final class NamesrvController implements AutoCloseable {
         for (int code : new int[] {RequestCode.PUT_KV_CONFIG, RequestCode.GET_KV_CONFIG, RequestCode.DELETE_KV_CONFIG,
                 RequestCode.GET_KVLIST_BY_NAMESPACE}) {
             server.registerProcessor(code, kv, clientExecutor);
+        }
+        NamesrvConfigProcessor settings = new NamesrvConfigProcessor(config, server::port);
+        for (int code : new int[] {RequestCode.GET_NAMESRV_CONFIG, RequestCode.UPDATE_NAMESRV_CONFIG}) {
+            server.registerProcessor(code, settings, clientExecutor);
         }
         server.addConnectionListener(registry::connectionClosed);
         server.start();

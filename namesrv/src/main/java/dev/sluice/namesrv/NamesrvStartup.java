@@ -102,6 +102,8 @@ public final class NamesrvStartup {
         if (!unknown.isEmpty()) {
             LOG.warn("ignoring unknown settings in {}: {}", file, unknown);
         }
+        // As in RocketMQ the file wins over a configStorePath inside it: updates must land where the next start reads.
+        config.configStorePath(file.toAbsolutePath());
         LOG.info("loaded settings from {}", file);
     }
 }

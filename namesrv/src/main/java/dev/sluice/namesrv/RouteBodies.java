@@ -43,6 +43,16 @@ final class RouteBodies {
         return Json.writeBytes(Map.of("topicList", List.copyOf(topics)));
     }
 
+    /** RocketMQ's TopicList with its brokerAddr, which fastjson writes first and leaves out when null. */
+    static byte[] systemTopicList(RouteRegistry.SystemTopics topics) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (topics.brokerAddr() != null) {
+            json.put("brokerAddr", topics.brokerAddr());
+        }
+        json.put("topicList", List.copyOf(topics.names()));
+        return Json.writeBytes(json);
+    }
+
     static byte[] kvTable(Map<String, String> table) {
         return Json.writeBytes(Map.of("table", new TreeMap<>(table)));
     }

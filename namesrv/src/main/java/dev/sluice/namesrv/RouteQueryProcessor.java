@@ -8,19 +8,19 @@ import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
 import java.util.Optional;
 
-/** The read side clients and admin tools use: routes, cluster membership, topic lists. */
+/** The read side clients and admin tools use: routes, cluster membership, topic lists, system topics. */
 final class RouteQueryProcessor implements RequestProcessor {
     /** Clients from V4_9_4 on parse standard JSON routes; older ones get fastjson's unquoted keys. */
     private static final int FIRST_VERSION_WITH_STANDARD_JSON = 401;
 
     private final RouteRegistry registry;
     private final KvConfigStore kvConfig;
-    private final boolean orderMessageEnable;
+    private final NamesrvConfig config;
 
-    RouteQueryProcessor(RouteRegistry registry, KvConfigStore kvConfig, boolean orderMessageEnable) {
+    RouteQueryProcessor(RouteRegistry registry, KvConfigStore kvConfig, NamesrvConfig config) {
         this.registry = registry;
         this.kvConfig = kvConfig;
-        this.orderMessageEnable = orderMessageEnable;
+        this.config = config;
     }
 
     @Override
@@ -31,6 +31,7 @@ final class RouteQueryProcessor implements RequestProcessor {
             case RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER -> success(request, RouteBodies.topicList(registry.topics()));
             case RequestCode.GET_TOPICS_BY_CLUSTER ->
                     success(request, RouteBodies.topicList(registry.topicsOfCluster(request.requireExtField("cluster"))));
+            case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS -> success(request, RouteBodies.systemTopicList(registry.systemTopics()));
             default -> throw new IllegalStateException("not registered for request code " + request.code());
         };
     }
@@ -42,7 +43,7 @@ final class RouteQueryProcessor implements RequestProcessor {
             return RemotingCommand.responseTo(request, ResponseCode.TOPIC_NOT_EXIST,
                     "No topic route info in name server for the topic: " + topic);
         }
-        String orderTopicConf = orderMessageEnable
+        String orderTopicConf = config.orderMessageEnable()
                 ? kvConfig.get(NamesrvConfig.ORDER_TOPIC_NAMESPACE, topic).orElse(null)
                 : null;
         boolean standardJson = request.version() >= FIRST_VERSION_WITH_STANDARD_JSON

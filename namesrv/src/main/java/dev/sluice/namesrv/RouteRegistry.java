@@ -40,6 +40,10 @@ final class RouteRegistry {
     record DataVersionCheck(boolean changed, DataVersion current) {
     }
 
+    /** @param brokerAddr a broker to ask for its own system topics; null when no broker is registered */
+    record SystemTopics(SortedSet<String> names, String brokerAddr) {
+    }
+
     record ExpiredBroker(String brokerAddr, RemotingConnection connection) {
     }
 
@@ -221,6 +225,26 @@ final class RouteRegistry {
         lock.readLock().lock();
         try {
             return Collections.unmodifiableSortedSet(new TreeSet<>(topics.keySet()));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Every cluster name and brokerName, which RocketMQ counts as system topics, and the address of a master broker
+     * (any registered broker when no master is) that clients then ask for the system topics it holds.
+     */
+    SystemTopics systemTopics() {
+        lock.readLock().lock();
+        try {
+            SortedSet<String> names = new TreeSet<>();
+            clusters.forEach((cluster, brokerNames) -> {
+                names.add(cluster);
+                names.addAll(brokerNames);
+            });
+            String brokerAddr = brokers.values().stream().map(a -> a.byId.get(0L)).filter(Objects::nonNull).findFirst()
+                    .orElseGet(() -> brokers.values().stream().map(a -> a.byId.firstEntry().getValue()).findFirst().orElse(null));
+            return new SystemTopics(Collections.unmodifiableSortedSet(names), brokerAddr);
         } finally {
             lock.readLock().unlock();
         }

@@ -5,9 +5,6 @@ import dev.sluice.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,13 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.commons.cli.Options;
-import org.apache.commons.cli.PosixParser;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.protocol.route.BrokerData;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
-import org.apache.rocketmq.srvutil.ServerUtil;
-import org.apache.rocketmq.tools.command.SubCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicListSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicRouteSubCommand;
@@ -32,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the official mqadmin sub-commands (the code behind {@code mqadmin topicRoute / topicList / clusterList})
- * against our name server. MQAdminStartup.main0 itself is not used: it insists on configuring logback from
- * ROCKETMQ_HOME; the commands are parsed and executed the same way it does.
+ * against our name server, through {@link MqAdmin}.
  */
 class MqAdminCommandsTest {
     static {
@@ -72,7 +64,7 @@ class MqAdminCommandsTest {
 
     @Test
     void topicRoutePrintsTheRouteAsJson() throws Exception {
-        String output = run(new TopicRouteSubCommand(), "-t", "OrderTopic");
+        String output = MqAdmin.run(new TopicRouteSubCommand(), "-t", "OrderTopic");
         TopicRouteData route = TopicRouteData.fromJson(output.trim(), TopicRouteData.class);
         assertEquals(1, route.getQueueDatas().size());
         assertEquals(4, route.getQueueDatas().get(0).getWriteQueueNums());
@@ -83,7 +75,7 @@ class MqAdminCommandsTest {
 
     @Test
     void topicListPrintsEveryTopic() throws Exception {
-        String output = run(new TopicListSubCommand());
+        String output = MqAdmin.run(new TopicListSubCommand());
         assertEquals(Set.of("OrderTopic", "Other"), lines(output).stream().collect(Collectors.toSet()));
     }
 
@@ -91,25 +83,11 @@ class MqAdminCommandsTest {
     void clusterListPrintsARowPerBrokerAddress() throws Exception {
         // The brokers here are registrations only: the per-broker runtime-stats call fails, and clusterList still
         // prints the rows it takes from our GET_BROKER_CLUSTER_INFO answer.
-        String output = run(new ClusterListSubCommand());
+        String output = MqAdmin.run(new ClusterListSubCommand());
         List<String> rows = lines(output).stream().filter(line -> line.startsWith("c1")).toList();
         assertEquals(2, rows.size(), output);
         assertTrue(rows.get(0).matches("c1\\s+broker-a\\s+0\\s+" + masterA.brokerAddr.replace(".", "\\.") + "\\s.*"), rows.get(0));
         assertTrue(rows.get(1).matches("c1\\s+broker-a\\s+1\\s+" + slaveA.brokerAddr.replace(".", "\\.") + "\\s.*"), rows.get(1));
-    }
-
-    private static String run(SubCommand command, String... args) throws Exception {
-        Options options = command.buildCommandlineOptions(ServerUtil.buildCommandlineOptions(new Options()));
-        var commandLine = ServerUtil.parseCmdLine("mqadmin " + command.commandName(), args, options, new PosixParser());
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            command.execute(commandLine, options, null);
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     private static List<String> lines(String output) {

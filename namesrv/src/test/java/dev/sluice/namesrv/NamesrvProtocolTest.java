@@ -3,12 +3,14 @@ package dev.sluice.namesrv;
 import dev.sluice.testing.MutableClock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +29,8 @@ class NamesrvProtocolTest {
     @BeforeEach
     void start() throws Exception {
         namesrv = new NamesrvController(new NamesrvConfig().bindAddress("127.0.0.1").listenPort(0)
-                .kvConfigPath(tempDir.resolve("kv.json")).orderMessageEnable(true), new MutableClock(1_700_000_000_000L));
+                .kvConfigPath(tempDir.resolve("kv.json")).configStorePath(tempDir.resolve("namesrv.properties"))
+                .orderMessageEnable(true), new MutableClock(1_700_000_000_000L));
         namesrv.start();
         namesrvAddr = "127.0.0.1:" + namesrv.port();
         broker = new TestBroker("c", "a", 0, 10911).topic("T", 4, 6);
@@ -97,6 +100,31 @@ class NamesrvProtocolTest {
         assertEquals(ResponseCode.SUCCESS,
                 broker.send(namesrvAddr, brokerHeader(RequestCode.UNREGISTER_BROKER, "127.0.0.1:10911", 0)).code());
         assertEquals(ResponseCode.TOPIC_NOT_EXIST, route(407, "T", null).code());
+    }
+
+    @Test
+    void systemTopicListIsTheClusterAndBrokerNamesWithAMasterAddress() throws Exception {
+        RemotingCommand response = broker.send(namesrvAddr, RemotingCommand.request(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS));
+        assertEquals(ResponseCode.SUCCESS, response.code());
+        assertEquals("{\"brokerAddr\":\"127.0.0.1:10911\",\"topicList\":[\"a\",\"c\"]}",
+                new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void malformedSettingsUpdatesAreRefusedAndTheServerKeepsServing() throws Exception {
+        byte[] badEscape = "brokerChannelExpiredTime=\\uZZZZ".getBytes(StandardCharsets.UTF_8);
+        byte[] notUtf8 = {'o', 'r', 'd', 'e', 'r', '=', (byte) 0xC3, (byte) 0x28};
+        for (byte[] body : new byte[][] {badEscape, notUtf8}) {
+            RemotingCommand response = broker.send(namesrvAddr, RemotingCommand.request(RequestCode.UPDATE_NAMESRV_CONFIG).setBody(body));
+            assertEquals(ResponseCode.SYSTEM_ERROR, response.code());
+            assertTrue(response.remark().startsWith("the body is not UTF-8 properties text"), response.remark());
+        }
+        assertFalse(Files.exists(tempDir.resolve("namesrv.properties")), "nothing saved");
+
+        RemotingCommand settings = broker.send(namesrvAddr, RemotingCommand.request(RequestCode.GET_NAMESRV_CONFIG));
+        assertEquals(ResponseCode.SUCCESS, settings.code());
+        assertTrue(new String(settings.body(), StandardCharsets.UTF_8).contains("\nbrokerChannelExpiredTime=120000\n"));
+        assertTrue(routeBody(407, null).startsWith("{\"brokerDatas\""));
     }
 
     private static RemotingCommand registerHeader() {

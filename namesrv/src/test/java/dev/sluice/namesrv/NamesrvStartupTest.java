@@ -38,6 +38,7 @@ class NamesrvStartupTest {
         assertTrue(printed.contains("listenPort=19876\n"), printed);
         assertTrue(printed.contains("kvConfigPath=" + dir.resolve("kv.json") + "\n"), printed);
         assertTrue(printed.contains("orderMessageEnable=false\n"), printed);
+        assertTrue(printed.contains("configStorePath=" + file + "\n"), "updates are saved to the -c file: " + printed);
         assertTrue(!printed.contains("rocketmqHome"), "unknown keys are ignored");
 
         NamesrvConfig config = NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out);
@@ -53,6 +54,9 @@ class NamesrvStartupTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out));
         assertTrue(e.getMessage().contains("listenPort"), e.getMessage());
+        Files.writeString(file, "orderMessageEnable=yes\n");
+        e = assertThrows(IllegalArgumentException.class, () -> NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out));
+        assertTrue(e.getMessage().contains("orderMessageEnable: yes (must be true or false)"), e.getMessage());
     }
 
     @Test

@@ -129,6 +129,20 @@ class RouteRegistryTest {
         assertTrue(registry.checkDataVersion("unknown", new DataVersion(1, 1), 0).changed());
     }
 
+    @Test
+    void systemTopicsAreClusterAndBrokerNamesWithAMasterToAsk() {
+        assertEquals(Set.of(), registry.systemTopics().names());
+        assertNull(registry.systemTopics().brokerAddr());
+        registry.register(registration("a", 1, "h:2", connA1, 1), 0);
+        // Only a slave is known: it is the broker to ask, as it also answers for its system topics.
+        assertEquals(Set.of("c", "a"), registry.systemTopics().names());
+        assertEquals("h:2", registry.systemTopics().brokerAddr());
+        registry.register(new BrokerRegistration("other", "h:9", "z", 0, "h:9-ha", new DataVersion(1, 1), List.of(),
+                new FakeConnection()), 0);
+        assertEquals(Set.of("c", "a", "other", "z"), registry.systemTopics().names());
+        assertEquals("h:9", registry.systemTopics().brokerAddr());
+    }
+
     private static TopicConfig topic(String name, int queues) {
         return new TopicConfig(name, queues, queues, 6, 0);
     }
