@@ -17,8 +17,10 @@ import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +45,16 @@ class RestartTest {
             Set<String> firstRun = ConcurrentHashMap.newKeySet();
             DefaultMQPushConsumer consumer = consumer(cluster, firstRun);
             Deadline.await("the first " + BATCH + " messages arrived", WAIT, () -> firstRun.size() == BATCH);
-            consumer.shutdown(); // commits its offsets to the broker
+            // Committed by the periodic persist: the client sends the commit at its shutdown oneway, and the broker
+            // closed right after may never read it.
+            System.setProperty(MixAll.NAMESRV_ADDR_PROPERTY, cluster.namesrvAddr);
+            try {
+                Deadline.await("the broker has the committed offsets", WAIT, () ->
+                        MqAdmin.run(new ConsumerProgressSubCommand(), "-g", GROUP).contains("Diff Total: 0"));
+            } finally {
+                System.clearProperty(MixAll.NAMESRV_ADDR_PROPERTY);
+            }
+            consumer.shutdown();
             int port = first.port();
             first.close();
             assertTrue(Files.readString(home.resolve("store-broker-r/config/consumerOffset.json")).contains(TOPIC + "@" + GROUP),
@@ -83,6 +94,7 @@ class RestartTest {
                                                   Set<String> before) throws Exception {
         DefaultMQPushConsumer consumer = cluster.pushConsumer(GROUP);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+        consumer.setPersistConsumerOffsetInterval(200);
         consumer.subscribe(TOPIC, "*");
         consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
             messages.forEach(m -> {
