@@ -1,7 +1,9 @@
 package dev.sluice.broker;
 
 import dev.sluice.broker.admin.BrokerAdminProcessor;
+import dev.sluice.broker.admin.ConsumeQueueCleanProcessor;
 import dev.sluice.broker.admin.GroupAdminProcessor;
+import dev.sluice.broker.admin.QueryConsumeQueueProcessor;
 import dev.sluice.broker.admin.ResetOffsetProcessor;
 import dev.sluice.broker.admin.TopicAdminProcessor;
 import dev.sluice.broker.client.ClientProcessor;
@@ -129,6 +131,11 @@ public final class Broker implements AutoCloseable {
         ProducerRegistry producers = new ProducerRegistry(clock);
         server.addConnectionListener(producers::connectionClosed);
         byte[] storeHost = InetAddress.getByName(config.brokerIP1()).getAddress();
+        client = new NettyRemotingClient(new RemotingClientConfig());
+        int haPort = replicator.haPort() > 0 ? replicator.haPort()
+                : config.listenPort() == 0 ? port + 1 : config.haListenPort();
+        registrar = new NameServerRegistrar(config, topics, client, port, haPort);
+        address = registrar.brokerAddr();
         PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats, scheduler, pullPool);
         dispatch.target(pull.longPolling());
 
@@ -157,10 +164,15 @@ public final class Broker implements AutoCloseable {
         register(new QueryProcessor(store), queryPool, RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID);
         register(new TopicAdminProcessor(config, topics, offsets, consumers, store), adminPool,
                 RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER, RequestCode.GET_ALL_TOPIC_CONFIG,
-                RequestCode.GET_TOPIC_STATS_INFO, RequestCode.QUERY_TOPIC_CONSUME_BY_WHO);
-        register(new GroupAdminProcessor(config, groups, consumers, offsets, topics, store, stats), adminPool,
+                RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, RequestCode.GET_TOPIC_STATS_INFO,
+                RequestCode.QUERY_TOPIC_CONSUME_BY_WHO);
+        register(new GroupAdminProcessor(config, groups, consumers, offsets, topics, store, stats, address), adminPool,
                 RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
-                RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS);
+                RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS,
+                RequestCode.GET_BROKER_CONSUME_STATS);
+        register(new QueryConsumeQueueProcessor(store, consumers), adminPool, RequestCode.QUERY_CONSUME_QUEUE);
+        register(new ConsumeQueueCleanProcessor(topics, store), adminPool,
+                RequestCode.CLEAN_UNUSED_TOPIC, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE);
         register(new ResetOffsetProcessor(config, topics, offsets, consumers, store, server), adminPool,
                 RequestCode.INVOKE_BROKER_TO_RESET_OFFSET);
         register(new MetadataExportProcessor(offsets, delayed.delayOffsets()), adminPool,
@@ -170,11 +182,6 @@ public final class Broker implements AutoCloseable {
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 
-        client = new NettyRemotingClient(new RemotingClientConfig());
-        int haPort = replicator.haPort() > 0 ? replicator.haPort()
-                : config.listenPort() == 0 ? port + 1 : config.haListenPort();
-        registrar = new NameServerRegistrar(config, topics, client, port, haPort);
-        address = registrar.brokerAddr();
         topics.onChange(registrar::registerAll);
         if (config.isSlave()) {
             SlaveMetadataSync sync = new SlaveMetadataSync(client, topics, groups, offsets, delayed.delayOffsets());

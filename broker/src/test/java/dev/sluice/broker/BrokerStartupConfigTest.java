@@ -63,7 +63,7 @@ class BrokerStartupConfigTest {
     @Test
     void aBadValueStopsStartUpNamingTheKey() throws Exception {
         for (String bad : List.of("brokerPermission=9", "listenPort=ten", "mappedFileSizeCommitLog=-1", "brokerIP1=my-host",
-                "namesrvAddr=nohostport", "autoCreateTopicEnable=yes")) {
+                "namesrvAddr=nohostport", "autoCreateTopicEnable=yes", "useTLS=true", "filterServerNums=1")) {
             Path file = dir.resolve("bad.properties");
             Files.writeString(file, bad + "\n");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -2,15 +2,15 @@ package dev.sluice.broker;
 
 import dev.sluice.testing.Deadline;
 
+import static dev.sluice.broker.MqAdmin.lines;
+import static dev.sluice.broker.MqAdmin.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.remoting.json.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.cli.Options;
-import org.apache.commons.cli.PosixParser;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
@@ -46,8 +44,6 @@ import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.ResponseCode;
 import org.apache.rocketmq.common.protocol.route.QueueData;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
-import org.apache.rocketmq.srvutil.ServerUtil;
-import org.apache.rocketmq.tools.command.SubCommand;
 import org.apache.rocketmq.tools.command.SubCommandException;
 import org.apache.rocketmq.tools.command.broker.BrokerStatusSubCommand;
 import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
@@ -71,8 +67,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The official 4.9.7 mqadmin sub-commands against an in-JVM name server and broker. Each test checks what the
  * command printed and, where the command changes something, the broker's own state (its persisted tables, the
- * route it registered, what clients can then do). MQAdminStartup.main0 is not used: it insists on configuring
- * logback from ROCKETMQ_HOME; the commands are parsed and executed the way it does.
+ * route it registered, what clients can then do).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MqAdminBrokerCommandsTest {
@@ -398,23 +393,5 @@ class MqAdminBrokerCommandsTest {
 
     private static Message message(String topic, String key) {
         return new Message(topic, "TagA", key, ("body " + key).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String run(SubCommand command, String... args) throws Exception {
-        Options options = command.buildCommandlineOptions(ServerUtil.buildCommandlineOptions(new Options()));
-        var commandLine = ServerUtil.parseCmdLine("mqadmin " + command.commandName(), args, options, new PosixParser());
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            command.execute(commandLine, options, null);
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
-    private static List<String> lines(String output) {
-        return Arrays.stream(output.split("\\R")).map(String::trim).filter(line -> !line.isEmpty()).toList();
     }
 }

@@ -29,27 +29,26 @@ import java.util.TreeSet;
 
 /**
  * Consumer group administration and progress: UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
- * DELETE_SUBSCRIPTIONGROUP, GET_CONSUMER_CONNECTION_LIST and GET_CONSUME_STATS (mqadmin consumerProgress).
+ * DELETE_SUBSCRIPTIONGROUP, GET_CONSUMER_CONNECTION_LIST, GET_CONSUME_STATS (mqadmin consumerProgress) and
+ * GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats).
  */
 public final class GroupAdminProcessor implements RequestProcessor {
-    private final BrokerConfig config;
     private final SubscriptionGroupTable groups;
     private final ConsumerRegistry consumers;
     private final ConsumerOffsetTable offsets;
     private final TopicTable topics;
-    private final MessageStore store;
-    private final BrokerStats stats;
+    private final ConsumeProgress progress;
+    private final String brokerAddr;
 
     public GroupAdminProcessor(BrokerConfig config, SubscriptionGroupTable groups, ConsumerRegistry consumers,
                                ConsumerOffsetTable offsets, TopicTable topics, MessageStore store,
-                               BrokerStats stats) {
-        this.config = config;
+                               BrokerStats stats, String brokerAddr) {
         this.groups = groups;
         this.consumers = consumers;
         this.offsets = offsets;
         this.topics = topics;
-        this.store = store;
-        this.stats = stats;
+        this.progress = new ConsumeProgress(config.brokerName(), offsets, store, stats);
+        this.brokerAddr = brokerAddr;
     }
 
     @Override
@@ -60,6 +59,7 @@ public final class GroupAdminProcessor implements RequestProcessor {
             case RequestCode.DELETE_SUBSCRIPTIONGROUP -> delete(request);
             case RequestCode.GET_CONSUMER_CONNECTION_LIST -> connections(request);
             case RequestCode.GET_CONSUME_STATS -> consumeStats(request);
+            case RequestCode.GET_BROKER_CONSUME_STATS -> brokerConsumeStats(request);
             default -> throw new IllegalStateException("not registered for request code " + request.code());
         };
     }
@@ -120,27 +120,55 @@ public final class GroupAdminProcessor implements RequestProcessor {
         if (members != null) {
             groupTopics.addAll(members.subscriptions().keySet());
         }
-        Map<Object, Object> table = new LinkedHashMap<>();
-        double consumeTps = 0;
+        List<TopicConfig> shown = new ArrayList<>();
         for (String topic : groupTopics) {
             TopicConfig topicConfig = topics.get(topic);
-            if (topicConfig == null || (onlyTopic != null && !onlyTopic.isEmpty() && !onlyTopic.equals(topic))) {
-                continue;
-            }
-            consumeTps += stats.consumeTps(topic, group);
-            for (int queueId = 0; queueId < topicConfig.writeQueueNums(); queueId++) {
-                long consumed = Math.max(0, offsets.query(group, topic, queueId));
-                Map<String, Object> wrapper = new LinkedHashMap<>();
-                wrapper.put("brokerOffset", store.maxQueueOffset(topic, queueId));
-                wrapper.put("consumerOffset", consumed);
-                wrapper.put("lastTimestamp", consumed > 0 ? Math.max(0, store.storeTimeAt(topic, queueId, consumed - 1)) : 0L);
-                table.put(MessageQueues.of(config.brokerName(), queueId, topic), wrapper);
+            if (topicConfig != null && (onlyTopic == null || onlyTopic.isEmpty() || onlyTopic.equals(topic))) {
+                shown.add(topicConfig);
             }
         }
+        return ok(request).setBody(Json.writeBytes(progress.of(group, shown).json()));
+    }
+
+    /**
+     * Every subscription group's progress on each topic it has offsets for, as RocketMQ's broker answers it: with
+     * {@code isOrder} only on orderly topics, and never on a topic an online group no longer subscribes to.
+     */
+    private RemotingCommand brokerConsumeStats(RemotingCommand request) throws RemotingCommandException {
+        boolean orderOnly = requireBoolean(request, "isOrder");
+        List<Object> consumeStatsList = new ArrayList<>();
+        long totalDiff = 0;
+        for (String group : groups.all().stream().map(SubscriptionGroupConfig::groupName).sorted().toList()) {
+            ConsumerGroup members = consumers.group(group);
+            List<Object> perTopic = new ArrayList<>();
+            for (String topic : offsets.topicsOf(group)) {
+                TopicConfig topicConfig = topics.get(topic);
+                if (topicConfig == null || (orderOnly && !topicConfig.order()) || unsubscribed(members, topic)) {
+                    continue;
+                }
+                ConsumeProgress.Stats stats = progress.of(group, List.of(topicConfig));
+                perTopic.add(stats.json());
+                totalDiff += stats.totalDiff();
+            }
+            consumeStatsList.add(Map.of(group, perTopic));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("consumeTps", consumeTps);
-        body.put("offsetTable", table);
+        body.put("brokerAddr", brokerAddr);
+        body.put("consumeStatsList", consumeStatsList);
+        body.put("totalDiff", totalDiff);
         return ok(request).setBody(Json.writeBytes(body));
+    }
+
+    private static boolean unsubscribed(ConsumerGroup members, String topic) {
+        return members != null && !members.subscriptions().isEmpty() && members.subscription(topic) == null;
+    }
+
+    private static boolean requireBoolean(RemotingCommand request, String field) throws RemotingCommandException {
+        String value = request.requireExtField(field);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new RemotingCommandException("the custom field <" + field + "> must be true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static RemotingCommand ok(RemotingCommand request) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Topic administration as mqadmin does it: UPDATE_AND_CREATE_TOPIC, DELETE_TOPIC_IN_BROKER, GET_ALL_TOPIC_CONFIG,
- * GET_TOPIC_STATS_INFO and QUERY_TOPIC_CONSUME_BY_WHO.
+ * GET_SYSTEM_TOPIC_LIST_FROM_BROKER, GET_TOPIC_STATS_INFO and QUERY_TOPIC_CONSUME_BY_WHO.
  */
 public final class TopicAdminProcessor implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdminProcessor.class);
@@ -54,6 +54,8 @@ public final class TopicAdminProcessor implements RequestProcessor {
             case RequestCode.UPDATE_AND_CREATE_TOPIC -> update(request);
             case RequestCode.DELETE_TOPIC_IN_BROKER -> delete(request);
             case RequestCode.GET_ALL_TOPIC_CONFIG -> ok(request).setBody(Json.writeBytes(topics.toJson()));
+            case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER -> ok(request).setBody(Json.writeBytes(Map.of("topicList",
+                    SystemTopics.listedBy(config))));
             case RequestCode.GET_TOPIC_STATS_INFO -> stats(request);
             case RequestCode.QUERY_TOPIC_CONSUME_BY_WHO -> consumedBy(request);
             default -> throw new IllegalStateException("not registered for request code " + request.code());

@@ -86,6 +86,18 @@ public final class BrokerConfig {
     public static final String REGISTER_BROKER_TIMEOUT_MILLS = define("registerBrokerTimeoutMills", "6000", v -> longAtLeast(v, 1), true);
     public static final String FLUSH_CONSUMER_OFFSET_INTERVAL = define("flushConsumerOffsetInterval", "5000", v -> longAtLeast(v, 1), false);
     public static final String TRACE_ON = define("traceOn", "true", BrokerConfig::bool, true);
+    /** With traceTopicEnable the broker creates the message-trace topic at start, as RocketMQ's does. */
+    public static final String TRACE_TOPIC_ENABLE = define("traceTopicEnable", "false", BrokerConfig::bool, false);
+    public static final String MSG_TRACE_TOPIC_NAME = define("msgTraceTopicName", "RMQ_SYS_TRACE_TOPIC", BrokerConfig::name, false);
+    /**
+     * Keys a RocketMQ broker reports and tools read back (mqadmin exportConfigs), for features Sluice does not have:
+     * only the value that means "off" is accepted, so a file that turns one on fails to start instead of running
+     * without it.
+     */
+    public static final String FILTER_SERVER_NUMS = define("filterServerNums", "0",
+            v -> only(v, "0", "filter servers are not supported"), false);
+    public static final String USE_TLS = define("useTLS", "false",
+            v -> only(v.toLowerCase(Locale.ROOT), "false", "TLS is not supported"), false);
     public static final String REGION_ID = define("regionId", "DefaultRegion", v -> v, true);
     public static final String SLAVE_READ_ENABLE = define("slaveReadEnable", "false", BrokerConfig::bool, true);
     public static final String CHANNEL_EXPIRED_TIMEOUT = define("channelExpiredTimeout", "120000", v -> longAtLeast(v, 1000), false);
@@ -382,6 +394,14 @@ public final class BrokerConfig {
         return (Boolean) values.get(VIP_CHANNEL_ENABLED) && port > 2 ? port - 2 : 0;
     }
 
+    public boolean traceTopicEnable() {
+        return (Boolean) values.get(TRACE_TOPIC_ENABLE);
+    }
+
+    public String msgTraceTopicName() {
+        return (String) values.get(MSG_TRACE_TOPIC_NAME);
+    }
+
     public boolean traceOn() {
         return (Boolean) values.get(TRACE_ON);
     }
@@ -459,6 +479,13 @@ public final class BrokerConfig {
             case "false" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("must be true or false");
         };
+    }
+
+    private static Object only(String v, String allowed, String otherwise) {
+        if (!v.equals(allowed)) {
+            throw new IllegalArgumentException(otherwise + "; only " + allowed + " is accepted");
+        }
+        return v;
     }
 
     private static Object intBetween(String v, int min, int max) {

@@ -1,6 +1,8 @@
 package dev.sluice.broker.topic;
 
+import dev.sluice.broker.config.BrokerConfig;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Names RocketMQ reserves: the auto-create template, internal topics, retry and dead-letter prefixes. */
 public final class SystemTopics {
@@ -40,5 +42,27 @@ public final class SystemTopics {
 
     public static boolean isRetry(String topic) {
         return topic.startsWith(RETRY_PREFIX);
+    }
+
+    /** The topic request-reply messages of a cluster go to; every broker of the cluster serves it. */
+    public static String replyTopic(String clusterName) {
+        return clusterName + "_REPLY_TOPIC";
+    }
+
+    /**
+     * The system topics a broker names when asked (GET_SYSTEM_TOPIC_LIST_FROM_BROKER), as RocketMQ 4.9.7's does: the
+     * reserved names plus the cluster's, the broker's and the reply topic, whether or not the cluster and broker
+     * topics are enabled, and the trace topic when the broker creates it. Tools drop these from a broker's topics to
+     * tell the users' topics (mqadmin exportMetadata).
+     */
+    public static Set<String> listedBy(BrokerConfig config) {
+        Set<String> listed = new TreeSet<>(SYSTEM);
+        listed.add(config.brokerClusterName());
+        listed.add(config.brokerName());
+        listed.add(replyTopic(config.brokerClusterName()));
+        if (config.traceTopicEnable()) {
+            listed.add(config.msgTraceTopicName());
+        }
+        return listed;
     }
 }

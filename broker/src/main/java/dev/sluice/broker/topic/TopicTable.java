@@ -60,7 +60,10 @@ public final class TopicTable {
         }
         builtIn(SystemTopics.OFFSET_MOVED_EVENT, 1, Perm.READ | Perm.WRITE);
         builtIn(SystemTopics.SCHEDULE, 18, Perm.READ | Perm.WRITE);
-        builtIn(config.brokerClusterName() + "_REPLY_TOPIC", 1, Perm.READ | Perm.WRITE);
+        builtIn(SystemTopics.replyTopic(config.brokerClusterName()), 1, Perm.READ | Perm.WRITE);
+        if (config.traceTopicEnable()) {
+            builtIn(config.msgTraceTopicName(), 1, Perm.READ | Perm.WRITE);
+        }
         persist();
         LOG.info("loaded {} topics from {}", topics.size(), file.path());
     }
