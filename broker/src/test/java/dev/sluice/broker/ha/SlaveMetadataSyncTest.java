@@ -2,22 +2,18 @@ package dev.sluice.broker.ha;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sluice.remoting.ConnectionListener;
-import dev.sluice.remoting.RemotingClient;
+import dev.sluice.broker.StubRemotingClient;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingConnectException;
-import dev.sluice.remoting.RequestProcessor;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 /** Which master a slave copies its metadata from, as the name server's reports change. */
 class SlaveMetadataSyncTest {
 
     /** Records where each call went and fails it, as an unreachable master would. */
-    private static final class RecordingClient implements RemotingClient {
+    private static final class RecordingClient extends StubRemotingClient {
         final List<String> called = new CopyOnWriteArrayList<>();
 
         @Override
@@ -25,32 +21,6 @@ class SlaveMetadataSyncTest {
                 throws RemotingConnectException {
             called.add(address);
             throw new RemotingConnectException(address, null);
-        }
-
-        @Override
-        public CompletableFuture<RemotingCommand> invokeAsync(String address, RemotingCommand request, long t) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void invokeOneway(String address, RemotingCommand request, long timeoutMillis) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void closeConnection(String address) {
-        }
-
-        @Override
-        public void registerProcessor(int requestCode, RequestProcessor processor, Executor executor) {
-        }
-
-        @Override
-        public void addConnectionListener(ConnectionListener listener) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -3,15 +3,13 @@ package dev.sluice.broker.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.broker.StubRemotingClient;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.metadata.JsonFile;
 import dev.sluice.broker.topic.Perm;
 import dev.sluice.broker.topic.TopicConfig;
 import dev.sluice.broker.topic.TopicTable;
-import dev.sluice.remoting.ConnectionListener;
-import dev.sluice.remoting.RemotingClient;
 import dev.sluice.remoting.RemotingCommand;
-import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.json.Json;
 import java.io.IOException;
@@ -26,7 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -108,7 +105,7 @@ class RegistrationRoundsProperties {
     }
 
     /** A client whose calls stay out until the test answers or fails them. */
-    private static final class ManualClient implements RemotingClient {
+    private static final class ManualClient extends StubRemotingClient {
         private final List<Call> out = new ArrayList<>();
         private final List<Call> sent = new ArrayList<>();
         /** Topics carried by a round that every name server has answered or failed. */
@@ -167,34 +164,6 @@ class RegistrationRoundsProperties {
                 }
             }
             return last;
-        }
-
-        @Override
-        public RemotingCommand invokeSync(String address, RemotingCommand request, long timeoutMillis) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void invokeOneway(String address, RemotingCommand request, long timeoutMillis) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void closeConnection(String address) {
-        }
-
-        @Override
-        public void registerProcessor(int requestCode, RequestProcessor processor, Executor executor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addConnectionListener(ConnectionListener listener) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
