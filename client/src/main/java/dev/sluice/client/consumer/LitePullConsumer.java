@@ -184,18 +184,19 @@ public final class LitePullConsumer implements AutoCloseable {
         }
         Set<MessageQueue> added = new HashSet<>(target);
         added.removeAll(queues.keySet());
+        // Every start offset first (each is a broker call), then the queues, then their pulls: whoever polls a message
+        // of this rebalance sees all of its queues in assignment(). Before, the first queue's messages could be polled
+        // while the next queue's start offset was still being asked for.
+        List<LiteQueue> starting = new ArrayList<>();
         for (MessageQueue mq : added) {
-            long start;
             try {
-                start = StartOffsets.of(runtime, mq, offsets, consumeFrom, consumeTimestampMillis);
+                starting.add(new LiteQueue(mq, StartOffsets.of(runtime, mq, offsets, consumeFrom, consumeTimestampMillis)));
             } catch (ClientException e) {
                 LOG.warn("cannot start reading {}: {}", mq, e.getMessage());
-                continue;
             }
-            LiteQueue q = new LiteQueue(mq, start);
-            queues.put(mq, q);
-            pull(q, q.generation.get());
         }
+        starting.forEach(q -> queues.put(q.queue, q));
+        starting.forEach(q -> pull(q, q.generation.get()));
     }
 
     /** The queues read now. */
