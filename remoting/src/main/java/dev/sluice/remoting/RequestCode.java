@@ -45,6 +45,8 @@ public final class RequestCode {
     public static final int DELETE_TOPIC_IN_BROKER = 215;
     public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;
+    /** mqadmin consumerStatus: the broker asks the named consumer over its connection and relays the answer. */
+    public static final int GET_CONSUMER_RUNNING_INFO = 307;
     public static final int CLEAN_EXPIRED_CONSUMEQUEUE = 306;
     public static final int CLEAN_UNUSED_TOPIC = 316;
     public static final int GET_BROKER_CONSUME_STATS = 317;

@@ -22,6 +22,7 @@ public final class ResponseCode {
     public static final int SUBSCRIPTION_NOT_LATEST = 25;
     public static final int SUBSCRIPTION_GROUP_NOT_EXIST = 26;
     public static final int CONSUMER_NOT_ONLINE = 206;
+    public static final int CONSUME_MSG_TIMEOUT = 207;
 
     private ResponseCode() {
     }
