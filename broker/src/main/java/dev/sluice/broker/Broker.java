@@ -2,7 +2,7 @@ package dev.sluice.broker;
 
 import dev.sluice.broker.admin.BrokerAdminProcessor;
 import dev.sluice.broker.admin.ConsumeQueueCleanProcessor;
-import dev.sluice.broker.admin.ConsumerRunningInfoProcessor;
+import dev.sluice.broker.admin.ConsumerCallProcessor;
 import dev.sluice.broker.admin.GroupAdminProcessor;
 import dev.sluice.broker.admin.QueryConsumeQueueProcessor;
 import dev.sluice.broker.admin.ResetOffsetProcessor;
@@ -172,7 +172,8 @@ public final class Broker implements AutoCloseable {
                 RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS,
                 RequestCode.GET_BROKER_CONSUME_STATS);
         register(new QueryConsumeQueueProcessor(store, consumers), adminPool, RequestCode.QUERY_CONSUME_QUEUE);
-        register(new ConsumerRunningInfoProcessor(consumers, server), adminPool, RequestCode.GET_CONSUMER_RUNNING_INFO);
+        register(new ConsumerCallProcessor(consumers, server, store, config.brokerName()), adminPool,
+                RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY);
         register(new ConsumeQueueCleanProcessor(topics, store), adminPool,
                 RequestCode.CLEAN_UNUSED_TOPIC, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE);
         register(new ResetOffsetProcessor(config, topics, offsets, consumers, store, server), adminPool,

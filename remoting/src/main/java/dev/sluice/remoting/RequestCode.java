@@ -47,6 +47,8 @@ public final class RequestCode {
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;
     /** mqadmin consumerStatus: the broker asks the named consumer over its connection and relays the answer. */
     public static final int GET_CONSUMER_RUNNING_INFO = 307;
+    /** mqadmin queryMsgById -g -d: the broker hands a stored message to the named consumer to consume again. */
+    public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int CLEAN_EXPIRED_CONSUMEQUEUE = 306;
     public static final int CLEAN_UNUSED_TOPIC = 316;
     public static final int GET_BROKER_CONSUME_STATS = 317;

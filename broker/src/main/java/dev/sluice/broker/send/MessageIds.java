@@ -22,6 +22,19 @@ public final class MessageIds {
         return new String(out);
     }
 
+    /**
+     * The CommitLog offset an offsetMsgId names: its last 16 hex digits, after an IPv4 (32 digits in all) or IPv6 (56)
+     * store host and port.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static long commitLogOffset(String offsetMsgId) {
+        if ((offsetMsgId.length() != 32 && offsetMsgId.length() != 56) || !offsetMsgId.matches("[0-9A-Fa-f]+")) {
+            throw new IllegalArgumentException("not an offsetMsgId: " + offsetMsgId);
+        }
+        return Long.parseUnsignedLong(offsetMsgId.substring(offsetMsgId.length() - 16), 16);
+    }
+
     private static int hex(byte b, char[] out, int at) {
         out[at] = HEX[(b >> 4) & 0xF];
         out[at + 1] = HEX[b & 0xF];

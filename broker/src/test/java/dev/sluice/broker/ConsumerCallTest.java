@@ -4,16 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.testing.Deadline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.protocol.body.CMResult;
 import org.apache.rocketmq.common.protocol.body.Connection;
+import org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult;
 import org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo;
 import org.apache.rocketmq.common.protocol.heartbeat.SubscriptionData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -21,10 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * mqadmin consumerStatus's request, GET_CONSUMER_RUNNING_INFO, through the official 4.9.7 admin client: the broker
- * asks the official consumer itself and relays what it answers.
+ * Requests the broker relays to a consumer, through the official 4.9.7 admin client and push consumer:
+ * GET_CONSUMER_RUNNING_INFO (mqadmin consumerStatus) and CONSUME_MESSAGE_DIRECTLY (mqadmin queryMsgById -g -d).
  */
-class ConsumerRunningInfoTest {
+class ConsumerCallTest {
     private static final String TOPIC = "RunningInfoTopic";
     private static final String GROUP = "RunningInfoGroup";
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -33,14 +41,18 @@ class ConsumerRunningInfoTest {
     Path home;
 
     @Test
-    void theBrokerRelaysTheConsumersOwnRunningInfo() throws Exception {
+    void theBrokerRelaysRunningInfoAndDirectConsumptionToTheConsumer() throws Exception {
         try (Cluster cluster = new Cluster(home)) {
-            cluster.startBroker(cluster.brokerProperties("running-info"));
-            cluster.producer("RunningInfoProducer").send(new Message(TOPIC, "TagA", "x".getBytes(StandardCharsets.UTF_8)));
+            String brokerAddr = cluster.startBroker(cluster.brokerProperties("running-info")).address();
+            String offsetMsgId = cluster.producer("RunningInfoProducer")
+                    .send(new Message(TOPIC, "TagA", "x".getBytes(StandardCharsets.UTF_8))).getOffsetMsgId();
             DefaultMQPushConsumer consumer = cluster.pushConsumer(GROUP);
             consumer.subscribe(TOPIC, "TagA || TagB");
-            consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) ->
-                    ConsumeConcurrentlyStatus.CONSUME_SUCCESS);
+            AtomicInteger deliveries = new AtomicInteger();
+            consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
+                messages.forEach(m -> deliveries.incrementAndGet());
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
             consumer.start();
 
             DefaultMQAdminExt admin = new DefaultMQAdminExt();
@@ -66,6 +78,19 @@ class ConsumerRunningInfoTest {
                         .filter(s -> s.getTopic().equals(TOPIC)).findFirst().orElseThrow();
                 assertEquals("TagA || TagB", subscription.getSubString());
                 assertEquals("CONSUME_PASSIVELY", info.getProperties().getProperty(ConsumerRunningInfo.PROP_CONSUME_TYPE));
+
+                Deadline.await("the message is consumed", WAIT, () -> deliveries.get() == 1);
+                ConsumeMessageDirectlyResult direct = admin.consumeMessageDirectly(GROUP, clientId[0], offsetMsgId);
+                assertEquals(CMResult.CR_SUCCESS, direct.getConsumeResult(), direct.toString());
+                assertEquals(2, deliveries.get(), "the consumer's listener got the stored message once more");
+
+                try (NettyRemotingClient raw = new NettyRemotingClient(new RemotingClientConfig())) {
+                    RemotingCommand badId = raw.invokeSync(brokerAddr, RemotingCommand.request(
+                            RequestCode.CONSUME_MESSAGE_DIRECTLY).putExtField("consumerGroup", GROUP)
+                            .putExtField("clientId", clientId[0]).putExtField("msgId", "not-a-message-id"), 5000);
+                    assertEquals(ResponseCode.SYSTEM_ERROR, badId.code());
+                    assertEquals("not an offsetMsgId: not-a-message-id", badId.remark());
+                }
 
                 MQClientException offline = assertThrows(MQClientException.class,
                         () -> admin.getConsumerRunningInfo(GROUP, "127.0.0.1@nobody", false));
