@@ -3,7 +3,9 @@ package dev.sluice.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.testing.Deadline;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
@@ -31,6 +33,9 @@ class LongPollingTest {
             MessageQueue queue = producer.send(new Message(TOPIC, "first".getBytes())).getMessageQueue();
             DefaultMQPullConsumer consumer = cluster.pullConsumer("LongPollGroup");
             Cluster.awaitRoute(consumer, TOPIC);
+            // Offset 1 is the queue's end only once the first message is in its ConsumeQueue; before, it is illegal.
+            Deadline.await("the first message is in its ConsumeQueue", Duration.ofSeconds(10),
+                    () -> consumer.maxOffset(queue) == 1);
 
             consumer.setBrokerSuspendMaxTimeMillis(1500);
             long start = System.nanoTime();

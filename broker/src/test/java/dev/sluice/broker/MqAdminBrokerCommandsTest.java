@@ -184,8 +184,14 @@ class MqAdminBrokerCommandsTest {
         }
         // topicStatus: #Broker Name #QID #Min Offset #Max Offset #Last Updated, one row per writable queue (as
         // RocketMQ's broker answers GET_TOPIC_STATS_INFO).
-        List<String[]> rows = lines(run(new TopicStatusSubCommand(), "-t", topic)).stream()
-                .filter(l -> l.startsWith(BROKER)).map(l -> l.split("\\s+")).toList();
+        // ConsumeQueues are written behind the CommitLog, so the table is read again until the five sends show.
+        AtomicReference<List<String[]>> status = new AtomicReference<>();
+        Deadline.await("topicStatus counts the five sends", WAIT, () -> {
+            status.set(lines(run(new TopicStatusSubCommand(), "-t", topic)).stream()
+                    .filter(l -> l.startsWith(BROKER)).map(l -> l.split("\\s+")).toList());
+            return status.get().stream().mapToInt(row -> Integer.parseInt(row[3])).sum() == 5;
+        });
+        List<String[]> rows = status.get();
         assertEquals(2, rows.size());
         for (String[] row : rows) {
             int queueId = Integer.parseInt(row[1]);

@@ -70,6 +70,14 @@ class QuickstartTest {
             assertEquals(SendStatus.SEND_OK, result.getSendStatus(), result.toString());
             sent.put("key-" + i, result);
         }
+        // ConsumeQueues are written behind the CommitLog; the offset tests read them directly.
+        Deadline.await("every message is in its ConsumeQueue", WAIT, () -> {
+            long total = 0;
+            for (MessageQueue queue : producer.fetchPublishMessageQueues(TOPIC)) {
+                total += producer.maxOffset(queue);
+            }
+            return total == COUNT;
+        });
     }
 
     @AfterAll

@@ -91,7 +91,7 @@ class ReplicationFailoverTest {
                 }
                 assertTrue(attempts.get() > ok.size() || ok.size() >= 300);
 
-                Map<String, byte[]> onSlave = readAll(cluster, TOPIC);
+                Map<String, byte[]> onSlave = readAll(cluster, raw, TOPIC);
                 for (Map.Entry<String, byte[]> sent : ok.entrySet()) {
                     assertTrue(onSlave.containsKey(sent.getKey()), "acknowledged " + sent.getKey() + " is on the slave");
                     assertArrayEquals(sent.getValue(), onSlave.get(sent.getKey()), sent.getKey());
@@ -135,7 +135,7 @@ class ReplicationFailoverTest {
                 Map<String, String> reported = runtimeInfo(raw, master.address);
                 master.kill();
                 long lagMessages = Long.parseLong(reported.get("slaveFallBehindMessages"));
-                Map<String, byte[]> onSlave = readAll(cluster, TOPIC);
+                Map<String, byte[]> onSlave = readAll(cluster, raw, TOPIC);
                 long lost = ok.keySet().stream().filter(k -> !onSlave.containsKey(k)).count();
                 assertTrue(lost <= lagMessages, lost + " messages lost, the master reported a lag of " + lagMessages);
                 onSlave.forEach((key, body) -> assertArrayEquals(ok.get(key), body, key));
@@ -166,18 +166,25 @@ class ReplicationFailoverTest {
         return slave;
     }
 
-    /** Every message of the topic, by key, read with the official pull consumer (from the slave: the master is gone). */
-    static Map<String, byte[]> readAll(Cluster cluster, String topic) throws Exception {
+    /**
+     * Every message of the topic, by key, read with the official pull consumer from the slave (the master is gone),
+     * once the slave's ConsumeQueues hold all of its CommitLog.
+     */
+    static Map<String, byte[]> readAll(Cluster cluster, NettyRemotingClient raw, String topic) throws Exception {
         DefaultMQAdminExt admin = new DefaultMQAdminExt();
         admin.setNamesrvAddr(cluster.namesrvAddr);
         admin.setInstanceName("failover-reader-admin-" + System.nanoTime());
         admin.start();
+        String slave;
         try {
             Deadline.await("the name server drops the dead master from the route", WAIT, () ->
                     !admin.examineTopicRouteInfo(topic).getBrokerDatas().get(0).getBrokerAddrs().containsKey(0L));
+            slave = admin.examineTopicRouteInfo(topic).getBrokerDatas().get(0).getBrokerAddrs().get(1L);
         } finally {
             admin.shutdown();
         }
+        Deadline.await("the slave dispatched its whole CommitLog", WAIT, () ->
+                runtimeInfo(raw, slave).get("dispatchBehindBytes").equals("0"));
         DefaultMQPullConsumer consumer = cluster.pullConsumer("FailoverReader" + System.nanoTime());
         Map<String, byte[]> found = new TreeMap<>();
         for (MessageExt m : Cluster.pullAll(consumer, topic)) {

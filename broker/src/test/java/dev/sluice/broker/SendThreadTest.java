@@ -3,10 +3,12 @@ package dev.sluice.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.testing.Deadline;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -88,6 +90,9 @@ class SendThreadTest {
 
             DefaultMQPullConsumer pull = cluster.pullConsumer("SendThreadReader");
             Cluster.awaitRoute(pull, TOPIC);
+            // ConsumeQueues are written behind the CommitLog: wait until the last send shows, then read everything.
+            Deadline.await("every send is in its ConsumeQueue", Duration.ofSeconds(20),
+                    () -> Cluster.pullAll(pull, TOPIC).size() >= expected.size());
             List<String> received = new ArrayList<>();
             for (MessageExt m : Cluster.pullAll(pull, TOPIC)) {
                 received.add(new String(m.getBody(), StandardCharsets.UTF_8));

@@ -106,7 +106,13 @@ class MqAdminSluiceCommandsTest {
             int q = r.getMessageQueue().getQueueId();
             expectedMax[q] = Math.max(expectedMax[q], r.getQueueOffset() + 1);
         }
-        CliRun status = ok("topicStatus", "-t", "AdminT1");
+        // ConsumeQueues are written behind the CommitLog: read the table again until the three sends show.
+        CliRun[] last = new CliRun[1];
+        Deadline.await("topicStatus counts the three sends", Duration.ofSeconds(20), () -> {
+            last[0] = ok("topicStatus", "-t", "AdminT1");
+            return last[0].rows().stream().mapToLong(row -> Long.parseLong(row[3])).sum() == sent.size();
+        });
+        CliRun status = last[0];
         assertEquals(List.of("#Broker", "Name", "#QID", "#Min", "Offset", "#Max", "Offset", "#Last", "Updated"),
                 List.of(status.out().split("\n")[0].trim().split("\\s+")));
         List<String[]> rows = status.rows();
