@@ -25,9 +25,10 @@ final class ConcurrentConsumption implements Consumption {
     private final MessageModel model;
     private final RetrySender retries;
     private final OffsetStore offsets;
+    private final ConsumeStats stats;
 
     ConcurrentConsumption(ConcurrentListener listener, ExecutorService executor, ScheduledExecutorService scheduler,
-            int batchSize, MessageModel model, RetrySender retries, OffsetStore offsets) {
+            int batchSize, MessageModel model, RetrySender retries, OffsetStore offsets, ConsumeStats stats) {
         this.listener = listener;
         this.executor = executor;
         this.scheduler = scheduler;
@@ -35,6 +36,7 @@ final class ConcurrentConsumption implements Consumption {
         this.model = model;
         this.retries = retries;
         this.offsets = offsets;
+        this.stats = stats;
     }
 
     @Override
@@ -49,18 +51,35 @@ final class ConcurrentConsumption implements Consumption {
         }
     }
 
+    @Override
+    public DirectResult consumeDirectly(List<ReceivedMessage> messages) {
+        long start = System.currentTimeMillis();
+        try {
+            ConsumeResult result = listener.consume(Consumption.asSent(messages));
+            String answer = result == null ? "CR_RETURN_NULL" : result == ConsumeResult.SUCCESS ? "CR_SUCCESS" : "CR_LATER";
+            return new DirectResult(false, answer, null, System.currentTimeMillis() - start);
+        } catch (Throwable t) {
+            return DirectResult.threw(false, t, System.currentTimeMillis() - start);
+        }
+    }
+
     private void consume(ProcessQueue queue, List<ReceivedMessage> batch) {
         if (queue.isDropped()) {
             return;
         }
         List<ReceivedMessage> view = Consumption.asSent(batch);
         ConsumeResult result;
+        long start = System.currentTimeMillis();
         try {
             result = listener.consume(view);
         } catch (Throwable t) {
             LOG.warn("listener failed on {} messages of {}: {}", batch.size(), queue.queue, t.toString());
             result = ConsumeResult.RETRY_LATER;
         }
+        long end = System.currentTimeMillis();
+        queue.consumedAt(end);
+        boolean ok = result == ConsumeResult.SUCCESS;
+        stats.consumed(queue.queue.topic(), ok ? batch.size() : 0, ok ? 0 : batch.size(), end - start, end);
         List<ReceivedMessage> notTakenBack = new ArrayList<>();
         if (result != ConsumeResult.SUCCESS && model == MessageModel.CLUSTERING) {
             for (int i = 0; i < batch.size(); i++) {

@@ -9,6 +9,12 @@ import java.util.List;
 interface Consumption {
     void submit(ProcessQueue queue, List<ReceivedMessage> messages);
 
+    /**
+     * Runs the listener once over a message an operator sent (CONSUME_MESSAGE_DIRECTLY, mqadmin queryMsgById -g -d),
+     * outside any queue: nothing is sent back, committed or counted whatever the listener answers.
+     */
+    DirectResult consumeDirectly(List<ReceivedMessage> messages);
+
     /** Messages pulled from %RETRY%group are shown under the topic they were first sent to. */
     static List<ReceivedMessage> asSent(List<ReceivedMessage> pulled) {
         List<ReceivedMessage> view = new ArrayList<>(pulled.size());

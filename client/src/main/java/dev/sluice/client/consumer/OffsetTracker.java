@@ -44,6 +44,16 @@ public final class OffsetTracker {
         return inFlight.isEmpty() ? nextPullOffset : inFlight.first();
     }
 
+    /** The lowest offset fetched and not processed, 0 with none (as RocketMQ reports an empty queue). */
+    public synchronized long lowestInFlight() {
+        return inFlight.isEmpty() ? 0 : inFlight.first();
+    }
+
+    /** The highest offset fetched and not processed, 0 with none. */
+    public synchronized long highestInFlight() {
+        return inFlight.isEmpty() ? 0 : inFlight.last();
+    }
+
     public synchronized long inFlightCount() {
         return inFlight.getLongCardinality();
     }

@@ -28,10 +28,11 @@ final class OrderlyConsumption implements Consumption {
     private final OffsetStore offsets;
     private final RetrySender retries;
     private final int maxReconsumeTimes;
+    private final ConsumeStats stats;
 
     OrderlyConsumption(OrderlyListener listener, ExecutorService executor, ScheduledExecutorService scheduler,
             int batchSize, boolean needsBrokerLock, long suspendMillis, OffsetStore offsets, RetrySender retries,
-            int maxReconsumeTimes) {
+            int maxReconsumeTimes, ConsumeStats stats) {
         this.listener = listener;
         this.executor = executor;
         this.scheduler = scheduler;
@@ -41,6 +42,7 @@ final class OrderlyConsumption implements Consumption {
         this.offsets = offsets;
         this.retries = retries;
         this.maxReconsumeTimes = maxReconsumeTimes;
+        this.stats = stats;
     }
 
     /**
@@ -83,6 +85,18 @@ final class OrderlyConsumption implements Consumption {
         }
     }
 
+    @Override
+    public DirectResult consumeDirectly(List<ReceivedMessage> messages) {
+        long start = System.currentTimeMillis();
+        try {
+            OrderlyResult result = listener.consume(Consumption.asSent(messages));
+            String answer = result == null ? "CR_RETURN_NULL" : result == OrderlyResult.SUCCESS ? "CR_SUCCESS" : "CR_LATER";
+            return new DirectResult(true, answer, null, System.currentTimeMillis() - start);
+        } catch (Throwable t) {
+            return DirectResult.threw(true, t, System.currentTimeMillis() - start);
+        }
+    }
+
     private void run(ProcessQueue queue) {
         queue.consumeScheduled.set(false);
         if (queue.isDropped()) {
@@ -106,12 +120,17 @@ final class OrderlyConsumption implements Consumption {
                 }
                 OrderlyResult result;
                 List<ReceivedMessage> view = Consumption.asSent(queue.withLocalRetries(batch));
+                long started = System.currentTimeMillis();
                 try {
                     result = listener.consume(view);
                 } catch (Throwable t) {
                     LOG.warn("orderly listener failed on {}: {}", queue.queue, t.toString());
                     result = OrderlyResult.SUSPEND_CURRENT_QUEUE_A_MOMENT;
                 }
+                long ended = System.currentTimeMillis();
+                queue.consumedAt(ended);
+                boolean ok = result == OrderlyResult.SUCCESS;
+                stats.consumed(queue.queue.topic(), ok ? batch.size() : 0, ok ? 0 : batch.size(), ended - started, ended);
                 if (result != OrderlyResult.SUCCESS) {
                     if (!giveUp(queue, batch, view)) {
                         queue.putOrdered(batch);

@@ -4,6 +4,7 @@ import dev.sluice.client.MessageQueue;
 import dev.sluice.client.ReceivedMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,15 +28,29 @@ final class ProcessQueue {
     private volatile long lockedUntilMillis;
     /** Orderly only: fetched messages by offset, consumed lowest first by one thread at a time. */
     private final TreeMap<Long, ReceivedMessage> ordered = new TreeMap<>();
+    /** Orderly only: the batch the listener has now, by offset (taken from {@link #ordered}, not yet released). */
+    private final TreeMap<Long, ReceivedMessage> consuming = new TreeMap<>();
     /** Orderly only: redeliveries of a suspended message so far, by offset (the broker's count is not involved). */
     private final Map<Long, Integer> localRetries = new HashMap<>();
     final ReentrantLock consumeLock = new ReentrantLock();
     final AtomicBoolean consumeScheduled = new AtomicBoolean();
+    private volatile long lastLockMillis;
+    private volatile long lastPullMillis;
+    private volatile long lastConsumeMillis;
 
     ProcessQueue(MessageQueue queue, long startOffset) {
         this.queue = queue;
         this.tracker = new OffsetTracker(startOffset);
         this.nextOffset = startOffset;
+        this.lastConsumeMillis = System.currentTimeMillis();
+    }
+
+    void pulledAt(long millis) {
+        lastPullMillis = millis;
+    }
+
+    void consumedAt(long millis) {
+        lastConsumeMillis = millis;
     }
 
     long nextOffset() {
@@ -66,7 +81,11 @@ final class ProcessQueue {
         return nowMillis < lockedUntilMillis;
     }
 
+    /** @param millis when the lock granted now expires; 0 when the broker refused it */
     void lockedUntil(long millis) {
+        if (millis > 0) {
+            lastLockMillis = System.currentTimeMillis();
+        }
         lockedUntilMillis = millis;
     }
 
@@ -82,6 +101,7 @@ final class ProcessQueue {
     void released(ReceivedMessage message) {
         synchronized (this) {
             localRetries.remove(message.queueOffset());
+            consuming.remove(message.queueOffset());
         }
         bufferedCount.decrementAndGet();
         bufferedBytes.addAndGet(-message.body().length);
@@ -98,6 +118,7 @@ final class ProcessQueue {
 
     synchronized void putOrdered(List<ReceivedMessage> messages) {
         for (ReceivedMessage m : messages) {
+            consuming.remove(m.queueOffset());
             ordered.put(m.queueOffset(), m);
         }
     }
@@ -125,8 +146,34 @@ final class ProcessQueue {
     synchronized List<ReceivedMessage> takeOrdered(int max) {
         List<ReceivedMessage> batch = new ArrayList<>(max);
         while (batch.size() < max && !ordered.isEmpty()) {
-            batch.add(ordered.pollFirstEntry().getValue());
+            ReceivedMessage m = ordered.pollFirstEntry().getValue();
+            consuming.put(m.queueOffset(), m);
+            batch.add(m);
         }
         return batch;
+    }
+
+    /**
+     * RocketMQ's ProcessQueueInfo for ConsumerRunningInfo.mqTable, fields in fastjson's order. The "transactionMsg"
+     * fields are RocketMQ's name for the batch an orderly listener has now. Sluice gives up a queue's consume lock
+     * after one wait, so there are no unlock retries to count.
+     */
+    synchronized Map<String, Object> info(long nowMillis) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("cachedMsgCount", bufferedCount.get());
+        info.put("cachedMsgMaxOffset", tracker.highestInFlight());
+        info.put("cachedMsgMinOffset", tracker.lowestInFlight());
+        info.put("cachedMsgSizeInMiB", bufferedBytes.get() / (1024 * 1024));
+        info.put("commitOffset", tracker.committable());
+        info.put("droped", dropped);
+        info.put("lastConsumeTimestamp", lastConsumeMillis);
+        info.put("lastLockTimestamp", lastLockMillis);
+        info.put("lastPullTimestamp", lastPullMillis);
+        info.put("locked", isLocked(nowMillis));
+        info.put("transactionMsgCount", consuming.size());
+        info.put("transactionMsgMaxOffset", consuming.isEmpty() ? 0 : consuming.lastKey());
+        info.put("transactionMsgMinOffset", consuming.isEmpty() ? 0 : consuming.firstKey());
+        info.put("tryUnlockTimes", 0);
+        return info;
     }
 }

@@ -4,8 +4,12 @@ import dev.sluice.client.ClientConfig;
 import dev.sluice.client.ClientException;
 import dev.sluice.client.MessageQueue;
 import dev.sluice.client.internal.ClientRuntime;
+import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,6 +45,8 @@ public final class PushConsumer implements AutoCloseable {
     private static final long NO_PROGRESS_RETRY_MILLIS = 100;
     private static final long FORCED_HEARTBEAT_MIN_GAP_MILLIS = 1000;
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final DateTimeFormatter CONSUME_TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneId.systemDefault());
 
     private final String group;
     private final ClientConfig config;
@@ -72,6 +78,8 @@ public final class PushConsumer implements AutoCloseable {
     private final Map<MessageQueue, ProcessQueue> queues = new ConcurrentHashMap<>();
     private final AtomicBoolean rebalanceRetryPending = new AtomicBoolean();
     private final AtomicLong lastForcedHeartbeat = new AtomicLong();
+    private final ConsumeStats stats = new ConsumeStats();
+    private long startedMillis;
 
     public PushConsumer(String group, ClientConfig config) {
         if (group == null || group.isBlank()) {
@@ -198,9 +206,19 @@ public final class PushConsumer implements AutoCloseable {
                 });
         consumption = concurrentListener != null
                 ? new ConcurrentConsumption(concurrentListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
-                        model, retries, offsets)
+                        model, retries, offsets, stats)
                 : new OrderlyConsumption(orderlyListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
-                        model == MessageModel.CLUSTERING, suspendMillis, offsets, retries, maxRetries);
+                        model == MessageModel.CLUSTERING, suspendMillis, offsets, retries, maxRetries, stats);
+        startedMillis = System.currentTimeMillis();
+        ConsumerCalls calls = new ConsumerCalls(group, this::runningProperties, this::subscriptionData, queues, stats,
+                consumption);
+        runtime.remoting().registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO,
+                (connection, request) -> calls.runningInfo(request), runtime.scheduler());
+        // the listener runs on a consume thread, as for pulled messages, so a slow one cannot stall pulls
+        runtime.remoting().registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY,
+                (connection, request) -> calls.consumeDirectly(request), consumeExecutor);
+        runtime.every(ConsumeStats.SAMPLE_MILLIS, "sampling consume stats of " + group,
+                () -> stats.sample(System.currentTimeMillis()));
         running = true;
         runtime.joinConsumerGroup(group, subscriptions.keySet(), this::consumerData, this::rebalanceSoon);
         runtime.onOffsetReset((resetGroup, topic, newOffsets) -> {
@@ -222,9 +240,44 @@ public final class PushConsumer implements AutoCloseable {
         return this;
     }
 
-    private Map<String, Object> consumerData() {
-        List<Object> subs = new ArrayList<>();
+    private List<Map<String, Object>> subscriptionData() {
+        List<Map<String, Object>> subs = new ArrayList<>();
         subscriptions.values().forEach(s -> subs.add(s.expression().toSubscriptionData(s.topic(), s.version())));
+        return subs;
+    }
+
+    /** The settings under RocketMQ's DefaultMQPushConsumer property names, and the PROP_ entries of its running info. */
+    private Map<String, String> runningProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("consumerGroup", group);
+        p.put("messageModel", model.name());
+        p.put("consumeFromWhere", consumeFrom.wireName());
+        p.put("consumeTimestamp", CONSUME_TIMESTAMP.format(Instant.ofEpochMilli(consumeTimestampMillis)));
+        p.put("consumeThreadMin", String.valueOf(consumeThreads));
+        p.put("consumeThreadMax", String.valueOf(consumeThreads));
+        p.put("pullBatchSize", String.valueOf(pullBatchSize));
+        p.put("consumeMessageBatchMaxSize", String.valueOf(consumeBatchSize));
+        p.put("pullThresholdForQueue", String.valueOf(pullThresholdForQueue));
+        p.put("pullThresholdSizeForQueue", String.valueOf(pullThresholdSizeForQueueBytes / (1024 * 1024)));
+        p.put("maxReconsumeTimes", String.valueOf(maxReconsumeTimes));
+        p.put("suspendCurrentQueueTimeMillis", String.valueOf(suspendMillis));
+        p.put("namesrvAddr", config.namesrvAddr());
+        p.put("instanceName", config.instanceName());
+        p.put("clientIP", runtime.clientAddress().getHostAddress());
+        p.put("pollNameServerInterval", String.valueOf(config.pollNameServerIntervalMillis()));
+        p.put("heartbeatBrokerInterval", String.valueOf(config.heartbeatIntervalMillis()));
+        p.put("persistConsumerOffsetInterval", String.valueOf(config.persistOffsetIntervalMillis()));
+        p.put("PROP_NAMESERVER_ADDR", config.namesrvAddr());
+        p.put("PROP_CONSUME_TYPE", "CONSUME_PASSIVELY");
+        p.put("PROP_CLIENT_VERSION", "V4_9_7");
+        p.put("PROP_CONSUMEORDERLY", String.valueOf(orderlyListener != null));
+        p.put("PROP_THREADPOOL_CORE_SIZE", String.valueOf(consumeThreads));
+        p.put("PROP_CONSUMER_START_TIMESTAMP", String.valueOf(startedMillis));
+        return p;
+    }
+
+    private Map<String, Object> consumerData() {
+        List<Map<String, Object>> subs = subscriptionData();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("consumeFromWhere", consumeFrom.wireName());
         data.put("consumeType", "CONSUME_PASSIVELY");
@@ -385,9 +438,11 @@ public final class PushConsumer implements AutoCloseable {
         }
         Subscription subscription = subscriptions.get(pq.queue.topic());
         long commitOffset = model == MessageModel.CLUSTERING ? pq.tracker.committable() : 0;
+        long pulledAt = System.currentTimeMillis();
+        pq.pulledAt(pulledAt);
         puller.pull(pq.queue, pq.nextOffset(), pullBatchSize, subscription, false, commitOffset, pq.suggestedBrokerId(),
                         Puller.SUSPEND_MILLIS, 0)
-                .whenCompleteAsync((result, failure) -> onPulled(pq, result, failure), runtime.scheduler());
+                .whenCompleteAsync((result, failure) -> onPulled(pq, pulledAt, result, failure), runtime.scheduler());
     }
 
     private void pullLater(ProcessQueue pq, long delayMillis) {
@@ -398,7 +453,7 @@ public final class PushConsumer implements AutoCloseable {
         }
     }
 
-    private void onPulled(ProcessQueue pq, PullResult result, Throwable failure) {
+    private void onPulled(ProcessQueue pq, long pulledAt, PullResult result, Throwable failure) {
         if (!running || pq.isDropped()) {
             return;
         }
@@ -413,6 +468,8 @@ public final class PushConsumer implements AutoCloseable {
                 pq.nextOffset(result.nextBeginOffset());
                 pq.tracker.fetched(result.offsets(), result.nextBeginOffset());
                 if (!result.messages().isEmpty()) {
+                    long now = System.currentTimeMillis();
+                    stats.pulled(pq.queue.topic(), result.messages().size(), now - pulledAt, now);
                     pq.buffered(result.messages());
                     consumption.submit(pq, result.messages());
                 }

@@ -1,8 +1,13 @@
 package dev.sluice.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.client.ClientConfig;
+import dev.sluice.client.consumer.ConsumeFrom;
+import dev.sluice.client.consumer.ConsumeResult;
+import dev.sluice.client.consumer.PushConsumer;
 import dev.sluice.client.testing.ApacheCluster;
 import dev.sluice.client.testing.SluiceCluster;
 import dev.sluice.client.testing.TestCluster;
@@ -16,10 +21,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.protocol.body.CMResult;
+import org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult;
+import org.apache.rocketmq.common.protocol.body.ConsumeStatus;
+import org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo;
+import org.apache.rocketmq.common.protocol.body.ProcessQueueInfo;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+import org.apache.rocketmq.tools.command.consumer.ConsumerStatusSubCommand;
 import org.apache.rocketmq.tools.command.broker.BrokerStatusSubCommand;
 import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
@@ -37,8 +54,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * clusterList, topicRoute, consumerProgress and queryMsgByKey against a Sluice cluster and an Apache RocketMQ 4.9.7
- * one, with the same traffic on both: 20 messages consumed by a group, then 5 more it has not consumed. The output
+ * clusterList, topicRoute, consumerProgress, queryMsgByKey and consumerStatus against a Sluice cluster and an Apache
+ * RocketMQ 4.9.7 one, with the same traffic on both: 20 messages consumed by a group, then 5 more it has not consumed. The output
  * is parsed column by column and compared with what the traffic implies.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -302,5 +319,76 @@ class MqAdminBothClustersTest {
 
     private static String withoutTps(String output) {
         return output.replaceAll("Consume TPS: [0-9.]+", "Consume TPS: _");
+    }
+
+    /**
+     * consumerStatus and queryMsgById's direct consumption reach a Sluice push consumer: the broker relays the official
+     * admin's request, and the official admin parses the consumer's answer.
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void consumerStatusAndDirectConsumptionReachASluicePushConsumer(String kind) throws Exception {
+        TestCluster cluster = clusters.get(kind);
+        String topic = "StatusTopic";
+        String group = "SluiceStatusGroup";
+        CliRun.of("updateTopic", "-n", cluster.namesrvAddr(), "-c", cluster.clusterName(), "-t", topic, "-r", "2", "-w", "2").ok();
+        SendResult sent = Traffic.send(cluster, topic, "status-", 0, 1).get(0);
+        AtomicInteger deliveries = new AtomicInteger();
+        AtomicBoolean fail = new AtomicBoolean();
+        ClientConfig config = new ClientConfig().namesrvAddr(cluster.namesrvAddr()).instanceName(Traffic.instance())
+                .clientIp("127.0.0.1");
+        DefaultMQAdminExt admin = new DefaultMQAdminExt();
+        admin.setNamesrvAddr(cluster.namesrvAddr());
+        admin.setInstanceName(Traffic.instance());
+        try (PushConsumer consumer = new PushConsumer(group, config).subscribe(topic, "TagA || TagB")
+                .setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConcurrentListener(messages -> {
+                    if (fail.get()) {
+                        throw new IllegalStateException("told to fail");
+                    }
+                    deliveries.addAndGet(messages.size());
+                    return ConsumeResult.SUCCESS;
+                }).start()) {
+            admin.start();
+            Deadline.await("the message is consumed", Duration.ofSeconds(30), () -> deliveries.get() == 1);
+            String clientId = "127.0.0.1@" + config.instanceName();
+            MessageQueue sentTo = sent.getMessageQueue();
+            ConsumerRunningInfo[] answer = new ConsumerRunningInfo[1];
+            Deadline.await("the consumer reports the consumed queue", Duration.ofSeconds(30), () -> {
+                answer[0] = admin.getConsumerRunningInfo(group, clientId, true);
+                ProcessQueueInfo queue = answer[0].getMqTable().get(sentTo);
+                return queue != null && queue.getCommitOffset() == sent.getQueueOffset() + 1;
+            });
+            ConsumerRunningInfo info = answer[0];
+            assertEquals(Set.of(new MessageQueue(topic, cluster.brokerName(), 0), new MessageQueue(topic, cluster.brokerName(), 1)),
+                    info.getMqTable().keySet().stream().filter(q -> q.getTopic().equals(topic)).collect(Collectors.toSet()));
+            ProcessQueueInfo queue = info.getMqTable().get(sentTo);
+            assertEquals(0, queue.getCachedMsgCount(), queue.toString());
+            assertFalse(queue.isDroped());
+            assertTrue(queue.getLastPullTimestamp() > 0 && queue.getLastConsumeTimestamp() > 0, queue.toString());
+            assertEquals("TagA || TagB", info.getSubscriptionSet().stream().filter(s -> s.getTopic().equals(topic))
+                    .findFirst().orElseThrow().getSubString());
+            assertEquals(group, info.getProperties().getProperty("consumerGroup"));
+            assertEquals("CONSUME_PASSIVELY", info.getProperties().getProperty(ConsumerRunningInfo.PROP_CONSUME_TYPE));
+            assertEquals("false", info.getProperties().getProperty(ConsumerRunningInfo.PROP_CONSUME_ORDERLY));
+            ConsumeStatus status = info.getStatusTable().get(topic);
+            assertTrue(status.getConsumeOKTPS() > 0 && status.getPullTPS() > 0, "rates of the last minute: " + status);
+            assertEquals(0, status.getConsumeFailedMsgs());
+            assertTrue(info.getJstack().contains("Thread: "), "jstack asked for");
+            // what an operator reads: both the analysis of all members and one member's details
+            assertTrue(ConsumerRunningInfo.analyzeSubscription(new TreeMap<>(Map.of(clientId, info))));
+            String details = OfficialTool.run(cluster.namesrvAddr(), new ConsumerStatusSubCommand(), "-g", group, "-i", clientId);
+            assertTrue(details.contains("#Consumer Subscription#") && details.contains("TagA || TagB"), details);
+
+            ConsumeMessageDirectlyResult direct = admin.consumeMessageDirectly(group, clientId, sent.getOffsetMsgId());
+            assertEquals(CMResult.CR_SUCCESS, direct.getConsumeResult(), direct.toString());
+            assertFalse(direct.isOrder());
+            assertEquals(2, deliveries.get(), "the listener got the stored message once more");
+            fail.set(true);
+            ConsumeMessageDirectlyResult threw = admin.consumeMessageDirectly(group, clientId, sent.getOffsetMsgId());
+            assertEquals(CMResult.CR_THROW_EXCEPTION, threw.getConsumeResult(), threw.toString());
+            assertTrue(threw.getRemark().contains("told to fail"), threw.getRemark());
+        } finally {
+            admin.shutdown();
+        }
     }
 }

@@ -57,6 +57,8 @@ class OffsetTrackerProperties {
             long expected = unprocessed.isEmpty() ? next : unprocessed.first();
             assertEquals(expected, tracker.committable());
             assertEquals(unprocessed.size(), tracker.inFlightCount());
+            assertEquals(unprocessed.isEmpty() ? 0 : unprocessed.first(), tracker.lowestInFlight());
+            assertEquals(unprocessed.isEmpty() ? 0 : unprocessed.last(), tracker.highestInFlight());
             assertTrue(tracker.committable() >= lastCommittable, "the committed offset never goes back");
             lastCommittable = tracker.committable();
         }

@@ -1,0 +1,111 @@
+package dev.sluice.client.consumer;
+
+import dev.sluice.client.MessageQueue;
+import dev.sluice.client.ReceivedMessage;
+import dev.sluice.client.internal.MessageDecoder;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.json.Json;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Answers what an operator asks a push consumer through its broker: GET_CONSUMER_RUNNING_INFO (mqadmin
+ * consumerStatus) and CONSUME_MESSAGE_DIRECTLY (mqadmin queryMsgById -g -d), with the bodies RocketMQ's client sends.
+ */
+final class ConsumerCalls {
+    private final String group;
+    private final Supplier<Map<String, String>> properties;
+    private final Supplier<Collection<Map<String, Object>>> subscriptions;
+    private final Map<MessageQueue, ProcessQueue> queues;
+    private final ConsumeStats stats;
+    private final Consumption consumption;
+
+    /**
+     * @param properties    the consumer's settings under RocketMQ's property names, plus the PROP_ entries
+     * @param subscriptions SubscriptionData of every subscribed topic, as the heartbeat carries them
+     */
+    ConsumerCalls(String group, Supplier<Map<String, String>> properties,
+                  Supplier<Collection<Map<String, Object>>> subscriptions, Map<MessageQueue, ProcessQueue> queues,
+                  ConsumeStats stats, Consumption consumption) {
+        this.group = group;
+        this.properties = properties;
+        this.subscriptions = subscriptions;
+        this.queues = queues;
+        this.stats = stats;
+        this.consumption = consumption;
+    }
+
+    RemotingCommand runningInfo(RemotingCommand request) {
+        RemotingCommand refused = refuseOtherGroup(request);
+        if (refused != null) {
+            return refused;
+        }
+        long now = System.currentTimeMillis();
+        Map<MessageQueue, Map<String, Object>> byQueue = new TreeMap<>();
+        queues.forEach((queue, pq) -> byQueue.put(queue, pq.info(now)));
+        Map<Object, Object> mqTable = new LinkedHashMap<>();
+        byQueue.forEach((queue, info) -> mqTable.put(queue.toJson(), info));
+
+        Map<String, Object> info = new LinkedHashMap<>();
+        if (Boolean.parseBoolean(request.extField("jstackEnable"))) {
+            info.put("jstack", threadDump());
+        }
+        info.put("mqTable", mqTable);
+        info.put("properties", new TreeMap<>(properties.get()));
+        info.put("statusTable", stats.statusTable(now));
+        info.put("subscriptionSet", new ArrayList<>(subscriptions.get()));
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).setBody(Json.writeBytes(info));
+    }
+
+    RemotingCommand consumeDirectly(RemotingCommand request) {
+        RemotingCommand refused = refuseOtherGroup(request);
+        if (refused != null) {
+            return refused;
+        }
+        List<ReceivedMessage> messages;
+        try {
+            messages = request.body() == null ? List.of()
+                    : MessageDecoder.decodeAll(request.body(), request.extField("brokerName"));
+        } catch (IllegalArgumentException e) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
+        if (messages.size() != 1) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                    "expected one message record, got " + messages.size());
+        }
+        DirectResult result = consumption.consumeDirectly(messages);
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).setBody(Json.writeBytes(result.toJson()));
+    }
+
+    /** RocketMQ's client answers a group it does not run with this error, and so does this one. */
+    private RemotingCommand refuseOtherGroup(RemotingCommand request) {
+        String asked = request.extField("consumerGroup");
+        if (group.equals(asked)) {
+            return null;
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                String.format("The Consumer Group <%s> not exist in this consumer", asked));
+    }
+
+    /** Every thread's stack, in the shape RocketMQ's client prints for consumerStatus -s. */
+    static String threadDump() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            if (frames.length == 0) {
+                return;
+            }
+            out.append("Thread: ").append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+            for (StackTraceElement frame : frames) {
+                out.append('\t').append(frame).append('\n');
+            }
+            out.append('\n');
+        });
+        return out.toString();
+    }
+}
