@@ -3,6 +3,7 @@ package dev.sluice.broker;
 import dev.sluice.broker.admin.BrokerAdminProcessor;
 import dev.sluice.broker.admin.ConsumeQueueCleanProcessor;
 import dev.sluice.broker.admin.ConsumerCallProcessor;
+import dev.sluice.broker.admin.ConsumerStatusProcessor;
 import dev.sluice.broker.admin.GroupAdminProcessor;
 import dev.sluice.broker.admin.QueryConsumeQueueProcessor;
 import dev.sluice.broker.admin.ResetOffsetProcessor;
@@ -178,6 +179,7 @@ public final class Broker implements AutoCloseable {
                 RequestCode.CLEAN_UNUSED_TOPIC, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE);
         register(new ResetOffsetProcessor(config, topics, offsets, consumers, store, server), adminPool,
                 RequestCode.INVOKE_BROKER_TO_RESET_OFFSET);
+        register(new ConsumerStatusProcessor(consumers, server), adminPool, RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS);
         register(new MetadataExportProcessor(offsets, delayed.delayOffsets()), adminPool,
                 RequestCode.GET_ALL_CONSUMER_OFFSET, RequestCode.GET_ALL_DELAY_OFFSET);
         register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,

@@ -13,12 +13,16 @@ import dev.sluice.testing.Deadline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.body.CMResult;
 import org.apache.rocketmq.common.protocol.body.Connection;
 import org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult;
@@ -30,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Requests the broker relays to a consumer, through the official 4.9.7 admin client and push consumer:
- * GET_CONSUMER_RUNNING_INFO (mqadmin consumerStatus) and CONSUME_MESSAGE_DIRECTLY (mqadmin queryMsgById -g -d).
+ * GET_CONSUMER_RUNNING_INFO (mqadmin consumerStatus), CONSUME_MESSAGE_DIRECTLY (mqadmin queryMsgById -g -d) and
+ * GET_CONSUMER_STATUS_FROM_CLIENT (mqadmin getConsumerStatus, which the broker asks of every member).
  */
 class ConsumerCallTest {
     private static final String TOPIC = "RunningInfoTopic";
@@ -44,8 +49,10 @@ class ConsumerCallTest {
     void theBrokerRelaysRunningInfoAndDirectConsumptionToTheConsumer() throws Exception {
         try (Cluster cluster = new Cluster(home)) {
             String brokerAddr = cluster.startBroker(cluster.brokerProperties("running-info")).address();
-            String offsetMsgId = cluster.producer("RunningInfoProducer")
-                    .send(new Message(TOPIC, "TagA", "x".getBytes(StandardCharsets.UTF_8))).getOffsetMsgId();
+            SendResult sent = cluster.producer("RunningInfoProducer")
+                    .send(new Message(TOPIC, "TagA", "x".getBytes(StandardCharsets.UTF_8)));
+            String offsetMsgId = sent.getOffsetMsgId();
+            MessageQueue sentTo = sent.getMessageQueue();
             DefaultMQPushConsumer consumer = cluster.pushConsumer(GROUP);
             consumer.subscribe(TOPIC, "TagA || TagB");
             AtomicInteger deliveries = new AtomicInteger();
@@ -91,6 +98,17 @@ class ConsumerCallTest {
                     assertEquals(ResponseCode.SYSTEM_ERROR, badId.code());
                     assertEquals("not an offsetMsgId: not-a-message-id", badId.remark());
                 }
+
+                // getConsumerStatus: each member's offsets of the topic, by client id
+                Map<String, Map<MessageQueue, Long>> status = admin.getConsumeStatus(TOPIC, GROUP, "");
+                assertEquals(Set.of(clientId[0]), status.keySet());
+                assertEquals(1L, status.get(clientId[0]).get(sentTo), "the consumed message's queue: " + status);
+                assertEquals(status, admin.getConsumeStatus(TOPIC, GROUP, clientId[0]), "the one member named");
+                assertEquals(Map.of(), admin.getConsumeStatus(TOPIC, GROUP, "127.0.0.1@nobody"), "no member of that id");
+                MQClientException nobody = assertThrows(MQClientException.class,
+                        () -> admin.getConsumeStatus(TOPIC, "NoMembersGroup", ""));
+                assertTrue(nobody.getErrorMessage().contains("No Any Consumer online in the consumer group: [NoMembersGroup]"),
+                        nobody.getErrorMessage());
 
                 MQClientException offline = assertThrows(MQClientException.class,
                         () -> admin.getConsumerRunningInfo(GROUP, "127.0.0.1@nobody", false));

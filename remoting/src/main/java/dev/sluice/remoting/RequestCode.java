@@ -58,6 +58,10 @@ public final class RequestCode {
     public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
     /** Broker to consumer: adopt these offsets (body ResetOffsetBody). */
     public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
+    /** Broker to consumer: report your offsets of a topic (body GetConsumerStatusBody). */
+    public static final int GET_CONSUMER_STATUS_FROM_CLIENT = 221;
+    /** mqadmin getConsumerStatus: the broker asks the group's online clients for their offsets. */
+    public static final int INVOKE_BROKER_TO_GET_CONSUMER_STATUS = 223;
     // name server
     public static final int PUT_KV_CONFIG = 100;
     public static final int GET_KV_CONFIG = 101;

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * Answers what an operator asks a push consumer through its broker: GET_CONSUMER_RUNNING_INFO (mqadmin
- * consumerStatus) and CONSUME_MESSAGE_DIRECTLY (mqadmin queryMsgById -g -d), with the bodies RocketMQ's client sends.
+ * consumerStatus), CONSUME_MESSAGE_DIRECTLY (mqadmin queryMsgById -g -d) and GET_CONSUMER_STATUS_FROM_CLIENT (mqadmin
+ * getConsumerStatus), with the bodies RocketMQ's client sends.
  */
 final class ConsumerCalls {
     private final String group;
@@ -81,6 +82,29 @@ final class ConsumerCalls {
         }
         DirectResult result = consumption.consumeDirectly(messages);
         return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).setBody(Json.writeBytes(result.toJson()));
+    }
+
+    /**
+     * GET_CONSUMER_STATUS_FROM_CLIENT (mqadmin getConsumerStatus): the offsets this member would commit for the queues
+     * of the topic it reads (every topic when none is named). Like RocketMQ's client, it answers another group with
+     * an empty table rather than an error.
+     */
+    RemotingCommand offsets(RemotingCommand request) {
+        String topic = request.extField("topic");
+        Map<MessageQueue, Long> owned = new TreeMap<>();
+        if (group.equals(request.extField("group"))) {
+            queues.forEach((queue, pq) -> {
+                if (topic == null || topic.isBlank() || queue.topic().equals(topic)) {
+                    owned.put(queue, pq.tracker.committable());
+                }
+            });
+        }
+        Map<Object, Object> table = new LinkedHashMap<>();
+        owned.forEach((queue, offset) -> table.put(queue.toJson(), offset));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("consumerTable", Map.of());
+        body.put("messageQueueTable", table);
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).setBody(Json.writeBytes(body));
     }
 
     /** RocketMQ's client answers a group it does not run with this error, and so does this one. */

@@ -214,6 +214,8 @@ public final class PushConsumer implements AutoCloseable {
                 consumption);
         runtime.remoting().registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO,
                 (connection, request) -> calls.runningInfo(request), runtime.scheduler());
+        runtime.remoting().registerProcessor(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT,
+                (connection, request) -> calls.offsets(request), runtime.scheduler());
         // the listener runs on a consume thread, as for pulled messages, so a slow one cannot stall pulls
         runtime.remoting().registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY,
                 (connection, request) -> calls.consumeDirectly(request), consumeExecutor);

@@ -37,6 +37,7 @@ import org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo;
 import org.apache.rocketmq.common.protocol.body.ProcessQueueInfo;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apache.rocketmq.tools.command.consumer.ConsumerStatusSubCommand;
+import org.apache.rocketmq.tools.command.offset.GetConsumerStatusCommand;
 import org.apache.rocketmq.tools.command.broker.BrokerStatusSubCommand;
 import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
@@ -54,9 +55,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * clusterList, topicRoute, consumerProgress, queryMsgByKey and consumerStatus against a Sluice cluster and an Apache
- * RocketMQ 4.9.7 one, with the same traffic on both: 20 messages consumed by a group, then 5 more it has not consumed. The output
- * is parsed column by column and compared with what the traffic implies.
+ * clusterList, topicRoute, consumerProgress, queryMsgByKey, consumerStatus and getConsumerStatus against a Sluice
+ * cluster and an Apache RocketMQ 4.9.7 one, with the same traffic on both: 20 messages consumed by a group, then 5
+ * more it has not consumed. The output is parsed column by column and compared with what the traffic implies.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MqAdminBothClustersTest {
@@ -387,6 +388,16 @@ class MqAdminBothClustersTest {
             ConsumeMessageDirectlyResult threw = admin.consumeMessageDirectly(group, clientId, sent.getOffsetMsgId());
             assertEquals(CMResult.CR_THROW_EXCEPTION, threw.getConsumeResult(), threw.toString());
             assertTrue(threw.getRemark().contains("told to fail"), threw.getRemark());
+            fail.set(false);
+
+            // getConsumerStatus: the broker asks every member for the offsets it would commit on the topic
+            Map<MessageQueue, Long> offsets = admin.getConsumeStatus(topic, group, "").get(clientId);
+            assertEquals(sent.getQueueOffset() + 1, offsets.get(sentTo), String.valueOf(offsets));
+            assertEquals(Set.of(topic), offsets.keySet().stream().map(MessageQueue::getTopic).collect(Collectors.toSet()));
+            String table = OfficialTool.run(cluster.namesrvAddr(), new GetConsumerStatusCommand(), "-g", group, "-t", topic);
+            List<String> row = List.of(clientId, cluster.brokerName(), String.valueOf(sentTo.getQueueId()),
+                    String.valueOf(sent.getQueueOffset() + 1));
+            assertTrue(table.lines().anyMatch(line -> List.of(line.trim().split("\\s+")).equals(row)), table);
         } finally {
             admin.shutdown();
         }

@@ -24,6 +24,7 @@ import org.apache.rocketmq.common.protocol.body.CMResult;
 import org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult;
 import org.apache.rocketmq.common.protocol.body.ConsumeStatus;
 import org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo;
+import org.apache.rocketmq.common.protocol.body.GetConsumerStatusBody;
 import org.apache.rocketmq.common.protocol.body.ProcessQueueInfo;
 import org.apache.rocketmq.common.protocol.heartbeat.SubscriptionData;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,28 @@ class ConsumerCallsTest {
                 .putExtField("jstackEnable", true));
         String jstack = ConsumerRunningInfo.decode(withStacks.body(), ConsumerRunningInfo.class).getJstack();
         assertTrue(jstack.contains("Thread: " + Thread.currentThread().getName()), jstack);
+    }
+
+    @Test
+    void offsetsAreWhatEachQueueOfTheTopicWouldCommit() {
+        ProcessQueue pq = new ProcessQueue(QUEUE, 5);
+        pq.tracker.fetched(new long[] {5, 6}, 7);
+        pq.tracker.processed(5);
+        queues.put(QUEUE, pq);
+        MessageQueue other = new MessageQueue("OtherTopic", "broker-a", 0);
+        queues.put(other, new ProcessQueue(other, 9));
+        RemotingCommand asked = RemotingCommand.request(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT)
+                .putExtField("topic", QUEUE.topic()).putExtField("group", GROUP);
+        RemotingCommand response = calls(concurrent()).offsets(asked);
+        assertEquals(ResponseCode.SUCCESS, response.code());
+        GetConsumerStatusBody body = GetConsumerStatusBody.decode(response.body(), GetConsumerStatusBody.class);
+        assertEquals(Map.of(new org.apache.rocketmq.common.message.MessageQueue(QUEUE.topic(), QUEUE.brokerName(),
+                QUEUE.queueId()), 6L), body.getMessageQueueTable(), "offset 6 is still being consumed");
+
+        RemotingCommand otherGroup = calls(concurrent()).offsets(RemotingCommand.request(
+                RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT).putExtField("topic", QUEUE.topic()).putExtField("group", "G2"));
+        assertEquals(Map.of(), GetConsumerStatusBody.decode(otherGroup.body(), GetConsumerStatusBody.class)
+                .getMessageQueueTable());
     }
 
     @Test
