@@ -28,6 +28,7 @@ import dev.sluice.broker.query.QueryProcessor;
 import dev.sluice.broker.registry.NameServerRegistrar;
 import dev.sluice.broker.retry.SendBackProcessor;
 import dev.sluice.broker.schedule.DelayedDelivery;
+import dev.sluice.broker.send.ReplyProcessor;
 import dev.sluice.broker.send.SendProcessor;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.stats.RequestPool;
@@ -141,9 +142,12 @@ public final class Broker implements AutoCloseable {
         PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats, scheduler, pullPool);
         dispatch.target(pull.longPolling());
 
-        register(new SendProcessor(config, topics, groups, store, server, stats, storeHost, port, delayed.router()),
-                config.sendOnIoThread() ? Runnable::run : sendPool,
+        SendProcessor send = new SendProcessor(config, topics, groups, store, server, stats, storeHost, port,
+                delayed.router());
+        register(send, config.sendOnIoThread() ? Runnable::run : sendPool,
                 RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
+        register(new ReplyProcessor(config, send, producers, server, address), sendPool,
+                RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2);
         register(new SendBackProcessor(config, topics, groups, store, delayed.router(), server), sendPool,
                 RequestCode.CONSUMER_SEND_MSG_BACK);
         register(pull, pullPool, RequestCode.PULL_MESSAGE);

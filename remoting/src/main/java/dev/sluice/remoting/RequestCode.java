@@ -58,6 +58,11 @@ public final class RequestCode {
     public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
     /** Broker to consumer: adopt these offsets (body ResetOffsetBody). */
     public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
+    /** A consumer's reply to a request message (DefaultMQProducer.request): headers as SEND_MESSAGE / _V2. */
+    public static final int SEND_REPLY_MESSAGE = 324;
+    public static final int SEND_REPLY_MESSAGE_V2 = 325;
+    /** Broker to the requesting producer: the reply, header ReplyMessageRequestHeader, body the reply's body. */
+    public static final int PUSH_REPLY_MESSAGE_TO_CLIENT = 326;
     /** Broker to consumer: report your offsets of a topic (body GetConsumerStatusBody). */
     public static final int GET_CONSUMER_STATUS_FROM_CLIENT = 221;
     /** mqadmin getConsumerStatus: the broker asks the group's online clients for their offsets. */

@@ -11,8 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Live producer connections per producer group, from heartbeats. The broker needs them to ask a transactional
- * producer group about a transaction it has not ended (CHECK_TRANSACTION_STATE), and lists them to operators
- * (GET_PRODUCER_CONNECTION_LIST).
+ * producer group about a transaction it has not ended (CHECK_TRANSACTION_STATE), to push a reply to the producer
+ * that sent a request (PUSH_REPLY_MESSAGE_TO_CLIENT), and lists them to operators (GET_PRODUCER_CONNECTION_LIST).
  */
 public final class ProducerRegistry {
     private final Map<String, Map<RemotingConnection, ClientChannel>> groups = new ConcurrentHashMap<>();
@@ -48,6 +48,21 @@ public final class ProducerRegistry {
     public List<ClientChannel> members(String group) {
         Map<RemotingConnection, ClientChannel> members = groups.get(group);
         return members == null ? List.of() : List.copyOf(members.values());
+    }
+
+    /**
+     * An active connection of the producer with this client id, in any group: where a reply to its request goes.
+     * A scan, not an index: replies are rarer than sends, and producers per broker are few.
+     */
+    public Optional<RemotingConnection> byClientId(String clientId) {
+        for (Map<RemotingConnection, ClientChannel> members : groups.values()) {
+            for (ClientChannel member : members.values()) {
+                if (member.clientId().equals(clientId) && member.connection().isActive()) {
+                    return Optional.of(member.connection());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** One active connection of the group, picked at random so checks spread over its producers. */

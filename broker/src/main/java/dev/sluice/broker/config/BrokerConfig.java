@@ -99,6 +99,8 @@ public final class BrokerConfig {
     public static final String USE_TLS = define("useTLS", "false",
             v -> only(v.toLowerCase(Locale.ROOT), "false", "TLS is not supported"), false);
     public static final String REGION_ID = define("regionId", "DefaultRegion", v -> v, true);
+    /** Whether a reply (SEND_REPLY_MESSAGE) is also stored on the cluster's reply topic after it is pushed. */
+    public static final String STORE_REPLY_MESSAGE_ENABLE = define("storeReplyMessageEnable", "true", BrokerConfig::bool, true);
     public static final String SLAVE_READ_ENABLE = define("slaveReadEnable", "false", BrokerConfig::bool, true);
     public static final String CHANNEL_EXPIRED_TIMEOUT = define("channelExpiredTimeout", "120000", v -> longAtLeast(v, 1000), false);
     public static final String TRANSACTION_TIME_OUT = define("transactionTimeOut", "6000", v -> longAtLeast(v, 0), true);
@@ -408,6 +410,10 @@ public final class BrokerConfig {
 
     public String regionId() {
         return (String) values.get(REGION_ID);
+    }
+
+    public boolean storeReplyMessageEnable() {
+        return (Boolean) values.get(STORE_REPLY_MESSAGE_ENABLE);
     }
 
     public long channelExpiredTimeout() {

@@ -52,6 +52,7 @@ public final class SendProcessor implements RequestProcessor {
     private final int storePort;
     private final String clusterProperty;
     private final DelayRouter delays;
+    private final Responder respondLater;
 
     public SendProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, MessageStore store,
                          RemotingServer server, BrokerStats stats, byte[] storeHost, int storePort, DelayRouter delays) {
@@ -65,16 +66,36 @@ public final class SendProcessor implements RequestProcessor {
         this.storeHost = storeHost.clone();
         this.storePort = storePort;
         this.clusterProperty = CLUSTER + MessageProperties.NAME_VALUE_SEPARATOR + config.brokerClusterName();
+        this.respondLater = server::respond;
     }
 
     @Override
     public RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception {
-        SendRequest header = SendRequest.of(request);
+        return store(connection, request, respondLater);
+    }
+
+    /** Where an answer goes that is ready only after the append. */
+    interface Responder {
+        void respond(RemotingConnection connection, RemotingCommand answer);
+    }
+
+    /** A response to {@code request}, code SUCCESS, with the fields clients read on every send. */
+    RemotingCommand response(RemotingCommand request) {
         RemotingCommand response = RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
         // Clients read both without a null check on every successful send.
         response.putExtField(MSG_REGION, config.regionId());
         response.putExtField(TRACE_ON, config.traceOn());
+        return response;
+    }
 
+    /**
+     * Checks and appends the message(s) of a send request.
+     *
+     * @return the answer, or null when it is given to {@code later} once the append completes
+     */
+    RemotingCommand store(RemotingConnection connection, RemotingCommand request, Responder later) throws Exception {
+        SendRequest header = SendRequest.of(request);
+        RemotingCommand response = response(request);
         String refusal = check(header, response);
         if (refusal != null) {
             response.setRemark(refusal);
@@ -153,14 +174,14 @@ public final class SendProcessor implements RequestProcessor {
                     ? failure(response, "store failed: " + error)
                     : answer(response, messages, result, answerQueueId);
             if (!request.isOneway()) {
-                server.respond(connection, answer);
+                later.respond(connection, answer);
             }
         });
         return null;
     }
 
     /** Why the send cannot go ahead (the response code set), or null. Auto-creates the topic when allowed. */
-    private String check(SendRequest header, RemotingCommand response) {
+    String check(SendRequest header, RemotingCommand response) {
         String topic = header.topic();
         if (config.isSlave()) {
             // As RocketMQ's store answers a put on a slave; the client then retries on another broker.

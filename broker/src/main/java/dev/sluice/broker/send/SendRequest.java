@@ -5,15 +5,15 @@ import dev.sluice.remoting.RemotingCommandException;
 import dev.sluice.remoting.RequestCode;
 
 /**
- * The send header, from either form: SEND_MESSAGE's long field names or SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE's
- * one-letter names (a..m).
+ * The send header, from either form: SEND_MESSAGE's (and SEND_REPLY_MESSAGE's) long field names or SEND_MESSAGE_V2 /
+ * SEND_BATCH_MESSAGE / SEND_REPLY_MESSAGE_V2's one-letter names (a..m).
  */
 record SendRequest(String producerGroup, String topic, String defaultTopic, int defaultTopicQueueNums, int queueId,
                    int sysFlag, long bornTimestamp, int flag, String properties, int reconsumeTimes,
                    Integer maxReconsumeTimes, boolean batch) {
 
     static SendRequest of(RemotingCommand request) throws RemotingCommandException {
-        boolean v2 = request.code() != RequestCode.SEND_MESSAGE;
+        boolean v2 = request.code() != RequestCode.SEND_MESSAGE && request.code() != RequestCode.SEND_REPLY_MESSAGE;
         Names n = v2 ? Names.SHORT : Names.LONG;
         String maxReconsume = request.extField(n.maxReconsumeTimes);
         return new SendRequest(
