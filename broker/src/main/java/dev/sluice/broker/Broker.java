@@ -7,6 +7,7 @@ import dev.sluice.broker.admin.ConsumerStatusProcessor;
 import dev.sluice.broker.admin.GroupAdminProcessor;
 import dev.sluice.broker.admin.QueryConsumeQueueProcessor;
 import dev.sluice.broker.admin.ResetOffsetProcessor;
+import dev.sluice.broker.admin.StatsDataProcessor;
 import dev.sluice.broker.admin.TopicAdminProcessor;
 import dev.sluice.broker.client.ClientProcessor;
 import dev.sluice.broker.client.ConsumerRegistry;
@@ -125,7 +126,7 @@ public final class Broker implements AutoCloseable {
         RequestPool queryPool = pool("broker-query", 4, 10_000);
         RequestPool adminPool = pool("broker-admin", config.adminBrokerThreadPoolNums(), 10_000);
 
-        BrokerStats stats = new BrokerStats(clock);
+        BrokerStats stats = new BrokerStats(clock, config.brokerClusterName());
         ConsumerRegistry consumers = new ConsumerRegistry(server, clock, group -> {
             SubscriptionGroupConfig g = groups.get(group);
             return g == null || g.notifyConsumerIdsChangedEnable();
@@ -184,6 +185,7 @@ public final class Broker implements AutoCloseable {
         register(new ResetOffsetProcessor(config, topics, offsets, consumers, store, server), adminPool,
                 RequestCode.INVOKE_BROKER_TO_RESET_OFFSET);
         register(new ConsumerStatusProcessor(consumers, server), adminPool, RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS);
+        register(new StatsDataProcessor(stats), adminPool, RequestCode.VIEW_BROKER_STATS_DATA);
         register(new MetadataExportProcessor(offsets, delayed.delayOffsets()), adminPool,
                 RequestCode.GET_ALL_CONSUMER_OFFSET, RequestCode.GET_ALL_DELAY_OFFSET);
         register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,

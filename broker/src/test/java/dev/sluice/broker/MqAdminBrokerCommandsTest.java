@@ -53,6 +53,7 @@ import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
 import org.apache.rocketmq.tools.command.consumer.UpdateSubGroupSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByIdSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByKeySubCommand;
+import org.apache.rocketmq.tools.command.stats.StatsAllSubCommand;
 import org.apache.rocketmq.tools.command.topic.DeleteTopicSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicListSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicRouteSubCommand;
@@ -266,6 +267,14 @@ class MqAdminBrokerCommandsTest {
         // The rate is sampled once a second (RocketMQ samples it every ten), so a pull this recent may not show yet.
         Deadline.await("the group's consume TPS counts the 12 messages it pulled within the minute", WAIT,
                 () -> consumeTps(run(new ConsumerProgressSubCommand(), "-g", group)) > 0);
+
+        // statsAll: the topic's puts and the group's gets today, from VIEW_BROKER_STATS_DATA, and the backlog
+        String statsAll = run(new StatsAllSubCommand(), "-t", topic);
+        List<String> row = lines(statsAll).stream().filter(l -> l.startsWith(topic)).findFirst()
+                .map(l -> List.of(l.trim().split("\\s+"))).orElseThrow(() -> new AssertionError(statsAll));
+        assertEquals(List.of(topic, group, "6"), row.subList(0, 3), statsAll);
+        assertTrue(Double.parseDouble(row.get(3)) > 0 && Double.parseDouble(row.get(4)) > 0, "in and out TPS: " + statsAll);
+        assertEquals(List.of("18", "12"), row.subList(5, 7), "messages in and out over the last day: " + statsAll);
     }
 
     private static double consumeTps(String consumerProgressOutput) {

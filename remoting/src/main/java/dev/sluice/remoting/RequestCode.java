@@ -52,6 +52,8 @@ public final class RequestCode {
     public static final int CLEAN_EXPIRED_CONSUMEQUEUE = 306;
     public static final int CLEAN_UNUSED_TOPIC = 316;
     public static final int GET_BROKER_CONSUME_STATS = 317;
+    /** mqadmin statsAll: one of the broker's named stats (TOPIC_PUT_NUMS, GROUP_GET_NUMS, ...) for one key. */
+    public static final int VIEW_BROKER_STATS_DATA = 315;
     public static final int QUERY_CONSUME_QUEUE = 321;
     public static final int DELETE_EXPIRED_COMMITLOG = 329;
     /** mqadmin resetOffsetByTime: the broker computes the offsets and tells the group's online clients. */

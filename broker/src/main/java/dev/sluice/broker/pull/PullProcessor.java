@@ -169,7 +169,11 @@ public final class PullProcessor implements RequestProcessor {
                 ByteBuffer last = messages.get(messages.size() - 1);
                 next = MessageRecordDescriptor.queueOffset(last, last.position()) + 1;
             }
-            stats.messagesGot(header.topic(), header.consumerGroup(), messages.size());
+            int bytes = 0;
+            for (ByteBuffer m : messages) {
+                bytes += m.remaining();
+            }
+            stats.messagesGot(header.topic(), header.consumerGroup(), messages.size(), bytes);
             response.setBodyParts(messages, read::close);
         } else {
             read.close();

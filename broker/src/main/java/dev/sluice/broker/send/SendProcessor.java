@@ -252,7 +252,7 @@ public final class SendProcessor implements RequestProcessor {
                 return refused(response, ResponseCode.SYSTEM_ERROR, result);
             }
         }
-        stats.messagesPut(result.messageCount());
+        stats.messagesPut(messages.get(0).topic(), result.messageCount(), result.wroteBytes());
         response.putExtField("msgId", msgIds(messages, result.commitLogOffset()));
         response.putExtField("queueId", queueId);
         response.putExtField("queueOffset", result.queueOffset());

@@ -3,57 +3,97 @@ package dev.sluice.broker.stats;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Message counters for mqadmin's clusterList, brokerStatus and consumerProgress: totals, today/yesterday totals,
- * rates over the last 10 s, 1 min and 10 min, and per topic@group the rate pulled over the last minute (what
- * RocketMQ reports as a group's consumeTps). {@link #sample()} runs once a second.
+ * Message counters for mqadmin's clusterList, brokerStatus, consumerProgress and statsAll: totals, today/yesterday
+ * totals, rates over the last 10 s, 1 min and 10 min, and RocketMQ's named stats (VIEW_BROKER_STATS_DATA) over the last
+ * minute, hour and day: messages and bytes put per topic, got per topic@group, and put and got by the whole broker.
+ * {@link #sample()} runs once a second.
  */
 public final class BrokerStats {
     private static final int TEN_MINUTES = 600;
     private static final int MINUTE = 60;
+    public static final String TOPIC_PUT_NUMS = "TOPIC_PUT_NUMS";
+    public static final String TOPIC_PUT_SIZE = "TOPIC_PUT_SIZE";
+    public static final String GROUP_GET_NUMS = "GROUP_GET_NUMS";
+    public static final String GROUP_GET_SIZE = "GROUP_GET_SIZE";
+    public static final String BROKER_PUT_NUMS = "BROKER_PUT_NUMS";
+    public static final String BROKER_GET_NUMS = "BROKER_GET_NUMS";
 
     private final Clock clock;
     private final LongAdder put = new LongAdder();
     private final LongAdder got = new LongAdder();
     private final RateRing putRing = new RateRing(TEN_MINUTES);
     private final RateRing gotRing = new RateRing(TEN_MINUTES);
-    private final Map<String, LongAdder> gotByGroup = new ConcurrentHashMap<>();
-    private final Map<String, RateRing> gotByGroupRings = new ConcurrentHashMap<>();
-    private long lastSample;
+    private final Map<String, WindowedCount> topicPutNums = new ConcurrentHashMap<>();
+    private final Map<String, WindowedCount> topicPutSize = new ConcurrentHashMap<>();
+    private final Map<String, WindowedCount> groupGetNums = new ConcurrentHashMap<>();
+    private final Map<String, WindowedCount> groupGetSize = new ConcurrentHashMap<>();
+    /** RocketMQ's stats names, each by its key; counters of deleted topics and groups stay until restart. */
+    private final Map<String, Map<String, WindowedCount>> named;
+    private final WindowedCount brokerPut;
+    private final WindowedCount brokerGot;
+    private long lastWindowSample;
     private LocalDate today;
     private long putTodayMorning;
     private long gotTodayMorning;
     private long putYesterdayMorning;
     private long gotYesterdayMorning;
 
-    public BrokerStats(Clock clock) {
+    /** @param clusterName the key of BROKER_PUT_NUMS and BROKER_GET_NUMS, as in RocketMQ */
+    public BrokerStats(Clock clock, String clusterName) {
         this.clock = clock;
         this.today = LocalDate.now(clock.withZone(ZoneId.systemDefault()));
+        this.brokerPut = new WindowedCount(clock.millis());
+        this.brokerGot = new WindowedCount(clock.millis());
+        this.named = Map.of(TOPIC_PUT_NUMS, topicPutNums, TOPIC_PUT_SIZE, topicPutSize, GROUP_GET_NUMS, groupGetNums,
+                GROUP_GET_SIZE, groupGetSize, BROKER_PUT_NUMS, Map.of(clusterName, brokerPut),
+                BROKER_GET_NUMS, Map.of(clusterName, brokerGot));
         sample();
     }
 
-    public void messagesPut(int count) {
+    /** A put request stored {@code count} messages, {@code bytes} in all, on {@code topic}. */
+    public void messagesPut(String topic, int count, int bytes) {
         put.add(count);
+        brokerPut.add(count);
+        count(topicPutNums, topic, count);
+        count(topicPutSize, topic, bytes);
     }
 
-    /** Counts messages handed to a consumer group from a topic (retry topics included, as RocketMQ counts them). */
-    public void messagesGot(String topic, String group, int count) {
+    /**
+     * A pull handed {@code count} messages, {@code bytes} in all, from a topic to a consumer group (retry topics
+     * included, as RocketMQ counts them).
+     */
+    public void messagesGot(String topic, String group, int count, int bytes) {
         got.add(count);
-        gotByGroup.computeIfAbsent(key(topic, group), k -> new LongAdder()).add(count);
+        brokerGot.add(count);
+        String key = key(topic, group);
+        count(groupGetNums, key, count);
+        count(groupGetSize, key, bytes);
+    }
+
+    private void count(Map<String, WindowedCount> byKey, String key, long value) {
+        WindowedCount counter = byKey.get(key);
+        if (counter == null) {
+            counter = byKey.computeIfAbsent(key, k -> new WindowedCount(clock.millis()));
+        }
+        counter.add(value);
     }
 
     public synchronized void sample() {
         long now = clock.millis();
         putRing.sample(put.sum(), now);
         gotRing.sample(got.sum(), now);
-        // A key seen for the first time starts from zero at the previous tick, so its first second counts.
-        gotByGroup.forEach((key, total) -> gotByGroupRings.computeIfAbsent(key, k -> startedRing()).sample(total.sum(), now));
-        lastSample = now;
+        if (now - lastWindowSample >= WindowedCount.SAMPLE_MILLIS) {
+            named.values().forEach(byKey -> byKey.values().forEach(counter -> counter.sample(now)));
+            lastWindowSample = now;
+        }
         LocalDate date = LocalDate.now(clock.withZone(ZoneId.systemDefault()));
         if (!date.equals(today)) {
             putYesterdayMorning = putTodayMorning;
@@ -74,9 +114,35 @@ public final class BrokerStats {
     }
 
     /** Messages per second the group pulled from the topic over the last minute. */
-    public synchronized double consumeTps(String topic, String group) {
-        RateRing ring = gotByGroupRings.get(key(topic, group));
-        return ring == null ? 0 : ring.rate(MINUTE);
+    public double consumeTps(String topic, String group) {
+        WindowedCount counter = groupGetNums.get(key(topic, group));
+        return counter == null ? 0 : counter.lastMinute(clock.millis()).tps();
+    }
+
+    /**
+     * RocketMQ's BrokerStatsData of one named stat: {"statsDay", "statsHour", "statsMinute"}, each {avgpt, sum, tps};
+     * empty when the broker has counted nothing under that name and key.
+     */
+    public Optional<Map<String, Object>> statsData(String name, String key) {
+        Map<String, WindowedCount> byKey = named.get(name);
+        WindowedCount counter = byKey == null ? null : byKey.get(key);
+        if (counter == null) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("statsDay", item(counter.lastDay(now)));
+        data.put("statsHour", item(counter.lastHour(now)));
+        data.put("statsMinute", item(counter.lastMinute(now)));
+        return Optional.of(data);
+    }
+
+    private static Map<String, Object> item(WindowedCount.Stats stats) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("avgpt", stats.avgpt());
+        item.put("sum", stats.sum());
+        item.put("tps", stats.tps());
+        return item;
     }
 
     public long putTotal() {
@@ -101,12 +167,6 @@ public final class BrokerStats {
 
     public synchronized long gotYesterdayMorning() {
         return gotYesterdayMorning;
-    }
-
-    private RateRing startedRing() {
-        RateRing ring = new RateRing(MINUTE);
-        ring.sample(0, lastSample);
-        return ring;
     }
 
     private static String key(String topic, String group) {

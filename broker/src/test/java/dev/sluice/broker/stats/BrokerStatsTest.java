@@ -1,9 +1,10 @@
 package dev.sluice.broker.stats;
 
-import dev.sluice.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.testing.MutableClock;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BrokerStatsTest {
@@ -11,10 +12,10 @@ class BrokerStatsTest {
 
     @Test
     void consumeTpsIsPerTopicAndGroupOverTheLastMinute() {
-        BrokerStats stats = new BrokerStats(clock);
+        BrokerStats stats = new BrokerStats(clock, "C");
         for (int second = 0; second < 30; second++) {
-            stats.messagesGot("T", "g1", 10); // pulled before the key's first sample: still counted
-            stats.messagesGot("T", "g2", 1);
+            stats.messagesGot("T", "g1", 10, 1000); // pulled before the key's first sample: still counted
+            stats.messagesGot("T", "g2", 1, 100);
             tick(stats);
         }
         assertEquals(10.0, stats.consumeTps("T", "g1"), 1e-9);
@@ -28,6 +29,39 @@ class BrokerStatsTest {
             tick(stats);
         }
         assertEquals(0.0, stats.consumeTps("T", "g1"), "a group that stopped pulling a minute ago");
+    }
+
+    /** Two hours of one put request a second, 4 messages of 100 bytes each. */
+    @Test
+    void namedStatsCoverTheLastMinuteHourAndDay() {
+        BrokerStats stats = new BrokerStats(clock, "C");
+        for (int second = 0; second < 7200; second++) {
+            stats.messagesPut("T", 4, 400);
+            tick(stats);
+        }
+        Map<String, Object> nums = stats.statsData(BrokerStats.TOPIC_PUT_NUMS, "T").orElseThrow();
+        assertItem(nums.get("statsMinute"), 4 * 60, 4.0, 4.0);
+        assertItem(nums.get("statsHour"), 4 * 3600, 4.0, 4.0);
+        assertItem(nums.get("statsDay"), 4 * 7200, 4.0, 4.0);
+        assertItem(stats.statsData(BrokerStats.TOPIC_PUT_SIZE, "T").orElseThrow().get("statsMinute"), 400 * 60, 400.0, 400.0);
+        assertItem(stats.statsData(BrokerStats.BROKER_PUT_NUMS, "C").orElseThrow().get("statsDay"), 4 * 7200, 4.0, 4.0);
+        assertTrue(stats.statsData(BrokerStats.TOPIC_PUT_NUMS, "U").isEmpty(), "nothing put on U");
+        assertTrue(stats.statsData("NO_SUCH_STATS", "T").isEmpty());
+
+        for (int second = 0; second < 120; second++) {
+            tick(stats);
+        }
+        Map<String, Object> quiet = stats.statsData(BrokerStats.TOPIC_PUT_NUMS, "T").orElseThrow();
+        assertItem(quiet.get("statsMinute"), 0, 0.0, 0.0);
+        assertEquals(4L * 7200, ((Map<?, ?>) quiet.get("statsDay")).get("sum"), "still within the day");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertItem(Object item, long sum, double tps, double avgpt) {
+        Map<String, Object> stats = (Map<String, Object>) item;
+        assertEquals(sum, stats.get("sum"), stats.toString());
+        assertEquals(tps, (double) stats.get("tps"), 1e-9, stats.toString());
+        assertEquals(avgpt, (double) stats.get("avgpt"), 1e-9, stats.toString());
     }
 
     private void tick(BrokerStats stats) {
