@@ -154,7 +154,8 @@ public final class Broker implements AutoCloseable {
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
         register(new ClientProcessor(consumers, producers, groups, topics, clock), clientPool,
                 RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
-        register(new ProducerConnectionProcessor(producers), adminPool, RequestCode.GET_PRODUCER_CONNECTION_LIST);
+        register(new ProducerConnectionProcessor(producers), adminPool, RequestCode.GET_PRODUCER_CONNECTION_LIST,
+                RequestCode.GET_ALL_PRODUCER_INFO);
         register(new LockProcessor(new QueueLocks(clock, config::rebalanceLockMaxLiveTime)), clientPool,
                 RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ);
         transactions = Transactions.open(config, store, offsets, producers, server, topics, clock, storeHost, port,
@@ -176,7 +177,7 @@ public final class Broker implements AutoCloseable {
         register(new GroupAdminProcessor(config, groups, consumers, offsets, topics, store, stats, address), adminPool,
                 RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
                 RequestCode.DELETE_SUBSCRIPTIONGROUP, RequestCode.GET_CONSUMER_CONNECTION_LIST, RequestCode.GET_CONSUME_STATS,
-                RequestCode.GET_BROKER_CONSUME_STATS);
+                RequestCode.GET_BROKER_CONSUME_STATS, RequestCode.CLONE_GROUP_OFFSET);
         register(new QueryConsumeQueueProcessor(store, consumers), adminPool, RequestCode.QUERY_CONSUME_QUEUE);
         register(new ConsumerCallProcessor(consumers, server, store, config.brokerName()), adminPool,
                 RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY);

@@ -53,6 +53,7 @@ import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
 import org.apache.rocketmq.tools.command.consumer.UpdateSubGroupSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByIdSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByKeySubCommand;
+import org.apache.rocketmq.tools.command.offset.CloneGroupOffsetCommand;
 import org.apache.rocketmq.tools.command.stats.StatsAllSubCommand;
 import org.apache.rocketmq.tools.command.topic.DeleteTopicSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicListSubCommand;
@@ -275,6 +276,15 @@ class MqAdminBrokerCommandsTest {
         assertEquals(List.of(topic, group, "6"), row.subList(0, 3), statsAll);
         assertTrue(Double.parseDouble(row.get(3)) > 0 && Double.parseDouble(row.get(4)) > 0, "in and out TPS: " + statsAll);
         assertEquals(List.of("18", "12"), row.subList(5, 7), "messages in and out over the last day: " + statsAll);
+
+        // cloneGroupOffset: a new group starts where this one stopped
+        String cloned = run(new CloneGroupOffsetCommand(), "-s", group, "-d", "ProgressClone", "-t", topic);
+        assertTrue(cloned.contains("clone group offset success. srcGroup[" + group + "], destGroup=[ProgressClone]"), cloned);
+        Deadline.await("the clone's offsets are saved like the group's", WAIT, () -> {
+            Map<String, Object> table = Json.asObject(jsonFile("consumerOffset.json").get("offsetTable"), "offsetTable");
+            return table.get(topic + "@ProgressClone") != null
+                    && table.get(topic + "@ProgressClone").equals(table.get(topic + "@" + group));
+        });
     }
 
     private static double consumeTps(String consumerProgressOutput) {

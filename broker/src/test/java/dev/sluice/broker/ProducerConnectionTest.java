@@ -3,6 +3,7 @@ package dev.sluice.broker;
 import dev.sluice.testing.Deadline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,15 +11,22 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.protocol.ResponseCode;
 import org.apache.rocketmq.common.protocol.body.Connection;
 import org.apache.rocketmq.common.protocol.body.ProducerConnection;
+import org.apache.rocketmq.common.protocol.body.ProducerInfo;
+import org.apache.rocketmq.common.protocol.body.ProducerTableInfo;
+import org.apache.rocketmq.remoting.protocol.LanguageCode;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The broker lists a producer group's connections (what it checks transactions with) to the official admin. */
+/**
+ * The broker lists a producer group's connections (what it checks transactions with), and every group's instances
+ * (mqadmin producer), to the official admin.
+ */
 class ProducerConnectionTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -28,7 +36,7 @@ class ProducerConnectionTest {
     @Test
     void aProducerIsListedWhileConnectedAndTheGroupIsUnknownAfterItLeaves() throws Exception {
         try (Cluster cluster = new Cluster(home)) {
-            cluster.startBroker(cluster.brokerProperties("broker-pc"));
+            Broker broker = cluster.startBroker(cluster.brokerProperties("broker-pc"));
             DefaultMQProducer producer = cluster.producer("ConnProducer");
             producer.send(new Message("ConnTopic", "TagP", "k", "x".getBytes(StandardCharsets.UTF_8)));
             DefaultMQAdminExt admin = new DefaultMQAdminExt();
@@ -50,6 +58,17 @@ class ProducerConnectionTest {
             assertEquals(1, connections.size());
             assertEquals(producer.buildMQClientId(), connections.get(0).getClientId());
             assertEquals("JAVA", connections.get(0).getLanguage().name());
+
+            // mqadmin producer: every group's instances, as ProducerInfo
+            ProducerTableInfo table = admin.getAllProducerInfo(broker.address());
+            List<ProducerInfo> instances = table.getData().get("ConnProducer");
+            assertEquals(1, instances.size(), String.valueOf(table.getData()));
+            ProducerInfo info = instances.get(0);
+            assertEquals(producer.buildMQClientId(), info.getClientId());
+            assertEquals(LanguageCode.JAVA, info.getLanguage());
+            assertEquals(MQVersion.CURRENT_VERSION, info.getVersion());
+            assertTrue(info.getRemoteIP().startsWith("/127.0.0.1:"), info.getRemoteIP());
+            assertTrue(info.getLastUpdateTimestamp() > 0 && info.getLastUpdateTimestamp() <= System.currentTimeMillis());
 
             producer.shutdown();
             Deadline.await("the group is gone once its producer unregistered", WAIT, () -> {

@@ -52,6 +52,8 @@ public final class RequestCode {
     public static final int CLEAN_EXPIRED_CONSUMEQUEUE = 306;
     public static final int CLEAN_UNUSED_TOPIC = 316;
     public static final int GET_BROKER_CONSUME_STATS = 317;
+    /** mqadmin cloneGroupOffset: one group's committed offsets copied to another. */
+    public static final int CLONE_GROUP_OFFSET = 314;
     /** mqadmin statsAll: one of the broker's named stats (TOPIC_PUT_NUMS, GROUP_GET_NUMS, ...) for one key. */
     public static final int VIEW_BROKER_STATS_DATA = 315;
     public static final int QUERY_CONSUME_QUEUE = 321;
@@ -65,6 +67,8 @@ public final class RequestCode {
     public static final int SEND_REPLY_MESSAGE_V2 = 325;
     /** Broker to the requesting producer: the reply, header ReplyMessageRequestHeader, body the reply's body. */
     public static final int PUSH_REPLY_MESSAGE_TO_CLIENT = 326;
+    /** mqadmin producer: every producer group's instances. */
+    public static final int GET_ALL_PRODUCER_INFO = 328;
     /** Broker to consumer: report your offsets of a topic (body GetConsumerStatusBody). */
     public static final int GET_CONSUMER_STATUS_FROM_CLIENT = 221;
     /** mqadmin getConsumerStatus: the broker asks the group's online clients for their offsets. */

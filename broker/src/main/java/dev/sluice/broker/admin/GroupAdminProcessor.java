@@ -29,8 +29,8 @@ import java.util.TreeSet;
 
 /**
  * Consumer group administration and progress: UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
- * DELETE_SUBSCRIPTIONGROUP, GET_CONSUMER_CONNECTION_LIST, GET_CONSUME_STATS (mqadmin consumerProgress) and
- * GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats).
+ * DELETE_SUBSCRIPTIONGROUP, GET_CONSUMER_CONNECTION_LIST, GET_CONSUME_STATS (mqadmin consumerProgress),
+ * GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats) and CLONE_GROUP_OFFSET (mqadmin cloneGroupOffset).
  */
 public final class GroupAdminProcessor implements RequestProcessor {
     private final SubscriptionGroupTable groups;
@@ -60,6 +60,7 @@ public final class GroupAdminProcessor implements RequestProcessor {
             case RequestCode.GET_CONSUMER_CONNECTION_LIST -> connections(request);
             case RequestCode.GET_CONSUME_STATS -> consumeStats(request);
             case RequestCode.GET_BROKER_CONSUME_STATS -> brokerConsumeStats(request);
+            case RequestCode.CLONE_GROUP_OFFSET -> cloneOffsets(request);
             default -> throw new IllegalStateException("not registered for request code " + request.code());
         };
     }
@@ -81,6 +82,32 @@ public final class GroupAdminProcessor implements RequestProcessor {
         groups.remove(group);
         if (Boolean.parseBoolean(request.extField("removeOffset"))) {
             offsets.removeGroup(group);
+        }
+        return ok(request);
+    }
+
+    /**
+     * Gives {@code destGroup} the committed offsets {@code srcGroup} has on the topic, or on every topic it has
+     * offsets for when none is named. Topics the broker does not have are skipped, and unless {@code offline}, so
+     * are topics an online source group does not subscribe, as in RocketMQ. (RocketMQ's broker copies only the named
+     * topic even when it loops over all of them; here each topic of the loop is copied.)
+     */
+    private RemotingCommand cloneOffsets(RemotingCommand request) throws RemotingCommandException {
+        String src = request.requireExtField("srcGroup");
+        String dest = request.requireExtField("destGroup");
+        String topic = request.extField("topic");
+        boolean offline = Boolean.parseBoolean(request.extField("offline"));
+        Set<String> cloned = topic == null || topic.isBlank() ? offsets.topicsOf(src) : Set.of(topic);
+        ConsumerGroup online = consumers.group(src);
+        boolean srcOnline = online != null && !online.members().isEmpty();
+        for (String t : cloned) {
+            if (topics.get(t) == null) {
+                continue;
+            }
+            if (!offline && srcOnline && online.subscription(t) == null) {
+                continue;
+            }
+            offsets.copy(src, dest, t);
         }
         return ok(request);
     }

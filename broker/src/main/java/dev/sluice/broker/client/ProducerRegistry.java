@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -42,6 +43,17 @@ public final class ProducerRegistry {
         long now = clock.millis();
         groups.values().forEach(members -> members.values()
                 .removeIf(member -> now - member.lastUpdateMillis() > expiryMillis));
+    }
+
+    /** Every group that has producers, with them. */
+    public Map<String, List<ClientChannel>> all() {
+        Map<String, List<ClientChannel>> all = new TreeMap<>();
+        groups.forEach((group, members) -> {
+            if (!members.isEmpty()) {
+                all.put(group, List.copyOf(members.values()));
+            }
+        });
+        return all;
     }
 
     /** The group's producers (empty when none is connected). */

@@ -54,6 +54,15 @@ public final class ConsumerOffsetTable {
         dirty.set(true);
     }
 
+    /** Gives {@code dest} the offsets {@code src} has committed on the topic, replacing any it had there. */
+    public void copy(String src, String dest, String topic) {
+        Map<Integer, Long> from = offsets.get(topic + SEPARATOR + src);
+        if (from != null) {
+            offsets.put(topic + SEPARATOR + dest, new ConcurrentHashMap<>(from));
+            dirty.set(true);
+        }
+    }
+
     /** The committed offset, or -1 when the group never committed one for the queue. */
     public long query(String group, String topic, int queueId) {
         Map<Integer, Long> perQueue = offsets.get(topic + SEPARATOR + group);
