@@ -190,7 +190,8 @@ public final class Broker implements AutoCloseable {
         register(new MetadataExportProcessor(offsets, delayed.delayOffsets()), adminPool,
                 RequestCode.GET_ALL_CONSUMER_OFFSET, RequestCode.GET_ALL_DELAY_OFFSET);
         register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,
-                        storeConfig.storePathCommitLog().toFile(), new ReplicationInfo(replicator)), adminPool,
+                        storeConfig.storePathCommitLog().toFile(), storeConfig.storePathConsumeQueue().toFile(),
+                        new ReplicationInfo(replicator)), adminPool,
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 

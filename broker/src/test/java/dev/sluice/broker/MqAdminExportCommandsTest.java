@@ -128,6 +128,12 @@ class MqAdminExportCommandsTest {
         Map<String, Object> quota = Json.asObject(report.get("runtimeQuota"), "runtimeQuota");
         assertEquals(1, Json.asInt(quota.get("topicSize"), "topicSize"), "the one user topic: " + quota);
         assertEquals(1, Json.asInt(quota.get("groupSize"), "groupSize"), "the one user group: " + quota);
+        Map<String, Object> disk = Json.asObject(quota.get("diskRatio"), "diskRatio");
+        assertTrue(String.valueOf(disk.get("commitLogDiskRatio")).matches("[01]\\.\\d{2}"), "disk: " + disk);
+        assertTrue(String.valueOf(disk.get("consumeQueueDiskRatio")).matches("[01]\\.\\d{2}"), "disk: " + disk);
+        // records of the messages the set-up sent: a header of about 100 bytes plus body, topic and properties
+        double averageSize = Double.parseDouble(String.valueOf(quota.get("messageAverageSize")));
+        assertTrue(averageSize > 100 && averageSize < 1000, "messageAverageSize: " + quota);
         Map<String, Object> version = Json.asObject(report.get("runtimeVersion"), "runtimeVersion");
         assertEquals(List.of("JAVA%V4_9_7"), version.get("clientInfo"), "the consumer's connection: " + version);
     }

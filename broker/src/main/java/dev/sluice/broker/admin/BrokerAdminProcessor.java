@@ -40,11 +40,12 @@ public final class BrokerAdminProcessor implements RequestProcessor {
     private final RequestPool sendExecutor;
     private final RequestPool pullExecutor;
     private final File commitLogDir;
+    private final File consumeQueueDir;
     private final ReplicationInfo replication;
 
     public BrokerAdminProcessor(BrokerConfig config, TopicTable topics, MmapMessageStore store, BrokerStats stats,
                                 RequestPool sendExecutor, RequestPool pullExecutor, File commitLogDir,
-                                ReplicationInfo replication) {
+                                File consumeQueueDir, ReplicationInfo replication) {
         this.config = config;
         this.topics = topics;
         this.store = store;
@@ -52,6 +53,7 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         this.sendExecutor = sendExecutor;
         this.pullExecutor = pullExecutor;
         this.commitLogDir = commitLogDir;
+        this.consumeQueueDir = consumeQueueDir;
         this.replication = replication;
     }
 
@@ -113,7 +115,9 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         info.put("pullThreadPoolQueueHeadWaitTimeMills", String.valueOf(pullExecutor.headWaitMillis()));
         info.put("pageCacheLockTimeMills", String.valueOf(store.appendLockHeldMillis()));
         info.put("earliestMessageTimeStamp", String.valueOf(store.earliestMessageTime()));
-        info.put("commitLogDiskRatio", String.format(Locale.ROOT, "%.2f", diskRatio()));
+        info.put("commitLogDiskRatio", String.format(Locale.ROOT, "%.2f", diskRatio(commitLogDir)));
+        info.put("consumeQueueDiskRatio", String.format(Locale.ROOT, "%.2f", diskRatio(consumeQueueDir)));
+        info.put("putMessageAverageSize", String.valueOf(stats.putMessageAverageSize()));
         info.put("commitLogMinOffset", String.valueOf(store.minCommitLogOffset()));
         info.put("commitLogMaxOffset", String.valueOf(store.maxCommitLogOffset()));
         info.put("dispatchBehindBytes", String.valueOf(store.maxCommitLogOffset() - store.dispatchedOffset()));
@@ -129,12 +133,12 @@ public final class BrokerAdminProcessor implements RequestProcessor {
     }
 
     /**
-     * Used fraction of the CommitLog's partition as df computes it (used / (used + available to us), so blocks
+     * Used fraction of the directory's partition as df computes it (used / (used + available to us), so blocks
      * reserved for root count as neither), rounded up to two decimals as RocketMQ reports it.
      */
-    private double diskRatio() {
-        long used = commitLogDir.getTotalSpace() - commitLogDir.getFreeSpace();
-        long entire = used + commitLogDir.getUsableSpace();
+    private static double diskRatio(File dir) {
+        long used = dir.getTotalSpace() - dir.getFreeSpace();
+        long entire = used + dir.getUsableSpace();
         if (entire <= 0) {
             return 0;
         }

@@ -29,6 +29,7 @@ public final class BrokerStats {
     private final Clock clock;
     private final LongAdder put = new LongAdder();
     private final LongAdder got = new LongAdder();
+    private final LongAdder putBytes = new LongAdder();
     private final RateRing putRing = new RateRing(TEN_MINUTES);
     private final RateRing gotRing = new RateRing(TEN_MINUTES);
     private final Map<String, WindowedCount> topicPutNums = new ConcurrentHashMap<>();
@@ -61,6 +62,7 @@ public final class BrokerStats {
     /** A put request stored {@code count} messages, {@code bytes} in all, on {@code topic}. */
     public void messagesPut(String topic, int count, int bytes) {
         put.add(count);
+        putBytes.add(bytes);
         brokerPut.add(count);
         count(topicPutNums, topic, count);
         count(topicPutSize, topic, bytes);
@@ -143,6 +145,12 @@ public final class BrokerStats {
         item.put("sum", stats.sum());
         item.put("tps", stats.tps());
         return item;
+    }
+
+    /** Bytes per stored message record since the broker started (RocketMQ's putMessageAverageSize). */
+    public double putMessageAverageSize() {
+        long messages = put.sum();
+        return messages == 0 ? 0 : (double) putBytes.sum() / messages;
     }
 
     public long putTotal() {

@@ -1,18 +1,16 @@
 package dev.sluice.broker.transaction;
 
+import dev.sluice.broker.StubRemotingServer;
 import dev.sluice.broker.client.ClientChannel;
 import dev.sluice.broker.client.ProducerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.metadata.JsonFile;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
 import dev.sluice.broker.topic.TopicTable;
-import dev.sluice.remoting.ConnectionListener;
 import dev.sluice.remoting.LanguageCode;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingConnection;
-import dev.sluice.remoting.RemotingServer;
 import dev.sluice.remoting.RequestCode;
-import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.store.AppendRequest;
 import dev.sluice.store.DecodedMessage;
 import dev.sluice.store.MessageCodec;
@@ -26,9 +24,9 @@ import dev.sluice.testing.MutableClock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.UnaryOperator;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +35,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +50,7 @@ class TransactionCheckerTest {
 
     private final MutableClock clock = new MutableClock(System.currentTimeMillis());
     private final List<RemotingCommand> sent = new CopyOnWriteArrayList<>();
+    private final RemotingConnection producer = StubRemotingServer.connection(5555);
     private MessageStore store;
     private TransactionLog log;
     private TransactionChecker checker;
@@ -71,7 +68,7 @@ class TransactionCheckerTest {
         log = new TransactionLog(store, offsets, clock, HOST, 10911, UnaryOperator.identity());
         log.load();
         ProducerRegistry producers = new ProducerRegistry(clock);
-        producers.heartbeat("G", new ClientChannel(new Producer(), "producer-1", LanguageCode.JAVA, 407, clock.millis()));
+        producers.heartbeat("G", new ClientChannel(producer, "producer-1", LanguageCode.JAVA, 407, clock.millis()));
         checker = new TransactionChecker(config, log, producers, new Recorder(), topics, clock);
     }
 
@@ -183,64 +180,11 @@ class TransactionCheckerTest {
         return MessageCodec.decode(record, record.position());
     }
 
-    private static final class Producer implements RemotingConnection {
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:5555";
-        }
-
-        @Override
-        public InetSocketAddress remoteSocketAddress() {
-            return new InetSocketAddress("127.0.0.1", 5555);
-        }
-
-        @Override
-        public boolean isActive() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private final class Recorder implements RemotingServer {
+    private final class Recorder extends StubRemotingServer {
         @Override
         public void invokeOneway(RemotingConnection connection, RemotingCommand request) {
-            assertTrue(connection instanceof Producer);
+            assertSame(producer, connection);
             sent.add(request);
-        }
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public int port() {
-            return 0;
-        }
-
-        @Override
-        public CompletableFuture<RemotingCommand> invokeAsync(RemotingConnection connection, RemotingCommand request,
-                                                              long timeoutMillis) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void respond(RemotingConnection connection, RemotingCommand response) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void registerProcessor(int requestCode, RequestProcessor processor, Executor executor) {
-        }
-
-        @Override
-        public void addConnectionListener(ConnectionListener listener) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -73,6 +73,8 @@ public final class ApacheCluster extends ChildJvmCluster {
         options.add("-Drocketmq.home.dir=" + home);
         options.add("-Duser.home=" + home);
         options.add("-Drocketmq.client.logUseSlf4j=true");
+        // Its default "permissive" TLS makes each server write a self-signed certificate into /tmp and leave it there.
+        options.add("-Dtls.server.mode=disabled");
         return options;
     }
 
