@@ -53,14 +53,7 @@ final class ConcurrentConsumption implements Consumption {
 
     @Override
     public DirectResult consumeDirectly(List<ReceivedMessage> messages) {
-        long start = System.currentTimeMillis();
-        try {
-            ConsumeResult result = listener.consume(Consumption.asSent(messages));
-            String answer = result == null ? "CR_RETURN_NULL" : result == ConsumeResult.SUCCESS ? "CR_SUCCESS" : "CR_LATER";
-            return new DirectResult(false, answer, null, System.currentTimeMillis() - start);
-        } catch (Throwable t) {
-            return DirectResult.threw(false, t, System.currentTimeMillis() - start);
-        }
+        return DirectResult.of(false, () -> listener.consume(Consumption.asSent(messages)), ConsumeResult.SUCCESS);
     }
 
     private void consume(ProcessQueue queue, List<ReceivedMessage> batch) {

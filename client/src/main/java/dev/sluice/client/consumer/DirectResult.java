@@ -2,6 +2,7 @@ package dev.sluice.client.consumer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * What a listener answered to a message consumed on an operator's request, as RocketMQ's ConsumeMessageDirectlyResult.
@@ -11,8 +12,20 @@ import java.util.Map;
  * @param remark        what the listener threw, or null
  */
 record DirectResult(boolean orderly, String consumeResult, String remark, long spentMillis) {
-    static DirectResult threw(boolean orderly, Throwable t, long spentMillis) {
-        return new DirectResult(orderly, "CR_THROW_EXCEPTION", t.toString(), spentMillis);
+    /**
+     * Runs a listener once and says what it answered.
+     *
+     * @param success the listener's answer that means done; any other non-null answer is CR_LATER
+     */
+    static DirectResult of(boolean orderly, Callable<?> listener, Object success) {
+        long start = System.currentTimeMillis();
+        try {
+            Object answer = listener.call();
+            String result = answer == null ? "CR_RETURN_NULL" : answer == success ? "CR_SUCCESS" : "CR_LATER";
+            return new DirectResult(orderly, result, null, System.currentTimeMillis() - start);
+        } catch (Throwable t) {
+            return new DirectResult(orderly, "CR_THROW_EXCEPTION", t.toString(), System.currentTimeMillis() - start);
+        }
     }
 
     /** The body fields in fastjson's order; autoCommit is always true, as for every RocketMQ listener. */

@@ -87,14 +87,7 @@ final class OrderlyConsumption implements Consumption {
 
     @Override
     public DirectResult consumeDirectly(List<ReceivedMessage> messages) {
-        long start = System.currentTimeMillis();
-        try {
-            OrderlyResult result = listener.consume(Consumption.asSent(messages));
-            String answer = result == null ? "CR_RETURN_NULL" : result == OrderlyResult.SUCCESS ? "CR_SUCCESS" : "CR_LATER";
-            return new DirectResult(true, answer, null, System.currentTimeMillis() - start);
-        } catch (Throwable t) {
-            return DirectResult.threw(true, t, System.currentTimeMillis() - start);
-        }
+        return DirectResult.of(true, () -> listener.consume(Consumption.asSent(messages)), OrderlyResult.SUCCESS);
     }
 
     private void run(ProcessQueue queue) {
