@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,6 +81,7 @@ public final class PushConsumer implements AutoCloseable {
     private final AtomicLong lastForcedHeartbeat = new AtomicLong();
     private final ConsumeStats stats = new ConsumeStats();
     private long startedMillis;
+    private String clientIp;
 
     public PushConsumer(String group, ClientConfig config) {
         if (group == null || group.isBlank()) {
@@ -210,6 +212,7 @@ public final class PushConsumer implements AutoCloseable {
                 : new OrderlyConsumption(orderlyListener, consumeExecutor, runtime.scheduler(), consumeBatchSize,
                         model == MessageModel.CLUSTERING, suspendMillis, offsets, retries, maxRetries, stats);
         startedMillis = System.currentTimeMillis();
+        clientIp = runtime.clientAddress().getHostAddress();
         ConsumerCalls calls = new ConsumerCalls(group, this::runningProperties, this::subscriptionData, queues, stats,
                 consumption);
         runtime.remoting().registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO,
@@ -265,7 +268,7 @@ public final class PushConsumer implements AutoCloseable {
         p.put("suspendCurrentQueueTimeMillis", String.valueOf(suspendMillis));
         p.put("namesrvAddr", config.namesrvAddr());
         p.put("instanceName", config.instanceName());
-        p.put("clientIP", runtime.clientAddress().getHostAddress());
+        p.put("clientIP", clientIp);
         p.put("pollNameServerInterval", String.valueOf(config.pollNameServerIntervalMillis()));
         p.put("heartbeatBrokerInterval", String.valueOf(config.heartbeatIntervalMillis()));
         p.put("persistConsumerOffsetInterval", String.valueOf(config.persistOffsetIntervalMillis()));
@@ -275,6 +278,7 @@ public final class PushConsumer implements AutoCloseable {
         p.put("PROP_CONSUMEORDERLY", String.valueOf(orderlyListener != null));
         p.put("PROP_THREADPOOL_CORE_SIZE", String.valueOf(consumeThreads));
         p.put("PROP_CONSUMER_START_TIMESTAMP", String.valueOf(startedMillis));
+        p.values().removeIf(Objects::isNull); // the admin reads them into java.util.Properties
         return p;
     }
 
