@@ -249,7 +249,11 @@ final class CommitLog {
         committedOffset = committed;
     }
 
-    /** Forces every readable byte to disk. Flusher thread only. */
+    /**
+     * Forces every readable byte to disk. Flusher thread only. A file retention is destroying is skipped: forced
+     * cleaning may delete dispatched files the flusher has not reached, and their bytes need no durability; the
+     * reference held while forcing keeps the file mapped until the force is done.
+     */
     long flush() throws IOException {
         long target = committedOffset;
         long from = flushedOffset;
@@ -257,10 +261,14 @@ final class CommitLog {
             return from;
         }
         for (MappedSegment s : log.all()) {
-            if (s.endOffset() <= from || s.baseOffset() >= target) {
+            if (s.endOffset() <= from || s.baseOffset() >= target || !s.acquire()) {
                 continue;
             }
-            s.flush();
+            try {
+                s.flush();
+            } finally {
+                s.release();
+            }
         }
         flushedOffset = target;
         return target;
