@@ -5,6 +5,7 @@ import dev.sluice.client.ClientException;
 import dev.sluice.client.MessageQueue;
 import dev.sluice.client.ReceivedMessage;
 import dev.sluice.client.internal.ClientRuntime;
+import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,8 @@ public final class LitePullConsumer implements AutoCloseable {
     private OffsetStore offsets;
     private final Map<MessageQueue, LiteQueue> queues = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Fetched> fetched = new LinkedBlockingQueue<>();
+    private long startedMillis;
+    private String clientIp;
 
     public LitePullConsumer(String group, ClientConfig config) {
         if (group == null || group.isBlank()) {
@@ -117,6 +120,16 @@ public final class LitePullConsumer implements AutoCloseable {
         puller = new Puller(runtime, group);
         rebalancer = new Rebalancer(runtime, group, MessageModel.CLUSTERING);
         offsets = new BrokerOffsetStore(runtime, group);
+        startedMillis = System.currentTimeMillis();
+        clientIp = runtime.clientAddress().getHostAddress();
+        ConsumerCalls calls = new ConsumerCalls(group, this::runningProperties, this::subscriptionData, Map.of(),
+                new ConsumeStats(), null);
+        runtime.remoting().registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO,
+                (connection, request) -> calls.runningInfo(request), runtime.scheduler());
+        runtime.remoting().registerProcessor(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT,
+                (connection, request) -> calls.offsets(request), runtime.scheduler());
+        runtime.remoting().registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY,
+                (connection, request) -> calls.consumeDirectly(request), runtime.scheduler());
         running = true;
         if (!subscriptions.isEmpty()) {
             runtime.joinConsumerGroup(group, subscriptions.keySet(), this::consumerData,
@@ -145,9 +158,27 @@ public final class LitePullConsumer implements AutoCloseable {
         return r;
     }
 
-    private Map<String, Object> consumerData() {
-        List<Object> subs = new ArrayList<>();
+    private List<Map<String, Object>> subscriptionData() {
+        List<Map<String, Object>> subs = new ArrayList<>();
         subscriptions.values().forEach(s -> subs.add(s.expression().toSubscriptionData(s.topic(), s.version())));
+        return subs;
+    }
+
+    /** The settings under RocketMQ's DefaultLitePullConsumer property names, and the PROP_ entries. */
+    private Map<String, String> runningProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("consumerGroup", group);
+        p.put("messageModel", MessageModel.CLUSTERING.name());
+        p.put("consumeFromWhere", consumeFrom.wireName());
+        p.put("consumeTimestamp", ConsumerCalls.consumeTimestamp(consumeTimestampMillis));
+        p.put("pullBatchSize", String.valueOf(pullBatchSize));
+        p.put("pullThresholdForQueue", String.valueOf(pullThresholdForQueue));
+        p.put("autoCommit", String.valueOf(autoCommit));
+        return ConsumerCalls.withClientProperties(p, config, clientIp, "CONSUME_ACTIVELY", startedMillis);
+    }
+
+    private Map<String, Object> consumerData() {
+        List<Map<String, Object>> subs = subscriptionData();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("consumeFromWhere", consumeFrom.wireName());
         data.put("consumeType", "CONSUME_ACTIVELY");

@@ -7,15 +7,11 @@ import dev.sluice.client.internal.ClientRuntime;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,8 +42,6 @@ public final class PushConsumer implements AutoCloseable {
     private static final long NO_PROGRESS_RETRY_MILLIS = 100;
     private static final long FORCED_HEARTBEAT_MIN_GAP_MILLIS = 1000;
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final DateTimeFormatter CONSUME_TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneId.systemDefault());
 
     private final String group;
     private final ClientConfig config;
@@ -257,7 +251,7 @@ public final class PushConsumer implements AutoCloseable {
         p.put("consumerGroup", group);
         p.put("messageModel", model.name());
         p.put("consumeFromWhere", consumeFrom.wireName());
-        p.put("consumeTimestamp", CONSUME_TIMESTAMP.format(Instant.ofEpochMilli(consumeTimestampMillis)));
+        p.put("consumeTimestamp", ConsumerCalls.consumeTimestamp(consumeTimestampMillis));
         p.put("consumeThreadMin", String.valueOf(consumeThreads));
         p.put("consumeThreadMax", String.valueOf(consumeThreads));
         p.put("pullBatchSize", String.valueOf(pullBatchSize));
@@ -266,20 +260,9 @@ public final class PushConsumer implements AutoCloseable {
         p.put("pullThresholdSizeForQueue", String.valueOf(pullThresholdSizeForQueueBytes / (1024 * 1024)));
         p.put("maxReconsumeTimes", String.valueOf(maxReconsumeTimes));
         p.put("suspendCurrentQueueTimeMillis", String.valueOf(suspendMillis));
-        p.put("namesrvAddr", config.namesrvAddr());
-        p.put("instanceName", config.instanceName());
-        p.put("clientIP", clientIp);
-        p.put("pollNameServerInterval", String.valueOf(config.pollNameServerIntervalMillis()));
-        p.put("heartbeatBrokerInterval", String.valueOf(config.heartbeatIntervalMillis()));
-        p.put("persistConsumerOffsetInterval", String.valueOf(config.persistOffsetIntervalMillis()));
-        p.put("PROP_NAMESERVER_ADDR", config.namesrvAddr());
-        p.put("PROP_CONSUME_TYPE", "CONSUME_PASSIVELY");
-        p.put("PROP_CLIENT_VERSION", "V4_9_7");
         p.put("PROP_CONSUMEORDERLY", String.valueOf(orderlyListener != null));
         p.put("PROP_THREADPOOL_CORE_SIZE", String.valueOf(consumeThreads));
-        p.put("PROP_CONSUMER_START_TIMESTAMP", String.valueOf(startedMillis));
-        p.values().removeIf(Objects::isNull); // the admin reads them into java.util.Properties
-        return p;
+        return ConsumerCalls.withClientProperties(p, config, clientIp, "CONSUME_PASSIVELY", startedMillis);
     }
 
     private Map<String, Object> consumerData() {

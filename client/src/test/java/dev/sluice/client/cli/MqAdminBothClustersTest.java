@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.client.ClientConfig;
 import dev.sluice.client.consumer.ConsumeFrom;
 import dev.sluice.client.consumer.ConsumeResult;
+import dev.sluice.client.consumer.LitePullConsumer;
 import dev.sluice.client.consumer.PushConsumer;
 import dev.sluice.client.testing.ApacheCluster;
 import dev.sluice.client.testing.SluiceCluster;
@@ -398,6 +399,39 @@ class MqAdminBothClustersTest {
             List<String> row = List.of(clientId, cluster.brokerName(), String.valueOf(sentTo.getQueueId()),
                     String.valueOf(sent.getQueueOffset() + 1));
             assertTrue(table.lines().anyMatch(line -> List.of(line.trim().split("\\s+")).equals(row)), table);
+        } finally {
+            admin.shutdown();
+        }
+    }
+
+    /** A lite pull consumer reports its settings and subscriptions, as RocketMQ's does, and no queues. */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void consumerStatusReachesASluiceLitePullConsumer(String kind) throws Exception {
+        TestCluster cluster = clusters.get(kind);
+        String group = "SluiceLiteStatusGroup";
+        ClientConfig config = new ClientConfig().namesrvAddr(cluster.namesrvAddr()).instanceName(Traffic.instance())
+                .clientIp("127.0.0.1");
+        DefaultMQAdminExt admin = new DefaultMQAdminExt();
+        admin.setNamesrvAddr(cluster.namesrvAddr());
+        admin.setInstanceName(Traffic.instance());
+        try (LitePullConsumer consumer = new LitePullConsumer(group, config).subscribe(TOPIC, "TagA").start()) {
+            admin.start();
+            String clientId = "127.0.0.1@" + config.instanceName();
+            Deadline.await("the lite pull consumer is online", Duration.ofSeconds(30), () -> {
+                try {
+                    return admin.examineConsumerConnectionInfo(group).getConnectionSet().stream()
+                            .anyMatch(c -> c.getClientId().equals(clientId));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            ConsumerRunningInfo info = admin.getConsumerRunningInfo(group, clientId, false);
+            assertEquals("CONSUME_ACTIVELY", info.getProperties().getProperty(ConsumerRunningInfo.PROP_CONSUME_TYPE));
+            assertEquals(group, info.getProperties().getProperty("consumerGroup"));
+            assertEquals("TagA", info.getSubscriptionSet().stream().filter(s -> s.getTopic().equals(TOPIC))
+                    .findFirst().orElseThrow().getSubString());
+            assertTrue(info.getMqTable().isEmpty(), "RocketMQ's lite pull consumer reports no queues either");
         } finally {
             admin.shutdown();
         }

@@ -202,6 +202,14 @@ class ConsumerCallsTest {
     }
 
     @Test
+    void aConsumerWithoutConsumptionCannotConsumeDirectly() {
+        RemotingCommand response = calls(null).consumeDirectly(request(RequestCode.CONSUME_MESSAGE_DIRECTLY, GROUP)
+                .setBody(record(QUEUE.topic(), 0, Map.of())));
+        assertEquals(ResponseCode.SYSTEM_ERROR, response.code());
+        assertEquals("The Consumer Group <CallsGroup> not exist in this consumer", response.remark());
+    }
+
+    @Test
     void aBodyThatIsNotOneRecordIsRefused() {
         ConsumerCalls calls = calls(concurrent());
         RemotingCommand garbage = calls.consumeDirectly(request(RequestCode.CONSUME_MESSAGE_DIRECTLY, GROUP)
