@@ -23,6 +23,29 @@ public final class Message {
         setTags(tags);
     }
 
+    /**
+     * The reply to a request message (one sent with {@code Producer.request}): it goes to the request's cluster's
+     * reply topic, and the broker pushes it to the waiting producer. Send it with any producer.
+     *
+     * @throws IllegalArgumentException when {@code request} is not a request message as a broker stored it
+     */
+    public static Message replyTo(ReceivedMessage request, byte[] body) {
+        String cluster = request.property(MessageProperty.CLUSTER);
+        String requester = request.property(MessageProperty.REPLY_TO_CLIENT);
+        String correlationId = request.property(MessageProperty.CORRELATION_ID);
+        if (cluster == null || requester == null || correlationId == null) {
+            throw new IllegalArgumentException("message " + request.msgId() + " is not a request: it lacks "
+                    + MessageProperty.CLUSTER + ", " + MessageProperty.REPLY_TO_CLIENT + " or "
+                    + MessageProperty.CORRELATION_ID);
+        }
+        Message reply = new Message(cluster + "_REPLY_TOPIC", body);
+        reply.putSystemProperty(MessageProperty.CORRELATION_ID, correlationId);
+        reply.putSystemProperty(MessageProperty.REPLY_TO_CLIENT, requester);
+        reply.putSystemProperty(MessageProperty.TTL, request.property(MessageProperty.TTL));
+        reply.putSystemProperty(MessageProperty.MSG_TYPE, "reply");
+        return reply;
+    }
+
     public String topic() {
         return topic;
     }

@@ -21,12 +21,20 @@ public final class MessageProperty {
     public static final String MAX_OFFSET = "MAX_OFFSET";
     public static final String CONSUME_START_TIME = "CONSUME_START_TIME";
     public static final String CLUSTER = "CLUSTER";
+    /** Request-reply: pairs a reply with its request. */
+    public static final String CORRELATION_ID = "CORRELATION_ID";
+    /** Request-reply: the client id of the producer waiting for the reply. */
+    public static final String REPLY_TO_CLIENT = "REPLY_TO_CLIENT";
+    /** Request-reply: how long, in ms, the requester waits. */
+    public static final String TTL = "TTL";
+    /** Request-reply: "reply" on a reply, which is sent with SEND_REPLY_MESSAGE_V2. */
+    public static final String MSG_TYPE = "MSG_TYPE";
 
     private static final Set<String> RESERVED = Set.of(KEYS, TAGS, WAIT, DELAY, UNIQ_KEY, RETRY_TOPIC, REAL_TOPIC,
             REAL_QID, RECONSUME_TIME, MAX_RECONSUME_TIMES, ORIGIN_MESSAGE_ID, TRAN_MSG, PRODUCER_GROUP, MIN_OFFSET,
             MAX_OFFSET, CONSUME_START_TIME, CLUSTER, "TRAN_PREPARED_QUEUE_OFFSET", "TRANSACTION_CHECK_TIMES",
-            "CHECK_IMMUNITY_TIME_IN_SECONDS", "MSG_REGION", "TRACE_ON", "INSTANCE_ID", "CORRELATION_ID",
-            "REPLY_TO_CLIENT", "TTL", "ARRIVE_TIME", "MSG_TYPE");
+            "CHECK_IMMUNITY_TIME_IN_SECONDS", "MSG_REGION", "TRACE_ON", "INSTANCE_ID", CORRELATION_ID,
+            REPLY_TO_CLIENT, TTL, "ARRIVE_TIME", MSG_TYPE);
 
     private MessageProperty() {
     }

@@ -52,6 +52,7 @@ public final class ClientRuntime implements AutoCloseable {
     private final UniqueIdGenerator ids;
     private final List<Consumer<String>> consumerIdsChangedListeners = new CopyOnWriteArrayList<>();
     private final List<OffsetResetListener> offsetResetListeners = new CopyOnWriteArrayList<>();
+    private final ReplyWaiters replies = new ReplyWaiters();
 
     public ClientRuntime(ClientConfig config) {
         this.config = config;
@@ -83,6 +84,8 @@ public final class ClientRuntime implements AutoCloseable {
             }
             return request.isOneway() ? null : RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
         }, scheduler);
+        remoting.registerProcessor(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT,
+                (connection, request) -> replies.pushed(connection.remoteAddress(), request), scheduler);
         this.ids = UniqueIdGenerator.forThisProcess(clientAddress);
         this.heartbeats = new HeartbeatSender(this);
         every(config.heartbeatIntervalMillis(), "heartbeat", heartbeats::sendToAll);
@@ -155,6 +158,11 @@ public final class ClientRuntime implements AutoCloseable {
     /** Generates UNIQ_KEY message ids. */
     public UniqueIdGenerator ids() {
         return ids;
+    }
+
+    /** Requests waiting for the replies brokers push to this client. */
+    public ReplyWaiters replies() {
+        return replies;
     }
 
     public HeartbeatSender heartbeats() {

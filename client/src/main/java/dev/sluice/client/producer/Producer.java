@@ -5,6 +5,7 @@ import dev.sluice.client.ClientException;
 import dev.sluice.client.Message;
 import dev.sluice.client.MessageProperty;
 import dev.sluice.client.MessageQueue;
+import dev.sluice.client.ReceivedMessage;
 import dev.sluice.client.internal.BodyCompression;
 import dev.sluice.client.internal.BrokerCaller;
 import dev.sluice.client.internal.ClientRuntime;
@@ -21,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +43,7 @@ public final class Producer implements AutoCloseable {
     private volatile ClientRuntime runtime;
     private FaultAvoidance faults;
     private final Map<String, QueueRoundRobin> roundRobins = new ConcurrentHashMap<>();
+    private final Set<String> announcedTopics = ConcurrentHashMap.newKeySet();
     private long sendTimeoutMillis = 3000;
     private int retryTimesWhenSendFailed = 2;
     private int retryTimesWhenSendAsyncFailed = 2;
@@ -209,6 +213,69 @@ public final class Producer implements AutoCloseable {
                     return CompletableFuture.<SendResult>failedFuture(cause);
                 })
                 .thenCompose(f -> f);
+    }
+
+    /**
+     * RocketMQ's request-reply: sends {@code message} and waits for the reply a consumer sends with
+     * {@link Message#replyTo}, which the broker pushes to this producer. The reply carries where it came from, not
+     * where it was stored (its queue and CommitLog offsets are -1).
+     *
+     * @throws ClientException when the request cannot be sent or no reply comes within {@code timeoutMillis}
+     */
+    public ReceivedMessage request(Message message, long timeoutMillis) throws ClientException {
+        try {
+            return requestAsync(message, timeoutMillis).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ClientException c ? c
+                    : new ClientException("request to topic " + message.topic() + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException("interrupted waiting for the reply to a request to topic " + message.topic(), e);
+        }
+    }
+
+    /**
+     * {@link #request} without blocking: completes with the reply, or exceptionally with a {@link ClientException}
+     * when the send fails or no reply comes in time.
+     */
+    public CompletableFuture<ReceivedMessage> requestAsync(Message message, long timeoutMillis) {
+        ClientRuntime r = runtime();
+        String correlationId = r.ids().next();
+        message.putSystemProperty(MessageProperty.CORRELATION_ID, correlationId);
+        message.putSystemProperty(MessageProperty.REPLY_TO_CLIENT, r.clientId());
+        message.putSystemProperty(MessageProperty.TTL, String.valueOf(timeoutMillis));
+        try {
+            announceTo(message.topic());
+        } catch (ClientException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<ReceivedMessage> reply = r.replies().await(correlationId, timeoutMillis);
+        sendAsync(message).whenComplete((sent, failure) -> {
+            if (failure != null) {
+                reply.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+        });
+        return reply.exceptionallyCompose(failure -> CompletableFuture.failedFuture(failure instanceof TimeoutException
+                ? new ClientException("no reply to request " + correlationId + " on topic " + message.topic()
+                        + " within " + timeoutMillis + " ms")
+                : failure));
+    }
+
+    /**
+     * The broker pushes a reply over a connection it knows this producer by, from a heartbeat: before the first
+     * request to a topic, its brokers get one, as RocketMQ's client does.
+     */
+    private void announceTo(String topic) throws ClientException {
+        if (announcedTopics.add(topic)) {
+            try {
+                publishRoute(topic);
+                runtime().heartbeats().sendToAll();
+            } catch (ClientException | RuntimeException e) {
+                announcedTopics.remove(topic);
+                throw e;
+            }
+        }
     }
 
     /** Fire and forget: no response, no retry. */

@@ -24,8 +24,9 @@ final class SendRequests {
     /** One message; a %RETRY% message's reconsume bookkeeping moves from its properties into the header. */
     static RemotingCommand single(String group, String brokerName, int queueId, Message message, byte[] body, int sysFlag) {
         Map<String, String> properties = new LinkedHashMap<>(message.properties());
-        RemotingCommand request = header(RequestCode.SEND_MESSAGE_V2, group, brokerName, message.topic(), queueId, sysFlag,
-                message.flag());
+        int code = "reply".equals(properties.get(MessageProperty.MSG_TYPE))
+                ? RequestCode.SEND_REPLY_MESSAGE_V2 : RequestCode.SEND_MESSAGE_V2;
+        RemotingCommand request = header(code, group, brokerName, message.topic(), queueId, sysFlag, message.flag());
         if (message.topic().startsWith(RETRY_PREFIX)) {
             request.putExtField("j", properties.remove(MessageProperty.RECONSUME_TIME));
             request.putExtField("l", properties.remove(MessageProperty.MAX_RECONSUME_TIMES));

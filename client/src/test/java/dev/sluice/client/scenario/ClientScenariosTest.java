@@ -5,6 +5,7 @@ import static dev.sluice.client.scenario.ScenarioSupport.createTopic;
 import static dev.sluice.client.scenario.ScenarioSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.client.ClientException;
@@ -175,6 +176,42 @@ class ClientScenariosTest {
         assertEquals(sent.keySet(), received.keySet());
         deliveries.forEach((id, n) -> assertEquals(1, n.get(), "deliveries of " + id));
         sent.forEach((id, bytes) -> assertArrayEquals(bytes, received.get(id), "body of " + id));
+    }
+
+    /**
+     * Request-reply: the broker pushes a consumer's reply to the requesting producer (Sluice's or Apache's broker,
+     * Sluice's client on every side), and a request nobody answers fails once its time is up.
+     */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void aRequestGetsTheReplyAConsumerSends(TestCluster cluster) throws Exception {
+        String topic = unique("Request");
+        String silent = unique("Unanswered");
+        createTopic(cluster, topic, 2);
+        createTopic(cluster, silent, 1);
+        try (Producer replier = new Producer(unique("Replier"), clientConfig(cluster, unique("replier"))).start();
+             PushConsumer responder = new PushConsumer(unique("Responder"), clientConfig(cluster, unique("responder")));
+             Producer requester = new Producer(unique("Requester"), clientConfig(cluster, unique("requester"))).start()) {
+            responder.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConcurrentListener(messages -> {
+                for (ReceivedMessage request : messages) {
+                    replier.send(Message.replyTo(request, ("re: " + body(request)).getBytes(StandardCharsets.UTF_8)));
+                }
+                return ConsumeResult.SUCCESS;
+            }).start();
+
+            ReceivedMessage reply = requester.request(text(topic, "TagA", "q1"), 30_000);
+            assertEquals("re: q1", body(reply));
+            assertEquals(cluster.clusterName() + "_REPLY_TOPIC", reply.topic());
+            assertEquals("re: q2", body(requester.requestAsync(text(topic, "TagA", "q2"), 30_000).get(30, TimeUnit.SECONDS)));
+
+            ClientException unanswered = assertThrows(ClientException.class,
+                    () -> requester.request(text(silent, "TagA", "q3"), 1000));
+            assertTrue(unanswered.getMessage().contains("no reply to request") && unanswered.getMessage().contains("1000 ms"),
+                    unanswered.getMessage());
+            IllegalArgumentException notARequest = assertThrows(
+                    IllegalArgumentException.class, () -> Message.replyTo(reply, new byte[1]));
+            assertTrue(notARequest.getMessage().contains("is not a request"), notARequest.getMessage());
+        }
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
