@@ -240,6 +240,20 @@ public final class Admin implements AutoCloseable {
         return parse("groups of " + topic, () -> Bodies.stringList(response.body(), "groupList"));
     }
 
+    /**
+     * VIEW_BROKER_STATS_DATA: one named stat (TOPIC_PUT_NUMS by topic, GROUP_GET_NUMS by topic@group, ...); empty
+     * when the broker has counted nothing under that name and key.
+     */
+    public Optional<BrokerStatsData> brokerStats(String brokerAddr, String name, String key) throws ClientException {
+        RemotingCommand response = call(brokerAddr, brokerAddr, RemotingCommand.request(RequestCode.VIEW_BROKER_STATS_DATA)
+                .putExtField("brokerAddr", brokerAddr).putExtField("statsName", name).putExtField("statsKey", key));
+        if (response.code() == ResponseCode.SYSTEM_ERROR) {
+            return Optional.empty();
+        }
+        requireSuccess("stats " + name + " of " + key, "broker at " + brokerAddr, response);
+        return Optional.of(parse("stats " + name + " of " + key, () -> Bodies.brokerStats(response.body())));
+    }
+
     // ---- consumer groups ----
 
     public void createOrUpdateSubscriptionGroup(String brokerAddr, SubscriptionGroupSettings group) throws ClientException {

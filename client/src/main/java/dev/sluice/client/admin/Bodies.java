@@ -62,6 +62,17 @@ final class Bodies {
         return new ConsumeStats(doubleOf(tps), new TreeMap<>(queues));
     }
 
+    /** BrokerStatsData: {@code {"statsDay":{avgpt, sum, tps}, "statsHour":..., "statsMinute":...}}. */
+    static BrokerStatsData brokerStats(byte[] body) {
+        Map<String, Object> root = Json.parseObject(body);
+        return new BrokerStatsData(statsItem(root, "statsMinute"), statsItem(root, "statsHour"), statsItem(root, "statsDay"));
+    }
+
+    private static BrokerStatsData.Item statsItem(Map<String, Object> root, String name) {
+        Map<String, Object> item = Json.asObject(root.get(name), name);
+        return new BrokerStatsData.Item(longOf(item, "sum"), doubleOf(item.get("tps")), doubleOf(item.get("avgpt")));
+    }
+
     static Map<MessageQueue, Long> resetOffsets(byte[] body) {
         return queueTable(body, value -> Json.asLong(value, "offsetTable value"));
     }

@@ -5,6 +5,7 @@ import static dev.sluice.client.cli.Format.f;
 import dev.sluice.client.ClientException;
 import dev.sluice.client.MessageQueue;
 import dev.sluice.client.admin.Admin;
+import dev.sluice.client.admin.BrokerStatsData;
 import dev.sluice.client.admin.ClusterInfo;
 import dev.sluice.client.admin.TopicOffset;
 import dev.sluice.client.admin.TopicSettings;
@@ -14,6 +15,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Topic commands: list, route, status, create/update, delete. */
@@ -43,7 +46,11 @@ final class TopicCommands {
                         TopicCommands::updateTopic),
                 new Command("deleteTopic", "Delete a topic from a cluster's brokers and from the name servers",
                         List.of(TOPIC, Option.required("c", "clusterName", "cluster", "the cluster to delete it from")),
-                        TopicCommands::deleteTopic));
+                        TopicCommands::deleteTopic),
+                new Command("statsAll", "Print each topic's and consumer group's TPS, backlog and last-day counts",
+                        List.of(Option.flag("a", "activeTopic", "only topics with traffic in the last day"),
+                                Option.optional("t", "topic", "topic", "only this topic")),
+                        TopicCommands::statsAll));
     }
 
     private static void topicList(ParsedArgs args, Admin admin, PrintStream out) throws Exception {
@@ -76,6 +83,72 @@ final class TopicCommands {
             }
             for (String group : groups) {
                 out.print(f("%-20s  %-64s  %-64s%n", cluster, topic, group));
+            }
+        }
+    }
+
+    /**
+     * RocketMQ's statsAll: per topic, messages put per second (last minute) and in the last day on its masters; per
+     * consumer group of the topic, its backlog and messages got. Like RocketMQ's, a topic it cannot read (deleted
+     * meanwhile, no route) is left out, and a stat a broker has not counted reads as 0.
+     */
+    private static void statsAll(ParsedArgs args, Admin admin, PrintStream out) throws Exception {
+        boolean activeOnly = args.has("activeTopic");
+        String only = args.has("topic") ? args.get("topic") : null;
+        out.print(f("%-32s  %-32s %12s %11s %11s %14s %14s%n", "#Topic", "#Consumer Group", "#Accumulation", "#InTPS",
+                "#OutTPS", "#InMsg24Hour", "#OutMsg24Hour"));
+        for (String topic : admin.topics()) {
+            if (topic.startsWith(Admin.RETRY_PREFIX) || topic.startsWith(Admin.DLQ_PREFIX)
+                    || only != null && !only.isEmpty() && !topic.equals(only)) {
+                continue;
+            }
+            try {
+                printTopicStats(admin, topic, activeOnly, out);
+            } catch (ClientException e) {
+                // as RocketMQ's statsAll: the next topic
+            }
+        }
+    }
+
+    private static void printTopicStats(Admin admin, String topic, boolean activeOnly, PrintStream out)
+            throws ClientException {
+        TopicRoute route = admin.topicRoute(topic);
+        List<String> masters = route.brokers().values().stream().map(BrokerData::masterAddress)
+                .filter(Objects::nonNull).toList();
+        String anyBroker = route.brokers().values().stream().map(b -> b.addressForRead(BrokerData.MASTER_ID))
+                .filter(Objects::nonNull).findFirst().orElse(null);
+        List<String> groups = anyBroker == null ? List.of() : admin.consumerGroupsOf(anyBroker, topic);
+        double inTps = 0;
+        long inDay = 0;
+        for (String master : masters) {
+            Optional<BrokerStatsData> put = admin.brokerStats(master, "TOPIC_PUT_NUMS", topic);
+            inTps += put.map(s -> s.minute().tps()).orElse(0.0);
+            inDay += put.map(BrokerStatsData::last24HoursSum).orElse(0L);
+        }
+        if (groups.isEmpty()) {
+            if (!activeOnly || inDay > 0) {
+                out.print(f("%-64s  %-32s %12d %11.2f %11s %14d %14s%n", Format.cut(topic, 64), "", 0, inTps, "", inDay,
+                        "NO_CONSUMER"));
+            }
+            return;
+        }
+        for (String group : groups) {
+            double outTps = 0;
+            long outDay = 0;
+            for (String master : masters) {
+                Optional<BrokerStatsData> got = admin.brokerStats(master, "GROUP_GET_NUMS", topic + "@" + group);
+                outTps += got.map(s -> s.minute().tps()).orElse(0.0);
+                outDay += got.map(BrokerStatsData::last24HoursSum).orElse(0L);
+            }
+            long backlog;
+            try {
+                backlog = Math.max(0, admin.consumeStats(group, topic).lagTotal());
+            } catch (ClientException e) {
+                backlog = 0; // as RocketMQ's: a group without a retry route (never online) has no stats to read
+            }
+            if (!activeOnly || inDay > 0 || outDay > 0) {
+                out.print(f("%-64s  %-64s %12d %11.2f %11.2f %14d %14d%n", Format.cut(topic, 64), Format.cut(group, 64),
+                        backlog, inTps, outTps, inDay, outDay));
             }
         }
     }

@@ -44,6 +44,7 @@ import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
 import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByKeySubCommand;
+import org.apache.rocketmq.tools.command.stats.StatsAllSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicListSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicRouteSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicStatusSubCommand;
@@ -308,6 +309,21 @@ class MqAdminBothClustersTest {
         // the same lines; the official tool prints them in hash order, this CLI sorted by key
         assertEquals(sortedLines(OfficialTool.run(n, new GetBrokerConfigCommand(), "-b", cluster.brokerAddr())),
                 sortedLines(CliRun.of("getBrokerConfig", "-n", n, "-b", cluster.brokerAddr()).ok().out()));
+        // statsAll: the same table; the TPS columns move with the clock, so only their shape is compared
+        String officialStats = OfficialTool.run(n, new StatsAllSubCommand(), "-t", TOPIC);
+        String ourStats = CliRun.of("statsAll", "-n", n, "-t", TOPIC).ok().out();
+        assertEquals(withoutRates(officialStats), withoutRates(ourStats), officialStats + ourStats);
+        String[] row = ourStats.lines().filter(l -> l.startsWith(TOPIC)).findFirst().orElseThrow().trim().split("\\s+");
+        assertEquals(List.of(TOPIC, GROUP, "5"), List.of(row).subList(0, 3), "the backlog: " + ourStats);
+        if (kind.equals("Sluice")) { // Apache's counts come from snapshots taken every 10 s, so they may lag
+            assertEquals("25", row[5], "messages put in the last day: " + ourStats);
+            assertTrue(Long.parseLong(row[6]) >= 20, "messages got in the last day: " + ourStats);
+        }
+    }
+
+    /** statsAll lines with each TPS figure (a number with two decimals) replaced by a mark. */
+    private static String withoutRates(String output) {
+        return output.replaceAll("\\d+\\.\\d{2}", "_").replaceAll(" +", " ");
     }
 
     /** The keys of {@code key: value} lines, in order. */
