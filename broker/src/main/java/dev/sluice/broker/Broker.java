@@ -181,7 +181,10 @@ public final class Broker implements AutoCloseable {
         register(new QueryConsumeQueueProcessor(store, consumers), adminPool, RequestCode.QUERY_CONSUME_QUEUE);
         register(new ConsumerCallProcessor(consumers, server, store, config.brokerName()), adminPool,
                 RequestCode.GET_CONSUMER_RUNNING_INFO, RequestCode.CONSUME_MESSAGE_DIRECTLY);
-        register(new ConsumeQueueCleanProcessor(topics, store), adminPool,
+        SlaveMetadataSync metadataSync = config.isSlave()
+                ? new SlaveMetadataSync(client, topics, groups, offsets, delayed.delayOffsets()) : null;
+        register(new ConsumeQueueCleanProcessor(topics, store, metadataSync == null ? () -> true : metadataSync::syncTopics),
+                adminPool,
                 RequestCode.CLEAN_UNUSED_TOPIC, RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE);
         register(new ResetOffsetProcessor(config, topics, offsets, consumers, store, server), adminPool,
                 RequestCode.INVOKE_BROKER_TO_RESET_OFFSET);
@@ -196,10 +199,9 @@ public final class Broker implements AutoCloseable {
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 
         topics.onChange(registrar::registerAll);
-        if (config.isSlave()) {
-            SlaveMetadataSync sync = new SlaveMetadataSync(client, topics, groups, offsets, delayed.delayOffsets());
+        if (metadataSync != null) {
             registrar.onMaster((masterAddr, masterHaAddr) -> {
-                sync.masterAddress(masterAddr);
+                metadataSync.masterAddress(masterAddr);
                 replicator.masterAddress(masterHaAddr);
             });
             long every = config.slaveMetadataSyncInterval();
@@ -207,7 +209,7 @@ public final class Broker implements AutoCloseable {
             ScheduledExecutorService syncThread =
                     Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-slave-metadata-sync"));
             executors.add(syncThread);
-            syncThread.scheduleWithFixedDelay(sync::syncAll, Math.min(3000, every), every, TimeUnit.MILLISECONDS);
+            syncThread.scheduleWithFixedDelay(metadataSync::syncAll, Math.min(3000, every), every, TimeUnit.MILLISECONDS);
         }
 
         if (!config.isSlave()) {

@@ -7,6 +7,7 @@ import dev.sluice.remoting.RemotingConnection;
 import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.store.MessageStore;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * the broker was down. Nobody can read them: pulls and routes go by the topic table. The system topics written
  * outside the table (transaction half and op records, the timer wheel) are kept.
  *
+ * <p>A slave's topics are the master's as of its last copy, which may miss a topic created since: its queues would look
+ * unused. So a slave copies the master's topic table first, and deletes nothing when it cannot (RocketMQ's does not
+ * check).
+ *
  * <p>For CLEAN_EXPIRED_CONSUMEQUEUE the other part, ConsumeQueue files whose every unit points below the CommitLog's
  * minimum, is the store's retention's: each of its passes after the minimum moved deletes them.
  */
@@ -24,14 +29,21 @@ public final class ConsumeQueueCleanProcessor implements RequestProcessor {
 
     private final TopicTable topics;
     private final MessageStore store;
+    private final BooleanSupplier topicsCurrent;
 
-    public ConsumeQueueCleanProcessor(TopicTable topics, MessageStore store) {
+    /** @param topicsCurrent brings the topic table up to date (a slave's copy of its master's) and says whether it is */
+    public ConsumeQueueCleanProcessor(TopicTable topics, MessageStore store, BooleanSupplier topicsCurrent) {
         this.topics = topics;
         this.store = store;
+        this.topicsCurrent = topicsCurrent;
     }
 
     @Override
     public RemotingCommand process(RemotingConnection connection, RemotingCommand request) {
+        if (!topicsCurrent.getAsBoolean()) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "this slave could not copy its"
+                    + " master's topics, so it cannot tell which ConsumeQueues are unused; nothing was deleted");
+        }
         for (String topic : store.queues().keySet()) {
             if (topics.get(topic) == null && !SystemTopics.isSystem(topic)) {
                 store.deleteTopic(topic);

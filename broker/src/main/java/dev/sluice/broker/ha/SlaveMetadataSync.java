@@ -58,7 +58,7 @@ public final class SlaveMetadataSync {
         if (master == null) {
             return;
         }
-        boolean ok = sync(master, RequestCode.GET_ALL_TOPIC_CONFIG, body -> topics.replaceFrom(Json.parseObject(body)));
+        boolean ok = syncTopics();
         ok &= sync(master, RequestCode.GET_ALL_CONSUMER_OFFSET, body -> offsets.putAll(Json.parseObject(body)));
         ok &= sync(master, RequestCode.GET_ALL_DELAY_OFFSET, body -> {
             delayOffsets.replaceWith(Json.parseObject(body));
@@ -68,6 +68,13 @@ public final class SlaveMetadataSync {
         if (!ok) {
             LOG.debug("copying metadata from master {} was incomplete; retrying at the next round", master);
         }
+    }
+
+    /** Copies the master's topic table now; false when no master is known or it did not answer. */
+    public boolean syncTopics() {
+        String master = masterAddress;
+        return master != null
+                && sync(master, RequestCode.GET_ALL_TOPIC_CONFIG, body -> topics.replaceFrom(Json.parseObject(body)));
     }
 
     private interface Apply {
