@@ -170,7 +170,7 @@ public final class Broker implements AutoCloseable {
                 RequestCode.UPDATE_CONSUMER_OFFSET, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
                 RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME);
         register(new QueryProcessor(store), queryPool, RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID);
-        register(new TopicAdminProcessor(config, topics, offsets, consumers, store), adminPool,
+        register(new TopicAdminProcessor(config, topics, offsets, consumers, store, stats), adminPool,
                 RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER, RequestCode.GET_ALL_TOPIC_CONFIG,
                 RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, RequestCode.GET_TOPIC_STATS_INFO,
                 RequestCode.QUERY_TOPIC_CONSUME_BY_WHO);

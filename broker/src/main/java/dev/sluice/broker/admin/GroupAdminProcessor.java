@@ -37,6 +37,7 @@ public final class GroupAdminProcessor implements RequestProcessor {
     private final ConsumerRegistry consumers;
     private final ConsumerOffsetTable offsets;
     private final TopicTable topics;
+    private final BrokerStats stats;
     private final ConsumeProgress progress;
     private final String brokerAddr;
 
@@ -48,6 +49,7 @@ public final class GroupAdminProcessor implements RequestProcessor {
         this.offsets = offsets;
         this.topics = topics;
         this.progress = new ConsumeProgress(config.brokerName(), offsets, store, stats);
+        this.stats = stats;
         this.brokerAddr = brokerAddr;
     }
 
@@ -80,6 +82,7 @@ public final class GroupAdminProcessor implements RequestProcessor {
     private RemotingCommand delete(RemotingCommand request) throws RemotingCommandException {
         String group = request.requireExtField("groupName");
         groups.remove(group);
+        stats.forgetGroup(group);
         if (Boolean.parseBoolean(request.extField("removeOffset"))) {
             offsets.removeGroup(group);
         }

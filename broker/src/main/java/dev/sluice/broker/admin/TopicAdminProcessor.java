@@ -3,6 +3,7 @@ package dev.sluice.broker.admin;
 import dev.sluice.broker.client.ConsumerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.registry.NameServerRegistrar;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicConfig;
@@ -37,10 +38,12 @@ public final class TopicAdminProcessor implements RequestProcessor {
     private final TopicTable topics;
     private final ConsumerOffsetTable offsets;
     private final ConsumerRegistry consumers;
+    private final BrokerStats stats;
     private final MessageStore store;
 
     public TopicAdminProcessor(BrokerConfig config, TopicTable topics, ConsumerOffsetTable offsets,
-                               ConsumerRegistry consumers, MessageStore store) {
+                               ConsumerRegistry consumers, MessageStore store, BrokerStats stats) {
+        this.stats = stats;
         this.config = config;
         this.topics = topics;
         this.offsets = offsets;
@@ -117,6 +120,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
         }
         topics.remove(topic);
         offsets.removeTopic(topic);
+        stats.forgetTopic(topic);
         store.deleteTopic(topic);
         LOG.info("topic {} deleted", topic);
         return ok(request);

@@ -36,7 +36,7 @@ public final class BrokerStats {
     private final Map<String, WindowedCount> topicPutSize = new ConcurrentHashMap<>();
     private final Map<String, WindowedCount> groupGetNums = new ConcurrentHashMap<>();
     private final Map<String, WindowedCount> groupGetSize = new ConcurrentHashMap<>();
-    /** RocketMQ's stats names, each by its key; counters of deleted topics and groups stay until restart. */
+    /** RocketMQ's stats names, each by its key. */
     private final Map<String, Map<String, WindowedCount>> named;
     private final WindowedCount brokerPut;
     private final WindowedCount brokerGot;
@@ -78,6 +78,20 @@ public final class BrokerStats {
         String key = key(topic, group);
         count(groupGetNums, key, count);
         count(groupGetSize, key, bytes);
+    }
+
+    /** Drops the counters of a deleted topic: its puts, and its gets by every group. */
+    public void forgetTopic(String topic) {
+        topicPutNums.remove(topic);
+        topicPutSize.remove(topic);
+        groupGetNums.keySet().removeIf(key -> key.startsWith(topic + '@'));
+        groupGetSize.keySet().removeIf(key -> key.startsWith(topic + '@'));
+    }
+
+    /** Drops the counters of a deleted consumer group, on every topic. */
+    public void forgetGroup(String group) {
+        groupGetNums.keySet().removeIf(key -> key.endsWith('@' + group));
+        groupGetSize.keySet().removeIf(key -> key.endsWith('@' + group));
     }
 
     private void count(Map<String, WindowedCount> byKey, String key, long value) {

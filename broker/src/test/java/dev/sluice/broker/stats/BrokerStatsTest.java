@@ -56,6 +56,24 @@ class BrokerStatsTest {
         assertEquals(4L * 7200, ((Map<?, ?>) quiet.get("statsDay")).get("sum"), "still within the day");
     }
 
+    @Test
+    void deletedTopicsAndGroupsLoseTheirCounters() {
+        BrokerStats stats = new BrokerStats(clock, "C");
+        stats.messagesPut("T", 1, 100);
+        stats.messagesPut("TT", 1, 100);
+        stats.messagesGot("T", "g", 1, 100);
+        stats.messagesGot("TT", "g", 1, 100);
+        stats.messagesGot("TT", "h", 1, 100);
+        stats.forgetTopic("T");
+        assertTrue(stats.statsData(BrokerStats.TOPIC_PUT_NUMS, "T").isEmpty());
+        assertTrue(stats.statsData(BrokerStats.GROUP_GET_SIZE, "T@g").isEmpty());
+        assertTrue(stats.statsData(BrokerStats.TOPIC_PUT_NUMS, "TT").isPresent(), "a topic T is the prefix of stays");
+        stats.forgetGroup("g");
+        assertTrue(stats.statsData(BrokerStats.GROUP_GET_NUMS, "TT@g").isEmpty());
+        assertTrue(stats.statsData(BrokerStats.GROUP_GET_NUMS, "TT@h").isPresent());
+        assertEquals(3, stats.gotTotal(), "the broker's own totals keep every message");
+    }
+
     @SuppressWarnings("unchecked")
     private static void assertItem(Object item, long sum, double tps, double avgpt) {
         Map<String, Object> stats = (Map<String, Object>) item;
