@@ -18,6 +18,7 @@ import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.tools.command.SubCommand;
 import org.apache.rocketmq.tools.command.export.ExportConfigsCommand;
 import org.apache.rocketmq.tools.command.export.ExportMetadataCommand;
 import org.apache.rocketmq.tools.command.export.ExportMetricsCommand;
@@ -72,10 +73,7 @@ class MqAdminExportCommandsTest {
 
     @Test
     void exportMetadataWritesTheUserTopicsAndGroupsOnly() throws Exception {
-        Path dir = home.resolve("metadata");
-        String output = run(new ExportMetadataCommand(), "-c", CLUSTER, "-f", dir.toString());
-        assertTrue(output.contains("export " + dir.resolve("metadata.json") + " success"), output);
-        Map<String, Object> metadata = Json.parseObject(Files.readAllBytes(dir.resolve("metadata.json")));
+        Map<String, Object> metadata = export(new ExportMetadataCommand(), "metadata");
         Map<String, Object> topics = Json.asObject(metadata.get("topicConfigTable"), "topicConfigTable");
         // Neither the system topics the broker listed (cluster, broker, reply, trace, SELF_TEST_TOPIC, ...) nor,
         // without -s, retry and dead-letter topics.
@@ -100,10 +98,7 @@ class MqAdminExportCommandsTest {
 
     @Test
     void exportConfigsWritesEveryKeyItAsksTheBrokerFor() throws Exception {
-        Path dir = home.resolve("configs");
-        String output = run(new ExportConfigsCommand(), "-c", CLUSTER, "-f", dir.toString());
-        assertTrue(output.contains("export " + dir.resolve("configs.json") + " success"), output);
-        Map<String, Object> configs = Json.parseObject(Files.readAllBytes(dir.resolve("configs.json")));
+        Map<String, Object> configs = export(new ExportConfigsCommand(), "configs");
         Map<String, Object> broker = Json.asObject(
                 Json.asObject(configs.get("brokerConfigs"), "brokerConfigs").get(BROKER), BROKER);
         assertEquals(CLUSTER, broker.get("brokerClusterName"));
@@ -119,10 +114,7 @@ class MqAdminExportCommandsTest {
 
     @Test
     void exportMetricsWritesTheBrokersReport() throws Exception {
-        Path dir = home.resolve("metrics");
-        String output = run(new ExportMetricsCommand(), "-c", CLUSTER, "-f", dir.toString());
-        assertTrue(output.contains("export " + dir.resolve("metrics.json") + " success"), output);
-        Map<String, Object> metrics = Json.parseObject(Files.readAllBytes(dir.resolve("metrics.json")));
+        Map<String, Object> metrics = export(new ExportMetricsCommand(), "metrics");
         Map<String, Object> report = Json.asObject(Json.asObject(metrics.get("evaluateReport"), "evaluateReport")
                 .get(BROKER), BROKER);
         Map<String, Object> quota = Json.asObject(report.get("runtimeQuota"), "runtimeQuota");
@@ -136,5 +128,13 @@ class MqAdminExportCommandsTest {
         assertTrue(averageSize > 100 && averageSize < 1000, "messageAverageSize: " + quota);
         Map<String, Object> version = Json.asObject(report.get("runtimeVersion"), "runtimeVersion");
         assertEquals(List.of("JAVA%V4_9_7"), version.get("clientInfo"), "the consumer's connection: " + version);
+    }
+
+    /** Runs an export command for the cluster into its own directory and reads the {@code <name>.json} it wrote. */
+    private Map<String, Object> export(SubCommand command, String name) throws Exception {
+        Path dir = home.resolve(name);
+        String output = run(command, "-c", CLUSTER, "-f", dir.toString());
+        assertTrue(output.contains("export " + dir.resolve(name + ".json") + " success"), output);
+        return Json.parseObject(Files.readAllBytes(dir.resolve(name + ".json")));
     }
 }
