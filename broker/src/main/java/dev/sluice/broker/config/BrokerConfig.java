@@ -98,6 +98,12 @@ public final class BrokerConfig {
             v -> only(v, "0", "filter servers are not supported"), false);
     public static final String USE_TLS = define("useTLS", "false",
             v -> only(v.toLowerCase(Locale.ROOT), "false", "TLS is not supported"), false);
+    /** Refused when on: a broker that ignored it would take every request unauthenticated. */
+    public static final String ACL_ENABLE = define("aclEnable", "false",
+            v -> only(v.toLowerCase(Locale.ROOT), "false", "ACL (plain_acl.yml) is not supported"), false);
+    public static final String ENABLE_DLEGER_COMMIT_LOG = define("enableDLegerCommitLog", "false",
+            v -> only(v.toLowerCase(Locale.ROOT), "false",
+                    "DLedger is not supported; Sluice replicates from master to slave as brokerRole says"), false);
     public static final String REGION_ID = define("regionId", "DefaultRegion", v -> v, true);
     /** Whether a reply (SEND_REPLY_MESSAGE) is also stored on the cluster's reply topic after it is pushed. */
     public static final String STORE_REPLY_MESSAGE_ENABLE = define("storeReplyMessageEnable", "true", BrokerConfig::bool, true);
