@@ -152,8 +152,9 @@ public final class Broker implements AutoCloseable {
         register(new SendBackProcessor(config, topics, groups, store, delayed.router(), server), sendPool,
                 RequestCode.CONSUMER_SEND_MSG_BACK);
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
-        register(new ClientProcessor(consumers, producers, groups, topics, clock), clientPool,
-                RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
+        register(new ClientProcessor(consumers, producers, groups, topics, clock, config), clientPool,
+                RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP,
+                RequestCode.CHECK_CLIENT_CONFIG);
         register(new ProducerConnectionProcessor(producers), adminPool, RequestCode.GET_PRODUCER_CONNECTION_LIST,
                 RequestCode.GET_ALL_PRODUCER_INFO);
         register(new LockProcessor(new QueueLocks(clock, config::rebalanceLockMaxLiveTime)), clientPool,

@@ -32,6 +32,8 @@ public final class RequestCode {
     public static final int GET_ALL_CONSUMER_OFFSET = 43;
     /** Slave metadata sync: the delayOffset.json content. */
     public static final int GET_ALL_DELAY_OFFSET = 45;
+    /** A consumer about to start asks whether the broker takes its SQL92 subscription. */
+    public static final int CHECK_CLIENT_CONFIG = 46;
     public static final int UPDATE_BROKER_CONFIG = 25;
     public static final int GET_BROKER_CONFIG = 26;
     public static final int GET_BROKER_RUNTIME_INFO = 28;

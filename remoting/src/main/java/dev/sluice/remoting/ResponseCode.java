@@ -21,6 +21,7 @@ public final class ResponseCode {
     public static final int SUBSCRIPTION_NOT_EXIST = 24;
     public static final int SUBSCRIPTION_NOT_LATEST = 25;
     public static final int SUBSCRIPTION_GROUP_NOT_EXIST = 26;
+    public static final int FILTER_DATA_NOT_EXIST = 27;
     public static final int CONSUMER_NOT_ONLINE = 206;
     public static final int CONSUME_MSG_TIMEOUT = 207;
 

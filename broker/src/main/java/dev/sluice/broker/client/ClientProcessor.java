@@ -1,7 +1,9 @@
 package dev.sluice.broker.client;
 
+import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
+import dev.sluice.broker.pull.PullProcessor;
 import dev.sluice.broker.topic.Perm;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicConfig;
@@ -19,21 +21,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP: how clients join, leave and find their peers. */
+/**
+ * HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP: how clients join, leave and find their peers; and
+ * CHECK_CLIENT_CONFIG, which a consumer with an SQL92 subscription sends before it starts.
+ */
 public final class ClientProcessor implements RequestProcessor {
     private final ConsumerRegistry consumers;
     private final ProducerRegistry producers;
     private final SubscriptionGroupTable groups;
     private final TopicTable topics;
     private final Clock clock;
+    private final BrokerConfig config;
 
     public ClientProcessor(ConsumerRegistry consumers, ProducerRegistry producers, SubscriptionGroupTable groups,
-                           TopicTable topics, Clock clock) {
+                           TopicTable topics, Clock clock, BrokerConfig config) {
         this.consumers = consumers;
         this.producers = producers;
         this.groups = groups;
         this.topics = topics;
         this.clock = clock;
+        this.config = config;
     }
 
     @Override
@@ -42,6 +49,7 @@ public final class ClientProcessor implements RequestProcessor {
             case RequestCode.HEART_BEAT -> heartbeat(connection, request);
             case RequestCode.UNREGISTER_CLIENT -> unregister(connection, request);
             case RequestCode.GET_CONSUMER_LIST_BY_GROUP -> consumerList(request);
+            case RequestCode.CHECK_CLIENT_CONFIG -> checkClientConfig(request);
             default -> throw new IllegalStateException("not registered for request code " + request.code());
         };
     }
@@ -88,6 +96,35 @@ public final class ClientProcessor implements RequestProcessor {
         }
         consumers.heartbeat(group, channel, subscriptions, text(data, "consumeType", "CONSUME_PASSIVELY"),
                 text(data, "messageModel", "CLUSTERING"), text(data, "consumeFromWhere", "CONSUME_FROM_LAST_OFFSET"));
+    }
+
+    /**
+     * Whether this broker takes a consumer's subscription: any TAG one, an SQL92 one only with enablePropertyFilter
+     * and when it compiles. The official client refuses to start on anything but SUCCESS, showing the remark.
+     */
+    private RemotingCommand checkClientConfig(RemotingCommand request) throws RemotingCommandException {
+        Map<String, Object> subscription;
+        try {
+            Object data = request.body() == null ? null : Json.parseObject(request.body()).get("subscriptionData");
+            subscription = data == null ? null : Json.asObject(data, "subscriptionData");
+        } catch (JsonException | IllegalArgumentException e) {
+            throw new RemotingCommandException("bad CHECK_CLIENT_CONFIG body: " + e.getMessage(), e);
+        }
+        Object type = subscription == null ? null : subscription.get("expressionType");
+        if (type == null || type.equals("") || type.equals(Subscription.TAG)) {
+            return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+        }
+        if (!config.enablePropertyFilter()) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, PullProcessor.unsupported(String.valueOf(type)));
+        }
+        try {
+            Object subString = subscription.get("subString");
+            Subscription.parse(Json.asString(subscription.get("topic"), "topic"),
+                    subString == null ? null : Json.asString(subString, "subString"), String.valueOf(type), 0);
+        } catch (IllegalArgumentException e) {
+            return RemotingCommand.responseTo(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, e.getMessage());
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
     }
 
     private RemotingCommand unregister(RemotingConnection connection, RemotingCommand request) throws RemotingCommandException {

@@ -1,7 +1,9 @@
 package dev.sluice.broker.client;
 
+import dev.sluice.broker.filter.SqlSelector;
 import dev.sluice.remoting.json.Json;
 import dev.sluice.store.TagFilter;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,19 +13,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a consumer subscribed to on one topic: RocketMQ's SubscriptionData. Only TAG expressions are supported;
- * the broker filters by the tag hash codes, the client re-checks the tag strings.
+ * What a consumer subscribed to on one topic: RocketMQ's SubscriptionData. A TAG expression filters by the tag hash
+ * codes in the ConsumeQueue (the client re-checks the tag strings); an SQL92 one by its {@link SqlSelector} over each
+ * stored message's properties. {@code filter} is null for an SQL92 expression that did not compile: RocketMQ then
+ * has no filter data for the consumer, and refuses its pulls.
  */
 public record Subscription(String topic, String subString, Set<String> tagsSet, Set<Integer> codeSet, long subVersion,
                            String expressionType, boolean classFilterMode, TagFilter filter) {
     public static final String SUB_ALL = "*";
     public static final String TAG = "TAG";
 
-    /** Parses a TAG expression ("*", "", or "TagA || TagB"); other expression types are refused. */
+    /**
+     * A pull's own subscription: a TAG expression ("*", "", or "TagA || TagB") or an SQL92 one.
+     *
+     * @throws IllegalArgumentException for an SQL92 expression that does not compile, or another expression type
+     */
     public static Subscription parse(String topic, String subString, String expressionType, long subVersion) {
         String type = expressionType == null || expressionType.isEmpty() ? TAG : expressionType;
+        if (SqlSelector.TYPE.equals(type)) {
+            return new Subscription(topic, subString, Set.of(), Set.of(), subVersion, type, false,
+                    new SelectorFilter(SqlSelector.compile(subString)));
+        }
         if (!TAG.equals(type)) {
-            throw new IllegalArgumentException("expression type " + type + " is not supported; use TAG");
+            throw new IllegalArgumentException("expression type " + type + " is not supported; use TAG or SQL92");
         }
         String expression = subString == null ? "" : subString.trim();
         Set<String> tags = new LinkedHashSet<>();
@@ -55,12 +67,30 @@ public record Subscription(String topic, String subString, Set<String> tagsSet, 
         if (json.get("codeSet") instanceof List<?> list) {
             list.forEach(c -> codes.add(Json.asInt(c, "tag code")));
         }
+        if (SqlSelector.TYPE.equals(type)) {
+            SelectorFilter filter;
+            try {
+                filter = new SelectorFilter(SqlSelector.compile(subString));
+            } catch (IllegalArgumentException e) {
+                filter = null;
+            }
+            return new Subscription(topic, subString, tags, codes, version, type, classFilter, filter);
+        }
         if (!TAG.equals(type)) {
             // Kept so the group's view stays complete, but it filters nothing; pulls for it are refused.
             return new Subscription(topic, subString, tags, codes, version, type, classFilter, TagFilter.ALL);
         }
         boolean all = classFilter || SUB_ALL.equals(subString.trim()) || subString.isBlank();
         return new Subscription(topic, subString, tags, codes, version, type, classFilter, filterOf(all ? null : codes));
+    }
+
+    public boolean isTag() {
+        return TAG.equals(expressionType);
+    }
+
+    /** The compiled SQL92 expression, or null for a TAG subscription or one that did not compile. */
+    public SqlSelector selector() {
+        return filter instanceof SelectorFilter f ? f.selector() : null;
     }
 
     /** Fastjson's form of SubscriptionData, keys sorted. */
@@ -83,5 +113,18 @@ public record Subscription(String topic, String subString, Set<String> tagsSet, 
         }
         int[] sorted = codes.stream().mapToInt(Integer::intValue).sorted().toArray();
         return tagCode -> Arrays.binarySearch(sorted, (int) tagCode) >= 0;
+    }
+
+    /** Every tag code passes; the record's properties decide. */
+    private record SelectorFilter(SqlSelector selector) implements TagFilter {
+        @Override
+        public boolean accept(long tagCode) {
+            return true;
+        }
+
+        @Override
+        public boolean acceptRecord(ByteBuffer record) {
+            return selector.matches(record);
+        }
     }
 }

@@ -129,6 +129,10 @@ public final class BrokerConfig {
     /** RocketMQ 5's longest delay a timer message (TIMER_DELAY_SEC / TIMER_DELAY_MS / TIMER_DELIVER_MS) may ask for. */
     public static final String TIMER_MAX_DELAY_SEC = define("timerMaxDelaySec", "259200", v -> longAtLeast(v, 1), true);
     public static final String TIMER_WHEEL_ENABLE = define("timerWheelEnable", "true", BrokerConfig::bool, true);
+    /** Whether consumers may select messages with SQL92 expressions over their properties (RocketMQ's default: off). */
+    public static final String ENABLE_PROPERTY_FILTER = define("enablePropertyFilter", "false", BrokerConfig::bool, true);
+    /** Whether a retry message is selected by its group's SQL92 expression for the topic it was first sent to. */
+    public static final String FILTER_SUPPORT_RETRY = define("filterSupportRetry", "false", BrokerConfig::bool, true);
     public static final String MAX_FRAME_LENGTH = define("maxFrameLength", "16777216", v -> intAtLeast(v, 1024), false);
 
     private final Map<String, Object> values = new ConcurrentHashMap<>();
@@ -322,6 +326,14 @@ public final class BrokerConfig {
 
     public boolean offsetCheckInSlave() {
         return (Boolean) values.get(OFFSET_CHECK_IN_SLAVE);
+    }
+
+    public boolean enablePropertyFilter() {
+        return (Boolean) values.get(ENABLE_PROPERTY_FILTER);
+    }
+
+    public boolean filterSupportRetry() {
+        return (Boolean) values.get(FILTER_SUPPORT_RETRY);
     }
 
     public boolean slaveReadEnable() {

@@ -4,11 +4,14 @@ import dev.sluice.broker.client.ConsumerGroup;
 import dev.sluice.broker.client.ConsumerRegistry;
 import dev.sluice.broker.client.Subscription;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.filter.SqlSelector;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.retry.SendBackProcessor;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.topic.Perm;
+import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicConfig;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.remoting.RemotingCommand;
@@ -17,9 +20,12 @@ import dev.sluice.remoting.RemotingServer;
 import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.store.DispatchListener;
+import dev.sluice.store.MessageCodec;
+import dev.sluice.store.MessageProperties;
 import dev.sluice.store.MessageRecordDescriptor;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.ReadResult;
+import dev.sluice.store.TagFilter;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -97,6 +103,10 @@ public final class PullProcessor implements RequestProcessor {
         }
         Subscription subscription;
         if (header.carriesSubscription()) {
+            String type = header.expressionType();
+            if (type != null && !type.isEmpty() && !Subscription.TAG.equals(type) && !config.enablePropertyFilter()) {
+                return refuse(response, ResponseCode.SYSTEM_ERROR, unsupported(type));
+            }
             try {
                 subscription = Subscription.parse(header.topic(), header.subscription(), header.expressionType(),
                         header.subVersion());
@@ -116,10 +126,21 @@ public final class PullProcessor implements RequestProcessor {
             if (subscription.subVersion() < header.subVersion()) {
                 return refuse(response, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
             }
-            if (!Subscription.TAG.equals(subscription.expressionType())) {
-                return refuse(response, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
-                        + subscription.expressionType() + " is not supported; use TAG");
+            if (SqlSelector.TYPE.equals(subscription.expressionType()) && subscription.filter() == null) {
+                return refuse(response, ResponseCode.FILTER_DATA_NOT_EXIST,
+                        "The broker's consumer filter data is not exist!Your expression may be wrong!");
             }
+            if (!subscription.isTag() && !config.enablePropertyFilter()) {
+                return refuse(response, ResponseCode.SYSTEM_ERROR, unsupported(subscription.expressionType()));
+            }
+            if (!subscription.isTag() && !SqlSelector.TYPE.equals(subscription.expressionType())) {
+                return refuse(response, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
+                        + subscription.expressionType() + " is not supported; use TAG or SQL92");
+            }
+        }
+        TagFilter filter = subscription.filter();
+        if (config.filterSupportRetry() && SystemTopics.isRetry(header.topic())) {
+            filter = new RetryFilter(filter, consumers.group(header.consumerGroup()));
         }
         if (firstAttempt && header.commitsOffset() && !config.isSlave()) {
             // Committed on the first pass only, as RocketMQ does, so a woken pull does not commit again. A slave takes
@@ -128,8 +149,7 @@ public final class PullProcessor implements RequestProcessor {
         }
 
         int maxCount = Math.max(1, Math.min(header.maxMsgNums(), MAX_TRANSFER_COUNT));
-        ReadResult read = store.read(header.topic(), header.queueId(), header.queueOffset(), maxCount,
-                subscription.filter());
+        ReadResult read = store.read(header.topic(), header.queueId(), header.queueOffset(), maxCount, filter);
         int code;
         long next = read.nextOffset();
         switch (read.status()) {
@@ -143,7 +163,7 @@ public final class PullProcessor implements RequestProcessor {
         if (code == ResponseCode.PULL_NOT_FOUND && firstAttempt && header.maySuspend()) {
             long suspend = config.longPollingEnable() ? header.suspendTimeoutMillis() : config.shortPollingTimeMills();
             longPolling.park(new LongPolling.Parked(header.topic(), header.queueId(), header.queueOffset(),
-                    subscription.filter(), () -> resume(connection, request, header)), suspend);
+                    filter, () -> resume(connection, request, header)), suspend);
             read.close();
             return null;
         }
@@ -225,6 +245,37 @@ public final class PullProcessor implements RequestProcessor {
             }
         }
         return messages;
+    }
+
+    /** RocketMQ's words, which its client shows the user. */
+    public static String unsupported(String expressionType) {
+        return "The broker does not support consumer to filter message by " + expressionType;
+    }
+
+    /**
+     * With filterSupportRetry, a retry message is also checked against the group's SQL92 expression for the topic it
+     * was first sent to (its RETRY_TOPIC property), as RocketMQ does; without such an expression it passes.
+     */
+    private record RetryFilter(TagFilter own, ConsumerGroup members) implements TagFilter {
+        @Override
+        public boolean accept(long tagCode) {
+            return own.accept(tagCode);
+        }
+
+        @Override
+        public boolean acceptRecord(ByteBuffer record) {
+            if (!own.acceptRecord(record)) {
+                return false;
+            }
+            if (members == null) {
+                return true;
+            }
+            String properties = MessageCodec.properties(record, record.position());
+            String firstTopic = MessageProperties.get(properties, SendBackProcessor.RETRY_TOPIC);
+            Subscription original = firstTopic == null ? null : members.subscription(firstTopic);
+            SqlSelector selector = original == null ? null : original.selector();
+            return selector == null || selector.matches(name -> MessageProperties.get(properties, name));
+        }
     }
 
     private static RemotingCommand refuse(RemotingCommand response, int code, String remark) {

@@ -36,7 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * records where it came from in {@code RETRY_TOPIC} and {@code ORIGIN_MESSAGE_ID}, and counts one more reconsume.
  */
 public final class SendBackProcessor implements RequestProcessor {
-    static final String RETRY_TOPIC = "RETRY_TOPIC";
+    public static final String RETRY_TOPIC = "RETRY_TOPIC";
     static final String ORIGIN_MESSAGE_ID = "ORIGIN_MESSAGE_ID";
     /** Oldest client version whose maxReconsumeTimes header is honoured (V3_4_9). */
     private static final int MAX_RECONSUME_HEADER_VERSION = 121;

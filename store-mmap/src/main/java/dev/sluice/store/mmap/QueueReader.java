@@ -72,6 +72,9 @@ final class QueueReader {
                     moved = messages.isEmpty();
                     continue;
                 }
+                if (!filter.acceptRecord(view)) {
+                    continue;
+                }
                 messages.add(view);
             }
         }
