@@ -67,10 +67,19 @@ public final class LitePullConsumer implements AutoCloseable {
     }
 
     public synchronized LitePullConsumer subscribe(String topic, String tagExpression) {
+        return subscribe(Subscription.of(topic, tagExpression));
+    }
+
+    /** Subscribes {@code topic} with an SQL92 selector over message properties (the broker needs enablePropertyFilter). */
+    public synchronized LitePullConsumer subscribeSql(String topic, String selector) {
+        return subscribe(Subscription.of(topic, TagExpression.sql(selector)));
+    }
+
+    private LitePullConsumer subscribe(Subscription subscription) {
         if (!assigned.isEmpty()) {
             throw new IllegalStateException("a consumer either subscribes or is assigned queues, not both");
         }
-        subscriptions.put(topic, Subscription.of(topic, tagExpression));
+        subscriptions.put(subscription.topic(), subscription);
         return this;
     }
 
@@ -112,11 +121,19 @@ public final class LitePullConsumer implements AutoCloseable {
         return this;
     }
 
-    public synchronized LitePullConsumer start() {
+    /** @throws ClientException when a broker refuses an SQL92 subscription (see {@link #subscribeSql}) */
+    public synchronized LitePullConsumer start() throws ClientException {
         if (runtime != null) {
             throw new IllegalStateException("consumer " + group + " already started");
         }
         runtime = new ClientRuntime(config);
+        try {
+            SelectorCheck.inBrokers(runtime, group, subscriptions.values());
+        } catch (ClientException e) {
+            runtime.close();
+            runtime = null;
+            throw e;
+        }
         puller = new Puller(runtime, group);
         rebalancer = new Rebalancer(runtime, group, MessageModel.CLUSTERING);
         offsets = new BrokerOffsetStore(runtime, group);

@@ -72,7 +72,7 @@ final class Puller {
                 .putExtField("suspendTimeoutMillis", suspendMillis)
                 .putExtField("subscription", withSubscription ? subscription.expression().expression() : null)
                 .putExtField("subVersion", subscription.version())
-                .putExtField("expressionType", "TAG")
+                .putExtField("expressionType", subscription.expression().type())
                 .putExtField("bname", queue.brokerName());
         long timeout = suspendMillis > 0 ? CALL_TIMEOUT_MILLIS : runtime.timeoutMillis() + 10_000;
         return runtime.brokers().callAsync(queue.brokerName(), address, request, timeout)

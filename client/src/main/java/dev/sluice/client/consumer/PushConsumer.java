@@ -91,6 +91,12 @@ public final class PushConsumer implements AutoCloseable {
         return this;
     }
 
+    /** Subscribes {@code topic} with an SQL92 selector over message properties (the broker needs enablePropertyFilter). */
+    public synchronized PushConsumer subscribeSql(String topic, String selector) {
+        subscriptions.put(topic, Subscription.of(topic, TagExpression.sql(selector)));
+        return this;
+    }
+
     public synchronized PushConsumer setConcurrentListener(ConcurrentListener listener) {
         this.concurrentListener = listener;
         this.orderlyListener = null;
@@ -171,7 +177,8 @@ public final class PushConsumer implements AutoCloseable {
         return group;
     }
 
-    public synchronized PushConsumer start() {
+    /** @throws ClientException when a broker refuses an SQL92 subscription (see {@link #subscribeSql}) */
+    public synchronized PushConsumer start() throws ClientException {
         if (runtime != null) {
             throw new IllegalStateException("consumer " + group + " already started");
         }
@@ -185,6 +192,13 @@ public final class PushConsumer implements AutoCloseable {
             subscriptions.put(RetrySender.retryTopic(group), Subscription.of(RetrySender.retryTopic(group), "*"));
         }
         runtime = new ClientRuntime(config);
+        try {
+            SelectorCheck.inBrokers(runtime, group, subscriptions.values());
+        } catch (ClientException e) {
+            runtime.close();
+            runtime = null;
+            throw e;
+        }
         puller = new Puller(runtime, group);
         rebalancer = new Rebalancer(runtime, group, model);
         offsets = model == MessageModel.CLUSTERING ? new BrokerOffsetStore(runtime, group)

@@ -9,25 +9,39 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A tag subscription: {@code "*"} (or empty) matches every message, {@code "TagA || TagB"} the listed tags. Brokers
- * filter by the tags' Java hash codes; the client filters again by the tags themselves (hash collisions).
+ * What a subscription selects. A tag expression: {@code "*"} (or empty) matches every message, {@code "TagA || TagB"}
+ * the listed tags; brokers filter by the tags' Java hash codes and the client filters again by the tags themselves
+ * (hash collisions). Or an SQL92 selector over the messages' properties, which only the broker evaluates, and only
+ * with its enablePropertyFilter on.
  */
 public final class TagExpression {
     public static final String ALL = "*";
+    static final String TAG = "TAG";
+    static final String SQL92 = "SQL92";
 
+    private final String type;
     private final String expression;
     private final Set<String> tags;
 
-    private TagExpression(String expression, Set<String> tags) {
+    private TagExpression(String type, String expression, Set<String> tags) {
+        this.type = type;
         this.expression = expression;
         this.tags = tags;
+    }
+
+    /** An SQL92 selector, such as {@code "a BETWEEN 1 AND 5 AND TAGS IN ('TagA')"}; the broker checks its syntax. */
+    public static TagExpression sql(String expression) {
+        if (expression == null || expression.isBlank()) {
+            throw new IllegalArgumentException("an SQL92 selector cannot be empty");
+        }
+        return new TagExpression(SQL92, expression, Set.of());
     }
 
     /** Parses an expression; {@code null} means "*". A tag may not contain {@code ||} separators' pipes. */
     public static TagExpression parse(String expression) {
         String text = expression == null ? "" : expression.trim();
         if (text.isEmpty() || text.equals(ALL)) {
-            return new TagExpression(ALL, Set.of());
+            return new TagExpression(TAG, ALL, Set.of());
         }
         Set<String> tags = new LinkedHashSet<>();
         for (String part : text.split("\\|\\|")) {
@@ -39,14 +53,19 @@ public final class TagExpression {
         if (tags.isEmpty()) {
             throw new IllegalArgumentException("tag expression \"" + expression + "\" names no tag");
         }
-        return new TagExpression(text, Collections.unmodifiableSet(tags));
+        return new TagExpression(TAG, text, Collections.unmodifiableSet(tags));
+    }
+
+    /** TAG or SQL92, as the wire's expressionType says. */
+    public String type() {
+        return type;
     }
 
     public boolean matchesAll() {
         return tags.isEmpty();
     }
 
-    /** Whether a message with this tag (null when it has none) is wanted. */
+    /** Whether a message with this tag (null when it has none) is wanted; always, for an SQL92 selector. */
     public boolean matches(String tag) {
         return tags.isEmpty() || (tag != null && tags.contains(tag));
     }
@@ -66,7 +85,7 @@ public final class TagExpression {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("classFilterMode", false);
         data.put("codeSet", codes);
-        data.put("expressionType", "TAG");
+        data.put("expressionType", type);
         data.put("subString", expression);
         data.put("subVersion", subVersion);
         data.put("tagsSet", new ArrayList<>(tags));

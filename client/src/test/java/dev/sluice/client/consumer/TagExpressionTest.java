@@ -55,4 +55,18 @@ class TagExpressionTest {
         var e = assertThrows(IllegalArgumentException.class, () -> TagExpression.parse("|| ||"));
         assertEquals("tag expression \"|| ||\" names no tag", e.getMessage());
     }
+
+    /** As FilterAPI.build for SQL92: the expression as subString, no tags or codes; the client filters nothing. */
+    @Test
+    void anSqlSelectorGoesToTheBrokerAsTheOfficialClientSendsIt() throws Exception {
+        String sql = "a BETWEEN 1 AND 5 AND TAGS IN ('TagA')";
+        SubscriptionData official = FilterAPI.build("T", sql, "SQL92");
+        Map<String, Object> data = TagExpression.sql(sql).toSubscriptionData("T", 1);
+        assertEquals(official.getExpressionType(), data.get("expressionType"));
+        assertEquals(official.getSubString(), data.get("subString"));
+        assertEquals(official.getTagsSet(), new HashSet<>((List<?>) data.get("tagsSet")));
+        assertEquals(official.getCodeSet(), new HashSet<>((List<?>) data.get("codeSet")));
+        assertTrue(TagExpression.sql(sql).matches(null) && TagExpression.sql(sql).matches("TagB"));
+        assertThrows(IllegalArgumentException.class, () -> TagExpression.sql(" "));
+    }
 }

@@ -74,6 +74,7 @@ class ClientScenariosTest {
         home = Files.createTempDirectory("sluice-client-scenarios");
         Properties broker = new Properties();
         broker.setProperty("messageDelayLevel", String.join(" ", Collections.nCopies(18, "1s")));
+        broker.setProperty("enablePropertyFilter", "true");
         CompletableFuture<TestCluster> sluice = CompletableFuture.supplyAsync(() -> start(() ->
                 SluiceCluster.start(Files.createDirectories(home.resolve("sluice")), broker)));
         CompletableFuture<TestCluster> apache = CompletableFuture.supplyAsync(() -> start(() ->
@@ -287,7 +288,7 @@ class ClientScenariosTest {
     }
 
     private static PushConsumer member(TestCluster cluster, String group, String topic, String name,
-            Map<String, List<String>> consumedBy, Map<String, MessageQueue> queueOf) {
+            Map<String, List<String>> consumedBy, Map<String, MessageQueue> queueOf) throws ClientException {
         PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique(name)));
         consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConcurrentListener(messages -> {
             for (ReceivedMessage m : messages) {
@@ -605,6 +606,53 @@ class ClientScenariosTest {
             reader.setAutoCommit(false).setConsumeFrom(ConsumeFrom.FIRST_OFFSET)
                     .assign(List.of(new MessageQueue("%DLQ%" + group, cluster.brokerName(), 0))).start();
             assertEquals("m2", body(pollUntil(reader, 1).get(0)));
+        }
+    }
+
+    /** Push and lite pull consumers with the same SQL92 selector get the same messages; a bad selector stops a start. */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void sqlSelectorsSelectByProperties(TestCluster cluster) throws Exception {
+        String topic = unique("Sql");
+        createTopic(cluster, topic, 1);
+        MessageQueue only = new MessageQueue(topic, cluster.brokerName(), 0);
+        String selector = "a >= 10 AND TAGS = 'TagA' OR b IS NOT NULL";
+        List<String> expected = new ArrayList<>();
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start()) {
+            for (int i = 0; i < 30; i++) {
+                String tag = i % 2 == 0 ? "TagA" : "TagB";
+                producer.send(text(topic, tag, "m" + i).putUserProperty("a", String.valueOf(i)), only);
+                if (i >= 10 && i % 2 == 0) {
+                    expected.add("m" + i);
+                }
+            }
+            producer.send(text(topic, "TagC", "end").putUserProperty("b", "1"), only);
+        }
+        expected.add("end");
+        List<String> pushed = new CopyOnWriteArrayList<>();
+        try (PushConsumer consumer = new PushConsumer(unique("C"), clientConfig(cluster, unique("c")))) {
+            // one queue and one consumer thread: when "end" (sent last) arrives, everything before it has been seen
+            consumer.subscribeSql(topic, selector).setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConsumeThreads(1)
+                    .setConcurrentListener(messages -> {
+                        messages.forEach(m -> pushed.add(body(m)));
+                        return ConsumeResult.SUCCESS;
+                    }).start();
+            Deadline.await("the last message is pushed", WAIT, () -> pushed.contains("end"));
+        }
+        assertEquals(expected, pushed);
+        List<String> polled = new ArrayList<>();
+        try (LitePullConsumer consumer = new LitePullConsumer(unique("L"), clientConfig(cluster, unique("l")))) {
+            consumer.subscribeSql(topic, selector).setConsumeFrom(ConsumeFrom.FIRST_OFFSET).start();
+            Deadline.await("the last message is polled", WAIT, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(m -> polled.add(body(m)));
+                return polled.contains("end");
+            });
+        }
+        assertEquals(expected, polled);
+        try (PushConsumer bad = new PushConsumer(unique("C"), clientConfig(cluster, unique("c")))) {
+            bad.subscribeSql(topic, "a >").setConcurrentListener(messages -> ConsumeResult.SUCCESS);
+            ClientException refused = assertThrows(ClientException.class, bad::start);
+            assertEquals(23, refused.code(), "SUBSCRIPTION_PARSE_FAILED: " + refused.getMessage());
         }
     }
 
