@@ -57,6 +57,14 @@ public final class BrokerConfig {
     /** Sluice's own: how often a slave copies topics, groups and offsets from its master (RocketMQ: 10 s). */
     public static final String SLAVE_METADATA_SYNC_INTERVAL = define("slaveMetadataSyncInterval", "10000", v -> longAtLeast(v, 100), false);
     public static final String ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO = define("accessMessageInMemoryMaxRatio", "40", v -> intBetween(v, 0, 100), true);
+    /**
+     * How much one pull answer carries, at least one message: RocketMQ's limits for messages still in memory, and
+     * for those further behind the CommitLog's end than accessMessageInMemoryMaxRatio% of RAM.
+     */
+    public static final String MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY = define("maxTransferBytesOnMessageInMemory", "262144", v -> intAtLeast(v, 1), true);
+    public static final String MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY = define("maxTransferCountOnMessageInMemory", "32", v -> intBetween(v, 1, 65536), true);
+    public static final String MAX_TRANSFER_BYTES_ON_MESSAGE_IN_DISK = define("maxTransferBytesOnMessageInDisk", "65536", v -> intAtLeast(v, 1), true);
+    public static final String MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK = define("maxTransferCountOnMessageInDisk", "8", v -> intBetween(v, 1, 65536), true);
     public static final String OFFSET_CHECK_IN_SLAVE = define("offsetCheckInSlave", "false", BrokerConfig::bool, true);
     public static final String DEFAULT_TOPIC_QUEUE_NUMS = define("defaultTopicQueueNums", "8", v -> intBetween(v, 1, 1024), true);
     public static final String AUTO_CREATE_TOPIC_ENABLE = define("autoCreateTopicEnable", "true", BrokerConfig::bool, true);
@@ -322,6 +330,14 @@ public final class BrokerConfig {
 
     public int accessMessageInMemoryMaxRatio() {
         return (Integer) values.get(ACCESS_MESSAGE_IN_MEMORY_MAX_RATIO);
+    }
+
+    public int maxTransferBytes(boolean inDisk) {
+        return (Integer) values.get(inDisk ? MAX_TRANSFER_BYTES_ON_MESSAGE_IN_DISK : MAX_TRANSFER_BYTES_ON_MESSAGE_IN_MEMORY);
+    }
+
+    public int maxTransferCount(boolean inDisk) {
+        return (Integer) values.get(inDisk ? MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK : MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY);
     }
 
     public boolean offsetCheckInSlave() {

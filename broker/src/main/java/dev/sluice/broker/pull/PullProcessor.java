@@ -37,9 +37,6 @@ import java.util.concurrent.ScheduledExecutorService;
  * arrives for its queue or its suspend time is over.
  */
 public final class PullProcessor implements RequestProcessor {
-    /** Bytes per answer, as RocketMQ's in-memory transfer limit; always at least one message. */
-    private static final int MAX_TRANSFER_BYTES = 256 * 1024;
-    private static final int MAX_TRANSFER_COUNT = 32;
     private static final long TOTAL_MEMORY = totalMemory();
 
     private final BrokerConfig config;
@@ -148,7 +145,8 @@ public final class PullProcessor implements RequestProcessor {
             offsets.commit(header.consumerGroup(), header.topic(), header.queueId(), header.commitOffset());
         }
 
-        int maxCount = Math.max(1, Math.min(header.maxMsgNums(), MAX_TRANSFER_COUNT));
+        int maxCount = Math.max(1, Math.min(header.maxMsgNums(),
+                Math.max(config.maxTransferCount(false), config.maxTransferCount(true))));
         ReadResult read = store.read(header.topic(), header.queueId(), header.queueOffset(), maxCount, filter);
         int code;
         long next = read.nextOffset();
@@ -215,16 +213,22 @@ public final class PullProcessor implements RequestProcessor {
         server.respond(connection, response);
     }
 
-    /**
-     * Whether the consumer reads so far behind the CommitLog's end that its messages are likely no longer in memory
-     * (more than accessMessageInMemoryMaxRatio% of RAM; 10 points less on a slave, as RocketMQ sets it): RocketMQ then
-     * suggests reading from the slave.
-     */
+    /** Whether the last message read is no longer in memory: RocketMQ then suggests reading from the slave. */
     private boolean behind(List<ByteBuffer> messages) {
-        ByteBuffer last = messages.get(messages.size() - 1);
-        long lag = store.maxCommitLogOffset() - MessageRecordDescriptor.physicalOffset(last, last.position());
+        return inDisk(messages.get(messages.size() - 1), store.maxCommitLogOffset(), inMemoryBytes());
+    }
+
+    /**
+     * How far behind the CommitLog's end a message may be and still count as in memory: accessMessageInMemoryMaxRatio%
+     * of RAM, 10 points less on a slave, as RocketMQ sets it.
+     */
+    private long inMemoryBytes() {
         int ratio = Math.max(0, config.accessMessageInMemoryMaxRatio() - (config.isSlave() ? 10 : 0));
-        return lag > (long) (TOTAL_MEMORY * (ratio / 100.0));
+        return (long) (TOTAL_MEMORY * (ratio / 100.0));
+    }
+
+    private static boolean inDisk(ByteBuffer message, long end, long inMemoryBytes) {
+        return end - MessageRecordDescriptor.physicalOffset(message, message.position()) > inMemoryBytes;
     }
 
     private static long totalMemory() {
@@ -235,14 +239,21 @@ public final class PullProcessor implements RequestProcessor {
         return Runtime.getRuntime().maxMemory();
     }
 
-    /** The leading messages within the transfer limit; at least one. */
-    private static List<ByteBuffer> limit(List<ByteBuffer> messages) {
-        int bytes = 0;
+    /**
+     * The leading messages within the transfer limits, at least one: each message, by whether it is still in memory,
+     * may fill the answer only to that kind's bytes and count (RocketMQ's maxTransfer*OnMessageIn* settings).
+     */
+    private List<ByteBuffer> limit(List<ByteBuffer> messages) {
+        long end = store.maxCommitLogOffset();
+        long inMemoryBytes = inMemoryBytes();
+        long bytes = 0;
         for (int i = 0; i < messages.size(); i++) {
-            bytes += messages.get(i).remaining();
-            if (bytes > MAX_TRANSFER_BYTES && i > 0) {
+            ByteBuffer m = messages.get(i);
+            boolean disk = inDisk(m, end, inMemoryBytes);
+            if (i > 0 && (bytes + m.remaining() > config.maxTransferBytes(disk) || i >= config.maxTransferCount(disk))) {
                 return messages.subList(0, i);
             }
+            bytes += m.remaining();
         }
         return messages;
     }
