@@ -11,8 +11,10 @@ import dev.sluice.broker.filter.SqlNode.Or;
 import dev.sluice.broker.filter.SqlNode.Order;
 import dev.sluice.broker.filter.SqlNode.Ordering;
 import dev.sluice.broker.filter.SqlNode.Property;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,11 +32,16 @@ final class SqlParser {
         }
     }
 
+    /** Far beyond any real selector; long OR chains of generated terms stay well inside. */
+    private static final int MAX_DEPTH = 1000;
+    private static final int MAX_NESTING = 100;
     private static final Set<String> KEYWORDS = Set.of("NOT", "AND", "OR", "BETWEEN", "IN", "TRUE", "FALSE", "NULL", "IS");
 
     private final String text;
+    private final Map<SqlNode, Integer> depths = new IdentityHashMap<>();
     private int pos;
     private Token token;
+    private int nesting;
 
     private SqlParser(String text) {
         this.text = text;
@@ -54,7 +61,9 @@ final class SqlParser {
     private SqlNode or() {
         SqlNode left = and();
         while (accept("OR")) {
-            left = new Or(asBoolean(left), asBoolean(and()));
+            SqlNode l = asBoolean(left);
+            SqlNode r = asBoolean(and());
+            left = node(new Or(l, r), l, r);
         }
         return left;
     }
@@ -62,7 +71,9 @@ final class SqlParser {
     private SqlNode and() {
         SqlNode left = equality();
         while (accept("AND")) {
-            left = new And(asBoolean(left), asBoolean(equality()));
+            SqlNode l = asBoolean(left);
+            SqlNode r = asBoolean(equality());
+            left = node(new And(l, r), l, r);
         }
         return left;
     }
@@ -73,12 +84,13 @@ final class SqlParser {
             if (accept("=")) {
                 left = equal(left, comparison());
             } else if (accept("<>")) {
-                left = new Not(equal(left, comparison()));
+                SqlNode equal = equal(left, comparison());
+                left = node(new Not(equal), equal);
             } else if (accept("IS")) {
                 boolean not = accept("NOT");
                 expect("NULL");
-                SqlNode isNull = new Equal(left, Literal.NULL);
-                left = not ? new Not(isNull) : isNull;
+                SqlNode isNull = node(new Equal(left, Literal.NULL), left);
+                left = not ? node(new Not(isNull), isNull) : isNull;
             } else {
                 return left;
             }
@@ -116,15 +128,44 @@ final class SqlParser {
 
     private SqlNode unary() {
         if (accept("+")) {
-            return unary();
+            return nestedUnary();
         }
         if (accept("-")) {
-            return new Negate(unary());
+            SqlNode operand = nestedUnary();
+            return node(new Negate(operand), operand);
         }
         if (accept("NOT")) {
-            return new Not(asBoolean(unary()));
+            SqlNode operand = asBoolean(nestedUnary());
+            return node(new Not(operand), operand);
         }
         return primary();
+    }
+
+    private SqlNode nestedUnary() {
+        enter();
+        SqlNode operand = unary();
+        nesting--;
+        return operand;
+    }
+
+    /** Bounds the parser's recursion (parentheses, unary operators), so a hostile expression cannot exhaust the stack. */
+    private void enter() {
+        if (++nesting > MAX_NESTING) {
+            throw error("the expression nests parentheses or unary operators deeper than " + MAX_NESTING + " levels");
+        }
+    }
+
+    /** Records a new node's depth; evaluation recurses that deep, so it is bounded too. */
+    private SqlNode node(SqlNode node, SqlNode... children) {
+        int depth = 0;
+        for (SqlNode child : children) {
+            depth = Math.max(depth, depths.getOrDefault(child, 1));
+        }
+        if (depth + 1 > MAX_DEPTH) {
+            throw error("the expression is more than " + MAX_DEPTH + " operators deep");
+        }
+        depths.put(node, depth + 1);
+        return node;
     }
 
     private SqlNode primary() {
@@ -157,7 +198,9 @@ final class SqlParser {
                     return Literal.NULL;
                 }
                 if (accept("(")) {
+                    enter();
                     SqlNode inner = or();
+                    nesting--;
                     expect(")");
                     return inner;
                 }
@@ -175,11 +218,13 @@ final class SqlParser {
         if (left instanceof Literal l && l.isBoolean() && right instanceof Literal r && !r.isBoolean()) {
             throw error(l.value() + " cannot be compared with " + r.value());
         }
-        return new Equal(left, right);
+        return node(new Equal(left, right), left, right);
     }
 
     private SqlNode ordering(SqlNode left, Order order, SqlNode right) {
-        return new Ordering(orderable(left), order, orderable(right));
+        SqlNode l = orderable(left);
+        SqlNode r = orderable(right);
+        return node(new Ordering(l, order, r), l, r);
     }
 
     /** Only numbers, properties and negations can be ordered. */
@@ -208,9 +253,9 @@ final class SqlParser {
                 throw error("BETWEEN's lower bound " + l.value() + " is above its upper bound " + h.value());
             }
         }
-        return not
-                ? new Or(ordering(value, Order.LT, low), ordering(value, Order.GT, high))
-                : new And(ordering(value, Order.GE, low), ordering(value, Order.LE, high));
+        SqlNode above = ordering(value, not ? Order.LT : Order.GE, low);
+        SqlNode below = ordering(value, not ? Order.GT : Order.LE, high);
+        return node(not ? new Or(above, below) : new And(above, below), above, below);
     }
 
     private SqlNode in(SqlNode left, boolean not) {
@@ -227,7 +272,7 @@ final class SqlParser {
         if (!(left instanceof Property p)) {
             throw error("IN needs a property on its left");
         }
-        return new In(p, Set.copyOf(values), not);
+        return node(new In(p, Set.copyOf(values), not), p);
     }
 
     /** A property where a boolean is wanted is read as one; anything else that is not boolean is refused. */
@@ -236,7 +281,7 @@ final class SqlParser {
             return node;
         }
         if (node instanceof Property) {
-            return new BooleanCast(node);
+            return node(new BooleanCast(node), node);
         }
         throw error("the expression does not give a boolean: " + node);
     }

@@ -54,6 +54,18 @@ class SqlSelectorTest {
         assertFalse(SqlSelector.compile("a < 0.0").matches(MESSAGE::get));
     }
 
+    /** A hostile expression gets an error, not a StackOverflowError in the thread that compiles or evaluates it. */
+    @Test
+    void nestingAndDepthAreBounded() {
+        String chain = "a = 1" + " OR a = 1".repeat(400) + " OR a = 5";
+        assertTrue(SqlSelector.compile(chain).matches(MESSAGE::get), "a long generated OR chain is fine");
+        for (String deep : new String[] {"(".repeat(100_000) + "a" + ")".repeat(100_000), "NOT ".repeat(100_000) + "a",
+                "- ".repeat(50_000) + "a > 1", "a = 1" + " OR a = 1".repeat(5_000)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SqlSelector.compile(deep));
+            assertTrue(e.getMessage().contains("deep"), e.getMessage().substring(0, 120));
+        }
+    }
+
     private static boolean rocketMqSelects(String expression) throws Exception {
         return FilterFactory.INSTANCE.get("SQL92").compile(expression).evaluate(new org.apache.rocketmq.filter.expression.EvaluationContext() {
             @Override
