@@ -13,6 +13,7 @@ import dev.sluice.client.internal.FaultAvoidance;
 import dev.sluice.client.internal.QueueData;
 import dev.sluice.client.internal.TopicRoute;
 import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -50,6 +53,9 @@ public final class Producer implements AutoCloseable {
     private int compressBodyOverBytes = 4096;
     private int compressLevel = BodyCompression.DEFAULT_LEVEL;
     private int maxMessageSize = 4 * 1024 * 1024;
+    private TransactionListener transactionListener;
+    private Transactions transactions;
+    private ExecutorService checkExecutor;
 
     public Producer(String group, ClientConfig config) {
         if (group == null || group.isBlank()) {
@@ -85,6 +91,19 @@ public final class Producer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes this a transactional producer, before {@link #start}: {@link #sendInTransaction} runs the listener's local
+     * transaction, and brokers asking about a transaction left UNKNOWN get the listener's check, run on a thread of
+     * this producer's own.
+     */
+    public synchronized Producer setTransactionListener(TransactionListener listener) {
+        if (runtime != null) {
+            throw new IllegalStateException("set the transaction listener of producer " + group + " before it starts");
+        }
+        this.transactionListener = listener;
+        return this;
+    }
+
     public synchronized Producer start() {
         if (runtime != null) {
             throw new IllegalStateException("producer " + group + " already started");
@@ -92,6 +111,15 @@ public final class Producer implements AutoCloseable {
         faults = new FaultAvoidance(System::currentTimeMillis);
         ClientRuntime started = new ClientRuntime(config);
         started.heartbeats().addProducerGroup(group);
+        if (transactionListener != null) {
+            transactions = new Transactions(started, group, transactionListener, sendTimeoutMillis);
+            checkExecutor = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "sluice-transaction-check-" + group);
+                thread.setDaemon(true);
+                return thread;
+            });
+            started.remoting().registerProcessor(RequestCode.CHECK_TRANSACTION_STATE, transactions::checked, checkExecutor);
+        }
         runtime = started; // the volatile write publishes faults to sending threads too
         return this;
     }
@@ -115,7 +143,11 @@ public final class Producer implements AutoCloseable {
 
     /** Sends to a queue chosen round-robin, retrying up to {@code retryTimesWhenSendFailed} times on other groups. */
     public SendResult send(Message message) throws ClientException {
-        Outgoing outgoing = prepare(message);
+        return send(message, 0);
+    }
+
+    private SendResult send(Message message, int extraSysFlag) throws ClientException {
+        Outgoing outgoing = prepare(message, extraSysFlag);
         long start = System.currentTimeMillis();
         PublishRoute route = publishRoute(message.topic());
         String lastFailed = null;
@@ -146,6 +178,46 @@ public final class Producer implements AutoCloseable {
         throw new ClientException("sending to topic " + message.topic() + " failed after "
                 + (retryTimesWhenSendFailed + 1) + " attempts: " + failure.getMessage(), failure.code(), failure.remark(),
                 failure);
+    }
+
+    /**
+     * RocketMQ's transactional send: stores {@code message} as a half message (invisible to consumers), runs the
+     * listener's local transaction, and tells the broker to commit or roll it back. Left UNKNOWN, the broker asks this
+     * producer group later (CHECK_TRANSACTION_STATE). A half message the broker did not take with SEND_OK is rolled
+     * back without running the local transaction, as RocketMQ's client does.
+     *
+     * @throws ClientException when the half message cannot be sent, or the outcome cannot be sent to the broker
+     */
+    public TransactionResult sendInTransaction(Message message, Object arg) throws ClientException {
+        ClientRuntime r = runtime(); // read first: start() publishes the transactions through it
+        Transactions tx = transactions;
+        if (tx == null) {
+            throw new IllegalStateException("producer " + group + " has no transaction listener");
+        }
+        if (message.delayLevel() > 0) {
+            throw new IllegalArgumentException("a transactional message cannot be delayed");
+        }
+        message.putSystemProperty(MessageProperty.TRAN_MSG, "true");
+        message.putSystemProperty(MessageProperty.PRODUCER_GROUP, group);
+        SendResult half = send(message, Transactions.PREPARED);
+        TransactionState state = null;
+        String failure = null;
+        if (half.status() != SendStatus.SEND_OK) {
+            state = TransactionState.ROLLBACK;
+        } else {
+            // A broker checks back over a connection it knows this producer group by, from a heartbeat.
+            announceTo(message.topic());
+            try {
+                state = tx.listener().execute(message, arg);
+            } catch (RuntimeException e) {
+                failure = "executeLocalTransactionBranch exception: " + e;
+            }
+            if (state == null) {
+                state = TransactionState.UNKNOWN;
+            }
+        }
+        tx.end(half, r.masterAddress(message.topic(), half.queue().brokerName()), state, failure);
+        return new TransactionResult(half, state);
     }
 
     /** Sends to the queue {@code selector} picks (no retry on another queue: ordering would break). */
@@ -379,8 +451,12 @@ public final class Producer implements AutoCloseable {
         return new SendResult(status, outgoing.msgId, response.extField("msgId"), stored, Long.parseLong(queueOffset));
     }
 
-    /** Validates and completes a message: UNIQ_KEY, WAIT, compressed body and sysFlag. */
     private Outgoing prepare(Message message) throws ClientException {
+        return prepare(message, 0);
+    }
+
+    /** Validates and completes a message: UNIQ_KEY, WAIT, compressed body and sysFlag. */
+    private Outgoing prepare(Message message, int extraSysFlag) throws ClientException {
         runtime();
         checkTopic(message.topic());
         checkBody(message);
@@ -391,7 +467,7 @@ public final class Producer implements AutoCloseable {
             message.putSystemProperty(MessageProperty.WAIT, "true");
         }
         byte[] body = message.body();
-        int sysFlag = 0;
+        int sysFlag = extraSysFlag;
         if (body.length >= compressBodyOverBytes) {
             body = BodyCompression.compress(body, compressLevel);
             sysFlag |= BodyCompression.COMPRESSED_FLAG | BodyCompression.ZLIB_TYPE;
@@ -478,6 +554,11 @@ public final class Producer implements AutoCloseable {
             runtime.heartbeats().unregister(group, null);
             runtime.close();
             runtime = null;
+        }
+        if (checkExecutor != null) {
+            checkExecutor.shutdownNow();
+            checkExecutor = null;
+            transactions = null;
         }
     }
 }

@@ -23,6 +23,9 @@ import dev.sluice.client.internal.MessageDecoder;
 import dev.sluice.client.producer.Producer;
 import dev.sluice.client.producer.SendResult;
 import dev.sluice.client.producer.SendStatus;
+import dev.sluice.client.producer.TransactionListener;
+import dev.sluice.client.producer.TransactionResult;
+import dev.sluice.client.producer.TransactionState;
 import dev.sluice.client.testing.ApacheCluster;
 import dev.sluice.client.testing.SluiceCluster;
 import dev.sluice.client.testing.TestCluster;
@@ -75,6 +78,9 @@ class ClientScenariosTest {
         Properties broker = new Properties();
         broker.setProperty("messageDelayLevel", String.join(" ", Collections.nCopies(18, "1s")));
         broker.setProperty("enablePropertyFilter", "true");
+        // Transactions left UNKNOWN are checked back after a second, not after 6 s and then every minute.
+        broker.setProperty("transactionTimeOut", "1000");
+        broker.setProperty("transactionCheckInterval", "1000");
         CompletableFuture<TestCluster> sluice = CompletableFuture.supplyAsync(() -> start(() ->
                 SluiceCluster.start(Files.createDirectories(home.resolve("sluice")), broker)));
         CompletableFuture<TestCluster> apache = CompletableFuture.supplyAsync(() -> start(() ->
@@ -606,6 +612,63 @@ class ClientScenariosTest {
             reader.setAutoCommit(false).setConsumeFrom(ConsumeFrom.FIRST_OFFSET)
                     .assign(List.of(new MessageQueue("%DLQ%" + group, cluster.brokerName(), 0))).start();
             assertEquals("m2", body(pollUntil(reader, 1).get(0)));
+        }
+    }
+
+    /**
+     * Transactional sends: a committed half message reaches consumers, a rolled-back one never does, and ones left
+     * UNKNOWN (or whose local transaction threw) are settled by the broker's check-back, which sees the half message
+     * under its real topic with the send's id.
+     */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void transactionsCommitRollBackAndAreCheckedBack(TestCluster cluster) throws Exception {
+        String topic = unique("Tx");
+        createTopic(cluster, topic, 1);
+        Map<String, String> checkedIds = new ConcurrentHashMap<>();
+        TransactionListener listener = new TransactionListener() {
+            @Override
+            public TransactionState execute(Message message, Object arg) {
+                String b = new String(message.body(), StandardCharsets.UTF_8);
+                assertEquals("arg-" + b, arg);
+                return switch (b) {
+                    case "commit" -> TransactionState.COMMIT;
+                    case "rollback" -> TransactionState.ROLLBACK;
+                    case "unknown" -> TransactionState.UNKNOWN;
+                    default -> throw new IllegalStateException("the local transaction failed");
+                };
+            }
+
+            @Override
+            public TransactionState check(ReceivedMessage message) {
+                assertEquals(topic, message.topic());
+                checkedIds.put(body(message), message.property(MessageProperty.UNIQ_KEY));
+                return body(message).equals("unknown") ? TransactionState.COMMIT : TransactionState.ROLLBACK;
+            }
+        };
+        Map<String, String> sentIds = new HashMap<>();
+        try (Producer producer = new Producer(unique("TxP"), clientConfig(cluster, unique("p")))
+                .setTransactionListener(listener).start()) {
+            for (String b : List.of("commit", "rollback", "unknown", "throws")) {
+                TransactionResult result = producer.sendInTransaction(text(topic, "TagT", b), "arg-" + b);
+                assertEquals(SendStatus.SEND_OK, result.send().status());
+                sentIds.put(b, result.send().msgId());
+            }
+            Deadline.await("the two transactions left open are checked back", WAIT,
+                    () -> checkedIds.keySet().containsAll(Set.of("unknown", "throws")));
+            List<String> polled = new ArrayList<>();
+            try (LitePullConsumer consumer = new LitePullConsumer(unique("TxC"), clientConfig(cluster, unique("l")))) {
+                consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).start();
+                Deadline.await("the committed transactions are polled", WAIT, () -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(m -> polled.add(body(m)));
+                    return polled.containsAll(List.of("commit", "unknown"));
+                });
+            }
+            assertEquals(List.of("commit", "unknown"), polled);
+            assertEquals(sentIds.get("unknown"), checkedIds.get("unknown"));
+            assertEquals(sentIds.get("throws"), checkedIds.get("throws"));
+            assertTrue(!checkedIds.containsKey("commit") && !checkedIds.containsKey("rollback"),
+                    "settled transactions are not checked: " + checkedIds.keySet());
         }
     }
 
