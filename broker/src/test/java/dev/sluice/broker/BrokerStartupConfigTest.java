@@ -64,7 +64,7 @@ class BrokerStartupConfigTest {
     void aBadValueStopsStartUpNamingTheKey() throws Exception {
         for (String bad : List.of("brokerPermission=9", "listenPort=ten", "mappedFileSizeCommitLog=-1", "brokerIP1=my-host",
                 "namesrvAddr=nohostport", "autoCreateTopicEnable=yes", "useTLS=true", "filterServerNums=1",
-                "aclEnable=true", "enableDLegerCommitLog=true")) {
+                "aclEnable=true", "enableDLegerCommitLog=true", "enableLmq=true", "enableMultiDispatch=true")) {
             Path file = dir.resolve("bad.properties");
             Files.writeString(file, bad + "\n");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

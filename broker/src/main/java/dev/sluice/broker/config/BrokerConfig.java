@@ -112,6 +112,11 @@ public final class BrokerConfig {
     public static final String ENABLE_DLEGER_COMMIT_LOG = define("enableDLegerCommitLog", "false",
             v -> only(v.toLowerCase(Locale.ROOT), "false",
                     "DLedger is not supported; Sluice replicates from master to slave as brokerRole says"), false);
+    /** RocketMQ 4.9's light message queues, which its MQTT bridge writes through INNER_MULTI_DISPATCH. */
+    public static final String ENABLE_LMQ = define("enableLmq", "false",
+            v -> only(v.toLowerCase(Locale.ROOT), "false", "light message queues (LMQ) are not supported"), false);
+    public static final String ENABLE_MULTI_DISPATCH = define("enableMultiDispatch", "false",
+            v -> only(v.toLowerCase(Locale.ROOT), "false", "multi-dispatch (LMQ) is not supported"), false);
     public static final String REGION_ID = define("regionId", "DefaultRegion", v -> v, true);
     /** Whether a reply (SEND_REPLY_MESSAGE) is also stored on the cluster's reply topic after it is pushed. */
     public static final String STORE_REPLY_MESSAGE_ENABLE = define("storeReplyMessageEnable", "true", BrokerConfig::bool, true);
