@@ -4,12 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.json.Json;
+import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.testing.Deadline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -91,6 +98,44 @@ class SqlFilterTest {
             MQBrokerException bad = assertThrows(MQBrokerException.class,
                     () -> consumer.pull(any, MessageSelector.bySql("a >"), 0, 32));
             assertEquals(23, bad.getResponseCode(), "SUBSCRIPTION_PARSE_FAILED: " + bad.getErrorMessage());
+        }
+    }
+
+    /**
+     * A heartbeat whose SQL92 expression does not compile (the official consumers check first, so it comes from
+     * elsewhere) registers the subscription without filter data: pulls get FILTER_DATA_NOT_EXIST, and queryCq still
+     * answers, every unit passing the tag stage as in RocketMQ.
+     */
+    @Test
+    void aSubscriptionThatDoesNotCompileHasNoFilterData() throws Exception {
+        try (Cluster cluster = new Cluster(home)) {
+            Broker broker = cluster.startBroker(withPropertyFilter(cluster, "broker-no-filter-data"));
+            sendAll(cluster);
+            try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
+                Map<String, Object> subscription = Map.of("topic", TOPIC, "subString", "a >", "expressionType", "SQL92",
+                        "subVersion", 1, "tagsSet", List.of(), "codeSet", List.of(), "classFilterMode", false);
+                Map<String, Object> consumer = Map.of("groupName", "RawSqlGroup", "consumeType", "CONSUME_PASSIVELY",
+                        "messageModel", "CLUSTERING", "consumeFromWhere", "CONSUME_FROM_FIRST_OFFSET",
+                        "subscriptionDataSet", List.of(subscription), "unitMode", false);
+                RemotingCommand heartbeat = RemotingCommand.request(RequestCode.HEART_BEAT).setBody(Json.writeBytes(
+                        Map.of("clientID", "raw-sql-client", "consumerDataSet", List.of(consumer), "producerDataSet", List.of())));
+                assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), heartbeat, 5000).code());
+
+                RemotingCommand pull = RemotingCommand.request(RequestCode.PULL_MESSAGE)
+                        .putExtField("consumerGroup", "RawSqlGroup").putExtField("topic", TOPIC).putExtField("queueId", 0)
+                        .putExtField("queueOffset", 0).putExtField("maxMsgNums", 32).putExtField("sysFlag", 0)
+                        .putExtField("commitOffset", 0).putExtField("suspendTimeoutMillis", 0)
+                        .putExtField("subVersion", 1).putExtField("expressionType", "SQL92");
+                RemotingCommand refused = client.invokeSync(broker.address(), pull, 5000);
+                assertEquals(ResponseCode.FILTER_DATA_NOT_EXIST, refused.code(), refused.remark());
+
+                RemotingCommand queryCq = RemotingCommand.request(RequestCode.QUERY_CONSUME_QUEUE)
+                        .putExtField("topic", TOPIC).putExtField("queueId", 0).putExtField("index", 0)
+                        .putExtField("count", 4).putExtField("consumerGroup", "RawSqlGroup");
+                RemotingCommand units = client.invokeSync(broker.address(), queryCq, 5000);
+                assertEquals(ResponseCode.SUCCESS, units.code(), units.remark());
+                assertTrue(new String(units.body(), StandardCharsets.UTF_8).contains("\"eval\":true"));
+            }
         }
     }
 
