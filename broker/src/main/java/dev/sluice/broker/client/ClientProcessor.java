@@ -3,7 +3,6 @@ package dev.sluice.broker.client;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
-import dev.sluice.broker.pull.PullProcessor;
 import dev.sluice.broker.topic.Perm;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicConfig;
@@ -115,7 +114,8 @@ public final class ClientProcessor implements RequestProcessor {
             return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
         }
         if (!config.enablePropertyFilter()) {
-            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, PullProcessor.unsupported(String.valueOf(type)));
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                    Subscription.unsupported(String.valueOf(type)));
         }
         try {
             Object subString = subscription.get("subString");

@@ -84,6 +84,11 @@ public record Subscription(String topic, String subString, Set<String> tagsSet, 
         return new Subscription(topic, subString, tags, codes, version, type, classFilter, filterOf(all ? null : codes));
     }
 
+    /** RocketMQ's words for a broker without enablePropertyFilter, which its client shows the user. */
+    public static String unsupported(String expressionType) {
+        return "The broker does not support consumer to filter message by " + expressionType;
+    }
+
     public boolean isTag() {
         return TAG.equals(expressionType);
     }

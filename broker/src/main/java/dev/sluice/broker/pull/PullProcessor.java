@@ -102,7 +102,7 @@ public final class PullProcessor implements RequestProcessor {
         if (header.carriesSubscription()) {
             String type = header.expressionType();
             if (type != null && !type.isEmpty() && !Subscription.TAG.equals(type) && !config.enablePropertyFilter()) {
-                return refuse(response, ResponseCode.SYSTEM_ERROR, unsupported(type));
+                return refuse(response, ResponseCode.SYSTEM_ERROR, Subscription.unsupported(type));
             }
             try {
                 subscription = Subscription.parse(header.topic(), header.subscription(), header.expressionType(),
@@ -128,7 +128,8 @@ public final class PullProcessor implements RequestProcessor {
                         "The broker's consumer filter data is not exist!Your expression may be wrong!");
             }
             if (!subscription.isTag() && !config.enablePropertyFilter()) {
-                return refuse(response, ResponseCode.SYSTEM_ERROR, unsupported(subscription.expressionType()));
+                return refuse(response, ResponseCode.SYSTEM_ERROR,
+                        Subscription.unsupported(subscription.expressionType()));
             }
             if (!subscription.isTag() && !SqlSelector.TYPE.equals(subscription.expressionType())) {
                 return refuse(response, ResponseCode.SUBSCRIPTION_PARSE_FAILED, "expression type "
@@ -137,7 +138,10 @@ public final class PullProcessor implements RequestProcessor {
         }
         TagFilter filter = subscription.filter();
         if (config.filterSupportRetry() && SystemTopics.isRetry(header.topic())) {
-            filter = new RetryFilter(filter, consumers.group(header.consumerGroup()));
+            ConsumerGroup members = consumers.group(header.consumerGroup());
+            if (members != null && members.subscriptions().values().stream().anyMatch(s -> s.selector() != null)) {
+                filter = new RetryFilter(filter, members);
+            }
         }
         if (firstAttempt && header.commitsOffset() && !config.isSlave()) {
             // Committed on the first pass only, as RocketMQ does, so a woken pull does not commit again. A slave takes
@@ -258,11 +262,6 @@ public final class PullProcessor implements RequestProcessor {
         return messages;
     }
 
-    /** RocketMQ's words, which its client shows the user. */
-    public static String unsupported(String expressionType) {
-        return "The broker does not support consumer to filter message by " + expressionType;
-    }
-
     /**
      * With filterSupportRetry, a retry message is also checked against the group's SQL92 expression for the topic it
      * was first sent to (its RETRY_TOPIC property), as RocketMQ does; without such an expression it passes.
@@ -277,9 +276,6 @@ public final class PullProcessor implements RequestProcessor {
         public boolean acceptRecord(ByteBuffer record) {
             if (!own.acceptRecord(record)) {
                 return false;
-            }
-            if (members == null) {
-                return true;
             }
             String properties = MessageCodec.properties(record, record.position());
             String firstTopic = MessageProperties.get(properties, SendBackProcessor.RETRY_TOPIC);
