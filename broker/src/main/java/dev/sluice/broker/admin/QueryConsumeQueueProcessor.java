@@ -78,9 +78,7 @@ public final class QueryConsumeQueueProcessor implements RequestProcessor {
         List<Map<String, Object>> units = new ArrayList<>();
         for (QueueUnit unit : store.units(topic, queueId, index, count)) {
             Map<String, Object> json = new LinkedHashMap<>();
-            // An SQL92 subscription passes every tag code (and RocketMQ's passes one it has no filter data for).
-            json.put("eval", subscription != null
-                    && (subscription.filter() == null || subscription.filter().accept(unit.tagCode())));
+            json.put("eval", subscription != null && subscription.filter().accept(unit.tagCode()));
             json.put("physicOffset", unit.commitLogOffset());
             json.put("physicSize", unit.size());
             json.put("tagsCode", unit.tagCode());

@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * What a consumer subscribed to on one topic: RocketMQ's SubscriptionData. A TAG expression filters by the tag hash
  * codes in the ConsumeQueue (the client re-checks the tag strings); an SQL92 one by its {@link SqlSelector} over each
- * stored message's properties. {@code filter} is null for an SQL92 expression that did not compile: RocketMQ then
- * has no filter data for the consumer, and refuses its pulls.
+ * stored message's properties. An SQL92 expression that did not compile has no {@link #selector()}: RocketMQ then has
+ * no filter data for the consumer, and refuses its pulls.
  */
 public record Subscription(String topic, String subString, Set<String> tagsSet, Set<Integer> codeSet, long subVersion,
                            String expressionType, boolean classFilterMode, TagFilter filter) {
@@ -68,11 +68,11 @@ public record Subscription(String topic, String subString, Set<String> tagsSet, 
             list.forEach(c -> codes.add(Json.asInt(c, "tag code")));
         }
         if (SqlSelector.TYPE.equals(type)) {
-            SelectorFilter filter;
+            TagFilter filter;
             try {
                 filter = new SelectorFilter(SqlSelector.compile(subString));
             } catch (IllegalArgumentException e) {
-                filter = null;
+                filter = TagFilter.ALL;
             }
             return new Subscription(topic, subString, tags, codes, version, type, classFilter, filter);
         }

@@ -123,7 +123,7 @@ public final class PullProcessor implements RequestProcessor {
             if (subscription.subVersion() < header.subVersion()) {
                 return refuse(response, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
             }
-            if (SqlSelector.TYPE.equals(subscription.expressionType()) && subscription.filter() == null) {
+            if (SqlSelector.TYPE.equals(subscription.expressionType()) && subscription.selector() == null) {
                 return refuse(response, ResponseCode.FILTER_DATA_NOT_EXIST,
                         "The broker's consumer filter data is not exist!Your expression may be wrong!");
             }
