@@ -129,7 +129,7 @@ public final class Broker implements AutoCloseable {
         BrokerStats stats = new BrokerStats(clock, config.brokerClusterName());
         ConsumerRegistry consumers = new ConsumerRegistry(server, clock, group -> {
             SubscriptionGroupConfig g = groups.get(group);
-            return g == null || g.notifyConsumerIdsChangedEnable();
+            return config.notifyConsumerIdsChangedEnable() && (g == null || g.notifyConsumerIdsChangedEnable());
         });
         server.addConnectionListener(consumers::connectionClosed);
         ProducerRegistry producers = new ProducerRegistry(clock);

@@ -121,6 +121,8 @@ public final class BrokerConfig {
     /** Whether a reply (SEND_REPLY_MESSAGE) is also stored on the cluster's reply topic after it is pushed. */
     public static final String STORE_REPLY_MESSAGE_ENABLE = define("storeReplyMessageEnable", "true", BrokerConfig::bool, true);
     public static final String SLAVE_READ_ENABLE = define("slaveReadEnable", "false", BrokerConfig::bool, true);
+    /** Whether consumers hear when their group's members change; each group's own setting must allow it too. */
+    public static final String NOTIFY_CONSUMER_IDS_CHANGED_ENABLE = define("notifyConsumerIdsChangedEnable", "true", BrokerConfig::bool, true);
     public static final String CHANNEL_EXPIRED_TIMEOUT = define("channelExpiredTimeout", "120000", v -> longAtLeast(v, 1000), false);
     public static final String TRANSACTION_TIME_OUT = define("transactionTimeOut", "6000", v -> longAtLeast(v, 0), true);
     public static final String TRANSACTION_CHECK_MAX = define("transactionCheckMax", "15", v -> intAtLeast(v, 0), true);
@@ -347,6 +349,10 @@ public final class BrokerConfig {
 
     public boolean offsetCheckInSlave() {
         return (Boolean) values.get(OFFSET_CHECK_IN_SLAVE);
+    }
+
+    public boolean notifyConsumerIdsChangedEnable() {
+        return (Boolean) values.get(NOTIFY_CONSUMER_IDS_CHANGED_ENABLE);
     }
 
     public boolean enablePropertyFilter() {
