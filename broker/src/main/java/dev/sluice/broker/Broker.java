@@ -170,7 +170,7 @@ public final class Broker implements AutoCloseable {
         register(new OffsetProcessor(offsets, store), clientPool, RequestCode.QUERY_CONSUMER_OFFSET,
                 RequestCode.UPDATE_CONSUMER_OFFSET, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
                 RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME);
-        register(new QueryProcessor(store), queryPool, RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID);
+        register(new QueryProcessor(store, config), queryPool, RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID);
         register(new TopicAdminProcessor(config, topics, offsets, consumers, store, stats), adminPool,
                 RequestCode.UPDATE_AND_CREATE_TOPIC, RequestCode.DELETE_TOPIC_IN_BROKER, RequestCode.GET_ALL_TOPIC_CONFIG,
                 RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, RequestCode.GET_TOPIC_STATS_INFO,

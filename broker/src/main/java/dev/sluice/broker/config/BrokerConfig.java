@@ -65,6 +65,8 @@ public final class BrokerConfig {
     public static final String MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY = define("maxTransferCountOnMessageInMemory", "32", v -> intBetween(v, 1, 65536), true);
     public static final String MAX_TRANSFER_BYTES_ON_MESSAGE_IN_DISK = define("maxTransferBytesOnMessageInDisk", "65536", v -> intAtLeast(v, 1), true);
     public static final String MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK = define("maxTransferCountOnMessageInDisk", "8", v -> intBetween(v, 1, 65536), true);
+    /** The most messages one query by key returns. */
+    public static final String MAX_MSGS_NUM_BATCH = define("maxMsgsNumBatch", "64", v -> intBetween(v, 1, 65536), true);
     public static final String OFFSET_CHECK_IN_SLAVE = define("offsetCheckInSlave", "false", BrokerConfig::bool, true);
     public static final String DEFAULT_TOPIC_QUEUE_NUMS = define("defaultTopicQueueNums", "8", v -> intBetween(v, 1, 1024), true);
     public static final String AUTO_CREATE_TOPIC_ENABLE = define("autoCreateTopicEnable", "true", BrokerConfig::bool, true);
@@ -345,6 +347,10 @@ public final class BrokerConfig {
 
     public int maxTransferCount(boolean inDisk) {
         return (Integer) values.get(inDisk ? MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK : MAX_TRANSFER_COUNT_ON_MESSAGE_IN_MEMORY);
+    }
+
+    public int maxMsgsNumBatch() {
+        return (Integer) values.get(MAX_MSGS_NUM_BATCH);
     }
 
     public boolean offsetCheckInSlave() {

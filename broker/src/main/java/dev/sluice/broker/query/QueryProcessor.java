@@ -1,5 +1,6 @@
 package dev.sluice.broker.query;
 
+import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingConnection;
 import dev.sluice.remoting.RequestCode;
@@ -14,13 +15,12 @@ import java.util.Optional;
 
 /** QUERY_MESSAGE (by key, through the key index) and VIEW_MESSAGE_BY_ID (by CommitLog offset). */
 public final class QueryProcessor implements RequestProcessor {
-    /** RocketMQ's maxMsgsNumBatch: the most messages one key query returns. */
-    private static final int MAX_MESSAGES = 64;
-
     private final MessageStore store;
+    private final BrokerConfig config;
 
-    public QueryProcessor(MessageStore store) {
+    public QueryProcessor(MessageStore store, BrokerConfig config) {
         this.store = store;
+        this.config = config;
     }
 
     @Override
@@ -35,7 +35,7 @@ public final class QueryProcessor implements RequestProcessor {
     private RemotingCommand byKey(RemotingCommand request) throws Exception {
         String topic = request.requireExtField("topic");
         String key = request.requireExtField("key");
-        int maxNum = (int) Math.min(MAX_MESSAGES, Math.max(1, request.requireLongExtField("maxNum")));
+        int maxNum = (int) Math.min(config.maxMsgsNumBatch(), Math.max(1, request.requireLongExtField("maxNum")));
         long begin = request.requireLongExtField("beginTimestamp");
         long end = request.requireLongExtField("endTimestamp");
         KeyQueryResult found = store.queryByKey(topic, key, maxNum, begin, end);
