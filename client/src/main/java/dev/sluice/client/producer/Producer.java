@@ -30,8 +30,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Sends messages to the topic's broker groups: sync (retried on another group), async, oneway, batch, or to a
- * queue the caller selects. Use one per producer group; {@link #close()} releases its connections and threads.
+ * Sends messages to the topic's broker groups: sync (retried on another group), async, oneway, batch, to a queue the
+ * caller selects, as a request awaiting a reply, or in a transaction. Use one per producer group; {@link #close()}
+ * releases its connections and threads.
  */
 public final class Producer implements AutoCloseable {
     /** Broker codes after which the send is tried again on another broker group (spec §8.2). */
