@@ -3,12 +3,16 @@ package dev.sluice.broker;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.namesrv.NamesrvConfig;
 import dev.sluice.namesrv.NamesrvController;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.json.Json;
 import dev.sluice.testing.Deadline;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
@@ -136,6 +140,18 @@ final class Cluster implements AutoCloseable {
             }
         }
         return all;
+    }
+
+    /**
+     * A HEART_BEAT as a consumer of {@code group} with these SubscriptionData, for raw clients that play a consumer the
+     * official clients would not be (one that does not check its expression, one whose notices the test sees).
+     */
+    static RemotingCommand consumerHeartbeat(String clientId, String group, List<Map<String, Object>> subscriptions) {
+        Map<String, Object> consumer = Map.of("groupName", group, "consumeType", "CONSUME_PASSIVELY",
+                "messageModel", "CLUSTERING", "consumeFromWhere", "CONSUME_FROM_FIRST_OFFSET",
+                "subscriptionDataSet", subscriptions, "unitMode", false);
+        return RemotingCommand.request(RequestCode.HEART_BEAT).setBody(Json.writeBytes(
+                Map.of("clientID", clientId, "consumerDataSet", List.of(consumer), "producerDataSet", List.of())));
     }
 
     /** Closes {@code closeable} with the cluster (clients made outside these factory methods). */

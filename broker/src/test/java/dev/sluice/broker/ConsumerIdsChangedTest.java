@@ -6,11 +6,9 @@ import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
-import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.rocketmq.common.subscription.SubscriptionGroupConfig;
@@ -76,11 +74,7 @@ class ConsumerIdsChangedTest {
 
     private static void heartbeat(NettyRemotingClient client, Broker broker, String clientId, String group)
             throws Exception {
-        Map<String, Object> consumer = Map.of("groupName", group, "consumeType", "CONSUME_PASSIVELY",
-                "messageModel", "CLUSTERING", "consumeFromWhere", "CONSUME_FROM_LAST_OFFSET",
-                "subscriptionDataSet", List.of(), "unitMode", false);
-        RemotingCommand heartbeat = RemotingCommand.request(RequestCode.HEART_BEAT).setBody(Json.writeBytes(
-                Map.of("clientID", clientId, "consumerDataSet", List.of(consumer), "producerDataSet", List.of())));
+        RemotingCommand heartbeat = Cluster.consumerHeartbeat(clientId, group, List.of());
         assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), heartbeat, 5000).code());
     }
 }

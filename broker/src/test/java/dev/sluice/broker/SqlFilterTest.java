@@ -8,7 +8,6 @@ import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
-import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.testing.Deadline;
 import java.nio.charset.StandardCharsets;
@@ -139,11 +138,7 @@ class SqlFilterTest {
             try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
                 Map<String, Object> subscription = Map.of("topic", TOPIC, "subString", "a >", "expressionType", "SQL92",
                         "subVersion", 1, "tagsSet", List.of(), "codeSet", List.of(), "classFilterMode", false);
-                Map<String, Object> consumer = Map.of("groupName", "RawSqlGroup", "consumeType", "CONSUME_PASSIVELY",
-                        "messageModel", "CLUSTERING", "consumeFromWhere", "CONSUME_FROM_FIRST_OFFSET",
-                        "subscriptionDataSet", List.of(subscription), "unitMode", false);
-                RemotingCommand heartbeat = RemotingCommand.request(RequestCode.HEART_BEAT).setBody(Json.writeBytes(
-                        Map.of("clientID", "raw-sql-client", "consumerDataSet", List.of(consumer), "producerDataSet", List.of())));
+                RemotingCommand heartbeat = Cluster.consumerHeartbeat("raw-sql-client", "RawSqlGroup", List.of(subscription));
                 assertEquals(ResponseCode.SUCCESS, client.invokeSync(broker.address(), heartbeat, 5000).code());
 
                 RemotingCommand pull = RemotingCommand.request(RequestCode.PULL_MESSAGE)
