@@ -1,6 +1,7 @@
 package dev.sluice.broker;
 
 import dev.sluice.store.DispatchListener;
+import java.nio.ByteBuffer;
 
 /**
  * The store's dispatch listener, pointed at long polling once the pull side exists: the store must be open before
@@ -14,7 +15,7 @@ final class DispatchRelay implements DispatchListener {
     }
 
     @Override
-    public void onDispatched(String topic, int queueId, long maxOffset, long tagCode) {
-        target.onDispatched(topic, queueId, maxOffset, tagCode);
+    public void onDispatched(String topic, int queueId, long maxOffset, long tagCode, ByteBuffer record) {
+        target.onDispatched(topic, queueId, maxOffset, tagCode, record);
     }
 }

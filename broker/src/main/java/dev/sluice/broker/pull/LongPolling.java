@@ -3,6 +3,7 @@ package dev.sluice.broker.pull;
 import dev.sluice.store.DispatchListener;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.TagFilter;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,8 +67,9 @@ final class LongPolling implements DispatchListener {
         }
     }
 
+    /** Wakes the pulls of the message's queue whose filter takes it, by tag code and, for SQL92, by its record. */
     @Override
-    public void onDispatched(String topic, int queueId, long maxOffset, long tagCode) {
+    public void onDispatched(String topic, int queueId, long maxOffset, long tagCode, ByteBuffer record) {
         if (count.get() == 0) {
             return;
         }
@@ -77,7 +79,7 @@ final class LongPolling implements DispatchListener {
             return;
         }
         for (Parked pull : waiting) {
-            if (pull.offset < maxOffset && pull.filter.accept(tagCode)) {
+            if (pull.offset < maxOffset && pull.filter.accept(tagCode) && pull.filter.acceptRecord(record)) {
                 wake(pull);
             }
         }

@@ -32,6 +32,8 @@ final class Dispatcher implements Agent {
     private long reportedCorruptionAt = -1;
     private byte[] lastTopicBytes;
     private String lastTopic;
+    private ByteBuffer viewOf;
+    private ByteBuffer recordView;
 
     Dispatcher(CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, DispatchListener listener,
                DelayLevels delayLevels) {
@@ -163,7 +165,17 @@ final class Dispatcher implements Agent {
                 batch.add(topic, uniqueKey, storeTime, physical);
             }
         }
-        listener.onDispatched(topic, queueId, queueOffset + 1, tagCode);
+        listener.onDispatched(topic, queueId, queueOffset + 1, tagCode, recordView(buf, at, length));
+    }
+
+    /** The record, as one reused view per segment buffer: a dispatch allocates nothing for its listener. */
+    private ByteBuffer recordView(ByteBuffer buf, int at, int length) {
+        if (viewOf != buf) {
+            viewOf = buf;
+            recordView = buf.duplicate();
+        }
+        recordView.clear();
+        return recordView.position(at).limit(at + length);
     }
 
     /** The topic at {@code [at, at + length)}: the previous record's String when the bytes are the same. */
