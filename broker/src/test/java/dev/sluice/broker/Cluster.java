@@ -23,6 +23,7 @@ import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
  * A name server and brokers in this JVM on ephemeral 127.0.0.1 ports, plus official clients made to talk to them;
@@ -100,6 +101,16 @@ final class Cluster implements AutoCloseable {
         consumer.setInstanceName(uniqueInstance());
         closeables.add(consumer::shutdown);
         return consumer;
+    }
+
+    /** The official admin, started; stopped with the cluster. */
+    DefaultMQAdminExt admin() throws Exception {
+        DefaultMQAdminExt admin = new DefaultMQAdminExt();
+        admin.setNamesrvAddr(namesrvAddr);
+        admin.setInstanceName(uniqueInstance());
+        admin.start();
+        closeables.add(admin::shutdown);
+        return admin;
     }
 
     DefaultMQPullConsumer pullConsumer(String group) throws Exception {

@@ -30,11 +30,7 @@ class ConsumerIdsChangedTest {
     void aMemberHearsOfANewMemberUnlessItsGroupSaysNot() throws Exception {
         try (Cluster cluster = new Cluster(home)) {
             Broker broker = cluster.startBroker(cluster.brokerProperties("broker-ids"));
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(cluster.namesrvAddr);
-            admin.setInstanceName("ids-admin-" + ProcessHandle.current().pid());
-            admin.start();
-            cluster.track(admin::shutdown);
+            DefaultMQAdminExt admin = cluster.admin();
             SubscriptionGroupConfig quiet = new SubscriptionGroupConfig();
             quiet.setGroupName("QuietGroup");
             quiet.setNotifyConsumerIdsChangedEnable(false);

@@ -27,11 +27,7 @@ class KeyQueryLimitTest {
             for (int i = 0; i < 70; i++) {
                 producer.send(new Message(TOPIC, "TagK", "order-7", ("m" + i).getBytes()));
             }
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(cluster.namesrvAddr);
-            admin.setInstanceName("key-limit-admin-" + ProcessHandle.current().pid());
-            admin.start();
-            cluster.track(admin::shutdown);
+            DefaultMQAdminExt admin = cluster.admin();
 
             // The index catches up with the CommitLog shortly after the sends.
             Deadline.await("64 messages are found by key", Duration.ofSeconds(20), () -> found(producer, begin) == 64);

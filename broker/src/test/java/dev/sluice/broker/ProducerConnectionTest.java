@@ -39,11 +39,7 @@ class ProducerConnectionTest {
             Broker broker = cluster.startBroker(cluster.brokerProperties("broker-pc"));
             DefaultMQProducer producer = cluster.producer("ConnProducer");
             producer.send(new Message("ConnTopic", "TagP", "k", "x".getBytes(StandardCharsets.UTF_8)));
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(cluster.namesrvAddr);
-            admin.setInstanceName("admin-" + System.nanoTime());
-            cluster.track(admin::shutdown);
-            admin.start();
+            DefaultMQAdminExt admin = cluster.admin();
 
             ProducerConnection[] listed = new ProducerConnection[1];
             Deadline.await("the producer's heartbeat reached the broker", WAIT, () -> {

@@ -39,11 +39,7 @@ class PullTransferLimitsTest {
             DefaultMQPullConsumer consumer = cluster.pullConsumer("TransferGroup");
             Cluster.awaitRoute(consumer, TOPIC);
             Deadline.await("all forty are in the ConsumeQueue", Duration.ofSeconds(10), () -> consumer.maxOffset(queue) == 40);
-            DefaultMQAdminExt admin = new DefaultMQAdminExt();
-            admin.setNamesrvAddr(cluster.namesrvAddr);
-            admin.setInstanceName("transfer-admin-" + ProcessHandle.current().pid());
-            admin.start();
-            cluster.track(admin::shutdown);
+            DefaultMQAdminExt admin = cluster.admin();
 
             assertEquals(32, pulled(consumer, queue), "RocketMQ's default: 32 messages in memory");
             update(admin, broker, "maxTransferCountOnMessageInMemory", "100");
