@@ -126,14 +126,7 @@ public final class LitePullConsumer implements AutoCloseable {
         if (runtime != null) {
             throw new IllegalStateException("consumer " + group + " already started");
         }
-        runtime = new ClientRuntime(config);
-        try {
-            SelectorCheck.inBrokers(runtime, group, subscriptions.values());
-        } catch (ClientException e) {
-            runtime.close();
-            runtime = null;
-            throw e;
-        }
+        runtime = SelectorCheck.runtimeFor(config, group, subscriptions.values());
         puller = new Puller(runtime, group);
         rebalancer = new Rebalancer(runtime, group, MessageModel.CLUSTERING);
         offsets = new BrokerOffsetStore(runtime, group);

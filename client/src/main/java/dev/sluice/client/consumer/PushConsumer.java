@@ -191,14 +191,7 @@ public final class PushConsumer implements AutoCloseable {
         if (model == MessageModel.CLUSTERING) {
             subscriptions.put(RetrySender.retryTopic(group), Subscription.of(RetrySender.retryTopic(group), "*"));
         }
-        runtime = new ClientRuntime(config);
-        try {
-            SelectorCheck.inBrokers(runtime, group, subscriptions.values());
-        } catch (ClientException e) {
-            runtime.close();
-            runtime = null;
-            throw e;
-        }
+        runtime = SelectorCheck.runtimeFor(config, group, subscriptions.values());
         puller = new Puller(runtime, group);
         rebalancer = new Rebalancer(runtime, group, model);
         offsets = model == MessageModel.CLUSTERING ? new BrokerOffsetStore(runtime, group)

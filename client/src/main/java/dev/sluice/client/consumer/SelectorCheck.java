@@ -1,5 +1,6 @@
 package dev.sluice.client.consumer;
 
+import dev.sluice.client.ClientConfig;
 import dev.sluice.client.ClientException;
 import dev.sluice.client.internal.BrokerData;
 import dev.sluice.client.internal.ClientRuntime;
@@ -21,7 +22,21 @@ final class SelectorCheck {
     private SelectorCheck() {
     }
 
-    static void inBrokers(ClientRuntime runtime, String group, Collection<Subscription> subscriptions) throws ClientException {
+    /** A new runtime for a consumer of {@code group}, once the brokers took its SQL92 subscriptions; closed if not. */
+    static ClientRuntime runtimeFor(ClientConfig config, String group, Collection<Subscription> subscriptions)
+            throws ClientException {
+        ClientRuntime runtime = new ClientRuntime(config);
+        try {
+            inBrokers(runtime, group, subscriptions);
+        } catch (ClientException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        return runtime;
+    }
+
+    private static void inBrokers(ClientRuntime runtime, String group, Collection<Subscription> subscriptions)
+            throws ClientException {
         for (Subscription s : subscriptions) {
             if (!TagExpression.SQL92.equals(s.expression().type())) {
                 continue;
