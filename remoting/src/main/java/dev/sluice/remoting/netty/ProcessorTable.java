@@ -1,5 +1,6 @@
 package dev.sluice.remoting.netty;
 
+import dev.sluice.remoting.QueuedRequest;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingCommandException;
 import dev.sluice.remoting.RequestProcessor;
@@ -34,10 +35,27 @@ final class ProcessorTable {
             return;
         }
         try {
-            registration.executor.execute(() -> reply(channel, request, process(registration.processor, channel, request)));
+            registration.executor.execute(new Task(channel, request, registration.processor));
         } catch (RejectedExecutionException e) {
             reply(channel, request, RemotingCommand.responseTo(request, ResponseCode.SYSTEM_BUSY,
                     "[OVERLOAD] too many requests of code " + request.code() + " waiting, try later"));
+        }
+    }
+
+    private record Task(Channel channel, RemotingCommand request, RequestProcessor processor) implements QueuedRequest {
+        @Override
+        public void run() {
+            reply(channel, request, process(processor, channel, request));
+        }
+
+        @Override
+        public int requestCode() {
+            return request.code();
+        }
+
+        @Override
+        public void refuse(int responseCode, String remark) {
+            reply(channel, request, RemotingCommand.responseTo(request, responseCode, remark));
         }
     }
 
