@@ -14,6 +14,7 @@ import dev.sluice.broker.client.ConsumerRegistry;
 import dev.sluice.broker.client.ProducerConnectionProcessor;
 import dev.sluice.broker.client.ProducerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.config.BrokerConfig.Pool;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
 import dev.sluice.broker.lock.LockProcessor;
@@ -52,6 +53,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -120,10 +122,14 @@ public final class Broker implements AutoCloseable {
 
         scheduler = Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-scheduler"));
         executors.add(scheduler);
-        RequestPool sendPool = pool("broker-send", config.sendMessageThreadPoolNums(), config.sendThreadPoolQueueCapacity());
-        RequestPool pullPool = pool("broker-pull", config.pullMessageThreadPoolNums(), config.pullThreadPoolQueueCapacity());
-        RequestPool clientPool = pool("broker-client", 4, 50_000);
-        RequestPool queryPool = pool("broker-query", 4, 10_000);
+        RequestPool sendPool = pool("broker-send", Pool.SEND);
+        RequestPool pullPool = pool("broker-pull", Pool.PULL);
+        RequestPool heartbeatPool = pool("broker-heartbeat", Pool.HEARTBEAT);
+        RequestPool clientPool = pool("broker-client", Pool.CLIENT_MANAGE);
+        RequestPool consumerPool = pool("broker-consumer", Pool.CONSUMER_MANAGE);
+        RequestPool queryPool = pool("broker-query", Pool.QUERY);
+        RequestPool replyPool = pool("broker-reply", Pool.REPLY);
+        RequestPool transactionPool = pool("broker-transaction", Pool.END_TRANSACTION);
         RequestPool adminPool = pool("broker-admin", config.adminBrokerThreadPoolNums(), 10_000);
 
         BrokerStats stats = new BrokerStats(clock, config.brokerClusterName());
@@ -147,28 +153,29 @@ public final class Broker implements AutoCloseable {
                 delayed.router());
         register(send, config.sendOnIoThread() ? Runnable::run : sendPool,
                 RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
-        register(new ReplyProcessor(config, send, producers, server, address), sendPool,
+        register(new ReplyProcessor(config, send, producers, server, address), replyPool,
                 RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2);
         register(new SendBackProcessor(config, topics, groups, store, delayed.router(), server), sendPool,
                 RequestCode.CONSUMER_SEND_MSG_BACK);
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
-        register(new ClientProcessor(consumers, producers, groups, topics, clock, config), clientPool,
-                RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.GET_CONSUMER_LIST_BY_GROUP,
-                RequestCode.CHECK_CLIENT_CONFIG);
+        ClientProcessor clientProcessor = new ClientProcessor(consumers, producers, groups, topics, clock, config);
+        register(clientProcessor, heartbeatPool, RequestCode.HEART_BEAT);
+        register(clientProcessor, clientPool, RequestCode.UNREGISTER_CLIENT, RequestCode.CHECK_CLIENT_CONFIG);
+        register(clientProcessor, consumerPool, RequestCode.GET_CONSUMER_LIST_BY_GROUP);
         register(new ProducerConnectionProcessor(producers), adminPool, RequestCode.GET_PRODUCER_CONNECTION_LIST,
                 RequestCode.GET_ALL_PRODUCER_INFO);
-        register(new LockProcessor(new QueueLocks(clock, config::rebalanceLockMaxLiveTime)), clientPool,
+        register(new LockProcessor(new QueueLocks(clock, config::rebalanceLockMaxLiveTime)), adminPool,
                 RequestCode.LOCK_BATCH_MQ, RequestCode.UNLOCK_BATCH_MQ);
         transactions = Transactions.open(config, store, offsets, producers, server, topics, clock, storeHost, port,
                 delayed.router());
-        register(transactions.endTransactionProcessor(), pool("broker-transaction", 2, 100_000),
-                RequestCode.END_TRANSACTION);
+        register(transactions.endTransactionProcessor(), transactionPool, RequestCode.END_TRANSACTION);
         ScheduledExecutorService transactionChecks =
                 Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-transaction-check"));
         executors.add(transactionChecks);
         transactions.startChecking(transactionChecks);
-        register(new OffsetProcessor(offsets, store), clientPool, RequestCode.QUERY_CONSUMER_OFFSET,
-                RequestCode.UPDATE_CONSUMER_OFFSET, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
+        OffsetProcessor offsetProcessor = new OffsetProcessor(offsets, store);
+        register(offsetProcessor, consumerPool, RequestCode.QUERY_CONSUMER_OFFSET, RequestCode.UPDATE_CONSUMER_OFFSET);
+        register(offsetProcessor, adminPool, RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
                 RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, RequestCode.GET_EARLIEST_MSG_STORETIME);
         register(new QueryProcessor(store, config), queryPool, RequestCode.QUERY_MESSAGE, RequestCode.VIEW_MESSAGE_BY_ID);
         register(new TopicAdminProcessor(config, topics, offsets, consumers, store, stats), adminPool,
@@ -217,6 +224,12 @@ public final class Broker implements AutoCloseable {
             // A slave takes delivered messages with the master's CommitLog and its progress from GET_ALL_DELAY_OFFSET.
             delayed.start();
         }
+        ScheduledExecutorService fastFailure =
+                Executors.newSingleThreadScheduledExecutor(new BrokerThreads("broker-fast-failure"));
+        executors.add(fastFailure);
+        fastFailure.scheduleAtFixedRate(new FastFailure(config, Map.of(Pool.SEND, sendPool, Pool.PULL, pullPool,
+                        Pool.HEARTBEAT, heartbeatPool, Pool.END_TRANSACTION, transactionPool), store::appendLockHeldMillis),
+                FastFailure.PERIOD_MILLIS, FastFailure.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleAtFixedRate(this::persistOffsets, config.flushConsumerOffsetInterval(),
                 config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
@@ -315,6 +328,10 @@ public final class Broker implements AutoCloseable {
         } catch (Exception e) {
             LOG.error("could not persist consumer offsets", e);
         }
+    }
+
+    private RequestPool pool(String name, Pool pool) {
+        return pool(name, config.threads(pool), config.queueCapacity(pool));
     }
 
     private RequestPool pool(String name, int threads, int capacity) {

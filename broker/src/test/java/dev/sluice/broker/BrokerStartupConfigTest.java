@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.broker.config.BrokerConfig.Pool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -83,5 +84,47 @@ class BrokerStartupConfigTest {
         List<String> unknown = new ArrayList<>();
         BrokerConfig.fromProperties(properties, unknown);
         assertEquals(List.of("noSuchSetting"), unknown, "RocketMQ 3.x's checkTransactionMessageEnable is a known key");
+    }
+
+    @Test
+    void rocketMqsRequestPoolAndFastFailureKeysAreReadWithItsDefaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        BrokerConfig defaults = BrokerConfig.defaults();
+        assertEquals(8 + cores, defaults.threads(Pool.QUERY));
+        assertEquals(16 + 2 * cores, defaults.threads(Pool.REPLY));
+        assertEquals(32, defaults.threads(Pool.CLIENT_MANAGE));
+        assertEquals(32, defaults.threads(Pool.CONSUMER_MANAGE));
+        assertEquals(Math.min(32, cores), defaults.threads(Pool.HEARTBEAT));
+        assertEquals(Math.max(8 + 2 * cores, 4 * Math.min(cores, 4)), defaults.threads(Pool.END_TRANSACTION));
+        assertEquals(1_000_000, defaults.queueCapacity(Pool.CLIENT_MANAGE));
+        assertTrue(defaults.brokerFastFailureEnable());
+        assertEquals(200, defaults.waitTimeMillsInQueue(Pool.SEND));
+        assertEquals(5000, defaults.waitTimeMillsInQueue(Pool.PULL));
+        assertEquals(31000, defaults.waitTimeMillsInQueue(Pool.HEARTBEAT));
+        assertEquals(3000, defaults.waitTimeMillsInQueue(Pool.END_TRANSACTION));
+        assertEquals(0, defaults.waitTimeMillsInQueue(Pool.QUERY), "RocketMQ's fast failure spares the query pool");
+
+        Properties properties = new Properties();
+        properties.setProperty("brokerName", "broker-x");
+        String[] keys = {"sendMessageThreadPoolNums", "sendThreadPoolQueueCapacity", "pullMessageThreadPoolNums",
+                "pullThreadPoolQueueCapacity", "queryMessageThreadPoolNums", "queryThreadPoolQueueCapacity",
+                "processReplyMessageThreadPoolNums", "replyThreadPoolQueueCapacity", "clientManageThreadPoolNums",
+                "clientManagerThreadPoolQueueCapacity", "consumerManageThreadPoolNums",
+                "consumerManagerThreadPoolQueueCapacity", "heartbeatThreadPoolNums", "heartbeatThreadPoolQueueCapacity",
+                "endTransactionThreadPoolNums", "endTransactionPoolQueueCapacity"};
+        for (int i = 0; i < keys.length; i++) {
+            properties.setProperty(keys[i], String.valueOf(i + 1));
+        }
+        properties.setProperty("waitTimeMillsInPullQueue", "700");
+        List<String> unknown = new ArrayList<>();
+        BrokerConfig config = BrokerConfig.fromProperties(properties, unknown);
+        assertEquals(List.of(), unknown);
+        Pool[] pools = {Pool.SEND, Pool.PULL, Pool.QUERY, Pool.REPLY, Pool.CLIENT_MANAGE, Pool.CONSUMER_MANAGE,
+                Pool.HEARTBEAT, Pool.END_TRANSACTION};
+        for (int i = 0; i < pools.length; i++) {
+            assertEquals(2 * i + 1, config.threads(pools[i]), keys[2 * i]);
+            assertEquals(2 * i + 2, config.queueCapacity(pools[i]), keys[2 * i + 1]);
+        }
+        assertEquals(700, config.waitTimeMillsInQueue(Pool.PULL));
     }
 }

@@ -108,10 +108,10 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         info.put("getTransferedTps", outTps);
         info.put("getTransferredTps", outTps);
         info.put("sendThreadPoolQueueSize", String.valueOf(sendExecutor.getQueue().size()));
-        info.put("sendThreadPoolQueueCapacity", String.valueOf(config.sendThreadPoolQueueCapacity()));
+        info.put("sendThreadPoolQueueCapacity", String.valueOf(config.queueCapacity(BrokerConfig.Pool.SEND)));
         info.put("sendThreadPoolQueueHeadWaitTimeMills", String.valueOf(sendExecutor.headWaitMillis()));
         info.put("pullThreadPoolQueueSize", String.valueOf(pullExecutor.getQueue().size()));
-        info.put("pullThreadPoolQueueCapacity", String.valueOf(config.pullThreadPoolQueueCapacity()));
+        info.put("pullThreadPoolQueueCapacity", String.valueOf(config.queueCapacity(BrokerConfig.Pool.PULL)));
         info.put("pullThreadPoolQueueHeadWaitTimeMills", String.valueOf(pullExecutor.headWaitMillis()));
         info.put("pageCacheLockTimeMills", String.valueOf(store.appendLockHeldMillis()));
         info.put("earliestMessageTimeStamp", String.valueOf(store.earliestMessageTime()));

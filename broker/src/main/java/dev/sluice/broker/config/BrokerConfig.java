@@ -90,6 +90,35 @@ public final class BrokerConfig {
     public static final String ADMIN_BROKER_THREAD_POOL_NUMS = define("adminBrokerThreadPoolNums", "16", v -> intBetween(v, 1, 1024), false);
     public static final String SEND_THREAD_POOL_QUEUE_CAPACITY = define("sendThreadPoolQueueCapacity", "10000", v -> intAtLeast(v, 1), false);
     public static final String PULL_THREAD_POOL_QUEUE_CAPACITY = define("pullThreadPoolQueueCapacity", "100000", v -> intAtLeast(v, 1), false);
+    public static final String QUERY_MESSAGE_THREAD_POOL_NUMS = define("queryMessageThreadPoolNums",
+            String.valueOf(8 + Runtime.getRuntime().availableProcessors()), v -> intBetween(v, 1, 1024), false);
+    public static final String QUERY_THREAD_POOL_QUEUE_CAPACITY = define("queryThreadPoolQueueCapacity", "20000", v -> intAtLeast(v, 1), false);
+    public static final String PROCESS_REPLY_MESSAGE_THREAD_POOL_NUMS = define("processReplyMessageThreadPoolNums",
+            String.valueOf(16 + 2 * Runtime.getRuntime().availableProcessors()), v -> intBetween(v, 1, 1024), false);
+    public static final String REPLY_THREAD_POOL_QUEUE_CAPACITY = define("replyThreadPoolQueueCapacity", "10000", v -> intAtLeast(v, 1), false);
+    public static final String CLIENT_MANAGE_THREAD_POOL_NUMS = define("clientManageThreadPoolNums", "32", v -> intBetween(v, 1, 1024), false);
+    public static final String CLIENT_MANAGER_THREAD_POOL_QUEUE_CAPACITY = define("clientManagerThreadPoolQueueCapacity", "1000000", v -> intAtLeast(v, 1), false);
+    public static final String CONSUMER_MANAGE_THREAD_POOL_NUMS = define("consumerManageThreadPoolNums", "32", v -> intBetween(v, 1, 1024), false);
+    public static final String CONSUMER_MANAGER_THREAD_POOL_QUEUE_CAPACITY = define("consumerManagerThreadPoolQueueCapacity", "1000000", v -> intAtLeast(v, 1), false);
+    public static final String HEARTBEAT_THREAD_POOL_NUMS = define("heartbeatThreadPoolNums",
+            String.valueOf(Math.min(32, Runtime.getRuntime().availableProcessors())), v -> intBetween(v, 1, 1024), false);
+    public static final String HEARTBEAT_THREAD_POOL_QUEUE_CAPACITY = define("heartbeatThreadPoolQueueCapacity", "50000", v -> intAtLeast(v, 1), false);
+    /** RocketMQ's default: the larger of 8 + 2 x cores and four times the default send pool. */
+    public static final String END_TRANSACTION_THREAD_POOL_NUMS = define("endTransactionThreadPoolNums",
+            String.valueOf(Math.max(8 + 2 * Runtime.getRuntime().availableProcessors(),
+                    4 * Math.min(Runtime.getRuntime().availableProcessors(), 4))), v -> intBetween(v, 1, 1024), false);
+    public static final String END_TRANSACTION_POOL_QUEUE_CAPACITY = define("endTransactionPoolQueueCapacity", "100000", v -> intAtLeast(v, 1), false);
+    /**
+     * RocketMQ's fast failure: a request that has waited in the send, pull, heartbeat or end-transaction pool's queue
+     * longer than that pool's waitTimeMillsIn*Queue is answered SYSTEM_BUSY at once instead of run late, and while
+     * the store's append lock has been held longer than osPageCacheBusyTimeOutMills every queued send is.
+     */
+    public static final String BROKER_FAST_FAILURE_ENABLE = define("brokerFastFailureEnable", "true", BrokerConfig::bool, true);
+    public static final String WAIT_TIME_MILLS_IN_SEND_QUEUE = define("waitTimeMillsInSendQueue", "200", v -> longAtLeast(v, 1), true);
+    public static final String WAIT_TIME_MILLS_IN_PULL_QUEUE = define("waitTimeMillsInPullQueue", "5000", v -> longAtLeast(v, 1), true);
+    public static final String WAIT_TIME_MILLS_IN_HEARTBEAT_QUEUE = define("waitTimeMillsInHeartbeatQueue", "31000", v -> longAtLeast(v, 1), true);
+    public static final String WAIT_TIME_MILLS_IN_TRANSACTION_QUEUE = define("waitTimeMillsInTransactionQueue", "3000", v -> longAtLeast(v, 1), true);
+    public static final String OS_PAGE_CACHE_BUSY_TIME_OUT_MILLS = define("osPageCacheBusyTimeOutMills", "1000", v -> longAtLeast(v, 1), true);
     public static final String LONG_POLLING_ENABLE = define("longPollingEnable", "true", BrokerConfig::bool, true);
     public static final String SHORT_POLLING_TIME_MILLS = define("shortPollingTimeMills", "1000", v -> longAtLeast(v, 1), true);
     public static final String REGISTER_NAME_SERVER_PERIOD = define("registerNameServerPeriod", "30000", v -> longAtLeast(v, 1000), false);
@@ -397,28 +426,60 @@ public final class BrokerConfig {
         return (Integer) values.get(BROKER_PERMISSION);
     }
 
-    public int sendMessageThreadPoolNums() {
-        return (Integer) values.get(SEND_MESSAGE_THREAD_POOL_NUMS);
-    }
-
     public boolean sendOnIoThread() {
         return (Boolean) values.get(SEND_ON_IO_THREAD);
-    }
-
-    public int pullMessageThreadPoolNums() {
-        return (Integer) values.get(PULL_MESSAGE_THREAD_POOL_NUMS);
     }
 
     public int adminBrokerThreadPoolNums() {
         return (Integer) values.get(ADMIN_BROKER_THREAD_POOL_NUMS);
     }
 
-    public int sendThreadPoolQueueCapacity() {
-        return (Integer) values.get(SEND_THREAD_POOL_QUEUE_CAPACITY);
+    /** RocketMQ's request pools, each sized by a threads key and a queue capacity key. */
+    public enum Pool {
+        SEND(SEND_MESSAGE_THREAD_POOL_NUMS, SEND_THREAD_POOL_QUEUE_CAPACITY),
+        PULL(PULL_MESSAGE_THREAD_POOL_NUMS, PULL_THREAD_POOL_QUEUE_CAPACITY),
+        QUERY(QUERY_MESSAGE_THREAD_POOL_NUMS, QUERY_THREAD_POOL_QUEUE_CAPACITY),
+        REPLY(PROCESS_REPLY_MESSAGE_THREAD_POOL_NUMS, REPLY_THREAD_POOL_QUEUE_CAPACITY),
+        CLIENT_MANAGE(CLIENT_MANAGE_THREAD_POOL_NUMS, CLIENT_MANAGER_THREAD_POOL_QUEUE_CAPACITY),
+        CONSUMER_MANAGE(CONSUMER_MANAGE_THREAD_POOL_NUMS, CONSUMER_MANAGER_THREAD_POOL_QUEUE_CAPACITY),
+        HEARTBEAT(HEARTBEAT_THREAD_POOL_NUMS, HEARTBEAT_THREAD_POOL_QUEUE_CAPACITY),
+        END_TRANSACTION(END_TRANSACTION_THREAD_POOL_NUMS, END_TRANSACTION_POOL_QUEUE_CAPACITY);
+
+        private final String threadsKey;
+        private final String capacityKey;
+
+        Pool(String threadsKey, String capacityKey) {
+            this.threadsKey = threadsKey;
+            this.capacityKey = capacityKey;
+        }
     }
 
-    public int pullThreadPoolQueueCapacity() {
-        return (Integer) values.get(PULL_THREAD_POOL_QUEUE_CAPACITY);
+    public int threads(Pool pool) {
+        return (Integer) values.get(pool.threadsKey);
+    }
+
+    public int queueCapacity(Pool pool) {
+        return (Integer) values.get(pool.capacityKey);
+    }
+
+    public boolean brokerFastFailureEnable() {
+        return (Boolean) values.get(BROKER_FAST_FAILURE_ENABLE);
+    }
+
+    /** How long a request may wait in {@code pool}'s queue before fast failure refuses it; 0 for pools it spares. */
+    public long waitTimeMillsInQueue(Pool pool) {
+        String key = switch (pool) {
+            case SEND -> WAIT_TIME_MILLS_IN_SEND_QUEUE;
+            case PULL -> WAIT_TIME_MILLS_IN_PULL_QUEUE;
+            case HEARTBEAT -> WAIT_TIME_MILLS_IN_HEARTBEAT_QUEUE;
+            case END_TRANSACTION -> WAIT_TIME_MILLS_IN_TRANSACTION_QUEUE;
+            default -> null;
+        };
+        return key == null ? 0 : (Long) values.get(key);
+    }
+
+    public long osPageCacheBusyTimeOutMills() {
+        return (Long) values.get(OS_PAGE_CACHE_BUSY_TIME_OUT_MILLS);
     }
 
     public boolean longPollingEnable() {
