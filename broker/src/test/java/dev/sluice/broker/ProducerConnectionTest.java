@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.rocketmq.client.exception.MQBrokerException;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.message.Message;
@@ -42,11 +43,13 @@ class ProducerConnectionTest {
             DefaultMQAdminExt admin = cluster.admin();
 
             ProducerConnection[] listed = new ProducerConnection[1];
-            Deadline.await("the producer's heartbeat reached the broker", WAIT, () -> {
+            // The send auto-created the topic; the broker registers it with the name server in the background, and
+            // the admin finds the broker through that route.
+            Deadline.await("the topic's route and the producer's heartbeat reached name server and broker", WAIT, () -> {
                 try {
                     listed[0] = admin.examineProducerConnectionInfo("ConnProducer", "ConnTopic");
                     return true;
-                } catch (MQBrokerException e) {
+                } catch (MQBrokerException | MQClientException e) {
                     return false;
                 }
             });
