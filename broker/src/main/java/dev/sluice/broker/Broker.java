@@ -151,12 +151,13 @@ public final class Broker implements AutoCloseable {
 
         SendProcessor send = new SendProcessor(config, topics, groups, store, server, stats, storeHost, port,
                 delayed.router());
-        register(send, config.sendOnIoThread() ? Runnable::run : sendPool,
+        register(new BusyStoreGuard(send, config, store::appendLockHeldMillis),
+                config.sendOnIoThread() ? Runnable::run : sendPool,
                 RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE);
         register(new ReplyProcessor(config, send, producers, server, address), replyPool,
                 RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2);
-        register(new SendBackProcessor(config, topics, groups, store, delayed.router(), server), sendPool,
-                RequestCode.CONSUMER_SEND_MSG_BACK);
+        register(new BusyStoreGuard(new SendBackProcessor(config, topics, groups, store, delayed.router(), server), config,
+                        store::appendLockHeldMillis), sendPool, RequestCode.CONSUMER_SEND_MSG_BACK);
         register(pull, pullPool, RequestCode.PULL_MESSAGE);
         ClientProcessor clientProcessor = new ClientProcessor(consumers, producers, groups, topics, clock, config);
         register(clientProcessor, heartbeatPool, RequestCode.HEART_BEAT);
