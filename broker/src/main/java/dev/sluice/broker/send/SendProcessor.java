@@ -53,6 +53,8 @@ public final class SendProcessor implements RequestProcessor {
     private final String clusterProperty;
     private final DelayRouter delays;
     private final Responder respondLater;
+    private static final String WAIT_TRUE = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR + "true";
+    private static final String AFTER_ANOTHER_WAIT_TRUE = MessageProperties.PROPERTY_SEPARATOR + WAIT_TRUE;
 
     public SendProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, MessageStore store,
                          RemotingServer server, BrokerStats stats, byte[] storeHost, int storePort, DelayRouter delays) {
@@ -156,10 +158,14 @@ public final class SendProcessor implements RequestProcessor {
                         header.reconsumeTimes(), 0));
             }
         } else {
+            boolean half = HalfMessages.isTransactional(header.properties());
+            // RocketMQ 4.9.7 stores a plain message without the WAIT=true every producer sends (absent means true);
+            // it keeps it where it re-encodes the properties (delayed and half messages) and in batches.
+            String stored = delayed == null && !half ? withoutWaitTrue(properties) : properties;
             messages.add(new AppendRequest(topic, queueId, header.flag(), ByteBuffer.wrap(body),
-                    withCluster(properties).getBytes(StandardCharsets.UTF_8), sysFlag, header.bornTimestamp(),
+                    withCluster(stored).getBytes(StandardCharsets.UTF_8), sysFlag, header.bornTimestamp(),
                     born.address(), born.port(), header.reconsumeTimes(), 0));
-            if (HalfMessages.isTransactional(header.properties())) {
+            if (half) {
                 messages.set(0, HalfMessages.toHalf(messages.get(0)));
             }
         }
@@ -289,6 +295,26 @@ public final class SendProcessor implements RequestProcessor {
                     m.properties().length);
         }
         return ids.toString();
+    }
+
+    /** {@code properties} without a WAIT=true entry; the same string when it has none. */
+    static String withoutWaitTrue(String properties) {
+        if (properties == null) {
+            return null;
+        }
+        int at = properties.startsWith(WAIT_TRUE) ? 0 : properties.indexOf(AFTER_ANOTHER_WAIT_TRUE);
+        if (at < 0) {
+            return properties;
+        }
+        int start = at == 0 ? 0 : at + 1;
+        int end = start + WAIT_TRUE.length();
+        if (end == properties.length()) {
+            return properties.substring(0, Math.max(0, at));
+        }
+        if (properties.charAt(end) != MessageProperties.PROPERTY_SEPARATOR) {
+            return properties; // a longer value, such as WAIT=trueish
+        }
+        return properties.substring(0, start) + properties.substring(end + 1);
     }
 
     private String withCluster(String properties) {

@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.nio.charset.StandardCharsets;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.body.CMResult;
 import org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult;
@@ -156,6 +160,53 @@ class MqAdminBothClustersTest {
         double sluice = Double.parseDouble(CliRun.of("clusterList", "-n", clusters.get("Sluice").namesrvAddr()).ok().rows().get(0)[9]);
         double apache = Double.parseDouble(CliRun.of("clusterList", "-n", clusters.get("Apache").namesrvAddr()).ok().rows().get(0)[9]);
         assertEquals(apache, sluice, 0.02);
+    }
+
+    /**
+     * What the broker keeps of a message: RocketMQ 4.9.7 drops the WAIT=true a producer sends with a plain message (it
+     * is the default) but keeps it in a batch and in a delayed message (stored on SCHEDULE_TOPIC_XXXX until due), so
+     * the same sends must come back with the same properties and the same stored sizes.
+     */
+    @Test
+    void singleAndBatchMessagesAreStoredWithTheSamePropertiesAndSizeOnBoth() throws Exception {
+        String topic = "StoredFormTopic";
+        Map<String, List<Object>> stored = new TreeMap<>();
+        for (TestCluster cluster : clusters.values()) {
+            CliRun.of("updateTopic", "-n", cluster.namesrvAddr(), "-c", cluster.clusterName(), "-t", topic, "-r", "1", "-w", "1").ok();
+            DefaultMQProducer producer = new DefaultMQProducer("stored-form-producer");
+            producer.setNamesrvAddr(cluster.namesrvAddr());
+            producer.setInstanceName(Traffic.instance());
+            producer.setSendMsgTimeout(10_000);
+            DefaultMQAdminExt admin = new DefaultMQAdminExt();
+            admin.setNamesrvAddr(cluster.namesrvAddr());
+            admin.setInstanceName(Traffic.instance());
+            producer.start();
+            admin.start();
+            try {
+                MessageQueue queue = new MessageQueue(topic, cluster.brokerName(), 0);
+                String single = producer.send(new Message(topic, "TagA", "single",
+                        "single body".getBytes(StandardCharsets.UTF_8)), queue).getOffsetMsgId();
+                List<Message> batch = List.of(
+                        new Message(topic, "TagB", "batch-0", "batch body 0".getBytes(StandardCharsets.UTF_8)),
+                        new Message(topic, "TagB", "batch-1", "batch body 1".getBytes(StandardCharsets.UTF_8)));
+                String batchIds = producer.send(batch, queue).getOffsetMsgId();
+                Message delayed = new Message(topic, "TagC", "delayed", "delayed body".getBytes(StandardCharsets.UTF_8));
+                delayed.setDelayTimeLevel(18);
+                String schedule = producer.send(delayed, queue).getOffsetMsgId();
+                List<Object> forms = new ArrayList<>();
+                for (String id : List.of(single, batchIds.split(",")[0], schedule)) {
+                    MessageExt m = admin.viewMessage(topic, id);
+                    // the cluster's name is a stored property; the names of the two test clusters may differ
+                    forms.add(new TreeSet<>(m.getProperties().keySet()) + " size-minus-cluster-name="
+                            + (m.getStoreSize() - cluster.clusterName().length()));
+                }
+                stored.put(cluster.kind(), forms);
+            } finally {
+                admin.shutdown();
+                producer.shutdown();
+            }
+        }
+        assertEquals(stored.get("Apache"), stored.get("Sluice"));
     }
 
     @ParameterizedTest
