@@ -70,6 +70,9 @@ public final class TransactionChecker {
         if ("SLAVE".equals(config.brokerRole())) {
             return;
         }
+        // As RocketMQ's first check pass does: the half topic is listed (topicList, wipeWritePerm) before any
+        // transaction has used it.
+        topics.getOrCreate(TopicConfig.of(HalfMessages.HALF_TOPIC, 1, Perm.READ | Perm.WRITE));
         if (config.checkTransactionMessageEnable()) {
             long now = clock.millis();
             // Copies written during this pass land beyond this end: each transaction is checked once per pass.

@@ -6,6 +6,8 @@ import dev.sluice.broker.client.ProducerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.metadata.JsonFile;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
+import dev.sluice.broker.topic.Perm;
+import dev.sluice.broker.topic.TopicConfig;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.remoting.LanguageCode;
 import dev.sluice.remoting.RemotingCommand;
@@ -54,6 +56,7 @@ class TransactionCheckerTest {
     private MessageStore store;
     private TransactionLog log;
     private TransactionChecker checker;
+    private TopicTable topics;
 
     @BeforeEach
     void open() throws Exception {
@@ -64,7 +67,7 @@ class TransactionCheckerTest {
         BrokerConfig config = BrokerConfig.defaults();
         config.set(BrokerConfig.TRANSACTION_CHECK_MAX, "2");
         ConsumerOffsetTable offsets = new ConsumerOffsetTable(new JsonFile(root.resolve("consumerOffset.json")));
-        TopicTable topics = new TopicTable(config, new JsonFile(root.resolve("topics.json")));
+        topics = new TopicTable(config, new JsonFile(root.resolve("topics.json")));
         log = new TransactionLog(store, offsets, clock, HOST, 10911, UnaryOperator.identity());
         log.load();
         ProducerRegistry producers = new ProducerRegistry(clock);
@@ -75,6 +78,16 @@ class TransactionCheckerTest {
     @AfterEach
     void close() {
         store.close();
+    }
+
+    @Test
+    void theFirstPassCreatesTheHalfTopicWithOneQueueAsRocketMqDoes() throws Exception {
+        assertEquals(null, topics.get(HalfMessages.HALF_TOPIC), "no transaction has run");
+        checkOnce();
+        TopicConfig half = topics.get(HalfMessages.HALF_TOPIC);
+        assertEquals(1, half.readQueueNums());
+        assertEquals(1, half.writeQueueNums());
+        assertEquals(Perm.READ | Perm.WRITE, half.perm());
     }
 
     @Test
