@@ -363,6 +363,32 @@ class MqAdminBrokerCommandsTest {
         assertEquals(SendStatus.SEND_OK, producer.send(message(TRAFFIC, "ok-again")).getSendStatus());
     }
 
+    @Test
+    void updateBrokerConfigChangesRetentionAndMaxMessageSizeWhileRunningButNotStartOnlyStoreKeys() throws Exception {
+        String before = brokerConfig().get("maxMessageSize");
+        try {
+            for (String[] kv : List.of(new String[] {"fileReservedTime", "48"}, new String[] {"deleteWhen", "01;13"},
+                    new String[] {"maxMessageSize", "1024"})) {
+                String output = run(new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", kv[0], "-v", kv[1]);
+                assertTrue(output.contains("update broker config success, " + addr), output);
+                assertEquals(kv[1], brokerConfig().get(kv[0]));
+            }
+            MQBrokerException tooBig = assertThrows(MQBrokerException.class,
+                    () -> producer.send(new Message(TRAFFIC, new byte[2048])));
+            assertEquals(ResponseCode.MESSAGE_ILLEGAL, tooBig.getResponseCode(), tooBig.getMessage());
+            assertEquals(SendStatus.SEND_OK, producer.send(new Message(TRAFFIC, new byte[100])).getSendStatus());
+
+            SubCommandException refused = assertThrows(SubCommandException.class, () -> run(
+                    new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "mappedFileSizeCommitLog", "-v", "1048576"));
+            assertTrue(String.valueOf(refused.getCause()).contains("take effect at the next start only"),
+                    String.valueOf(refused.getCause()));
+            assertEquals(String.valueOf(16 * 1024 * 1024), brokerConfig().get("mappedFileSizeCommitLog"));
+        } finally {
+            run(new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "maxMessageSize", "-v", before);
+        }
+        assertEquals(SendStatus.SEND_OK, producer.send(new Message(TRAFFIC, new byte[2048])).getSendStatus());
+    }
+
     /** The TPS of a clusterList {@code %9.2f(queueSize,headWaitms)} column; fails on any other shape. */
     private static double tps(String column) {
         Matcher m = Pattern.compile("(\\d+\\.\\d{2})\\((\\d+),(\\d+)ms\\)").matcher(column);

@@ -43,6 +43,12 @@ public interface MessageStore extends AutoCloseable {
     /** A copy of the stored record at a CommitLog offset, if one starts there and is still retained. */
     Optional<ByteBuffer> lookup(long commitLogOffset);
 
+    /**
+     * Applies the settings of {@code config} that a running store can change (those {@link StoreConfig#isRuntimeKey}
+     * names); its other settings are ignored. The next append and the next retention pass use them.
+     */
+    void reconfigure(StoreConfig config);
+
     /** Lowest readable queue offset (0 for an unknown queue). */
     long minQueueOffset(String topic, int queueId);
 

@@ -5,11 +5,13 @@ import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Store configuration under Apache RocketMQ's property names and defaults. Immutable; build it with
@@ -116,6 +118,15 @@ public final class StoreConfig {
             "delay of each level of delayed messages, e.g. \"1s 5s 1m 2h\" (units s, m, h, d); sets the tag code"
                     + " of SCHEDULE_TOPIC_XXXX's ConsumeQueue (due time) and when the broker delivers them");
 
+    /**
+     * Keys a running store takes through {@link MessageStore#reconfigure}: retention's and maxMessageSize, which
+     * RocketMQ reads afresh on every clean pass or put, so an operator's updateBrokerConfig applies at once.
+     */
+    private static final Set<String> RUNTIME = Set.of(DELETE_WHEN, FILE_RESERVED_TIME, DISK_MAX_USED_SPACE_RATIO,
+            DISK_SPACE_WARNING_LEVEL_RATIO, DISK_SPACE_CLEAN_FORCIBLY_RATIO, CLEAN_FILE_FORCIBLY_ENABLE,
+            DESTROY_MAPED_FILE_INTERVAL_FORCIBLY, REDELETE_HANGED_FILE_INTERVAL, DELETE_COMMIT_LOG_FILES_INTERVAL,
+            DELETE_CONSUME_QUEUE_FILES_INTERVAL, MAX_MESSAGE_SIZE);
+
     private final Map<String, Object> values;
     private final byte[] storeHost;
     private final int storePort;
@@ -149,6 +160,12 @@ public final class StoreConfig {
         return BY_ANY_NAME.containsKey(name);
     }
 
+    /** Whether a running store applies a change of this key (either spelling) at once; see {@link MessageStore#reconfigure}. */
+    public static boolean isRuntimeKey(String name) {
+        Key key = BY_ANY_NAME.get(name);
+        return key != null && RUNTIME.contains(key.name());
+    }
+
     /** Every key, canonical names first, in definition order. */
     public static List<Key> keys() {
         return List.copyOf(KEYS.values());
@@ -157,7 +174,10 @@ public final class StoreConfig {
     /** The effective configuration under canonical names, paths resolved. */
     public Properties toProperties() {
         Properties p = new Properties();
-        values.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+        // deleteWhen's hours are a set: written back as RocketMQ writes them, "04" or "01;13".
+        values.forEach((k, v) -> p.setProperty(k, v instanceof Set<?> hours
+                ? hours.stream().map(h -> String.format(Locale.ROOT, "%02d", h)).collect(Collectors.joining(";"))
+                : String.valueOf(v)));
         return p;
     }
 

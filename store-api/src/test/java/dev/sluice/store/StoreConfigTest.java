@@ -68,6 +68,29 @@ class StoreConfigTest {
     }
 
     @Test
+    void settingsAreWrittenBackAsRocketMqWritesThemAndReadAgainUnchanged() {
+        StoreConfig config = StoreConfig.builder().set(StoreConfig.DELETE_WHEN, "1;13").build();
+        Properties written = config.toProperties();
+        assertEquals("01;13", written.getProperty("deleteWhen"));
+        assertEquals("04", StoreConfig.builder().build().toProperties().getProperty("deleteWhen"));
+        assertEquals("72", written.getProperty("fileReservedTime"));
+        assertEquals(config.toProperties(), StoreConfig.fromProperties(written).toProperties());
+    }
+
+    @Test
+    void onlyRetentionKeysAndMaxMessageSizeChangeWhileRunning() {
+        for (String key : List.of("deleteWhen", "fileReservedTime", "diskMaxUsedSpaceRatio", "cleanFileForciblyEnable",
+                "destroyMapedFileIntervalForcibly", "destoryMapedFileIntervalForcibly", "redeleteHangedFileInterval",
+                "deleteCommitLogFilesInterval", "deleteConsumeQueueFilesInterval", "maxMessageSize")) {
+            assertTrue(StoreConfig.isRuntimeKey(key), key);
+        }
+        for (String key : List.of("mappedFileSizeCommitLog", "storePathRootDir", "flushDiskType",
+                "transientStorePoolEnable", "messageDelayLevel", "cleanResourceInterval", "noSuchKey")) {
+            assertFalse(StoreConfig.isRuntimeKey(key), key);
+        }
+    }
+
+    @Test
     void consumeQueueSizeRoundsUpToWholeUnits() {
         assertEquals(40, StoreConfig.builder().set("mappedFileSizeConsumeQueue", "21").build().mappedFileSizeConsumeQueue());
     }

@@ -5,6 +5,7 @@ import dev.sluice.broker.ha.ReplicationInfo;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.stats.RequestPool;
 import dev.sluice.broker.topic.TopicTable;
+import dev.sluice.store.StoreConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingCommandException;
 import dev.sluice.remoting.RemotingConnection;
@@ -91,6 +92,9 @@ public final class BrokerAdminProcessor implements RequestProcessor {
             config.update(changes);
         } catch (ConfigException e) {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
+        if (changes.stringPropertyNames().stream().anyMatch(k -> StoreConfig.isStoreKey(k.trim()))) {
+            store.reconfigure(config.storeConfig());
         }
         LOG.info("broker config updated by {}: {}", connection.remoteAddress(), changes);
         if (config.brokerPermission() != permissionBefore) {

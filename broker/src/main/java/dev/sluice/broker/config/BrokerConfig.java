@@ -239,11 +239,24 @@ public final class BrokerConfig {
      */
     public synchronized void update(Properties changes) {
         Map<String, Object> parsed = new LinkedHashMap<>();
-        for (String key : changes.stringPropertyNames()) {
-            String value = changes.getProperty(key).trim();
-            Setting setting = SETTINGS.get(key.trim());
+        Properties store = new Properties();
+        store.putAll(storeProperties);
+        for (String name : changes.stringPropertyNames()) {
+            String key = name.trim();
+            String value = changes.getProperty(name).trim();
+            Setting setting = SETTINGS.get(key);
+            if (setting == null && StoreConfig.isRuntimeKey(key)) {
+                // Whichever spelling the file used gives way to this one.
+                StoreConfig.keys().stream().filter(k -> k.name().equals(key) || k.aliases().contains(key)).findFirst()
+                        .ifPresent(k -> {
+                            store.remove(k.name());
+                            k.aliases().forEach(store::remove);
+                        });
+                store.setProperty(key, value);
+                continue;
+            }
             if (setting == null) {
-                throw new ConfigException(key, value, StoreConfig.isStoreKey(key.trim())
+                throw new ConfigException(key, value, StoreConfig.isStoreKey(key)
                         ? "store settings take effect at the next start only; edit the properties file"
                         : "not a broker key");
             }
@@ -252,7 +265,10 @@ public final class BrokerConfig {
             }
             parsed.put(setting.name, parse(setting, value));
         }
+        StoreConfig.fromProperties(store); // names the first bad store value
         values.putAll(parsed);
+        storeProperties.clear();
+        storeProperties.putAll(store);
     }
 
     /** The store configuration these settings describe, writing STOREHOST as brokerIP1 and the bound port. */
@@ -266,7 +282,8 @@ public final class BrokerConfig {
         }
     }
 
-    private StoreConfig storeConfig() {
+    /** The store settings, without the store host (what a running store takes through reconfigure). */
+    public synchronized StoreConfig storeConfig() {
         return StoreConfig.fromProperties(storeProperties);
     }
 

@@ -47,6 +47,8 @@ public final class MmapMessageStore implements MessageStore {
     private static final Logger LOG = LoggerFactory.getLogger(MmapMessageStore.class);
 
     private final StoreConfig config;
+    /** config's, until an operator changes it at runtime. */
+    private volatile int maxMessageSize;
     private final StoreContext context;
     private final StoreLock lock;
     private final CommitLog commitLog;
@@ -72,6 +74,7 @@ public final class MmapMessageStore implements MessageStore {
 
     private MmapMessageStore(StoreConfig config, StoreContext context, StoreLock lock, Recovered parts) {
         this.config = config;
+        this.maxMessageSize = config.maxMessageSize();
         this.context = context;
         this.lock = lock;
         this.pool = parts.pool();
@@ -266,7 +269,7 @@ public final class MmapMessageStore implements MessageStore {
         }
         AppendRequest head = messages.get(0);
         for (AppendRequest m : messages) {
-            AppendResult bad = MessageCodec.check(m, config.maxMessageSize());
+            AppendResult bad = MessageCodec.check(m, maxMessageSize);
             if (bad != null) {
                 return CompletableFuture.completedFuture(bad);
             }
@@ -340,6 +343,15 @@ public final class MmapMessageStore implements MessageStore {
     @Override
     public Optional<ByteBuffer> lookup(long commitLogOffset) {
         return reader.lookup(commitLogOffset);
+    }
+
+    @Override
+    public void reconfigure(StoreConfig changed) {
+        maxMessageSize = changed.maxMessageSize();
+        retention.reconfigure(changed);
+        LOG.info("store {} reconfigured: maxMessageSize={}, deleteWhen={}, fileReservedTime={}h, diskMaxUsedSpaceRatio={}%",
+                config.storePathRootDir(), changed.maxMessageSize(), changed.deleteWhen(), changed.fileReservedTime(),
+                changed.diskMaxUsedSpaceRatio());
     }
 
     @Override

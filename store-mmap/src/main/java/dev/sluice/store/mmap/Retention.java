@@ -37,17 +37,17 @@ final class Retention implements Agent {
     private final KeyIndex index;
     private final Clock clock;
     private final DiskUsageProbe disk;
-    private final Set<Integer> deleteHours;
-    private final long reservedMillis;
-    private final double maxUsedRatio;
-    private final double warningRatio;
-    private final double cleanForciblyRatio;
-    private final boolean cleanForciblyEnabled;
-    private final long forceDestroyAfter;
-    private final long redeleteInterval;
+    private volatile Set<Integer> deleteHours;
+    private volatile long reservedMillis;
+    private volatile double maxUsedRatio;
+    private volatile double warningRatio;
+    private volatile double cleanForciblyRatio;
+    private volatile boolean cleanForciblyEnabled;
+    private volatile long forceDestroyAfter;
+    private volatile long redeleteInterval;
     private final long interval;
-    private final long commitLogPause;
-    private final long consumeQueuePause;
+    private volatile long commitLogPause;
+    private volatile long consumeQueuePause;
     private int manualPassesLeft;
     private long lastRedelete;
     private long cleanedDerivedBelow = -1;
@@ -61,6 +61,16 @@ final class Retention implements Agent {
         this.index = index;
         this.clock = clock;
         this.disk = disk;
+        this.interval = config.cleanResourceInterval();
+        reconfigure(config);
+        this.lastRedelete = clock.millis();
+    }
+
+    /**
+     * Takes the runtime retention settings of {@code config}. Not under the pass's lock: a pass that pauses between
+     * deletions can take seconds, and an operator's request should not wait for it.
+     */
+    void reconfigure(StoreConfig config) {
         this.deleteHours = config.deleteWhen();
         this.reservedMillis = config.fileReservedTime() * 3_600_000L;
         this.maxUsedRatio = config.diskMaxUsedSpaceRatio() / 100.0;
@@ -69,10 +79,8 @@ final class Retention implements Agent {
         this.cleanForciblyEnabled = config.cleanFileForciblyEnable();
         this.forceDestroyAfter = config.destroyMapedFileIntervalForcibly();
         this.redeleteInterval = config.redeleteHangedFileInterval();
-        this.interval = config.cleanResourceInterval();
         this.commitLogPause = config.deleteCommitLogFilesInterval();
         this.consumeQueuePause = config.deleteConsumeQueueFilesInterval();
-        this.lastRedelete = clock.millis();
     }
 
     @Override

@@ -115,6 +115,30 @@ class RetentionTest {
     }
 
     @Test
+    void aRunningStoreTakesNewRetentionSettingsAndMaxMessageSize() throws IOException {
+        open(b -> b);
+        fill(3);
+        age(5);
+        pass();
+        assertEquals(4, commitLogFiles().size(), "11:00 is not the default delete hour 04");
+
+        StoreConfig changed = StoreFixture.smallConfig(dir).set(StoreConfig.DELETE_WHEN, "11")
+                .set(StoreConfig.FILE_RESERVED_TIME, "6").set(StoreConfig.MAX_MESSAGE_SIZE, "512").build();
+        store.reconfigure(changed);
+        pass();
+        assertEquals(4, commitLogFiles().size(), "the hour now matches, but 5 hours old is within 6");
+        store.reconfigure(StoreFixture.smallConfig(dir).set(StoreConfig.DELETE_WHEN, "11")
+                .set(StoreConfig.FILE_RESERVED_TIME, "4").set(StoreConfig.MAX_MESSAGE_SIZE, "512").build());
+        pass();
+        assertEquals(1, commitLogFiles().size(), "5 hours old is past 4: every expired file but the newest goes");
+
+        AppendResult tooBig = store.append(StoreFixture.message("T", 0, new byte[900], "TagA", "k", null)).join();
+        assertEquals(AppendStatus.MESSAGE_ILLEGAL, tooBig.status(), "900 bytes are over the new maxMessageSize");
+        assertEquals(AppendStatus.PUT_OK,
+                store.append(StoreFixture.message("T", 0, new byte[100], "TagA", "k", null)).join().status());
+    }
+
+    @Test
     void diskMaxUsedSpaceRatioTriggersDeletionAtAnyHour() throws IOException {
         open(b -> b.set(StoreConfig.DISK_MAX_USED_SPACE_RATIO, "60"));
         fill(2);
