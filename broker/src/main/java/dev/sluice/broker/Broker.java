@@ -201,7 +201,8 @@ public final class Broker implements AutoCloseable {
         register(new StatsDataProcessor(stats), adminPool, RequestCode.VIEW_BROKER_STATS_DATA);
         register(new MetadataExportProcessor(offsets, delayed.delayOffsets()), adminPool,
                 RequestCode.GET_ALL_CONSUMER_OFFSET, RequestCode.GET_ALL_DELAY_OFFSET);
-        register(new BrokerAdminProcessor(config, topics, store, stats, sendPool, pullPool,
+        register(new BrokerAdminProcessor(config, topics, store, stats, Map.of(Pool.SEND, sendPool, Pool.PULL, pullPool,
+                        Pool.QUERY, queryPool, Pool.END_TRANSACTION, transactionPool),
                         storeConfig.storePathCommitLog().toFile(), storeConfig.storePathConsumeQueue().toFile(),
                         new ReplicationInfo(replicator)), adminPool,
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,

@@ -38,21 +38,19 @@ public final class BrokerAdminProcessor implements RequestProcessor {
     private final TopicTable topics;
     private final MmapMessageStore store;
     private final BrokerStats stats;
-    private final RequestPool sendExecutor;
-    private final RequestPool pullExecutor;
+    private final Map<BrokerConfig.Pool, RequestPool> pools;
     private final File commitLogDir;
     private final File consumeQueueDir;
     private final ReplicationInfo replication;
 
     public BrokerAdminProcessor(BrokerConfig config, TopicTable topics, MmapMessageStore store, BrokerStats stats,
-                                RequestPool sendExecutor, RequestPool pullExecutor, File commitLogDir,
+                                Map<BrokerConfig.Pool, RequestPool> pools, File commitLogDir,
                                 File consumeQueueDir, ReplicationInfo replication) {
         this.config = config;
         this.topics = topics;
         this.store = store;
         this.stats = stats;
-        this.sendExecutor = sendExecutor;
-        this.pullExecutor = pullExecutor;
+        this.pools = Map.copyOf(pools);
         this.commitLogDir = commitLogDir;
         this.consumeQueueDir = consumeQueueDir;
         this.replication = replication;
@@ -111,15 +109,31 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         String outTps = stats.getTransferredTps();
         info.put("getTransferedTps", outTps);
         info.put("getTransferredTps", outTps);
-        info.put("sendThreadPoolQueueSize", String.valueOf(sendExecutor.getQueue().size()));
-        info.put("sendThreadPoolQueueCapacity", String.valueOf(config.queueCapacity(BrokerConfig.Pool.SEND)));
-        info.put("sendThreadPoolQueueHeadWaitTimeMills", String.valueOf(sendExecutor.headWaitMillis()));
-        info.put("pullThreadPoolQueueSize", String.valueOf(pullExecutor.getQueue().size()));
-        info.put("pullThreadPoolQueueCapacity", String.valueOf(config.queueCapacity(BrokerConfig.Pool.PULL)));
-        info.put("pullThreadPoolQueueHeadWaitTimeMills", String.valueOf(pullExecutor.headWaitMillis()));
+        poolInfo(info, BrokerConfig.Pool.SEND, "sendThreadPoolQueue");
+        poolInfo(info, BrokerConfig.Pool.PULL, "pullThreadPoolQueue");
+        poolInfo(info, BrokerConfig.Pool.QUERY, "queryThreadPoolQueue");
+        RequestPool transactions = pools.get(BrokerConfig.Pool.END_TRANSACTION);
+        info.put("EndTransactionQueueSize", String.valueOf(transactions.getQueue().size()));
+        info.put("EndTransactionThreadPoolQueueCapacity",
+                String.valueOf(config.queueCapacity(BrokerConfig.Pool.END_TRANSACTION)));
+        info.putAll(stats.storeRuntimeInfo());
+        // Sluice takes sends from the start (RocketMQ's startAcceptSendRequestTimeStamp gate is 0 unless set), and
+        // dispatches straight from the mapped CommitLog, with no buffer to report.
+        info.put("startAcceptSendRequestTimeStamp", "0");
+        info.put("dispatchMaxBuffer", "0");
+        info.put("remainTransientStoreBufferNumbs", String.valueOf(store.freePoolBuffers()));
+        if (store.freePoolBuffers() != Integer.MAX_VALUE) {
+            info.put("remainHowManyDataToCommit", humanReadable(store.uncommittedBytes()));
+        }
+        info.put("remainHowManyDataToFlush", humanReadable(store.unflushedBytes()));
+        info.put("commitLogDirCapacity", String.format(Locale.ROOT, "Total : %s, Free : %s.",
+                humanReadable(commitLogDir.getTotalSpace()), humanReadable(commitLogDir.getUsableSpace())));
         info.put("pageCacheLockTimeMills", String.valueOf(store.appendLockHeldMillis()));
         info.put("earliestMessageTimeStamp", String.valueOf(store.earliestMessageTime()));
-        info.put("commitLogDiskRatio", String.format(Locale.ROOT, "%.2f", diskRatio(commitLogDir)));
+        String commitLogRatio = String.format(Locale.ROOT, "%.2f", diskRatio(commitLogDir));
+        info.put("commitLogDiskRatio", commitLogRatio);
+        // RocketMQ also reports each CommitLog path's ratio under its own key; Sluice has one path.
+        info.put("commitLogDiskRatio_" + commitLogDir, commitLogRatio);
         info.put("consumeQueueDiskRatio", String.format(Locale.ROOT, "%.2f", diskRatio(consumeQueueDir)));
         info.put("putMessageAverageSize", String.valueOf(stats.putMessageAverageSize()));
         info.put("commitLogMinOffset", String.valueOf(store.minCommitLogOffset()));
@@ -134,6 +148,22 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         info.put("brokerActive", "true");
         replication.addTo(info);
         return info;
+    }
+
+    private void poolInfo(Map<String, String> info, BrokerConfig.Pool pool, String prefix) {
+        RequestPool executor = pools.get(pool);
+        info.put(prefix + "Size", String.valueOf(executor.getQueue().size()));
+        info.put(prefix + "Capacity", String.valueOf(config.queueCapacity(pool)));
+        info.put(prefix + "HeadWaitTimeMills", String.valueOf(executor.headWaitMillis()));
+    }
+
+    /** Bytes as RocketMQ prints them in runtime info: "512 B", "1.5 KiB", "20.0 GiB". */
+    static String humanReadable(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        int exp = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
+        return String.format(Locale.ROOT, "%.1f %siB", bytes / Math.pow(1024, exp), "KMGTPE".charAt(exp - 1));
     }
 
     /**

@@ -25,6 +25,7 @@ import dev.sluice.store.MessageProperties;
 import dev.sluice.store.MessageRecordDescriptor;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.ReadResult;
+import dev.sluice.store.ReadStatus;
 import dev.sluice.store.TagFilter;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -151,7 +152,9 @@ public final class PullProcessor implements RequestProcessor {
 
         int maxCount = Math.max(1, Math.min(header.maxMsgNums(),
                 Math.max(config.maxTransferCount(false), config.maxTransferCount(true))));
+        long started = System.nanoTime();
         ReadResult read = store.read(header.topic(), header.queueId(), header.queueOffset(), maxCount, filter);
+        stats.pulled(read.status() == ReadStatus.FOUND, (System.nanoTime() - started) / 1_000_000);
         int code;
         long next = read.nextOffset();
         switch (read.status()) {

@@ -170,8 +170,11 @@ public final class SendProcessor implements RequestProcessor {
             }
         }
         int answerQueueId = answeredQueueId;
+        long started = System.nanoTime();
         CompletableFuture<AppendResult> appended = messages.size() == 1
                 ? store.append(messages.get(0)) : store.appendBatch(messages);
+        // The append itself, as RocketMQ times its putMessage: a flush or a slave is waited for after it returns.
+        stats.appendTook((System.nanoTime() - started) / 1_000_000);
         if (appended.isDone()) {
             return answer(response, messages, appended.join(), answerQueueId);
         }
@@ -265,13 +268,15 @@ public final class SendProcessor implements RequestProcessor {
         return response;
     }
 
-    private static RemotingCommand refused(RemotingCommand response, int code, AppendResult result) {
+    private RemotingCommand refused(RemotingCommand response, int code, AppendResult result) {
+        stats.putFailed();
         response.setCode(code);
         response.setRemark(result.status() + (result.remark() == null ? "" : ": " + result.remark()));
         return response;
     }
 
-    private static RemotingCommand failure(RemotingCommand response, String remark) {
+    private RemotingCommand failure(RemotingCommand response, String remark) {
+        stats.putFailed();
         response.setCode(ResponseCode.SYSTEM_ERROR);
         response.setRemark(remark);
         return response;

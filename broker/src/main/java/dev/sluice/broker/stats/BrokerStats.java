@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,6 +33,16 @@ public final class BrokerStats {
     private final LongAdder putBytes = new LongAdder();
     private final RateRing putRing = new RateRing(TEN_MINUTES);
     private final RateRing gotRing = new RateRing(TEN_MINUTES);
+    private final long bootMillis;
+    private final LongAdder putFailed = new LongAdder();
+    private final PutLatency putLatency = new PutLatency();
+    private final LongAdder pullsFound = new LongAdder();
+    private final LongAdder pullsMissed = new LongAdder();
+    private final LongAccumulator pullMaxMillis = new LongAccumulator(Math::max, 0);
+    private final RateRing foundRing = new RateRing(TEN_MINUTES);
+    private final RateRing missedRing = new RateRing(TEN_MINUTES);
+    private final RateRing pullRing = new RateRing(TEN_MINUTES);
+    private long lastMinute;
     private final Map<String, WindowedCount> topicPutNums = new ConcurrentHashMap<>();
     private final Map<String, WindowedCount> topicPutSize = new ConcurrentHashMap<>();
     private final Map<String, WindowedCount> groupGetNums = new ConcurrentHashMap<>();
@@ -50,6 +61,8 @@ public final class BrokerStats {
     /** @param clusterName the key of BROKER_PUT_NUMS and BROKER_GET_NUMS, as in RocketMQ */
     public BrokerStats(Clock clock, String clusterName) {
         this.clock = clock;
+        this.bootMillis = clock.millis();
+        this.lastMinute = bootMillis;
         this.today = LocalDate.now(clock.withZone(ZoneId.systemDefault()));
         this.brokerPut = new WindowedCount(clock.millis());
         this.brokerGot = new WindowedCount(clock.millis());
@@ -80,6 +93,47 @@ public final class BrokerStats {
         count(groupGetSize, key, bytes);
     }
 
+    /** An append took {@code millis}, the store's part of a send (RocketMQ's putMessage time). */
+    public void appendTook(long millis) {
+        putLatency.record(millis);
+    }
+
+    /** An append was refused (RocketMQ's putMessageFailedTimes): a bad message, a full disk. */
+    public void putFailed() {
+        putFailed.increment();
+    }
+
+    /** A pull read the store in {@code millis}, and found messages or not (RocketMQ's getFoundTps, getMissTps). */
+    public void pulled(boolean found, long millis) {
+        (found ? pullsFound : pullsMissed).increment();
+        pullMaxMillis.accumulate(millis);
+    }
+
+    /**
+     * The runtime keys RocketMQ's store reports (brokerStatus): start time and uptime, put counts, sizes, failures and
+     * latencies, pull rates found and missed, the longest put and pull.
+     */
+    public synchronized Map<String, String> storeRuntimeInfo() {
+        long now = clock.millis();
+        long up = Math.max(0, now - bootMillis) / 1000;
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("bootTimestamp", String.valueOf(bootMillis));
+        info.put("runtime", String.format(Locale.ROOT, "[ %d days, %d hours, %d minutes, %d seconds ]",
+                up / 86_400, up % 86_400 / 3_600, up % 3_600 / 60, up % 60));
+        info.put("putMessageTimesTotal", String.valueOf(put.sum()));
+        info.put("putMessageSizeTotal", String.valueOf(putBytes.sum()));
+        info.put("putMessageFailedTimes", String.valueOf(putFailed.sum()));
+        info.put("putMessageEntireTimeMax", String.valueOf(putLatency.max()));
+        info.put("putMessageDistributeTime", putLatency.distribution());
+        info.put("putLatency99", putLatency.percentile(0.99));
+        info.put("putLatency999", putLatency.percentile(0.999));
+        info.put("getMessageEntireTimeMax", String.valueOf(pullMaxMillis.get()));
+        info.put("getFoundTps", tps(foundRing));
+        info.put("getMissTps", tps(missedRing));
+        info.put("getTotalTps", tps(pullRing));
+        return info;
+    }
+
     /** Drops the counters of a deleted topic: its puts, and its gets by every group. */
     public void forgetTopic(String topic) {
         topicPutNums.remove(topic);
@@ -106,6 +160,15 @@ public final class BrokerStats {
         long now = clock.millis();
         putRing.sample(put.sum(), now);
         gotRing.sample(got.sum(), now);
+        long found = pullsFound.sum();
+        long missed = pullsMissed.sum();
+        foundRing.sample(found, now);
+        missedRing.sample(missed, now);
+        pullRing.sample(found + missed, now);
+        if (now - lastMinute >= 60_000) {
+            putLatency.rotate();
+            lastMinute = now;
+        }
         if (now - lastWindowSample >= WindowedCount.SAMPLE_MILLIS) {
             named.values().forEach(byKey -> byKey.values().forEach(counter -> counter.sample(now)));
             lastWindowSample = now;

@@ -163,6 +163,74 @@ class MqAdminBothClustersTest {
     }
 
     /**
+     * brokerStatus' runtime info, which monitoring (rocketmq-exporter, the dashboard) parses key by key: Sluice reports
+     * every key Apache's broker reports, each value in the same shape (a number, three TPS figures, a byte size, ...).
+     */
+    @Test
+    void runtimeInfoHasEveryKeyApacheReportsInTheSameShape() throws Exception {
+        Map<String, Map<String, String>> tables = new HashMap<>();
+        for (TestCluster cluster : clusters.values()) {
+            DefaultMQAdminExt admin = new DefaultMQAdminExt();
+            admin.setNamesrvAddr(cluster.namesrvAddr());
+            admin.setInstanceName(Traffic.instance());
+            admin.start();
+            try {
+                tables.put(cluster.kind(), admin.fetchBrokerRuntimeStats(cluster.brokerAddr()).getTable());
+            } finally {
+                admin.shutdown();
+            }
+        }
+        Map<String, String> apache = withoutPaths(tables.get("Apache"));
+        Map<String, String> sluice = withoutPaths(tables.get("Sluice"));
+        assertEquals(Set.of(), new TreeSet<>(apache.keySet()).stream().filter(k -> !sluice.containsKey(k))
+                .collect(Collectors.toSet()), "keys Apache reports and Sluice does not");
+        Map<String, String> apacheShapes = new TreeMap<>();
+        Map<String, String> sluiceShapes = new TreeMap<>();
+        apache.forEach((k, v) -> {
+            // Apache prints "null" for the latency ranges until its first minute has passed.
+            if (!v.equals("null")) {
+                apacheShapes.put(k, shape(v));
+                sluiceShapes.put(k, shape(sluice.get(k)));
+            }
+        });
+        assertEquals(apacheShapes, sluiceShapes, "Apache " + new TreeMap<>(apache) + "\nSluice " + new TreeMap<>(sluice));
+        assertTrue(Long.parseLong(sluice.get("putMessageTimesTotal")) >= CONSUMED + PENDING, sluice.toString());
+        assertTrue(Long.parseLong(sluice.get("putMessageSizeTotal")) > 0, sluice.toString());
+        assertTrue(Long.parseLong(sluice.get("bootTimestamp")) <= System.currentTimeMillis(), sluice.toString());
+    }
+
+    /** The per-path key "commitLogDiskRatio_/the/store/commitlog" named without its path. */
+    private static Map<String, String> withoutPaths(Map<String, String> table) {
+        Map<String, String> named = new TreeMap<>();
+        table.forEach((k, v) -> named.put(k.startsWith("commitLogDiskRatio_") ? "commitLogDiskRatio_<path>" : k, v));
+        return named;
+    }
+
+    private static String shape(String value) {
+        String number = "-?\\d+(\\.\\d+)?(E-?\\d+)?";
+        if (value.matches(number)) {
+            return "number";
+        }
+        // Apache leaves out the 1 and 10 minute rates until it has sampled that long: "0.39  ".
+        if (value.matches(number + " (" + number + ")? ?(" + number + ")?")) {
+            return "rates over 10 s, 1 min, 10 min";
+        }
+        if (value.matches("\\d+ B|\\d+\\.\\d [KMGTPE]iB")) {
+            return "byte size";
+        }
+        if (value.matches("Total : .+, Free : .+\\.")) {
+            return "disk capacity";
+        }
+        if (value.matches("\\[ \\d+ days, \\d+ hours, \\d+ minutes, \\d+ seconds \\]")) {
+            return "uptime";
+        }
+        if (value.matches("(\\[[^]]+]:\\d+ ){13}")) {
+            return "13 latency ranges";
+        }
+        return value.matches("true|false") ? "boolean" : "text: " + value;
+    }
+
+    /**
      * What the broker keeps of a message: RocketMQ 4.9.7 drops the WAIT=true a producer sends with a plain message (it
      * is the default) but keeps it in a batch and in a delayed message (stored on SCHEDULE_TOPIC_XXXX until due), so
      * the same sends must come back with the same properties and the same stored sizes.

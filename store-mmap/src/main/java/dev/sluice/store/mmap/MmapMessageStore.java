@@ -437,6 +437,21 @@ public final class MmapMessageStore implements MessageStore {
         return commitLog.lockHeldMillis();
     }
 
+    /** Bytes written but not yet forced to disk (RocketMQ's remainHowManyDataToFlush). */
+    public long unflushedBytes() {
+        return Math.max(0, commitLog.maxOffset() - commitLog.flushedOffset());
+    }
+
+    /** Bytes in transientStorePool buffers not yet written to their files; 0 without the pool. */
+    public long uncommittedBytes() {
+        return pool == null ? 0 : Math.max(0, commitLog.maxOffset() - commitLog.readableOffset());
+    }
+
+    /** Free transientStorePool buffers; Integer.MAX_VALUE without the pool, as RocketMQ reports it. */
+    public int freePoolBuffers() {
+        return pool == null ? Integer.MAX_VALUE : pool.available();
+    }
+
     /** CommitLog offset up to which messages are in their ConsumeQueues. */
     public long dispatchedOffset() {
         return dispatcher.dispatchedOffset();
