@@ -41,6 +41,8 @@ public final class SendProcessor implements RequestProcessor {
     private static final String CLUSTER = "CLUSTER";
     /** Oldest client version whose maxReconsumeTimes header is honoured (V3_4_9). */
     private static final int MAX_RECONSUME_HEADER_VERSION = 121;
+    private static final String WAIT_TRUE = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR + "true";
+    private static final String AFTER_ANOTHER_WAIT_TRUE = MessageProperties.PROPERTY_SEPARATOR + WAIT_TRUE;
 
     private final BrokerConfig config;
     private final TopicTable topics;
@@ -53,8 +55,6 @@ public final class SendProcessor implements RequestProcessor {
     private final String clusterProperty;
     private final DelayRouter delays;
     private final Responder respondLater;
-    private static final String WAIT_TRUE = MessageProperties.WAIT + MessageProperties.NAME_VALUE_SEPARATOR + "true";
-    private static final String AFTER_ANOTHER_WAIT_TRUE = MessageProperties.PROPERTY_SEPARATOR + WAIT_TRUE;
 
     public SendProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, MessageStore store,
                          RemotingServer server, BrokerStats stats, byte[] storeHost, int storePort, DelayRouter delays) {
