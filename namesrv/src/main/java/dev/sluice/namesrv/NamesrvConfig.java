@@ -30,6 +30,8 @@ public final class NamesrvConfig {
     private int serverWorkerThreads = 8;
     private int serverChannelMaxIdleTimeSeconds = 120;
     private int maxFrameLength = RemotingServerConfig.DEFAULT_MAX_FRAME_LENGTH;
+    /** RocketMQ names the environment for its cluster test mode only; without that mode it changes nothing there either. */
+    private volatile String productEnvName = "center";
 
     /** Whether UPDATE_NAMESRV_CONFIG may change a setting while the name server runs. */
     enum Change {
@@ -66,7 +68,14 @@ public final class NamesrvConfig {
             new Setting("serverChannelMaxIdleTimeSeconds", Change.RESTART, c -> c.serverChannelMaxIdleTimeSeconds,
                     (c, v) -> c.serverChannelMaxIdleTimeSeconds = intIn(v, 0, Integer.MAX_VALUE)),
             new Setting("maxFrameLength", Change.RESTART, c -> c.maxFrameLength,
-                    (c, v) -> c.maxFrameLength = intIn(v, 1, Integer.MAX_VALUE)));
+                    (c, v) -> c.maxFrameLength = intIn(v, 1, Integer.MAX_VALUE)),
+            new Setting("productEnvName", Change.RUNTIME, c -> c.productEnvName, (c, v) -> c.productEnvName = v),
+            // Only off: a file that turns RocketMQ's cluster test mode on fails to start rather than run without it.
+            new Setting("clusterTest", Change.RESTART, c -> false, (c, v) -> {
+                if (strictBoolean(v)) {
+                    throw new IllegalArgumentException("cluster test mode is not supported; only false is accepted");
+                }
+            }));
 
     /**
      * Applies every known key of {@code properties}.

@@ -141,6 +141,22 @@ class NamesrvConfigCommandsTest {
     }
 
     @Test
+    void productEnvNameIsKeptAndClusterTestModeIsRefusedAtStart() throws Exception {
+        assertEquals("center", getNamesrvConfig().get("productEnvName"), "RocketMQ's default");
+        assertEquals("false", getNamesrvConfig().get("clusterTest"));
+        MqAdmin.run(new UpdateNamesrvConfigCommand(), "-n", namesrvAddr, "-k", "productEnvName", "-v", "east");
+        assertEquals("east", getNamesrvConfig().get("productEnvName"));
+        assertTrue(Files.readString(configFile).contains("productEnvName=east\n"), Files.readString(configFile));
+
+        Path testMode = dir.resolve("cluster-test.properties");
+        Files.writeString(testMode, "clusterTest=true\n");
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NamesrvStartup.configFrom(new String[] {"-c", testMode.toString()}, nowhere));
+        assertTrue(e.getMessage().contains("clusterTest") && e.getMessage().contains("not supported"), e.getMessage());
+    }
+
+    @Test
     void refusedUpdatesChangeNothing() throws Exception {
         byte[] fileBefore = Files.readAllBytes(configFile);
         Map<String, String> before = getNamesrvConfig();
@@ -151,6 +167,7 @@ class NamesrvConfigCommandsTest {
         assertRefused(ResponseCode.NO_PERMISSION, "kvConfigPath is a file path", "kvConfigPath", dir.resolve("x").toString());
         assertRefused(ResponseCode.NO_PERMISSION, "configStorePath is a file path", "configStorePath", dir.resolve("x").toString());
         assertRefused(ResponseCode.SYSTEM_ERROR, "unknown name server setting: rocketmqHome", "rocketmqHome", "/elsewhere");
+        assertRefused(ResponseCode.SYSTEM_ERROR, "clusterTest takes effect at start only", "clusterTest", "true");
         assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for brokerChannelExpiredTime: soon", "brokerChannelExpiredTime", "soon");
         assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for brokerChannelExpiredTime: 0 (must be at least 1)",
                 "brokerChannelExpiredTime", "0");
