@@ -6,9 +6,6 @@ package dev.sluice.remoting;
  * fast failure) rather than timing out.
  */
 public interface QueuedRequest extends Runnable {
-    /** The request's code. */
-    int requestCode();
-
     /** Answers the request with {@code responseCode} and {@code remark}, without processing it (oneway: drops it). */
     void refuse(int responseCode, String remark);
 }

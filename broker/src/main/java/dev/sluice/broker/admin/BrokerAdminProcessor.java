@@ -121,8 +121,9 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         // dispatches straight from the mapped CommitLog, with no buffer to report.
         info.put("startAcceptSendRequestTimeStamp", "0");
         info.put("dispatchMaxBuffer", "0");
-        info.put("remainTransientStoreBufferNumbs", String.valueOf(store.freePoolBuffers()));
-        if (store.freePoolBuffers() != Integer.MAX_VALUE) {
+        int freePoolBuffers = store.freePoolBuffers();
+        info.put("remainTransientStoreBufferNumbs", String.valueOf(freePoolBuffers));
+        if (freePoolBuffers != Integer.MAX_VALUE) {
             info.put("remainHowManyDataToCommit", humanReadable(store.uncommittedBytes()));
         }
         info.put("remainHowManyDataToFlush", humanReadable(store.unflushedBytes()));

@@ -33,11 +33,6 @@ class RequestPoolRefusalProperties {
         volatile String remark;
 
         @Override
-        public int requestCode() {
-            return 11;
-        }
-
-        @Override
         public void refuse(int responseCode, String remark) {
             this.refusedWith = responseCode;
             this.remark = remark;

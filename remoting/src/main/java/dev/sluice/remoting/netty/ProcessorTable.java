@@ -49,11 +49,6 @@ final class ProcessorTable {
         }
 
         @Override
-        public int requestCode() {
-            return request.code();
-        }
-
-        @Override
         public void refuse(int responseCode, String remark) {
             reply(channel, request, RemotingCommand.responseTo(request, responseCode, remark));
         }
