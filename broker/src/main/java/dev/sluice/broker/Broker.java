@@ -15,6 +15,7 @@ import dev.sluice.broker.client.ProducerConnectionProcessor;
 import dev.sluice.broker.client.ProducerRegistry;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.config.BrokerConfig.Pool;
+import dev.sluice.broker.group.SlowConsumerProtection;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
 import dev.sluice.broker.lock.LockProcessor;
@@ -146,7 +147,9 @@ public final class Broker implements AutoCloseable {
                 : config.listenPort() == 0 ? port + 1 : config.haListenPort();
         registrar = new NameServerRegistrar(config, topics, client, port, haPort);
         address = registrar.brokerAddr();
-        PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats, scheduler, pullPool);
+        SlowConsumerProtection slowConsumers = new SlowConsumerProtection(config, groups);
+        PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats,
+                slowConsumers, scheduler, pullPool);
         dispatch.target(pull.longPolling());
 
         SendProcessor send = new SendProcessor(config, topics, groups, store, server, stats, storeHost, port,
@@ -233,6 +236,8 @@ public final class Broker implements AutoCloseable {
                         Pool.HEARTBEAT, heartbeatPool, Pool.END_TRANSACTION, transactionPool), store::appendLockHeldMillis),
                 FastFailure.PERIOD_MILLIS, FastFailure.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(slowConsumers, config.consumerFallbehindCheckInterval(),
+                config.consumerFallbehindCheckInterval(), TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(this::persistOffsets, config.flushConsumerOffsetInterval(),
                 config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> consumers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);

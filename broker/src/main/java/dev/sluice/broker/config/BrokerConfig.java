@@ -152,6 +152,16 @@ public final class BrokerConfig {
     /** Whether a reply (SEND_REPLY_MESSAGE) is also stored on the cluster's reply topic after it is pushed. */
     public static final String STORE_REPLY_MESSAGE_ENABLE = define("storeReplyMessageEnable", "true", BrokerConfig::bool, true);
     public static final String SLAVE_READ_ENABLE = define("slaveReadEnable", "false", BrokerConfig::bool, true);
+    /**
+     * RocketMQ's broker protection: with disableConsumeIfConsumerReadSlowly, a group whose latest pull of some queue
+     * was more than consumerFallbehindThreshold bytes behind the CommitLog's end is disabled (consumeEnable=false)
+     * by the next check. diskFallRecorded is whether pulls record how far behind they are.
+     */
+    public static final String DISABLE_CONSUME_IF_CONSUMER_READ_SLOWLY = define("disableConsumeIfConsumerReadSlowly", "false", BrokerConfig::bool, true);
+    public static final String CONSUMER_FALLBEHIND_THRESHOLD = define("consumerFallbehindThreshold", String.valueOf(16L << 30), v -> longAtLeast(v, 0), true);
+    public static final String DISK_FALL_RECORDED = define("diskFallRecorded", "true", BrokerConfig::bool, true);
+    /** Sluice's own: how often that check runs (RocketMQ: every 3 minutes, fixed). */
+    public static final String CONSUMER_FALLBEHIND_CHECK_INTERVAL = define("consumerFallbehindCheckInterval", "180000", v -> longAtLeast(v, 10), false);
     /** Whether consumers hear when their group's members change; each group's own setting must allow it too. */
     public static final String NOTIFY_CONSUMER_IDS_CHANGED_ENABLE = define("notifyConsumerIdsChangedEnable", "true", BrokerConfig::bool, true);
     public static final String CHANNEL_EXPIRED_TIMEOUT = define("channelExpiredTimeout", "120000", v -> longAtLeast(v, 1000), false);
@@ -417,6 +427,22 @@ public final class BrokerConfig {
 
     public boolean slaveReadEnable() {
         return (Boolean) values.get(SLAVE_READ_ENABLE);
+    }
+
+    public boolean disableConsumeIfConsumerReadSlowly() {
+        return (Boolean) values.get(DISABLE_CONSUME_IF_CONSUMER_READ_SLOWLY);
+    }
+
+    public long consumerFallbehindThreshold() {
+        return (Long) values.get(CONSUMER_FALLBEHIND_THRESHOLD);
+    }
+
+    public boolean diskFallRecorded() {
+        return (Boolean) values.get(DISK_FALL_RECORDED);
+    }
+
+    public long consumerFallbehindCheckInterval() {
+        return (Long) values.get(CONSUMER_FALLBEHIND_CHECK_INTERVAL);
     }
 
     public int defaultTopicQueueNums() {

@@ -14,6 +14,11 @@ public record SubscriptionGroupConfig(String groupName, boolean consumeEnable, b
         return new SubscriptionGroupConfig(group, true, true, true, 1, 16, 0, 1, true);
     }
 
+    public SubscriptionGroupConfig withConsumeEnable(boolean enable) {
+        return new SubscriptionGroupConfig(groupName, enable, consumeFromMinEnable, consumeBroadcastEnable, retryQueueNums,
+                retryMaxTimes, brokerId, whichBrokerWhenConsumeSlowly, notifyConsumerIdsChangedEnable);
+    }
+
     /** Fastjson's form: keys sorted alphabetically. */
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();

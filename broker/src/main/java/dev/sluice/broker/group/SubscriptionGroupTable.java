@@ -68,6 +68,19 @@ public final class SubscriptionGroupTable {
         changed();
     }
 
+    /** Turns the group's consumeEnable off; false when it is unknown or already off. */
+    public boolean disableConsume(String group) {
+        boolean[] disabled = new boolean[1];
+        groups.computeIfPresent(group, (name, g) -> {
+            disabled[0] = g.consumeEnable();
+            return g.withConsumeEnable(false);
+        });
+        if (disabled[0]) {
+            changed();
+        }
+        return disabled[0];
+    }
+
     public boolean remove(String group) {
         boolean existed = groups.remove(group) != null;
         if (existed) {

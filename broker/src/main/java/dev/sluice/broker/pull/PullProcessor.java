@@ -5,6 +5,7 @@ import dev.sluice.broker.client.ConsumerRegistry;
 import dev.sluice.broker.client.Subscription;
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.filter.SqlSelector;
+import dev.sluice.broker.group.SlowConsumerProtection;
 import dev.sluice.broker.group.SubscriptionGroupConfig;
 import dev.sluice.broker.group.SubscriptionGroupTable;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
@@ -48,11 +49,12 @@ public final class PullProcessor implements RequestProcessor {
     private final MessageStore store;
     private final RemotingServer server;
     private final BrokerStats stats;
+    private final SlowConsumerProtection slowConsumers;
     private final LongPolling longPolling;
 
     public PullProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, ConsumerRegistry consumers,
                          ConsumerOffsetTable offsets, MessageStore store, RemotingServer server, BrokerStats stats,
-                         ScheduledExecutorService timer, Executor pullExecutor) {
+                         SlowConsumerProtection slowConsumers, ScheduledExecutorService timer, Executor pullExecutor) {
         this.config = config;
         this.topics = topics;
         this.groups = groups;
@@ -61,6 +63,7 @@ public final class PullProcessor implements RequestProcessor {
         this.store = store;
         this.server = server;
         this.stats = stats;
+        this.slowConsumers = slowConsumers;
         this.longPolling = new LongPolling(store, timer, pullExecutor);
     }
 
@@ -199,6 +202,9 @@ public final class PullProcessor implements RequestProcessor {
                 bytes += m.remaining();
             }
             stats.messagesGot(header.topic(), header.consumerGroup(), messages.size(), bytes);
+            ByteBuffer last = messages.get(messages.size() - 1);
+            slowConsumers.pulled(header.consumerGroup(), header.topic(), header.queueId(),
+                    store.maxCommitLogOffset() - MessageRecordDescriptor.physicalOffset(last, last.position()));
             response.setBodyParts(messages, read::close);
         } else {
             read.close();
