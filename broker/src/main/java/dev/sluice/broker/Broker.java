@@ -40,8 +40,6 @@ import dev.sluice.broker.transaction.Transactions;
 import dev.sluice.replication.ReplicationSettings;
 import dev.sluice.replication.Replications;
 import dev.sluice.replication.Replicator;
-import dev.sluice.remoting.RemotingClientConfig;
-import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.netty.NettyRemotingClient;
@@ -93,11 +91,11 @@ public final class Broker implements AutoCloseable {
 
     /** Binds the port, opens (recovering) the store, starts serving and registers with the name servers. */
     public synchronized void start() throws Exception {
-        server = new NettyRemotingServer(serverConfig(config.listenPort()));
+        server = new NettyRemotingServer(config.remotingServerConfig(config.listenPort()));
         server.start();
         // With an ephemeral listen port there is no VIP port: clients would look for it at the unknowable port - 2.
         if (config.vipListenPort() > 0) {
-            vipServer = new NettyRemotingServer(serverConfig(config.vipListenPort()));
+            vipServer = new NettyRemotingServer(config.remotingServerConfig(config.vipListenPort()));
             vipServer.start();
         }
         int port = server.port();
@@ -142,7 +140,7 @@ public final class Broker implements AutoCloseable {
         ProducerRegistry producers = new ProducerRegistry(clock);
         server.addConnectionListener(producers::connectionClosed);
         byte[] storeHost = InetAddress.getByName(config.brokerIP1()).getAddress();
-        client = new NettyRemotingClient(new RemotingClientConfig());
+        client = new NettyRemotingClient(config.remotingClientConfig());
         int haPort = replicator.haPort() > 0 ? replicator.haPort()
                 : config.listenPort() == 0 ? port + 1 : config.haListenPort();
         registrar = new NameServerRegistrar(config, topics, client, port, haPort);
@@ -345,15 +343,6 @@ public final class Broker implements AutoCloseable {
         RequestPool pool = BrokerThreads.pool(name, threads, capacity, clock);
         executors.add(pool);
         return pool;
-    }
-
-    private RemotingServerConfig serverConfig(int listenPort) {
-        return new RemotingServerConfig()
-                .bindAddress(config.bindAddress())
-                .listenPort(listenPort)
-                .ioThreads(config.serverSelectorThreads())
-                .maxIdleSeconds(config.serverChannelMaxIdleTimeSeconds())
-                .maxFrameLength(config.maxFrameLength());
     }
 
     private void register(RequestProcessor processor, Executor executor, int... codes) {

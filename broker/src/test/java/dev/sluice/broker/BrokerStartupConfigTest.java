@@ -1,12 +1,16 @@
 package dev.sluice.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.config.BrokerConfig.Pool;
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingServerConfig;
+import dev.sluice.store.ConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -126,5 +130,48 @@ class BrokerStartupConfigTest {
             assertEquals(2 * i + 2, config.queueCapacity(pools[i]), keys[2 * i + 1]);
         }
         assertEquals(700, config.waitTimeMillsInQueue(Pool.PULL));
+    }
+
+    @Test
+    void rocketMqsNettyKeysReachTheServerAndClientSockets() {
+        Properties properties = new Properties();
+        properties.setProperty("brokerName", "broker-x");
+        properties.setProperty("serverSocketBacklog", "77");
+        properties.setProperty("serverSocketSndBufSize", "1001");
+        properties.setProperty("serverSocketRcvBufSize", "1002");
+        properties.setProperty("clientSocketSndBufSize", "1003");
+        properties.setProperty("clientSocketRcvBufSize", "1004");
+        properties.setProperty("writeBufferLowWaterMark", "1005");
+        properties.setProperty("writeBufferHighWaterMark", "1006");
+        properties.setProperty("serverPooledByteBufAllocatorEnable", "false");
+        properties.setProperty("clientPooledByteBufAllocatorEnable", "true");
+        properties.setProperty("useEpollNativeSelector", "false");
+        properties.setProperty("connectTimeoutMillis", "1007");
+        properties.setProperty("clientChannelMaxIdleTimeSeconds", "1008");
+        List<String> unknown = new ArrayList<>();
+        BrokerConfig config = BrokerConfig.fromProperties(properties, unknown);
+        assertEquals(List.of(), unknown);
+
+        RemotingServerConfig server = config.remotingServerConfig(10911);
+        assertEquals(77, server.socketBacklog());
+        assertEquals(1001, server.socketSndBufSize());
+        assertEquals(1002, server.socketRcvBufSize());
+        assertEquals(1005, server.writeBufferLowWaterMark());
+        assertEquals(1006, server.writeBufferHighWaterMark());
+        assertFalse(server.pooledAllocator());
+        assertFalse(server.useEpollWhenAvailable());
+        RemotingClientConfig client = config.remotingClientConfig();
+        assertEquals(1003, client.socketSndBufSize());
+        assertEquals(1004, client.socketRcvBufSize());
+        assertEquals(1005, client.writeBufferLowWaterMark());
+        assertEquals(1006, client.writeBufferHighWaterMark());
+        assertTrue(client.pooledAllocator());
+        assertFalse(client.useEpollWhenAvailable());
+        assertEquals(1007, client.connectTimeoutMillis());
+        assertEquals(1008, client.maxIdleSeconds());
+
+        properties.setProperty("writeBufferLowWaterMark", "1007");
+        ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.fromProperties(properties, unknown));
+        assertTrue(e.getMessage().contains("writeBufferLowWaterMark"), e.getMessage());
     }
 }

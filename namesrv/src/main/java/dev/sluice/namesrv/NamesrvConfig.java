@@ -30,6 +30,14 @@ public final class NamesrvConfig {
     private int serverWorkerThreads = 8;
     private int serverChannelMaxIdleTimeSeconds = 120;
     private int maxFrameLength = RemotingServerConfig.DEFAULT_MAX_FRAME_LENGTH;
+    private int serverSocketBacklog = 1024;
+    private int serverSocketSndBufSize;
+    private int serverSocketRcvBufSize;
+    private int writeBufferLowWaterMark;
+    private int writeBufferHighWaterMark;
+    private boolean serverPooledByteBufAllocatorEnable = true;
+    /** RocketMQ's default is false (NIO); Sluice uses epoll where the platform has it unless told not to. */
+    private boolean useEpollNativeSelector = true;
     /** RocketMQ names the environment for its cluster test mode only; without that mode it changes nothing there either. */
     private volatile String productEnvName = "center";
 
@@ -69,6 +77,20 @@ public final class NamesrvConfig {
                     (c, v) -> c.serverChannelMaxIdleTimeSeconds = intIn(v, 0, Integer.MAX_VALUE)),
             new Setting("maxFrameLength", Change.RESTART, c -> c.maxFrameLength,
                     (c, v) -> c.maxFrameLength = intIn(v, 1, Integer.MAX_VALUE)),
+            new Setting("serverSocketBacklog", Change.RESTART, c -> c.serverSocketBacklog,
+                    (c, v) -> c.serverSocketBacklog = intIn(v, 1, Integer.MAX_VALUE)),
+            new Setting("serverSocketSndBufSize", Change.RESTART, c -> c.serverSocketSndBufSize,
+                    (c, v) -> c.serverSocketSndBufSize = intIn(v, 0, Integer.MAX_VALUE)),
+            new Setting("serverSocketRcvBufSize", Change.RESTART, c -> c.serverSocketRcvBufSize,
+                    (c, v) -> c.serverSocketRcvBufSize = intIn(v, 0, Integer.MAX_VALUE)),
+            new Setting("writeBufferLowWaterMark", Change.RESTART, c -> c.writeBufferLowWaterMark,
+                    (c, v) -> c.writeBufferLowWaterMark = intIn(v, 0, Integer.MAX_VALUE)),
+            new Setting("writeBufferHighWaterMark", Change.RESTART, c -> c.writeBufferHighWaterMark,
+                    (c, v) -> c.writeBufferHighWaterMark = intIn(v, 0, Integer.MAX_VALUE)),
+            new Setting("serverPooledByteBufAllocatorEnable", Change.RESTART, c -> c.serverPooledByteBufAllocatorEnable,
+                    (c, v) -> c.serverPooledByteBufAllocatorEnable = strictBoolean(v)),
+            new Setting("useEpollNativeSelector", Change.RESTART, c -> c.useEpollNativeSelector,
+                    (c, v) -> c.useEpollNativeSelector = strictBoolean(v)),
             new Setting("productEnvName", Change.RUNTIME, c -> c.productEnvName, (c, v) -> c.productEnvName = v),
             // Only off: a file that turns RocketMQ's cluster test mode on fails to start rather than run without it.
             new Setting("clusterTest", Change.RESTART, c -> false, (c, v) -> {
@@ -97,6 +119,10 @@ public final class NamesrvConfig {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("bad value for " + key + ": " + value + " (" + e.getMessage() + ")", e);
             }
+        }
+        if (writeBufferLowWaterMark > 0 && writeBufferHighWaterMark > 0 && writeBufferLowWaterMark > writeBufferHighWaterMark) {
+            throw new IllegalArgumentException("bad value for writeBufferLowWaterMark: " + writeBufferLowWaterMark
+                    + " (must not exceed writeBufferHighWaterMark, " + writeBufferHighWaterMark + ")");
         }
         return unknown;
     }
@@ -218,6 +244,12 @@ public final class NamesrvConfig {
                 .listenPort(listenPort)
                 .ioThreads(serverSelectorThreads)
                 .maxIdleSeconds(serverChannelMaxIdleTimeSeconds)
-                .maxFrameLength(maxFrameLength);
+                .maxFrameLength(maxFrameLength)
+                .useEpollWhenAvailable(useEpollNativeSelector)
+                .socketBacklog(serverSocketBacklog)
+                .socketSndBufSize(serverSocketSndBufSize)
+                .socketRcvBufSize(serverSocketRcvBufSize)
+                .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
+                .pooledAllocator(serverPooledByteBufAllocatorEnable);
     }
 }

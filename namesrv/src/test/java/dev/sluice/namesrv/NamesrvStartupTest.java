@@ -1,10 +1,12 @@
 package dev.sluice.namesrv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.remoting.RemotingServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,5 +65,27 @@ class NamesrvStartupTest {
     void helpPrintsUsage() throws Exception {
         assertNull(NamesrvStartup.configFrom(new String[] {"-h"}, out));
         assertTrue(output.toString(StandardCharsets.UTF_8).startsWith("usage: mqnamesrv"));
+    }
+
+    @Test
+    void rocketMqsNettyServerKeysReachTheListeningSocket() throws Exception {
+        Path file = dir.resolve("netty.properties");
+        Files.writeString(file, "serverSocketBacklog=77\nserverSocketSndBufSize=1001\nserverSocketRcvBufSize=1002\n"
+                + "writeBufferLowWaterMark=1003\nwriteBufferHighWaterMark=1004\nserverPooledByteBufAllocatorEnable=false\n"
+                + "useEpollNativeSelector=false\n");
+        RemotingServerConfig server = NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out)
+                .remotingServerConfig();
+        assertEquals(77, server.socketBacklog());
+        assertEquals(1001, server.socketSndBufSize());
+        assertEquals(1002, server.socketRcvBufSize());
+        assertEquals(1003, server.writeBufferLowWaterMark());
+        assertEquals(1004, server.writeBufferHighWaterMark());
+        assertFalse(server.pooledAllocator());
+        assertFalse(server.useEpollWhenAvailable());
+
+        Files.writeString(file, "writeBufferLowWaterMark=2000\nwriteBufferHighWaterMark=1000\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out));
+        assertTrue(e.getMessage().contains("writeBufferLowWaterMark"), e.getMessage());
     }
 }

@@ -10,6 +10,12 @@ public final class RemotingServerConfig {
     private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
     private int maxIdleSeconds = 120;
     private boolean useEpollWhenAvailable = true;
+    private int socketBacklog = 1024;
+    private int socketSndBufSize;
+    private int socketRcvBufSize;
+    private int writeBufferLowWaterMark;
+    private int writeBufferHighWaterMark;
+    private boolean pooledAllocator = true;
 
     public String bindAddress() {
         return bindAddress;
@@ -65,6 +71,69 @@ public final class RemotingServerConfig {
 
     public RemotingServerConfig useEpollWhenAvailable(boolean useEpollWhenAvailable) {
         this.useEpollWhenAvailable = useEpollWhenAvailable;
+        return this;
+    }
+
+    public int socketBacklog() {
+        return socketBacklog;
+    }
+
+    /** SO_BACKLOG of the listening socket. */
+    public RemotingServerConfig socketBacklog(int socketBacklog) {
+        this.socketBacklog = socketBacklog;
+        return this;
+    }
+
+    public int socketSndBufSize() {
+        return socketSndBufSize;
+    }
+
+    /** SO_SNDBUF of each connection; 0 leaves the system's default. */
+    public RemotingServerConfig socketSndBufSize(int bytes) {
+        this.socketSndBufSize = bytes;
+        return this;
+    }
+
+    public int socketRcvBufSize() {
+        return socketRcvBufSize;
+    }
+
+    /** SO_RCVBUF of each connection; 0 leaves the system's default. */
+    public RemotingServerConfig socketRcvBufSize(int bytes) {
+        this.socketRcvBufSize = bytes;
+        return this;
+    }
+
+    public int writeBufferLowWaterMark() {
+        return writeBufferLowWaterMark;
+    }
+
+    public int writeBufferHighWaterMark() {
+        return writeBufferHighWaterMark;
+    }
+
+    /**
+     * Netty's write-buffer water marks of each connection, used only when both are positive (as RocketMQ does);
+     * otherwise Netty's defaults.
+     *
+     * @throws IllegalArgumentException when both are positive and {@code low} exceeds {@code high}
+     */
+    public RemotingServerConfig writeBufferWaterMark(int low, int high) {
+        if (low > 0 && high > 0 && low > high) {
+            throw new IllegalArgumentException("write buffer low water mark " + low + " exceeds the high one " + high);
+        }
+        this.writeBufferLowWaterMark = low;
+        this.writeBufferHighWaterMark = high;
+        return this;
+    }
+
+    public boolean pooledAllocator() {
+        return pooledAllocator;
+    }
+
+    /** true: Netty's pooled allocator; false: whatever Netty's default is ({@code io.netty.allocator.type}). */
+    public RemotingServerConfig pooledAllocator(boolean pooledAllocator) {
+        this.pooledAllocator = pooledAllocator;
         return this;
     }
 }

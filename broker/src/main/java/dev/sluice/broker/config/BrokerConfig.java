@@ -1,5 +1,7 @@
 package dev.sluice.broker.config;
 
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.store.ConfigException;
 import dev.sluice.store.StoreConfig;
 import java.net.Inet4Address;
@@ -190,6 +192,21 @@ public final class BrokerConfig {
     /** Whether a retry message is selected by its group's SQL92 expression for the topic it was first sent to. */
     public static final String FILTER_SUPPORT_RETRY = define("filterSupportRetry", "false", BrokerConfig::bool, true);
     public static final String MAX_FRAME_LENGTH = define("maxFrameLength", "16777216", v -> intAtLeast(v, 1024), false);
+    /** RocketMQ's Netty keys for the broker's sockets (0: the system's default) and for its calls out. */
+    public static final String SERVER_SOCKET_BACKLOG = define("serverSocketBacklog", "1024", v -> intAtLeast(v, 1), false);
+    public static final String SERVER_SOCKET_SND_BUF_SIZE = define("serverSocketSndBufSize", "0", v -> intAtLeast(v, 0), false);
+    public static final String SERVER_SOCKET_RCV_BUF_SIZE = define("serverSocketRcvBufSize", "0", v -> intAtLeast(v, 0), false);
+    public static final String SERVER_POOLED_BYTE_BUF_ALLOCATOR_ENABLE = define("serverPooledByteBufAllocatorEnable", "true", BrokerConfig::bool, false);
+    /** Both ends' Netty write-buffer water marks, used only when both are set, as RocketMQ does. */
+    public static final String WRITE_BUFFER_LOW_WATER_MARK = define("writeBufferLowWaterMark", "0", v -> intAtLeast(v, 0), false);
+    public static final String WRITE_BUFFER_HIGH_WATER_MARK = define("writeBufferHighWaterMark", "0", v -> intAtLeast(v, 0), false);
+    /** Epoll where the platform has it; RocketMQ's default is false (NIO), Sluice's true. */
+    public static final String USE_EPOLL_NATIVE_SELECTOR = define("useEpollNativeSelector", "true", BrokerConfig::bool, false);
+    public static final String CONNECT_TIMEOUT_MILLIS = define("connectTimeoutMillis", "3000", v -> intAtLeast(v, 1), false);
+    public static final String CLIENT_CHANNEL_MAX_IDLE_TIME_SECONDS = define("clientChannelMaxIdleTimeSeconds", "120", v -> intAtLeast(v, 1), false);
+    public static final String CLIENT_SOCKET_SND_BUF_SIZE = define("clientSocketSndBufSize", "0", v -> intAtLeast(v, 0), false);
+    public static final String CLIENT_SOCKET_RCV_BUF_SIZE = define("clientSocketRcvBufSize", "0", v -> intAtLeast(v, 0), false);
+    public static final String CLIENT_POOLED_BYTE_BUF_ALLOCATOR_ENABLE = define("clientPooledByteBufAllocatorEnable", "false", BrokerConfig::bool, false);
 
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Properties storeProperties = new Properties();
@@ -224,8 +241,14 @@ public final class BrokerConfig {
                 unknown.add(key);
             }
         }
-        // Fail now, naming the key, rather than when the store opens.
+        // Fail now, naming the key, rather than when the store opens or the server binds.
         config.storeConfig();
+        int low = (Integer) config.values.get(WRITE_BUFFER_LOW_WATER_MARK);
+        int high = (Integer) config.values.get(WRITE_BUFFER_HIGH_WATER_MARK);
+        if (low > 0 && high > 0 && low > high) {
+            throw new ConfigException(WRITE_BUFFER_LOW_WATER_MARK, String.valueOf(low),
+                    "must not exceed writeBufferHighWaterMark (" + high + ")");
+        }
         if (!haPortGiven) {
             config.values.put(HA_LISTEN_PORT, config.listenPort() == 0 ? 0 : config.listenPort() + 1);
         }
@@ -427,6 +450,37 @@ public final class BrokerConfig {
 
     public boolean slaveReadEnable() {
         return (Boolean) values.get(SLAVE_READ_ENABLE);
+    }
+
+    /** The broker's listening sockets, as RocketMQ's Netty server keys say. */
+    public RemotingServerConfig remotingServerConfig(int port) {
+        return new RemotingServerConfig()
+                .bindAddress(bindAddress())
+                .listenPort(port)
+                .ioThreads(serverSelectorThreads())
+                .maxIdleSeconds(serverChannelMaxIdleTimeSeconds())
+                .maxFrameLength(maxFrameLength())
+                .useEpollWhenAvailable((Boolean) values.get(USE_EPOLL_NATIVE_SELECTOR))
+                .socketBacklog((Integer) values.get(SERVER_SOCKET_BACKLOG))
+                .socketSndBufSize((Integer) values.get(SERVER_SOCKET_SND_BUF_SIZE))
+                .socketRcvBufSize((Integer) values.get(SERVER_SOCKET_RCV_BUF_SIZE))
+                .writeBufferWaterMark((Integer) values.get(WRITE_BUFFER_LOW_WATER_MARK),
+                        (Integer) values.get(WRITE_BUFFER_HIGH_WATER_MARK))
+                .pooledAllocator((Boolean) values.get(SERVER_POOLED_BYTE_BUF_ALLOCATOR_ENABLE));
+    }
+
+    /** The broker's calls to name servers and its master, as RocketMQ's Netty client keys say. */
+    public RemotingClientConfig remotingClientConfig() {
+        return new RemotingClientConfig()
+                .connectTimeoutMillis((Integer) values.get(CONNECT_TIMEOUT_MILLIS))
+                .maxIdleSeconds((Integer) values.get(CLIENT_CHANNEL_MAX_IDLE_TIME_SECONDS))
+                .maxFrameLength(maxFrameLength())
+                .useEpollWhenAvailable((Boolean) values.get(USE_EPOLL_NATIVE_SELECTOR))
+                .socketSndBufSize((Integer) values.get(CLIENT_SOCKET_SND_BUF_SIZE))
+                .socketRcvBufSize((Integer) values.get(CLIENT_SOCKET_RCV_BUF_SIZE))
+                .writeBufferWaterMark((Integer) values.get(WRITE_BUFFER_LOW_WATER_MARK),
+                        (Integer) values.get(WRITE_BUFFER_HIGH_WATER_MARK))
+                .pooledAllocator((Boolean) values.get(CLIENT_POOLED_BYTE_BUF_ALLOCATOR_ENABLE));
     }
 
     public boolean disableConsumeIfConsumerReadSlowly() {
