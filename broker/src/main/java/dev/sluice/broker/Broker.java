@@ -69,6 +69,7 @@ public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerConfig config;
+    private final Path configFile;
     private final Clock clock = Clock.systemDefaultZone();
     private final List<ExecutorService> executors = new ArrayList<>();
     private NettyRemotingServer server;
@@ -86,7 +87,13 @@ public final class Broker implements AutoCloseable {
     private boolean closed;
 
     public Broker(BrokerConfig config) {
+        this(config, null);
+    }
+
+    /** @param configFile the file the settings came from (mqbroker -c), where UPDATE_BROKER_CONFIG saves changes */
+    public Broker(BrokerConfig config, Path configFile) {
         this.config = config;
+        this.configFile = configFile;
     }
 
     /** Binds the port, opens (recovering) the store, starts serving and registers with the name servers. */
@@ -205,7 +212,7 @@ public final class Broker implements AutoCloseable {
         register(new BrokerAdminProcessor(config, topics, store, stats, Map.of(Pool.SEND, sendPool, Pool.PULL, pullPool,
                         Pool.QUERY, queryPool, Pool.END_TRANSACTION, transactionPool),
                         storeConfig.storePathCommitLog().toFile(), storeConfig.storePathConsumeQueue().toFile(),
-                        new ReplicationInfo(replicator)), adminPool,
+                        new ReplicationInfo(replicator), configFile), adminPool,
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 

@@ -42,7 +42,7 @@ public final class BrokerStartup {
         if (config == null) {
             return;
         }
-        Broker broker = new Broker(config);
+        Broker broker = new Broker(config, configFile(args));
         try {
             broker.start();
         } catch (Exception e) {
@@ -113,6 +113,19 @@ public final class BrokerStartup {
             return null;
         }
         return config;
+    }
+
+    /** The -c file (the last, as configFrom reads it), where updates are saved; null without one. */
+    static Path configFile(String[] args) {
+        Path file = null;
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("-c")) {
+                file = Path.of(args[++i]);
+            } else if (args[i].equals("-n")) {
+                i++;
+            }
+        }
+        return file;
     }
 
     private static String value(String[] args, int at, String missing) {

@@ -5,6 +5,7 @@ import dev.sluice.remoting.RemotingConnection;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.config.PropertiesFile;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;

@@ -12,6 +12,7 @@ import dev.sluice.remoting.RemotingConnection;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.config.PropertiesFile;
 import dev.sluice.remoting.json.Json;
 import dev.sluice.store.ConfigException;
 import dev.sluice.store.mmap.MmapMessageStore;
@@ -19,6 +20,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -42,10 +44,12 @@ public final class BrokerAdminProcessor implements RequestProcessor {
     private final File commitLogDir;
     private final File consumeQueueDir;
     private final ReplicationInfo replication;
+    private final Path configFile;
 
+    /** @param configFile the -c file that changes are saved into, as RocketMQ saves them; null when started without */
     public BrokerAdminProcessor(BrokerConfig config, TopicTable topics, MmapMessageStore store, BrokerStats stats,
                                 Map<BrokerConfig.Pool, RequestPool> pools, File commitLogDir,
-                                File consumeQueueDir, ReplicationInfo replication) {
+                                File consumeQueueDir, ReplicationInfo replication, Path configFile) {
         this.config = config;
         this.topics = topics;
         this.store = store;
@@ -54,6 +58,7 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         this.commitLogDir = commitLogDir;
         this.consumeQueueDir = consumeQueueDir;
         this.replication = replication;
+        this.configFile = configFile;
     }
 
     @Override
@@ -78,7 +83,11 @@ public final class BrokerAdminProcessor implements RequestProcessor {
                 .setBody(body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private RemotingCommand updateConfig(RemotingConnection connection, RemotingCommand request)
+    /**
+     * Checks the change, saves it into the -c file (only the changed lines, so the next start keeps it) and then
+     * applies it. Synchronized: two updates must not interleave their read-modify-write of the file.
+     */
+    private synchronized RemotingCommand updateConfig(RemotingConnection connection, RemotingCommand request)
             throws RemotingCommandException, IOException {
         if (request.body() == null) {
             return ok(request);
@@ -87,14 +96,27 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         changes.load(new StringReader(new String(request.body(), StandardCharsets.UTF_8)));
         int permissionBefore = config.brokerPermission();
         try {
-            config.update(changes);
+            config.check(changes);
         } catch (ConfigException e) {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
         }
+        if (configFile != null) {
+            Map<String, String> values = new TreeMap<>();
+            changes.stringPropertyNames().forEach(k -> values.put(k.trim(), changes.getProperty(k).trim()));
+            try {
+                PropertiesFile.update(configFile, values, BrokerConfig::canonicalName);
+            } catch (IOException e) {
+                LOG.error("could not save broker settings to {}", configFile, e);
+                return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                        "could not save the settings to " + configFile + ": " + e);
+            }
+        }
+        config.update(changes);
         if (changes.stringPropertyNames().stream().anyMatch(k -> StoreConfig.isStoreKey(k.trim()))) {
             store.reconfigure(config.storeConfig());
         }
-        LOG.info("broker config updated by {}: {}", connection.remoteAddress(), changes);
+        LOG.info("broker config updated by {}: {}{}", connection.remoteAddress(), changes,
+                configFile == null ? " (not saved: started without -c)" : ", saved to " + configFile);
         if (config.brokerPermission() != permissionBefore) {
             topics.touch();
         }

@@ -271,8 +271,27 @@ public final class BrokerConfig {
      * @throws ConfigException for an unknown key, a key that needs a restart, or a bad value
      */
     public synchronized void update(Properties changes) {
-        Map<String, Object> parsed = new LinkedHashMap<>();
         Properties store = new Properties();
+        Map<String, Object> parsed = parseChange(changes, store);
+        values.putAll(parsed);
+        storeProperties.clear();
+        storeProperties.putAll(store);
+    }
+
+    /** Checks a change as {@link #update} would, without applying it. */
+    public synchronized void check(Properties changes) {
+        parseChange(changes, new Properties());
+    }
+
+    /** The name a key is known by: a store key's canonical spelling, any other key itself. */
+    public static String canonicalName(String key) {
+        return StoreConfig.keys().stream().filter(k -> k.aliases().contains(key)).map(StoreConfig.Key::name)
+                .findFirst().orElse(key);
+    }
+
+    /** @param store receives the store settings as they would be after the change */
+    private Map<String, Object> parseChange(Properties changes, Properties store) {
+        Map<String, Object> parsed = new LinkedHashMap<>();
         store.putAll(storeProperties);
         for (String name : changes.stringPropertyNames()) {
             String key = name.trim();
@@ -299,9 +318,7 @@ public final class BrokerConfig {
             parsed.put(setting.name, parse(setting, value));
         }
         StoreConfig.fromProperties(store); // names the first bad store value
-        values.putAll(parsed);
-        storeProperties.clear();
-        storeProperties.putAll(store);
+        return parsed;
     }
 
     /** The store configuration these settings describe, writing STOREHOST as brokerIP1 and the bound port. */

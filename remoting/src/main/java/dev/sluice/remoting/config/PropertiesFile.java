@@ -1,4 +1,4 @@
-package dev.sluice.namesrv;
+package dev.sluice.remoting.config;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,17 +9,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * Properties text as java.util.Properties reads it. Changing keys of a file rewrites only their lines: an operator's
- * comments, ordering and keys this server does not know survive, which a rewrite through Properties.store would lose.
+ * Properties text as java.util.Properties reads it, for the config files that UPDATE_NAMESRV_CONFIG and
+ * UPDATE_BROKER_CONFIG save into. Changing keys of a file rewrites only their lines: an operator's comments, ordering
+ * and keys this server does not know survive, which a rewrite through Properties.store would lose.
  */
-final class PropertiesFile {
+public final class PropertiesFile {
     private PropertiesFile() {
     }
 
@@ -27,7 +30,7 @@ final class PropertiesFile {
      * {@code key=value} escaped the way Properties.store escapes it, non-ASCII as \\uXXXX: whether read as a file
      * (ISO-8859-1) or, as RocketMQ's MixAll.string2Properties does, from UTF-8 bytes, it yields the same strings.
      */
-    static String line(String key, String value) {
+    public static String line(String key, String value) {
         Properties one = new Properties();
         one.setProperty(key, value);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -45,7 +48,18 @@ final class PropertiesFile {
      * Replaces the entries of the changed keys in place, appends the keys the file lacks, and swaps the new content
      * in atomically, so a crash never leaves a half-written config behind. A missing file is created.
      */
-    static void update(Path file, Map<String, String> changes) throws IOException {
+    public static void update(Path file, Map<String, String> changes) throws IOException {
+        update(file, changes, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #update(Path, Map)}, where a key of the file names the same setting as a changed key when both have
+     * the same {@code canonical} name (another spelling of it is replaced too).
+     */
+    public static void update(Path file, Map<String, String> changes, UnaryOperator<String> canonical)
+            throws IOException {
+        Map<String, String> byCanonical = new HashMap<>();
+        changes.keySet().forEach(key -> byCanonical.put(canonical.apply(key), key));
         Path target = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
         // Properties.load(InputStream), which reads this file at start, decodes ISO-8859-1: reading it so keeps every byte.
         List<String> lines = Files.exists(target) ? Files.readAllLines(target, StandardCharsets.ISO_8859_1) : List.of();
@@ -54,8 +68,9 @@ final class PropertiesFile {
         for (int start = 0; start < lines.size(); ) {
             int end = endOfEntry(lines, start);
             List<String> entry = lines.subList(start, end);
-            String key = keyOf(entry);
-            if (key != null && changes.containsKey(key)) {
+            String fileKey = keyOf(entry);
+            String key = fileKey == null ? null : byCanonical.get(canonical.apply(fileKey));
+            if (key != null) {
                 // A key defined twice keeps one line: a later duplicate would otherwise win when the file is loaded.
                 if (written.add(key)) {
                     updated.add(line(key, changes.get(key)));

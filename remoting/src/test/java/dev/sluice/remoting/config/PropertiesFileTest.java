@@ -1,4 +1,4 @@
-package dev.sluice.namesrv;
+package dev.sluice.remoting.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -48,6 +48,15 @@ class PropertiesFileTest {
         Path file = dir.resolve("sub/namesrv.properties");
         PropertiesFile.update(file, Map.of("orderMessageEnable", "true"));
         assertEquals("orderMessageEnable=true\n", Files.readString(file));
+    }
+
+    @Test
+    void anotherSpellingOfAChangedKeyIsReplacedInPlace() throws Exception {
+        Path file = dir.resolve("broker.properties");
+        Files.writeString(file, "# retention\ndestoryMapedFileIntervalForcibly=120000\nfileReservedTime=48\n");
+        PropertiesFile.update(file, Map.of("destroyMapedFileIntervalForcibly", "60000"),
+                key -> key.equals("destoryMapedFileIntervalForcibly") ? "destroyMapedFileIntervalForcibly" : key);
+        assertEquals("# retention\ndestroyMapedFileIntervalForcibly=60000\nfileReservedTime=48\n", Files.readString(file));
     }
 
     private static Map<String, String> load(Path file) throws Exception {
