@@ -28,6 +28,7 @@ import dev.sluice.broker.offset.ConsumerOffsetTable;
 import dev.sluice.broker.offset.OffsetProcessor;
 import dev.sluice.broker.pull.PullProcessor;
 import dev.sluice.broker.query.QueryProcessor;
+import dev.sluice.broker.registry.NameServerAddressRefresh;
 import dev.sluice.broker.registry.NameServerRegistrar;
 import dev.sluice.broker.retry.SendBackProcessor;
 import dev.sluice.broker.schedule.DelayedDelivery;
@@ -42,6 +43,7 @@ import dev.sluice.replication.Replications;
 import dev.sluice.replication.Replicator;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.RequestProcessor;
+import dev.sluice.remoting.config.AddressServer;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.remoting.netty.NettyRemotingServer;
 import dev.sluice.store.StoreConfig;
@@ -247,6 +249,13 @@ public final class Broker implements AutoCloseable {
                 config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> consumers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleAtFixedRate(() -> producers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
+        if (config.fetchNamesrvAddrByAddressServer() && config.namesrvAddrs().isEmpty()) {
+            NameServerAddressRefresh refresh = new NameServerAddressRefresh(config, AddressServer.fromSystemProperties(),
+                    registrar::registerAll);
+            refresh.run();
+            scheduler.scheduleAtFixedRate(refresh, NameServerAddressRefresh.PERIOD_MILLIS,
+                    NameServerAddressRefresh.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
         long period = Math.max(10_000, Math.min(config.registerNameServerPeriod(), 60_000));
         scheduler.scheduleAtFixedRate(registrar::registerAll, period, period, TimeUnit.MILLISECONDS);
         // The server is already up: a topic created by a request may have sent a round that this one waits behind.

@@ -1,12 +1,24 @@
 package dev.sluice.broker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sluice.remoting.RemotingClientConfig;
+import dev.sluice.remoting.RemotingCommand;
+import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.testing.Deadline;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageClientIDSetter;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +48,43 @@ class KeyQueryLimitTest {
             admin.updateBrokerConfig(broker.address(), change);
             Deadline.await("all 70 are found by key", Duration.ofSeconds(20), () -> found(producer, begin) == 70);
         }
+    }
+
+    @Test
+    void aQueryByUniqueKeyAsksForDefaultQueryMaxNumWhateverTheRequestSays() throws Exception {
+        try (Cluster cluster = new Cluster(home)) {
+            Broker broker = cluster.startBroker(cluster.brokerProperties("broker-uniq-limit"));
+            DefaultMQProducer producer = cluster.producer("UniqLimitProducer");
+            // A message sent again under its first id, as a producer's retry does: one id, several messages.
+            String id = MessageClientIDSetter.createUniqID();
+            for (int i = 0; i < 40; i++) {
+                Message m = new Message(TOPIC, ("again" + i).getBytes());
+                MessageAccessor.putProperty(m, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, id);
+                producer.send(m);
+            }
+            DefaultMQAdminExt admin = cluster.admin();
+            try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
+                Deadline.await("RocketMQ's default of 32 by unique key", Duration.ofSeconds(20),
+                        () -> byUniqueKey(client, broker, id) == 32);
+                Properties change = new Properties();
+                change.setProperty("defaultQueryMaxNum", "5");
+                admin.updateBrokerConfig(broker.address(), change);
+                assertEquals(5, byUniqueKey(client, broker, id));
+            }
+        }
+    }
+
+    /** QUERY_MESSAGE with the unique-key flag, asking for 64, as a raw request: the official API returns only one. */
+    private static int byUniqueKey(NettyRemotingClient client, Broker broker, String id) throws Exception {
+        RemotingCommand request = RemotingCommand.request(RequestCode.QUERY_MESSAGE);
+        request.putExtField("topic", TOPIC);
+        request.putExtField("key", id);
+        request.putExtField("maxNum", 64);
+        request.putExtField("beginTimestamp", 0);
+        request.putExtField("endTimestamp", Long.MAX_VALUE);
+        request.putExtField("_UNIQUE_KEY_QUERY", "true");
+        RemotingCommand response = client.invokeAsync(broker.address(), request, 10_000).get(15, TimeUnit.SECONDS);
+        return response.body() == null ? 0 : MessageDecoder.decodes(ByteBuffer.wrap(response.body())).size();
     }
 
     private static int found(DefaultMQProducer producer, long begin) throws InterruptedException {

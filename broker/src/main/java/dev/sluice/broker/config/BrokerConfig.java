@@ -35,6 +35,8 @@ public final class BrokerConfig {
     public static final String BROKER_ID = define("brokerId", "0", v -> longAtLeast(v, 0), false);
     public static final String BROKER_ROLE = define("brokerRole", "ASYNC_MASTER", BrokerConfig::role, false);
     public static final String NAMESRV_ADDR = define("namesrvAddr", defaultNamesrvAddr(), BrokerConfig::addresses, false);
+    /** With no namesrvAddr, ask RocketMQ's address server (system property rocketmq.namesrv.domain) for them. */
+    public static final String FETCH_NAMESRV_ADDR_BY_ADDRESS_SERVER = define("fetchNamesrvAddrByAddressServer", "false", BrokerConfig::bool, false);
     public static final String BROKER_IP1 = define("brokerIP1", localAddress(), BrokerConfig::ip, false);
     public static final String BROKER_IP2 = define("brokerIP2", "", v -> v.isEmpty() ? v : ip(v), false);
     public static final String BIND_ADDRESS = define("bindAddress", "0.0.0.0", v -> v.isEmpty() ? "0.0.0.0" : ip(v), false);
@@ -69,6 +71,8 @@ public final class BrokerConfig {
     public static final String MAX_TRANSFER_COUNT_ON_MESSAGE_IN_DISK = define("maxTransferCountOnMessageInDisk", "8", v -> intBetween(v, 1, 65536), true);
     /** The most messages one query by key returns. */
     public static final String MAX_MSGS_NUM_BATCH = define("maxMsgsNumBatch", "64", v -> intBetween(v, 1, 65536), true);
+    /** What a query by unique key (a message id) asks for, whatever the request says, as RocketMQ sets it. */
+    public static final String DEFAULT_QUERY_MAX_NUM = define("defaultQueryMaxNum", "32", v -> intBetween(v, 1, 65536), true);
     public static final String OFFSET_CHECK_IN_SLAVE = define("offsetCheckInSlave", "false", BrokerConfig::bool, true);
     public static final String DEFAULT_TOPIC_QUEUE_NUMS = define("defaultTopicQueueNums", "8", v -> intBetween(v, 1, 1024), true);
     public static final String AUTO_CREATE_TOPIC_ENABLE = define("autoCreateTopicEnable", "true", BrokerConfig::bool, true);
@@ -498,6 +502,14 @@ public final class BrokerConfig {
                 .writeBufferWaterMark((Integer) values.get(WRITE_BUFFER_LOW_WATER_MARK),
                         (Integer) values.get(WRITE_BUFFER_HIGH_WATER_MARK))
                 .pooledAllocator((Boolean) values.get(CLIENT_POOLED_BYTE_BUF_ALLOCATOR_ENABLE));
+    }
+
+    public boolean fetchNamesrvAddrByAddressServer() {
+        return (Boolean) values.get(FETCH_NAMESRV_ADDR_BY_ADDRESS_SERVER);
+    }
+
+    public int defaultQueryMaxNum() {
+        return (Integer) values.get(DEFAULT_QUERY_MAX_NUM);
     }
 
     public boolean disableConsumeIfConsumerReadSlowly() {

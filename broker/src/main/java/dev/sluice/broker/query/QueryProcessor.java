@@ -15,6 +15,9 @@ import java.util.Optional;
 
 /** QUERY_MESSAGE (by key, through the key index) and VIEW_MESSAGE_BY_ID (by CommitLog offset). */
 public final class QueryProcessor implements RequestProcessor {
+    /** Set by clients looking a message up by its id (the UNIQ_KEY the producer gave it). */
+    private static final String UNIQUE_KEY_QUERY = "_UNIQUE_KEY_QUERY";
+
     private final MessageStore store;
     private final BrokerConfig config;
 
@@ -35,7 +38,9 @@ public final class QueryProcessor implements RequestProcessor {
     private RemotingCommand byKey(RemotingCommand request) throws Exception {
         String topic = request.requireExtField("topic");
         String key = request.requireExtField("key");
-        int maxNum = (int) Math.min(config.maxMsgsNumBatch(), Math.max(1, request.requireLongExtField("maxNum")));
+        long asked = "true".equals(request.extField(UNIQUE_KEY_QUERY))
+                ? config.defaultQueryMaxNum() : request.requireLongExtField("maxNum");
+        int maxNum = (int) Math.min(config.maxMsgsNumBatch(), Math.max(1, asked));
         long begin = request.requireLongExtField("beginTimestamp");
         long end = request.requireLongExtField("endTimestamp");
         KeyQueryResult found = store.queryByKey(topic, key, maxNum, begin, end);
