@@ -8,6 +8,7 @@ import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.config.AddressServer;
 import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import java.net.Inet4Address;
@@ -56,7 +57,10 @@ public final class ClientRuntime implements AutoCloseable {
 
     public ClientRuntime(ClientConfig config) {
         this.config = config;
-        NameServerList nameServers = NameServerList.resolve(config.namesrvAddr());
+        String configured = NameServerList.configured(config.namesrvAddr());
+        AddressServer addressServer = configured.isEmpty() ? AddressServer.fromSystemProperties() : null;
+        NameServerList nameServers = new NameServerList(addressServer == null
+                ? NameServerList.parse(configured) : AddressServerLookup.fetch(addressServer));
         this.clientAddress = resolveClientAddress(config.clientIp());
         this.clientId = clientAddress.getHostAddress() + "@" + config.instanceName();
         this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -91,6 +95,10 @@ public final class ClientRuntime implements AutoCloseable {
         every(config.heartbeatIntervalMillis(), "heartbeat", heartbeats::sendToAll);
         scheduler.scheduleWithFixedDelay(this::refreshRoutes, config.pollNameServerIntervalMillis(),
                 config.pollNameServerIntervalMillis(), TimeUnit.MILLISECONDS);
+        if (addressServer != null) {
+            scheduler.scheduleWithFixedDelay(new AddressServerLookup(addressServer, nameServers),
+                    AddressServerLookup.PERIOD_MILLIS, AddressServerLookup.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void refreshRoutes() {

@@ -7,19 +7,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The name servers a client talks to: it starts at a random one (spreading clients over them) and moves to the
- * next in turn when one fails.
+ * next in turn when one fails. A client given none asks RocketMQ's address server, which may change the list later.
  */
 public final class NameServerList {
     public static final String SYSTEM_PROPERTY = "rocketmq.namesrv.addr";
     public static final String ENVIRONMENT_VARIABLE = "NAMESRV_ADDR";
 
-    private final List<String> addresses;
+    private volatile List<String> addresses;
     private final AtomicInteger current;
 
     public NameServerList(List<String> addresses) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("no name server address configured: set namesrvAddr, the "
-                    + SYSTEM_PROPERTY + " system property or the " + ENVIRONMENT_VARIABLE + " environment variable");
+                    + SYSTEM_PROPERTY + " system property or the " + ENVIRONMENT_VARIABLE + " environment variable,"
+                    + " or run an address server where the rocketmq.namesrv.domain system property says");
         }
         this.addresses = List.copyOf(addresses);
         this.current = new AtomicInteger(ThreadLocalRandom.current().nextInt(addresses.size()));
@@ -27,8 +28,21 @@ public final class NameServerList {
 
     /** From the configured value, else the system property, else the environment (the first one that is set). */
     public static NameServerList resolve(String configured) {
-        return new NameServerList(parse(firstSet(configured, System.getProperty(SYSTEM_PROPERTY),
-                System.getenv(ENVIRONMENT_VARIABLE))));
+        return new NameServerList(parse(configured(configured)));
+    }
+
+    /** The configured value, else the system property, else the environment; "" when none is set. */
+    public static String configured(String configured) {
+        return firstSet(configured, System.getProperty(SYSTEM_PROPERTY), System.getenv(ENVIRONMENT_VARIABLE));
+    }
+
+    /** Replaces the list (an address server answered another); false when {@code replacement} is the same list. */
+    public boolean replace(List<String> replacement) {
+        if (replacement.isEmpty() || replacement.equals(addresses)) {
+            return false;
+        }
+        addresses = List.copyOf(replacement);
+        return true;
     }
 
     static String firstSet(String... candidates) {
@@ -63,10 +77,11 @@ public final class NameServerList {
 
     /** The name servers in the order to try them: the current one first, then the others in turn. */
     public List<String> inTryOrder() {
-        int start = Math.floorMod(current.get(), addresses.size());
-        List<String> order = new ArrayList<>(addresses.size());
-        for (int i = 0; i < addresses.size(); i++) {
-            order.add(addresses.get((start + i) % addresses.size()));
+        List<String> snapshot = addresses;
+        int start = Math.floorMod(current.get(), snapshot.size());
+        List<String> order = new ArrayList<>(snapshot.size());
+        for (int i = 0; i < snapshot.size(); i++) {
+            order.add(snapshot.get((start + i) % snapshot.size()));
         }
         return order;
     }

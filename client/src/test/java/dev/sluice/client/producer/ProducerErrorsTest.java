@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.sluice.client.ClientConfig;
 import dev.sluice.client.ClientException;
 import dev.sluice.client.Message;
@@ -13,6 +14,8 @@ import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.netty.NettyRemotingServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -92,6 +95,32 @@ class ProducerErrorsTest {
         try (Producer producer = producer(dead + ";" + address)) {
             ClientException e = assertThrows(ClientException.class, () -> producer.send(message("Unknown")));
             assertEquals("no route info for topic Unknown (NameServers tried: " + dead + ", " + address + ")", e.getMessage());
+        }
+    }
+
+    @Test
+    void aProducerGivenNoNameServerAsksTheAddressServer() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/rocketmq/nsaddr", exchange -> {
+            byte[] body = address.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        http.start();
+        String before = System.getProperty("rocketmq.namesrv.domain");
+        System.setProperty("rocketmq.namesrv.domain", "127.0.0.1:" + http.getAddress().getPort());
+        try (Producer producer = producer(null)) {
+            ClientException e = assertThrows(ClientException.class, () -> producer.send(message("Unknown")));
+            assertEquals("no route info for topic Unknown (NameServers tried: " + address + ")", e.getMessage());
+        } finally {
+            http.stop(0);
+            if (before == null) {
+                System.clearProperty("rocketmq.namesrv.domain");
+            } else {
+                System.setProperty("rocketmq.namesrv.domain", before);
+            }
         }
     }
 
