@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Random;
 import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
@@ -95,6 +96,109 @@ class BadInputTest {
     }
 
     /**
+     * Records the official client cannot decode: it drops such a record and every one after it in the same pull
+     * answer, so they are refused at the send. Each case names what is wrong.
+     */
+    @Test
+    void sysFlagsAndBodiesAConsumerCouldNotDecodeAreRefused() throws Exception {
+        byte[] zlib = deflate("a body long enough to be worth compressing ".repeat(200).getBytes());
+        byte[] truncated = java.util.Arrays.copyOf(zlib, zlib.length / 2);
+        Object[][] cases = {
+                {RequestCode.SEND_MESSAGE_V2, -1, "", "x".getBytes(), "sets bits a send cannot carry"},
+                {RequestCode.SEND_MESSAGE_V2, 0x40, "", "x".getBytes(), "sets bits a send cannot carry (0x40)"},
+                {RequestCode.SEND_MESSAGE_V2, 0x8, "", "x".getBytes(), "committed or rolled back"},
+                {RequestCode.SEND_MESSAGE_V2, 0xC, "", "x".getBytes(), "committed or rolled back"},
+                {RequestCode.SEND_MESSAGE_V2, 0x4, "", "x".getBytes(), "without the TRAN_MSG=true property"},
+                {RequestCode.SEND_MESSAGE_V2, 0x1, "", "notzlib".getBytes(), "is not zlib data"},
+                {RequestCode.SEND_MESSAGE_V2, 0x301, "", "notzlib".getBytes(), "is not zlib data"},
+                {RequestCode.SEND_MESSAGE_V2, 0x301, "", truncated, "ends before the zlib stream does"},
+                {RequestCode.SEND_MESSAGE_V2, 0x401, "", zlib, "compression type 4"},
+                {RequestCode.SEND_BATCH_MESSAGE, 0x1, "", zlib, "a batch cannot be compressed"},
+        };
+        for (Object[] c : cases) {
+            RemotingCommand response = rawSend((Integer) c[0], TOPIC, (Integer) c[1], (String) c[2], (byte[]) c[3]);
+            assertEquals(ResponseCode.MESSAGE_ILLEGAL, response.code(), "sysFlag " + c[1] + ": " + response);
+            assertTrue(response.remark().contains((String) c[4]), response.remark());
+        }
+        assertStillOneMessageAndServing();
+    }
+
+    @Test
+    void theOfficialProducersCompressedBodiesAndHalfMessagesAreTaken() throws Exception {
+        producer.setCompressMsgBodyOverHowmuch(4096);
+        byte[] body = "compressible text ".repeat(1000).getBytes();
+        assertEquals(SendStatus.SEND_OK, producer.send(new Message(TOPIC, body)).getSendStatus());
+        assertEquals(ResponseCode.SUCCESS, rawSend(RequestCode.SEND_MESSAGE_V2, TOPIC, 0x301, "", deflate(body)).code());
+        assertEquals(ResponseCode.SUCCESS, rawSend(RequestCode.SEND_MESSAGE_V2, TOPIC, 0x4,
+                "TRAN_MSG\u0001true\u0002PGROUP\u0001BadInputProducer\u0002", "half".getBytes()).code());
+        DefaultMQPullConsumer consumer = cluster.pullConsumer("BadInputReader");
+        Deadline.await("both compressed messages readable", Duration.ofSeconds(10), () -> Cluster.pullAll(consumer, TOPIC)
+                .stream().filter(m -> java.util.Arrays.equals(body, m.getBody())).count() == 2);
+    }
+
+    /**
+     * A retry topic cannot be named after an illegal group: the send-back is refused at once (it was acknowledged and
+     * dropped when its delay ended), and a raw consumer's heartbeat creates no such topic.
+     */
+    @Test
+    void aGroupNameNoRetryTopicCanCarryIsRefusedASendBackAndGetsNoRetryTopic() throws Exception {
+        try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
+            for (String group : new String[] {"a b", "yy/../../victim"}) {
+                RemotingCommand sendBack = RemotingCommand.request(RequestCode.CONSUMER_SEND_MSG_BACK)
+                        .putExtField("offset", 0).putExtField("group", group).putExtField("delayLevel", 0)
+                        .putExtField("originMsgId", "0").putExtField("originTopic", TOPIC);
+                RemotingCommand response = client.invokeSync(broker.address(), sendBack, 5000);
+                assertEquals(ResponseCode.SYSTEM_ERROR, response.code(), response.toString());
+                assertTrue(response.remark().contains("cannot have a retry topic"), response.remark());
+                RemotingCommand heartbeat = client.invokeSync(broker.address(),
+                        Cluster.consumerHeartbeat("raw@client", group, java.util.List.of()), 5000);
+                assertEquals(ResponseCode.SUCCESS, heartbeat.code(), heartbeat.toString());
+            }
+        }
+        DefaultMQAdminExt admin = cluster.admin();
+        java.util.Set<String> topics = admin.fetchAllTopicList().getTopicList();
+        assertTrue(topics.stream().noneMatch(t -> t.contains(" ") || t.contains("/")), topics.toString());
+        assertStillOneMessageAndServing();
+    }
+
+    /** As RocketMQ 4.9.7: the cluster's and the broker's own topics and the reserved ones are neither created nor deleted. */
+    @Test
+    void reservedTopicsAreNeitherCreatedNorDeletedAndIllegalNamesNotDeleted() throws Exception {
+        DefaultMQAdminExt admin = cluster.admin();
+        for (String reserved : new String[] {"TestCluster", "broker-bad", "SCHEDULE_TOPIC_XXXX", "TBW102"}) {
+            MQClientException create = assertThrows(MQClientException.class, () -> admin.createAndUpdateTopicConfig(
+                    broker.address(), new org.apache.rocketmq.common.TopicConfig(reserved, 1, 1, 6)));
+            assertTrue(create.getMessage().contains("conflict with system topic"), create.getMessage());
+            MQClientException delete = assertThrows(MQClientException.class,
+                    () -> admin.deleteTopicInBroker(java.util.Set.of(broker.address()), reserved));
+            assertTrue(delete.getMessage().contains("conflict with system topic"), delete.getMessage());
+        }
+        for (String illegal : new String[] {"", "a b"}) {
+            MQClientException delete = assertThrows(MQClientException.class,
+                    () -> admin.deleteTopicInBroker(java.util.Set.of(broker.address()), illegal));
+            assertTrue(delete.getMessage().contains("not legal"), delete.getMessage());
+        }
+        Deadline.await("the cluster and broker topics are still routed", Duration.ofSeconds(10), () -> {
+            try {
+                return !admin.examineTopicRouteInfo("TestCluster").getBrokerDatas().isEmpty()
+                        && !admin.examineTopicRouteInfo("broker-bad").getBrokerDatas().isEmpty();
+            } catch (MQClientException e) {
+                return false;
+            }
+        });
+    }
+
+    private static byte[] deflate(byte[] data) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(5);
+        deflater.setInput(data);
+        deflater.finish();
+        byte[] out = new byte[data.length + 64];
+        int n = deflater.deflate(out);
+        deflater.end();
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
      * A good send still works, and the topic holds only it and the setup's message. ConsumeQueues are written
      * behind the CommitLog, so this waits for the good message to show: any bad one before it would show too.
      */
@@ -113,12 +217,16 @@ class BadInputTest {
     }
 
     private RemotingCommand rawSend(String topic) throws Exception {
+        return rawSend(RequestCode.SEND_MESSAGE_V2, topic, 0, "", "x".getBytes());
+    }
+
+    private RemotingCommand rawSend(int code, String topic, int sysFlag, String properties, byte[] body) throws Exception {
         try (NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig())) {
-            RemotingCommand send = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2)
+            RemotingCommand send = RemotingCommand.request(code)
                     .putExtField("a", "BadInputProducer").putExtField("b", topic).putExtField("c", "TBW102")
-                    .putExtField("d", 4).putExtField("e", 0).putExtField("f", 0)
-                    .putExtField("g", System.currentTimeMillis()).putExtField("h", 0)
-                    .setBody("x".getBytes());
+                    .putExtField("d", 4).putExtField("e", 0).putExtField("f", sysFlag)
+                    .putExtField("g", System.currentTimeMillis()).putExtField("h", 0).putExtField("i", properties)
+                    .setBody(body);
             return client.invokeSync(broker.address(), send, 5000);
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
+import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.testing.Deadline;
 import java.nio.ByteBuffer;
@@ -70,6 +71,14 @@ class KeyQueryLimitTest {
                 change.setProperty("defaultQueryMaxNum", "5");
                 admin.updateBrokerConfig(broker.address(), change);
                 assertEquals(5, byUniqueKey(client, broker, id));
+                for (long none : new long[] {0, -1}) {
+                    RemotingCommand request = RemotingCommand.request(RequestCode.QUERY_MESSAGE).putExtField("topic", TOPIC)
+                            .putExtField("key", id).putExtField("maxNum", none).putExtField("beginTimestamp", 0)
+                            .putExtField("endTimestamp", Long.MAX_VALUE);
+                    RemotingCommand response = client.invokeAsync(broker.address(), request, 10_000).get(15, TimeUnit.SECONDS);
+                    assertEquals(ResponseCode.QUERY_NOT_FOUND, response.code(), response.toString());
+                    assertEquals("maxNum " + none + " asks for no message", response.remark());
+                }
             }
         }
     }

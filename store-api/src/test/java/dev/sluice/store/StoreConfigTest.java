@@ -114,6 +114,12 @@ class StoreConfigTest {
         ConfigException order = assertThrows(ConfigException.class, () -> StoreConfig.fromProperties(
                 props("diskSpaceCleanForciblyRatio", "0.95", "diskSpaceWarningLevelRatio", "0.90")));
         assertEquals("diskSpaceCleanForciblyRatio", order.key());
+        // A remote operator's megabyte value comes back as its start and its length, not whole.
+        String huge = "9".repeat(1 << 20);
+        ConfigException tooLong = assertThrows(ConfigException.class, () -> StoreConfig.fromProperties(props("deleteWhen", huge)));
+        assertTrue(tooLong.getMessage().startsWith("bad value for deleteWhen: '" + "9".repeat(200) + "...' (1048576 characters) ("),
+                tooLong.getMessage());
+        assertTrue(tooLong.getMessage().length() < 400, "message of " + tooLong.getMessage().length() + " characters");
     }
 
     @Test

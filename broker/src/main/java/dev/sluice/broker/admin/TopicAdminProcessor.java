@@ -71,7 +71,7 @@ public final class TopicAdminProcessor implements RequestProcessor {
         if (problem != null) {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "The specified topic is not legal: " + problem);
         }
-        if (SystemTopics.isSystem(topic) || topic.equals(config.brokerClusterName())) {
+        if (SystemTopics.isReserved(topic, config)) {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
                     "The topic[" + topic + "] is conflict with system topic.");
         }
@@ -114,7 +114,11 @@ public final class TopicAdminProcessor implements RequestProcessor {
 
     private RemotingCommand delete(RemotingCommand request) throws RemotingCommandException {
         String topic = request.requireExtField("topic");
-        if (SystemTopics.isSystem(topic)) {
+        String problem = TopicNames.problem(topic);
+        if (problem != null) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "The specified topic is not legal: " + problem);
+        }
+        if (SystemTopics.isReserved(topic, config)) {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
                     "The topic[" + topic + "] is conflict with system topic.");
         }

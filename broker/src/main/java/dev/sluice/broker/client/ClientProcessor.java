@@ -15,16 +15,21 @@ import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.json.JsonException;
+import dev.sluice.store.TopicNames;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HEART_BEAT, UNREGISTER_CLIENT and GET_CONSUMER_LIST_BY_GROUP: how clients join, leave and find their peers; and
  * CHECK_CLIENT_CONFIG, which a consumer with an SQL92 subscription sends before it starts.
  */
 public final class ClientProcessor implements RequestProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientProcessor.class);
+
     private final ConsumerRegistry consumers;
     private final ProducerRegistry producers;
     private final SubscriptionGroupTable groups;
@@ -82,7 +87,11 @@ public final class ClientProcessor implements RequestProcessor {
     private void registerConsumer(ClientChannel channel, Map<String, Object> data) {
         String group = Json.asString(data.get("groupName"), "groupName");
         SubscriptionGroupConfig config = groups.findOrCreate(group);
-        if (config != null && config.retryQueueNums() > 0) {
+        String problem = TopicNames.problem(SystemTopics.retryTopic(group));
+        if (problem != null) {
+            // The official client refuses such a group name before it starts; a raw client gets no retry topic.
+            LOG.warn("consumer group [{}] of client {} gets no retry topic: {}", group, channel.clientId(), problem);
+        } else if (config != null && config.retryQueueNums() > 0) {
             // consumerProgress and send-back rely on the retry topic's route existing.
             topics.getOrCreate(TopicConfig.of(SystemTopics.retryTopic(group), config.retryQueueNums(), Perm.READ | Perm.WRITE));
         }

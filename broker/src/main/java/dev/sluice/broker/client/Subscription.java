@@ -37,19 +37,24 @@ public record Subscription(String topic, String subString, Set<String> tagsSet, 
         if (!TAG.equals(type)) {
             throw new IllegalArgumentException("expression type " + type + " is not supported; use TAG or SQL92");
         }
-        String expression = subString == null ? "" : subString.trim();
+        // As RocketMQ's FilterAPI reads it: only null, "" and "*" take everything; an expression whose parts are all
+        // blank takes nothing, and one that splits into no part at all ("||||") is an error.
+        if (subString == null || subString.isEmpty() || SUB_ALL.equals(subString)) {
+            return new Subscription(topic, SUB_ALL, Set.of(), Set.of(), subVersion, type, false, TagFilter.ALL);
+        }
+        String[] parts = subString.split("\\|\\|");
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("subString split error: " + subString);
+        }
         Set<String> tags = new LinkedHashSet<>();
-        if (!expression.isEmpty() && !SUB_ALL.equals(expression)) {
-            for (String tag : expression.split("\\|\\|")) {
-                if (!tag.trim().isEmpty()) {
-                    tags.add(tag.trim());
-                }
+        for (String part : parts) {
+            if (!part.trim().isEmpty()) {
+                tags.add(part.trim());
             }
         }
         Set<Integer> codes = new LinkedHashSet<>();
         tags.forEach(t -> codes.add(t.hashCode()));
-        return new Subscription(topic, expression.isEmpty() ? SUB_ALL : expression, tags, codes, subVersion, type, false,
-                filterOf(tags.isEmpty() ? null : codes));
+        return new Subscription(topic, subString, tags, codes, subVersion, type, false, filterOf(codes));
     }
 
     /** From a heartbeat's SubscriptionData. */
@@ -80,7 +85,8 @@ public record Subscription(String topic, String subString, Set<String> tagsSet, 
             // Kept so the group's view stays complete, but it filters nothing; pulls for it are refused.
             return new Subscription(topic, subString, tags, codes, version, type, classFilter, TagFilter.ALL);
         }
-        boolean all = classFilter || SUB_ALL.equals(subString.trim()) || subString.isBlank();
+        // RocketMQ takes everything only for "*" (its client sends that for "" and null) or class filter mode.
+        boolean all = classFilter || SUB_ALL.equals(subString);
         return new Subscription(topic, subString, tags, codes, version, type, classFilter, filterOf(all ? null : codes));
     }
 

@@ -40,7 +40,11 @@ public final class QueryProcessor implements RequestProcessor {
         String key = request.requireExtField("key");
         long asked = "true".equals(request.extField(UNIQUE_KEY_QUERY))
                 ? config.defaultQueryMaxNum() : request.requireLongExtField("maxNum");
-        int maxNum = (int) Math.min(config.maxMsgsNumBatch(), Math.max(1, asked));
+        if (asked <= 0) {
+            return RemotingCommand.responseTo(request, ResponseCode.QUERY_NOT_FOUND,
+                    "maxNum " + asked + " asks for no message");
+        }
+        int maxNum = (int) Math.min(config.maxMsgsNumBatch(), asked);
         long begin = request.requireLongExtField("beginTimestamp");
         long end = request.requireLongExtField("endTimestamp");
         KeyQueryResult found = store.queryByKey(topic, key, maxNum, begin, end);

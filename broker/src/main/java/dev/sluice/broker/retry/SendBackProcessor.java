@@ -22,6 +22,7 @@ import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageProperties;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.SysFlag;
+import dev.sluice.store.TopicNames;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,12 @@ public final class SendBackProcessor implements RequestProcessor {
                     + config.brokerIP1() + "] is a slave (brokerRole=SLAVE) and takes no sends back");
         }
 
+        String problem = TopicNames.problem(SystemTopics.retryTopic(group));
+        if (problem != null) {
+            // Else the message is acknowledged here and dropped when its delay ends: the store refuses the topic.
+            return fail(response, ResponseCode.SYSTEM_ERROR, "the consumer group [" + group
+                    + "] cannot have a retry topic: " + problem);
+        }
         SubscriptionGroupConfig groupConfig = groups.findOrCreate(group);
         if (groupConfig == null) {
             return fail(response, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + group);

@@ -98,6 +98,14 @@ public final class SendProcessor implements RequestProcessor {
     RemotingCommand store(RemotingConnection connection, RemotingCommand request, Responder later) throws Exception {
         SendRequest header = SendRequest.of(request);
         RemotingCommand response = response(request);
+        byte[] body = request.body() == null ? new byte[0] : request.body();
+        String flags = SysFlagCheck.problem(header.sysFlag(), header.batch(),
+                HalfMessages.isTransactional(header.properties()), body);
+        if (flags != null) {
+            response.setCode(ResponseCode.MESSAGE_ILLEGAL);
+            response.setRemark(flags);
+            return response;
+        }
         String refusal = check(header, response);
         if (refusal != null) {
             response.setRemark(refusal);
@@ -140,7 +148,6 @@ public final class SendProcessor implements RequestProcessor {
         }
 
         PeerAddress born = PeerAddress.of(connection.remoteSocketAddress());
-        byte[] body = request.body() == null ? new byte[0] : request.body();
         List<AppendRequest> messages = new ArrayList<>(1);
         if (header.batch()) {
             List<BatchDecoder.Inner> inner;

@@ -31,9 +31,18 @@ public final class SystemTopics {
         return NOT_SENDABLE.contains(topic);
     }
 
-    /** Topics admin commands may neither create nor delete. */
+    /** The names RocketMQ reserves on every broker (the rmq_sys_ prefix too). */
     public static boolean isSystem(String topic) {
         return SYSTEM.contains(topic) || topic.startsWith("rmq_sys_");
+    }
+
+    /**
+     * Topics admin commands may neither create nor delete on this broker: the reserved names, and the cluster's, the
+     * broker's and (when the broker creates it) the trace topic, as RocketMQ 4.9.7 reserves them.
+     */
+    public static boolean isReserved(String topic, BrokerConfig config) {
+        return isSystem(topic) || topic.equals(config.brokerClusterName()) || topic.equals(config.brokerName())
+                || (config.traceTopicEnable() && topic.equals(config.msgTraceTopicName()));
     }
 
     public static String retryTopic(String group) {
