@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official admin's updateBrokerConfig on a broker started with -c: as RocketMQ does, the change is saved into
- * that file, so the next start keeps it. Only the changed lines are rewritten; a refused change, or one that cannot
- * be saved, changes neither the file nor the running broker.
+ * that file, so the next start keeps it, and a key that applies only at start takes effect then. Only the changed
+ * lines are rewritten; a refused change (a file path, a combination that could not start, an unknown key), or one
+ * that cannot be saved, changes neither the file nor the running broker.
  */
 class UpdateBrokerConfigSavedTest {
     @TempDir
@@ -39,20 +40,32 @@ class UpdateBrokerConfigSavedTest {
             try (Broker broker = start(args)) {
                 admin.updateBrokerConfig(broker.address(), props("brokerPermission", "4"));
                 admin.updateBrokerConfig(broker.address(), props("destroyMapedFileIntervalForcibly", "60000"));
+                // Start-only keys are saved for the next start, as RocketMQ saves them; the running value stays.
+                admin.updateBrokerConfig(broker.address(), props("sendMessageThreadPoolNums", "3"));
+                admin.updateBrokerConfig(broker.address(), props("flushIntervalCommitLog", "700"));
+                assertEquals("500", admin.getBrokerConfig(broker.address()).getProperty("flushIntervalCommitLog"));
                 String saved = Files.readString(file);
-                MQBrokerException refused = assertThrows(MQBrokerException.class,
-                        () -> admin.updateBrokerConfig(broker.address(), props("mappedFileSizeCommitLog", "4096")));
-                assertTrue(refused.getErrorMessage().contains("next start only"), refused.getErrorMessage());
-                assertEquals(saved, Files.readString(file), "a refused change is not saved");
+                for (Properties refusedChange : new Properties[] {props("storePathRootDir", home.resolve("x").toString()),
+                        props("writeBufferLowWaterMark", "5000", "writeBufferHighWaterMark", "1000"),
+                        props("noSuchKey", "1")}) {
+                    MQBrokerException refused = assertThrows(MQBrokerException.class,
+                            () -> admin.updateBrokerConfig(broker.address(), refusedChange));
+                    assertTrue(refused.getErrorMessage().contains(refusedChange.stringPropertyNames().iterator().next())
+                            || refused.getErrorMessage().contains("writeBufferLowWaterMark"), refused.getErrorMessage());
+                    assertEquals(saved, Files.readString(file), "a refused change is not saved: " + refusedChange);
+                }
 
                 assertEquals(text.toString().replace("destoryMapedFileIntervalForcibly=120000",
-                        "destroyMapedFileIntervalForcibly=60000") + "brokerPermission=4\n", saved);
+                        "destroyMapedFileIntervalForcibly=60000")
+                        + "brokerPermission=4\nsendMessageThreadPoolNums=3\nflushIntervalCommitLog=700\n", saved);
                 assertEquals("4", admin.getBrokerConfig(broker.address()).getProperty("brokerPermission"));
             }
             try (Broker restarted = start(args)) {
                 Properties inForce = admin.getBrokerConfig(restarted.address());
                 assertEquals("4", inForce.getProperty("brokerPermission"));
                 assertEquals("60000", inForce.getProperty("destroyMapedFileIntervalForcibly"));
+                assertEquals("3", inForce.getProperty("sendMessageThreadPoolNums"));
+                assertEquals("700", inForce.getProperty("flushIntervalCommitLog"));
             }
         }
     }
@@ -88,9 +101,11 @@ class UpdateBrokerConfigSavedTest {
         return broker;
     }
 
-    private static Properties props(String key, String value) {
+    private static Properties props(String... keysAndValues) {
         Properties p = new Properties();
-        p.setProperty(key, value);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
         return p;
     }
 }

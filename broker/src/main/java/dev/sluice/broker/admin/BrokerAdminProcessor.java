@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,9 @@ public final class BrokerAdminProcessor implements RequestProcessor {
 
     /**
      * Checks the change, saves it into the -c file (only the changed lines, so the next start keeps it) and then
-     * applies it. Synchronized: two updates must not interleave their read-modify-write of the file.
+     * applies what applies while running; the rest waits for the next start, as in RocketMQ. Without a -c file there
+     * is nowhere to keep such keys, so they are refused. Synchronized: two updates must not interleave their
+     * read-modify-write of the file.
      */
     private synchronized RemotingCommand updateConfig(RemotingConnection connection, RemotingCommand request)
             throws RemotingCommandException, IOException {
@@ -95,10 +98,16 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         Properties changes = new Properties();
         changes.load(new StringReader(new String(request.body(), StandardCharsets.UTF_8)));
         int permissionBefore = config.brokerPermission();
+        Set<String> nextStart;
         try {
-            config.check(changes);
+            nextStart = config.check(changes);
         } catch (ConfigException e) {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
+        if (!nextStart.isEmpty() && configFile == null) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, String.join(", ", nextStart)
+                    + " take effect at the next start only, and this broker was started without a -c file to save them"
+                    + " into; edit the properties file");
         }
         if (configFile != null) {
             Map<String, String> values = new TreeMap<>();
@@ -115,8 +124,9 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         if (changes.stringPropertyNames().stream().anyMatch(k -> StoreConfig.isStoreKey(k.trim()))) {
             store.reconfigure(config.storeConfig());
         }
-        LOG.info("broker config updated by {}: {}{}", connection.remoteAddress(), changes,
-                configFile == null ? " (not saved: started without -c)" : ", saved to " + configFile);
+        LOG.info("broker config updated by {}: {}{}{}", connection.remoteAddress(), changes,
+                configFile == null ? " (not saved: started without -c)" : ", saved to " + configFile,
+                nextStart.isEmpty() ? "" : "; " + nextStart + " take effect at the next start");
         if (config.brokerPermission() != permissionBefore) {
             topics.touch();
         }

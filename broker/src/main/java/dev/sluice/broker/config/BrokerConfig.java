@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -212,6 +213,11 @@ public final class BrokerConfig {
     public static final String CLIENT_SOCKET_RCV_BUF_SIZE = define("clientSocketRcvBufSize", "0", v -> intAtLeast(v, 0), false);
     public static final String CLIENT_POOLED_BYTE_BUF_ALLOCATOR_ENABLE = define("clientPooledByteBufAllocatorEnable", "false", BrokerConfig::bool, false);
 
+    /** Store paths: a remote client must not move the broker's files; the properties file is the place for that. */
+    private static final Set<String> PATHS = Set.of(StoreConfig.STORE_PATH_ROOT_DIR, StoreConfig.STORE_PATH_COMMIT_LOG,
+            StoreConfig.STORE_PATH_CONSUME_QUEUE, StoreConfig.STORE_PATH_INDEX, StoreConfig.STORE_CHECKPOINT,
+            StoreConfig.ABORT_FILE);
+
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Properties storeProperties = new Properties();
 
@@ -269,22 +275,37 @@ public final class BrokerConfig {
     }
 
     /**
-     * Applies an operator's change at runtime (UPDATE_BROKER_CONFIG): all keys are checked first, so a bad one
-     * changes nothing.
+     * Applies an operator's change at runtime (UPDATE_BROKER_CONFIG): the keys that apply while running take their
+     * new values; the others are left for the next start (the caller saves them into the config file). All keys are
+     * checked first, so a bad one changes nothing.
      *
-     * @throws ConfigException for an unknown key, a key that needs a restart, or a bad value
+     * @throws ConfigException for an unknown key, a file path, or a bad value
      */
     public synchronized void update(Properties changes) {
         Properties store = new Properties();
-        Map<String, Object> parsed = parseChange(changes, store);
+        Map<String, Object> parsed = parseChange(changes, store, new java.util.TreeSet<>());
         values.putAll(parsed);
         storeProperties.clear();
         storeProperties.putAll(store);
     }
 
-    /** Checks a change as {@link #update} would, without applying it. */
-    public synchronized void check(Properties changes) {
-        parseChange(changes, new Properties());
+    /**
+     * Checks a change as {@link #update} would, without applying it.
+     *
+     * @return the keys that take effect only at the next start
+     */
+    public synchronized Set<String> check(Properties changes) {
+        Set<String> nextStart = new java.util.TreeSet<>();
+        parseChange(changes, new Properties(), nextStart);
+        if (!nextStart.isEmpty()) {
+            // The file must still start a broker: check the whole configuration the next start would read.
+            Properties next = new Properties();
+            values.forEach((k, v) -> next.setProperty(k, String.valueOf(v)));
+            next.putAll(storeProperties);
+            changes.stringPropertyNames().forEach(k -> next.setProperty(k.trim(), changes.getProperty(k).trim()));
+            fromProperties(next, new ArrayList<>());
+        }
+        return nextStart;
     }
 
     /** The name a key is known by: a store key's canonical spelling, any other key itself. */
@@ -293,13 +314,19 @@ public final class BrokerConfig {
                 .findFirst().orElse(key);
     }
 
-    /** @param store receives the store settings as they would be after the change */
-    private Map<String, Object> parseChange(Properties changes, Properties store) {
+    /**
+     * @param store     receives the store settings in force after the change
+     * @param nextStart receives the keys that apply only at the next start
+     */
+    private Map<String, Object> parseChange(Properties changes, Properties store, Set<String> nextStart) {
         Map<String, Object> parsed = new LinkedHashMap<>();
         store.putAll(storeProperties);
         for (String name : changes.stringPropertyNames()) {
             String key = name.trim();
             String value = changes.getProperty(name).trim();
+            if (PATHS.contains(canonicalName(key))) {
+                throw new ConfigException(key, value, "a file path cannot be changed remotely; edit the properties file");
+            }
             Setting setting = SETTINGS.get(key);
             if (setting == null && StoreConfig.isRuntimeKey(key)) {
                 // Whichever spelling the file used gives way to this one.
@@ -311,15 +338,19 @@ public final class BrokerConfig {
                 store.setProperty(key, value);
                 continue;
             }
+            if (setting == null && StoreConfig.isStoreKey(key)) {
+                nextStart.add(key);
+                continue;
+            }
             if (setting == null) {
-                throw new ConfigException(key, value, StoreConfig.isStoreKey(key)
-                        ? "store settings take effect at the next start only; edit the properties file"
-                        : "not a broker key");
+                throw new ConfigException(key, value, "not a broker key");
             }
-            if (!setting.runtime) {
-                throw new ConfigException(key, value, "takes effect at the next start only; edit the properties file");
+            Object v = parse(setting, value);
+            if (setting.runtime) {
+                parsed.put(setting.name, v);
+            } else {
+                nextStart.add(key);
             }
-            parsed.put(setting.name, parse(setting, value));
         }
         StoreConfig.fromProperties(store); // names the first bad store value
         return parsed;
