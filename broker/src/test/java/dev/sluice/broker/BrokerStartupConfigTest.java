@@ -154,18 +154,18 @@ class BrokerStartupConfigTest {
 
         RemotingServerConfig server = config.remotingServerConfig(10911);
         assertEquals(77, server.socketBacklog());
-        assertEquals(1001, server.socketSndBufSize());
-        assertEquals(1002, server.socketRcvBufSize());
-        assertEquals(1005, server.writeBufferLowWaterMark());
-        assertEquals(1006, server.writeBufferHighWaterMark());
-        assertFalse(server.pooledAllocator());
+        assertEquals(1001, server.socket().sndBufSize());
+        assertEquals(1002, server.socket().rcvBufSize());
+        assertEquals(1005, server.socket().writeBufferLowWaterMark());
+        assertEquals(1006, server.socket().writeBufferHighWaterMark());
+        assertFalse(server.socket().pooledAllocator());
         assertFalse(server.useEpollWhenAvailable());
         RemotingClientConfig client = config.remotingClientConfig();
-        assertEquals(1003, client.socketSndBufSize());
-        assertEquals(1004, client.socketRcvBufSize());
-        assertEquals(1005, client.writeBufferLowWaterMark());
-        assertEquals(1006, client.writeBufferHighWaterMark());
-        assertTrue(client.pooledAllocator());
+        assertEquals(1003, client.socket().sndBufSize());
+        assertEquals(1004, client.socket().rcvBufSize());
+        assertEquals(1005, client.socket().writeBufferLowWaterMark());
+        assertEquals(1006, client.socket().writeBufferHighWaterMark());
+        assertTrue(client.socket().pooledAllocator());
         assertFalse(client.useEpollWhenAvailable());
         assertEquals(1007, client.connectTimeoutMillis());
         assertEquals(1008, client.maxIdleSeconds());

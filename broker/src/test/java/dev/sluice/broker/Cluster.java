@@ -67,7 +67,11 @@ final class Cluster implements AutoCloseable {
     }
 
     Broker startBroker(Properties properties) throws Exception {
-        Broker broker = new Broker(BrokerConfig.fromProperties(properties, new ArrayList<>()));
+        return start(new Broker(BrokerConfig.fromProperties(properties, new ArrayList<>())));
+    }
+
+    /** Starts {@code broker}; the cluster closes it (again, if the test already has: a close is idempotent). */
+    Broker start(Broker broker) throws Exception {
         closeables.add(broker);
         try {
             broker.start();

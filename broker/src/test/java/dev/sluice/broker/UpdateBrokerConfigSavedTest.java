@@ -37,7 +37,7 @@ class UpdateBrokerConfigSavedTest {
             String[] args = {"-c", file.toString()};
             DefaultMQAdminExt admin = cluster.admin();
 
-            try (Broker broker = start(args)) {
+            try (Broker broker = cluster.start(broker(args))) {
                 admin.updateBrokerConfig(broker.address(), props("brokerPermission", "4"));
                 admin.updateBrokerConfig(broker.address(), props("destroyMapedFileIntervalForcibly", "60000"));
                 // Start-only keys are saved for the next start, as RocketMQ saves them; the running value stays.
@@ -60,7 +60,7 @@ class UpdateBrokerConfigSavedTest {
                         + "brokerPermission=4\nsendMessageThreadPoolNums=3\nflushIntervalCommitLog=700\n", saved);
                 assertEquals("4", admin.getBrokerConfig(broker.address()).getProperty("brokerPermission"));
             }
-            try (Broker restarted = start(args)) {
+            try (Broker restarted = cluster.start(broker(args))) {
                 Properties inForce = admin.getBrokerConfig(restarted.address());
                 assertEquals("4", inForce.getProperty("brokerPermission"));
                 assertEquals("60000", inForce.getProperty("destroyMapedFileIntervalForcibly"));
@@ -76,8 +76,7 @@ class UpdateBrokerConfigSavedTest {
             Path notAFile = Files.createDirectories(home.resolve("a-directory.properties"));
             BrokerConfig config = BrokerConfig.fromProperties(cluster.brokerProperties("broker-unsaved"),
                     new java.util.ArrayList<>());
-            try (Broker broker = new Broker(config, notAFile)) {
-                broker.start();
+            try (Broker broker = cluster.start(new Broker(config, notAFile))) {
                 DefaultMQAdminExt admin = cluster.admin();
                 MQBrokerException refused = assertThrows(MQBrokerException.class,
                         () -> admin.updateBrokerConfig(broker.address(), props("brokerPermission", "4")));
@@ -88,17 +87,10 @@ class UpdateBrokerConfigSavedTest {
         }
     }
 
-    private static Broker start(String[] args) throws Exception {
+    private static Broker broker(String[] args) throws Exception {
         BrokerConfig config = BrokerStartup.configFrom(args,
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        Broker broker = new Broker(config, BrokerStartup.configFile(args));
-        try {
-            broker.start();
-        } catch (Exception e) {
-            broker.close();
-            throw e;
-        }
-        return broker;
+        return new Broker(config, BrokerStartup.configFile(args));
     }
 
     private static Properties props(String... keysAndValues) {

@@ -239,17 +239,19 @@ public final class NamesrvConfig {
     }
 
     RemotingServerConfig remotingServerConfig() {
-        return new RemotingServerConfig()
+        RemotingServerConfig server = new RemotingServerConfig()
                 .bindAddress(bindAddress)
                 .listenPort(listenPort)
                 .ioThreads(serverSelectorThreads)
                 .maxIdleSeconds(serverChannelMaxIdleTimeSeconds)
                 .maxFrameLength(maxFrameLength)
                 .useEpollWhenAvailable(useEpollNativeSelector)
-                .socketBacklog(serverSocketBacklog)
-                .socketSndBufSize(serverSocketSndBufSize)
-                .socketRcvBufSize(serverSocketRcvBufSize)
+                .socketBacklog(serverSocketBacklog);
+        server.socket()
+                .sndBufSize(serverSocketSndBufSize)
+                .rcvBufSize(serverSocketRcvBufSize)
                 .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
                 .pooledAllocator(serverPooledByteBufAllocatorEnable);
+        return server;
     }
 }

@@ -76,11 +76,11 @@ class NamesrvStartupTest {
         RemotingServerConfig server = NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out)
                 .remotingServerConfig();
         assertEquals(77, server.socketBacklog());
-        assertEquals(1001, server.socketSndBufSize());
-        assertEquals(1002, server.socketRcvBufSize());
-        assertEquals(1003, server.writeBufferLowWaterMark());
-        assertEquals(1004, server.writeBufferHighWaterMark());
-        assertFalse(server.pooledAllocator());
+        assertEquals(1001, server.socket().sndBufSize());
+        assertEquals(1002, server.socket().rcvBufSize());
+        assertEquals(1003, server.socket().writeBufferLowWaterMark());
+        assertEquals(1004, server.socket().writeBufferHighWaterMark());
+        assertFalse(server.socket().pooledAllocator());
         assertFalse(server.useEpollWhenAvailable());
 
         Files.writeString(file, "writeBufferLowWaterMark=2000\nwriteBufferHighWaterMark=1000\n");

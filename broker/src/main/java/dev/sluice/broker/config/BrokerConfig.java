@@ -506,33 +506,37 @@ public final class BrokerConfig {
 
     /** The broker's listening sockets, as RocketMQ's Netty server keys say. */
     public RemotingServerConfig remotingServerConfig(int port) {
-        return new RemotingServerConfig()
+        RemotingServerConfig server = new RemotingServerConfig()
                 .bindAddress(bindAddress())
                 .listenPort(port)
                 .ioThreads(serverSelectorThreads())
                 .maxIdleSeconds(serverChannelMaxIdleTimeSeconds())
                 .maxFrameLength(maxFrameLength())
                 .useEpollWhenAvailable((Boolean) values.get(USE_EPOLL_NATIVE_SELECTOR))
-                .socketBacklog((Integer) values.get(SERVER_SOCKET_BACKLOG))
-                .socketSndBufSize((Integer) values.get(SERVER_SOCKET_SND_BUF_SIZE))
-                .socketRcvBufSize((Integer) values.get(SERVER_SOCKET_RCV_BUF_SIZE))
+                .socketBacklog((Integer) values.get(SERVER_SOCKET_BACKLOG));
+        server.socket()
+                .sndBufSize((Integer) values.get(SERVER_SOCKET_SND_BUF_SIZE))
+                .rcvBufSize((Integer) values.get(SERVER_SOCKET_RCV_BUF_SIZE))
                 .writeBufferWaterMark((Integer) values.get(WRITE_BUFFER_LOW_WATER_MARK),
                         (Integer) values.get(WRITE_BUFFER_HIGH_WATER_MARK))
                 .pooledAllocator((Boolean) values.get(SERVER_POOLED_BYTE_BUF_ALLOCATOR_ENABLE));
+        return server;
     }
 
     /** The broker's calls to name servers and its master, as RocketMQ's Netty client keys say. */
     public RemotingClientConfig remotingClientConfig() {
-        return new RemotingClientConfig()
+        RemotingClientConfig client = new RemotingClientConfig()
                 .connectTimeoutMillis((Integer) values.get(CONNECT_TIMEOUT_MILLIS))
                 .maxIdleSeconds((Integer) values.get(CLIENT_CHANNEL_MAX_IDLE_TIME_SECONDS))
                 .maxFrameLength(maxFrameLength())
-                .useEpollWhenAvailable((Boolean) values.get(USE_EPOLL_NATIVE_SELECTOR))
-                .socketSndBufSize((Integer) values.get(CLIENT_SOCKET_SND_BUF_SIZE))
-                .socketRcvBufSize((Integer) values.get(CLIENT_SOCKET_RCV_BUF_SIZE))
+                .useEpollWhenAvailable((Boolean) values.get(USE_EPOLL_NATIVE_SELECTOR));
+        client.socket()
+                .sndBufSize((Integer) values.get(CLIENT_SOCKET_SND_BUF_SIZE))
+                .rcvBufSize((Integer) values.get(CLIENT_SOCKET_RCV_BUF_SIZE))
                 .writeBufferWaterMark((Integer) values.get(WRITE_BUFFER_LOW_WATER_MARK),
                         (Integer) values.get(WRITE_BUFFER_HIGH_WATER_MARK))
                 .pooledAllocator((Boolean) values.get(CLIENT_POOLED_BYTE_BUF_ALLOCATOR_ENABLE));
+        return client;
     }
 
     public boolean fetchNamesrvAddrByAddressServer() {

@@ -9,13 +9,11 @@ import dev.sluice.remoting.RemotingException;
 import dev.sluice.remoting.RemotingTimeoutException;
 import dev.sluice.remoting.RequestProcessor;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -47,19 +45,7 @@ public final class NettyRemotingClient implements RemotingClient {
                         endpoint.initChannel(channel);
                     }
                 });
-        if (config.socketSndBufSize() > 0) {
-            bootstrap.option(ChannelOption.SO_SNDBUF, config.socketSndBufSize());
-        }
-        if (config.socketRcvBufSize() > 0) {
-            bootstrap.option(ChannelOption.SO_RCVBUF, config.socketRcvBufSize());
-        }
-        if (config.writeBufferLowWaterMark() > 0 && config.writeBufferHighWaterMark() > 0) {
-            bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()));
-        }
-        if (config.pooledAllocator()) {
-            bootstrap.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-        }
+        SocketOptions.apply(config.socket(), bootstrap::option);
     }
 
     @Override

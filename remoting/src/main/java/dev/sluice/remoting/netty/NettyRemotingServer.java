@@ -7,12 +7,10 @@ import dev.sluice.remoting.RemotingServer;
 import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RequestProcessor;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -64,19 +62,7 @@ public final class NettyRemotingServer implements RemotingServer {
                         endpoint.initChannel(channel);
                     }
                 });
-        if (config.socketSndBufSize() > 0) {
-            bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSndBufSize());
-        }
-        if (config.socketRcvBufSize() > 0) {
-            bootstrap.childOption(ChannelOption.SO_RCVBUF, config.socketRcvBufSize());
-        }
-        if (config.writeBufferLowWaterMark() > 0 && config.writeBufferHighWaterMark() > 0) {
-            bootstrap.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                    new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()));
-        }
-        if (config.pooledAllocator()) {
-            bootstrap.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-        }
+        SocketOptions.apply(config.socket(), bootstrap::childOption);
         try {
             serverChannel = bootstrap.bind(config.bindAddress(), config.listenPort()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {

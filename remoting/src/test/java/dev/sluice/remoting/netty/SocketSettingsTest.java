@@ -30,12 +30,12 @@ class SocketSettingsTest {
     void bothEndsTakeTheirConfiguredSocketSettings() throws Exception {
         CompletableFuture<Channel> serverChannel = new CompletableFuture<>();
         CompletableFuture<Channel> clientChannel = new CompletableFuture<>();
-        NettyRemotingServer server = new NettyRemotingServer(new RemotingServerConfig().bindAddress("127.0.0.1")
-                .socketSndBufSize(40_000).socketRcvBufSize(50_000).writeBufferWaterMark(8192, 16384)
-                .pooledAllocator(true));
-        NettyRemotingClient client = new NettyRemotingClient(new RemotingClientConfig()
-                .socketSndBufSize(60_000).socketRcvBufSize(70_000).writeBufferWaterMark(4096, 12288)
-                .pooledAllocator(true));
+        RemotingServerConfig serverConfig = new RemotingServerConfig().bindAddress("127.0.0.1");
+        serverConfig.socket().sndBufSize(40_000).rcvBufSize(50_000).writeBufferWaterMark(8192, 16384).pooledAllocator(true);
+        RemotingClientConfig clientConfig = new RemotingClientConfig();
+        clientConfig.socket().sndBufSize(60_000).rcvBufSize(70_000).writeBufferWaterMark(4096, 12288).pooledAllocator(true);
+        NettyRemotingServer server = new NettyRemotingServer(serverConfig);
+        NettyRemotingClient client = new NettyRemotingClient(clientConfig);
         try {
             server.registerProcessor(SERVER_SIDE, (connection, request) -> {
                 Channel channel = NettyConnection.channelOf(connection);
@@ -85,10 +85,10 @@ class SocketSettingsTest {
     @Test
     void aLowWaterMarkAboveTheHighOneIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RemotingServerConfig().writeBufferWaterMark(20_000, 10_000));
+                () -> new RemotingServerConfig().socket().writeBufferWaterMark(20_000, 10_000));
         assertTrue(e.getMessage().contains("20000 exceeds the high one 10000"), e.getMessage());
         // Either one 0 means Netty's defaults, so no order applies.
-        new RemotingClientConfig().writeBufferWaterMark(20_000, 0);
+        new RemotingClientConfig().socket().writeBufferWaterMark(20_000, 0);
     }
 
     /** Linux doubles a buffer size set with setsockopt and reports the doubled value. */
