@@ -99,8 +99,8 @@ public final class SendProcessor implements RequestProcessor {
         SendRequest header = SendRequest.of(request);
         RemotingCommand response = response(request);
         byte[] body = request.body() == null ? new byte[0] : request.body();
-        String flags = SysFlagCheck.problem(header.sysFlag(), header.batch(),
-                HalfMessages.isTransactional(header.properties()), body);
+        boolean transactional = HalfMessages.isTransactional(header.properties());
+        String flags = SysFlagCheck.problem(header.sysFlag(), header.batch(), transactional, body);
         if (flags != null) {
             response.setCode(ResponseCode.MESSAGE_ILLEGAL);
             response.setRemark(flags);
@@ -165,14 +165,13 @@ public final class SendProcessor implements RequestProcessor {
                         header.reconsumeTimes(), 0));
             }
         } else {
-            boolean half = HalfMessages.isTransactional(header.properties());
             // RocketMQ 4.9.7 stores a plain message without the WAIT=true every producer sends (absent means true);
             // it keeps it where it re-encodes the properties (delayed and half messages) and in batches.
-            String stored = delayed == null && !half ? withoutWaitTrue(properties) : properties;
+            String stored = delayed == null && !transactional ? withoutWaitTrue(properties) : properties;
             messages.add(new AppendRequest(topic, queueId, header.flag(), ByteBuffer.wrap(body),
                     withCluster(stored).getBytes(StandardCharsets.UTF_8), sysFlag, header.bornTimestamp(),
                     born.address(), born.port(), header.reconsumeTimes(), 0));
-            if (half) {
+            if (transactional) {
                 messages.set(0, HalfMessages.toHalf(messages.get(0)));
             }
         }
