@@ -129,6 +129,8 @@ public final class BrokerConfig {
     public static final String LONG_POLLING_ENABLE = define("longPollingEnable", "true", BrokerConfig::bool, true);
     public static final String SHORT_POLLING_TIME_MILLS = define("shortPollingTimeMills", "1000", v -> longAtLeast(v, 1), true);
     public static final String REGISTER_NAME_SERVER_PERIOD = define("registerNameServerPeriod", "30000", v -> longAtLeast(v, 1000), false);
+    /** Registrations in RocketMQ's deflated form, for brokers with many topics. */
+    public static final String COMPRESSED_REGISTER = define("compressedRegister", "false", BrokerConfig::bool, true);
     public static final String REGISTER_BROKER_TIMEOUT_MILLS = define("registerBrokerTimeoutMills", "6000", v -> longAtLeast(v, 1), true);
     public static final String FLUSH_CONSUMER_OFFSET_INTERVAL = define("flushConsumerOffsetInterval", "5000", v -> longAtLeast(v, 1), false);
     public static final String TRACE_ON = define("traceOn", "true", BrokerConfig::bool, true);
@@ -537,6 +539,10 @@ public final class BrokerConfig {
                         (Integer) values.get(WRITE_BUFFER_HIGH_WATER_MARK))
                 .pooledAllocator((Boolean) values.get(CLIENT_POOLED_BYTE_BUF_ALLOCATOR_ENABLE));
         return client;
+    }
+
+    public boolean compressedRegister() {
+        return (Boolean) values.get(COMPRESSED_REGISTER);
     }
 
     public boolean fetchNamesrvAddrByAddressServer() {

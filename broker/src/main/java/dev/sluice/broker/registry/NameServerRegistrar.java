@@ -9,7 +9,12 @@ import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +22,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +120,7 @@ public final class NameServerRegistrar {
             String namesrv = addrs.get(i);
             RemotingCommand request = identify(RemotingCommand.request(RequestCode.REGISTER_BROKER))
                     .putExtField("haServerAddr", haServerAddr)
-                    .putExtField("compressed", false)
+                    .putExtField("compressed", config.compressedRegister())
                     .putExtField("bodyCrc32", bodyCrc)
                     .setBody(body);
             calls[i] = client.invokeAsync(namesrv, request, config.registerBrokerTimeoutMills())
@@ -163,23 +170,56 @@ public final class NameServerRegistrar {
     }
 
     /**
-     * RegisterBrokerBody JSON. A broker that is not both readable and writable (maintenance) registers every topic
-     * with its own permission, so clients stop sending (or pulling) there.
+     * RegisterBrokerBody: JSON, or with compressedRegister RocketMQ's deflated form (which, as RocketMQ's, carries each
+     * topic's name, queues, permission and filter type, not its order or sys flag). A broker that is not both
+     * readable and writable (maintenance) registers every topic with its own permission, so clients stop sending
+     * (or pulling) there.
      */
     private byte[] registerBody() {
         int brokerPerm = config.brokerPermission();
         boolean restricted = !(Perm.readable(brokerPerm) && Perm.writeable(brokerPerm));
         Map<String, Object> wrapper = topics.toJson();
+        List<TopicConfig> registered = new ArrayList<>();
+        for (TopicConfig t : topics.all()) {
+            registered.add(restricted ? t.withPerm(brokerPerm) : t);
+        }
+        if (config.compressedRegister()) {
+            return compressed(Json.write(wrapper.get("dataVersion")), registered);
+        }
         if (restricted) {
             Map<String, Object> table = new TreeMap<>();
-            for (TopicConfig t : topics.all()) {
-                table.put(t.topicName(), t.withPerm(brokerPerm).toJson());
-            }
+            registered.forEach(t -> table.put(t.topicName(), t.toJson()));
             wrapper.put("topicConfigTable", table);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("filterServerList", List.of());
         body.put("topicConfigSerializeWrapper", wrapper);
         return Json.write(body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Deflated: [len][DataVersion JSON] [count] ([len]["name read write perm filterType"])* [len][filter servers]. */
+    private static byte[] compressed(String dataVersion, List<TopicConfig> topics) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes, deflater))) {
+            writeBlock(out, dataVersion);
+            out.writeInt(topics.size());
+            for (TopicConfig t : topics) {
+                writeBlock(out, t.topicName() + " " + t.readQueueNums() + " " + t.writeQueueNums() + " " + t.perm()
+                        + " " + t.topicFilterType());
+            }
+            writeBlock(out, "[]");
+        } catch (IOException e) {
+            throw new UncheckedIOException("deflating into memory cannot fail", e);
+        } finally {
+            deflater.end();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeBlock(DataOutputStream out, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
     }
 }
