@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The official admin's updateBrokerConfig on a broker started with -c: as RocketMQ does, the change is saved into
  * that file, so the next start keeps it, and a key that applies only at start takes effect then. Only the changed
- * lines are rewritten; a refused change (a file path, a combination that could not start, an unknown key), or one
- * that cannot be saved, changes neither the file nor the running broker.
+ * lines are rewritten; a refused change (a file path, a combination that could not start, also with what earlier
+ * changes saved, an unknown key), or one made while the file cannot be read, changes neither the file nor the running
+ * broker.
  */
 class UpdateBrokerConfigSavedTest {
     @TempDir
@@ -71,7 +72,31 @@ class UpdateBrokerConfigSavedTest {
     }
 
     @Test
-    void aChangeThatCannotBeSavedIsNotApplied() throws Exception {
+    void aChangeIsCheckedWithWhatEarlierChangesSavedForTheNextStart() throws Exception {
+        try (Cluster cluster = new Cluster(home)) {
+            Path file = home.resolve("broker.properties");
+            StringBuilder text = new StringBuilder();
+            cluster.brokerProperties("broker-checked").forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            Files.writeString(file, text);
+            String[] args = {"-c", file.toString()};
+            DefaultMQAdminExt admin = cluster.admin();
+            try (Broker broker = cluster.start(broker(args))) {
+                admin.updateBrokerConfig(broker.address(), props("writeBufferHighWaterMark", "1000"));
+                String saved = Files.readString(file);
+                MQBrokerException refused = assertThrows(MQBrokerException.class,
+                        () -> admin.updateBrokerConfig(broker.address(), props("writeBufferLowWaterMark", "5000")));
+                assertTrue(refused.getErrorMessage().contains("must not exceed writeBufferHighWaterMark (1000)"),
+                        refused.getErrorMessage());
+                assertEquals(saved, Files.readString(file));
+            }
+            try (Broker restarted = cluster.start(broker(args))) {
+                assertEquals("1000", admin.getBrokerConfig(restarted.address()).getProperty("writeBufferHighWaterMark"));
+            }
+        }
+    }
+
+    @Test
+    void aChangeIsNotAppliedWhenTheConfigFileCannotBeRead() throws Exception {
         try (Cluster cluster = new Cluster(home)) {
             Path notAFile = Files.createDirectories(home.resolve("a-directory.properties"));
             BrokerConfig config = BrokerConfig.fromProperties(cluster.brokerProperties("broker-unsaved"),
@@ -80,7 +105,7 @@ class UpdateBrokerConfigSavedTest {
                 DefaultMQAdminExt admin = cluster.admin();
                 MQBrokerException refused = assertThrows(MQBrokerException.class,
                         () -> admin.updateBrokerConfig(broker.address(), props("brokerPermission", "4")));
-                assertTrue(refused.getErrorMessage().contains("could not save the settings to " + notAFile),
+                assertTrue(refused.getErrorMessage().contains("could not read the settings in " + notAFile),
                         refused.getErrorMessage());
                 assertEquals("6", admin.getBrokerConfig(broker.address()).getProperty("brokerPermission"));
             }

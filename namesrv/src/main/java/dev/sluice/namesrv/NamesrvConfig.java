@@ -40,6 +40,7 @@ public final class NamesrvConfig {
     private boolean useEpollNativeSelector = true;
     /** RocketMQ names the environment for its cluster test mode only; without that mode it changes nothing there either. */
     private volatile String productEnvName = "center";
+    private boolean startedFromConfigStore;
 
     /** Whether UPDATE_NAMESRV_CONFIG may change a setting while the name server runs. */
     enum Change {
@@ -170,6 +171,15 @@ public final class NamesrvConfig {
      * The properties file UPDATE_NAMESRV_CONFIG saves to: the -c file when there is one, as in RocketMQ. Without one
      * it is RocketMQ's default path, which, as in RocketMQ, only a later start with {@code -c} of that file reads.
      */
+    /** Whether the settings came from the configStorePath file (mqnamesrv -c), which the next start reads again. */
+    boolean startedFromConfigStore() {
+        return startedFromConfigStore;
+    }
+
+    void startedFromConfigStore(boolean started) {
+        this.startedFromConfigStore = started;
+    }
+
     public Path configStorePath() {
         return Path.of(configStorePath);
     }

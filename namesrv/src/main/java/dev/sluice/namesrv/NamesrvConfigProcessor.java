@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -24,11 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * GET_NAMESRV_CONFIG and UPDATE_NAMESRV_CONFIG (mqadmin getNamesrvConfig / updateNamesrvConfig).
  *
- * <p>An update is all or nothing. Each key must be one that takes effect while running, with a valid value; the
- * keys are then saved into the configStorePath file (the -c file), so they also hold after a restart, and applied.
- * Keys fixed at start (listenPort, thread counts, the scan interval) are refused, not saved for later as RocketMQ
- * saves them: a change that lies dormant until some later restart surprises whoever restarts, and getNamesrvConfig,
- * which shows what is in force, could not show it. File paths are refused as in RocketMQ 4.9.7, with NO_PERMISSION.
+ * <p>An update is all or nothing: every value must be valid, and the configuration the next start would read must
+ * still start. The keys are then saved into the configStorePath file (the -c file), so they hold after a restart.
+ * Keys that take effect while running are applied at once; keys fixed at start (listenPort, thread counts, the scan
+ * interval) wait for the next start, as RocketMQ saves them for it, while getNamesrvConfig keeps showing what is in
+ * force. A name server started without -c reads no file at start, so it refuses those. File paths are refused as in
+ * RocketMQ 4.9.7, with NO_PERMISSION.
  */
 final class NamesrvConfigProcessor implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(NamesrvConfigProcessor.class);
@@ -77,6 +80,8 @@ final class NamesrvConfigProcessor implements RequestProcessor {
         if (values.isEmpty()) {
             return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
         }
+        Properties now = new Properties();
+        List<String> nextStart = new ArrayList<>();
         for (String key : values.keySet()) {
             Optional<NamesrvConfig.Change> change = NamesrvConfig.changeOf(key);
             if (change.isEmpty()) {
@@ -86,25 +91,41 @@ final class NamesrvConfigProcessor implements RequestProcessor {
                 return refuse(request, ResponseCode.NO_PERMISSION, key + " is a file path and cannot be changed remotely");
             }
             if (change.get() == NamesrvConfig.Change.RESTART) {
-                return refuse(request, ResponseCode.SYSTEM_ERROR,
-                        key + " takes effect at start only: set it in the -c config file and restart the name server");
+                if (!config.startedFromConfigStore()) {
+                    return refuse(request, ResponseCode.SYSTEM_ERROR, key + " takes effect at start only, and this name"
+                            + " server was started without a -c file to keep it in: set it in a -c config file and restart");
+                }
+                nextStart.add(key);
+            } else {
+                now.setProperty(key, values.get(key));
             }
         }
+        Path file = config.configStorePath();
         try {
-            // Parsed into a scratch instance first: one bad value must leave the running settings untouched.
-            new NamesrvConfig().apply(changes);
+            // A scratch copy first: one bad value must leave the running settings untouched, and the file saved must
+            // still start a name server (with what earlier updates saved for the next start, too).
+            NamesrvConfig next = new NamesrvConfig();
+            Properties inForce = new Properties();
+            inForce.putAll(config.effectiveSettings());
+            next.apply(inForce);
+            if (config.startedFromConfigStore()) {
+                next.apply(PropertiesFile.read(file));
+            }
+            next.apply(changes);
+        } catch (IOException e) {
+            return refuse(request, ResponseCode.SYSTEM_ERROR, "could not read " + file + ": " + e);
         } catch (IllegalArgumentException e) {
             return refuse(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
         }
-        Path file = config.configStorePath();
         try {
             PropertiesFile.update(file, values);
         } catch (IOException e) {
             LOG.error("could not save name server settings to {}", file, e);
             return refuse(request, ResponseCode.SYSTEM_ERROR, "could not save the settings to " + file + ": " + e);
         }
-        config.apply(changes);
-        LOG.info("name server settings {} changed on request of {} and saved to {}", values, connection.remoteAddress(), file);
+        config.apply(now);
+        LOG.info("name server settings {} changed on request of {} and saved to {}{}", values, connection.remoteAddress(),
+                file, nextStart.isEmpty() ? "" : "; " + nextStart + " take effect at the next start");
         return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
     }
 

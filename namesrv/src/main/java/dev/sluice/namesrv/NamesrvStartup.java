@@ -104,6 +104,7 @@ public final class NamesrvStartup {
         }
         // As in RocketMQ the file wins over a configStorePath inside it: updates must land where the next start reads.
         config.configStorePath(file.toAbsolutePath());
+        config.startedFromConfigStore(true);
         LOG.info("loaded settings from {}", file);
     }
 }

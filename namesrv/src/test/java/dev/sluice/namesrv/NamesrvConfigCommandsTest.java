@@ -5,6 +5,7 @@ import dev.sluice.testing.MutableClock;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,6 +112,39 @@ class NamesrvConfigCommandsTest {
     }
 
     @Test
+    void aStartOnlyKeyIsSavedForTheNextStartWhileTheOneInForceIsShown() throws Exception {
+        String output = MqAdmin.run(new UpdateNamesrvConfigCommand(), "-n", namesrvAddr,
+                "-k", "serverWorkerThreads", "-v", "5");
+        assertTrue(output.startsWith("update name server config success!"), output);
+        assertEquals("3", getNamesrvConfig().get("serverWorkerThreads"), "in force until the next start");
+        assertEquals(initialConfig.replace("serverWorkerThreads=3", "serverWorkerThreads=5"), Files.readString(configFile));
+
+        // A value that would leave a file no name server starts from is refused and not saved.
+        MqAdmin.run(new UpdateNamesrvConfigCommand(), "-n", namesrvAddr, "-k", "writeBufferHighWaterMark", "-v", "1000");
+        String saved = Files.readString(configFile);
+        assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for writeBufferLowWaterMark", "writeBufferLowWaterMark", "5000");
+        assertEquals(saved, Files.readString(configFile));
+
+        namesrv.close();
+        startFromConfigFile();
+        assertEquals("5", getNamesrvConfig().get("serverWorkerThreads"));
+        assertEquals("1000", getNamesrvConfig().get("writeBufferHighWaterMark"));
+    }
+
+    @Test
+    void withoutAConfigFileAStartOnlyKeyIsRefused() throws Exception {
+        namesrv.close();
+        NamesrvConfig fileless = new NamesrvConfig().configStorePath(dir.resolve("never-read.properties"));
+        fileless.apply(props("listenPort", "0", "bindAddress", "127.0.0.1", "kvConfigPath", dir.resolve("kv2.json").toString()));
+        namesrv = new NamesrvController(fileless, clock);
+        namesrv.start();
+        namesrvAddr = "127.0.0.1:" + namesrv.port();
+        assertRefused(ResponseCode.SYSTEM_ERROR, "serverWorkerThreads takes effect at start only, and this name server was"
+                + " started without a -c file", "serverWorkerThreads", "16");
+        assertFalse(Files.exists(dir.resolve("never-read.properties")));
+    }
+
+    @Test
     void orderMessageEnableAppliesToRoutesAtOnce() throws Exception {
         try (TestBroker broker = new TestBroker("c1", "broker-a", 0, TestBroker.unusedPorts(1)[0]).topic("T", 4, 6)) {
             broker.register(namesrvAddr, false);
@@ -161,13 +195,12 @@ class NamesrvConfigCommandsTest {
         byte[] fileBefore = Files.readAllBytes(configFile);
         Map<String, String> before = getNamesrvConfig();
 
-        assertRefused(ResponseCode.SYSTEM_ERROR, "listenPort takes effect at start only: set it in the -c config file",
-                "listenPort", "19876");
-        assertRefused(ResponseCode.SYSTEM_ERROR, "serverWorkerThreads takes effect at start only", "serverWorkerThreads", "16");
+        assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for serverWorkerThreads: 0", "serverWorkerThreads", "0");
         assertRefused(ResponseCode.NO_PERMISSION, "kvConfigPath is a file path", "kvConfigPath", dir.resolve("x").toString());
         assertRefused(ResponseCode.NO_PERMISSION, "configStorePath is a file path", "configStorePath", dir.resolve("x").toString());
         assertRefused(ResponseCode.SYSTEM_ERROR, "unknown name server setting: rocketmqHome", "rocketmqHome", "/elsewhere");
-        assertRefused(ResponseCode.SYSTEM_ERROR, "clusterTest takes effect at start only", "clusterTest", "true");
+        assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for clusterTest: true (cluster test mode is not supported",
+                "clusterTest", "true");
         assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for brokerChannelExpiredTime: soon", "brokerChannelExpiredTime", "soon");
         assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for brokerChannelExpiredTime: 0 (must be at least 1)",
                 "brokerChannelExpiredTime", "0");
@@ -217,6 +250,14 @@ class NamesrvConfigCommandsTest {
     private TopicRouteData route(String topic) throws Exception {
         String json = MqAdmin.run(new TopicRouteSubCommand(), "-n", namesrvAddr, "-t", topic);
         return TopicRouteData.fromJson(json.trim(), TopicRouteData.class);
+    }
+
+    private static Properties props(String... keysAndValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return p;
     }
 
     private void assertRefused(int code, String remarkStart, String key, String value) {

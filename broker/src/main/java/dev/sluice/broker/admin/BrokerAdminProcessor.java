@@ -98,9 +98,16 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         Properties changes = new Properties();
         changes.load(new StringReader(new String(request.body(), StandardCharsets.UTF_8)));
         int permissionBefore = config.brokerPermission();
+        Properties saved;
+        try {
+            saved = configFile == null ? new Properties() : PropertiesFile.read(configFile);
+        } catch (IOException e) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                    "could not read the settings in " + configFile + ": " + e);
+        }
         Set<String> nextStart;
         try {
-            nextStart = config.check(changes);
+            nextStart = config.check(changes, saved);
         } catch (ConfigException e) {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
         }

@@ -292,21 +292,21 @@ public final class BrokerConfig {
     }
 
     /**
-     * Checks a change as {@link #update} would, without applying it.
+     * Checks a change as {@link #update} would, without applying it, and that the next start could read the file it
+     * is saved into.
      *
+     * @param saved what the file holds now (keys earlier changes saved for the next start among them)
      * @return the keys that take effect only at the next start
      */
-    public synchronized Set<String> check(Properties changes) {
+    public synchronized Set<String> check(Properties changes, Properties saved) {
         Set<String> nextStart = new java.util.TreeSet<>();
         parseChange(changes, new Properties(), nextStart);
-        if (!nextStart.isEmpty()) {
-            // The file must still start a broker: check the whole configuration the next start would read.
-            Properties next = new Properties();
-            values.forEach((k, v) -> next.setProperty(k, String.valueOf(v)));
-            next.putAll(storeProperties);
-            changes.stringPropertyNames().forEach(k -> next.setProperty(k.trim(), changes.getProperty(k).trim()));
-            fromProperties(next, new ArrayList<>());
-        }
+        Properties next = new Properties();
+        values.forEach((k, v) -> next.setProperty(k, String.valueOf(v)));
+        next.putAll(storeProperties);
+        saved.stringPropertyNames().forEach(k -> next.setProperty(k.trim(), saved.getProperty(k).trim()));
+        changes.stringPropertyNames().forEach(k -> next.setProperty(k.trim(), changes.getProperty(k).trim()));
+        fromProperties(next, new ArrayList<>());
         return nextStart;
     }
 

@@ -44,6 +44,17 @@ public final class PropertiesFile {
         return lines[lines.length - 1];
     }
 
+    /** The file's entries as Properties.load reads them at start; empty when there is no file. */
+    public static Properties read(Path file) throws IOException {
+        Properties properties = new Properties();
+        if (Files.exists(file)) {
+            try (var in = Files.newInputStream(file)) {
+                properties.load(in);
+            }
+        }
+        return properties;
+    }
+
     /**
      * Replaces the entries of the changed keys in place, appends the keys the file lacks, and swaps the new content
      * in atomically, so a crash never leaves a half-written config behind. A missing file is created.
