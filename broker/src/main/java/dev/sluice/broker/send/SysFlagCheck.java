@@ -81,6 +81,9 @@ final class SysFlagCheck {
                 if (n == 0 && inflater.needsInput()) {
                     return "it ends before the zlib stream does";
                 }
+                if (n == 0) {
+                    return "the zlib stream makes no progress"; // not expected of Inflater; never loop on it
+                }
             }
             return null;
         } catch (DataFormatException e) {
