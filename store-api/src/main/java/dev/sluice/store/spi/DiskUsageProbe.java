@@ -10,16 +10,50 @@ import java.nio.file.Path;
 public interface DiskUsageProbe {
 
     /** The file system's own numbers. */
-    DiskUsageProbe FILE_SYSTEM = path -> {
-        try {
-            FileStore store = Files.getFileStore(path);
-            long total = store.getTotalSpace();
-            return total <= 0 ? -1 : (double) (total - store.getUsableSpace()) / total;
-        } catch (IOException e) {
-            return -1;
+    DiskUsageProbe FILE_SYSTEM = new DiskUsageProbe() {
+        @Override
+        public double usedRatio(Path path) {
+            try {
+                FileStore store = Files.getFileStore(path);
+                long total = store.getTotalSpace();
+                return total <= 0 ? -1 : (double) (total - store.getUsableSpace()) / total;
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public long usableBytes(Path path) {
+            try {
+                return Files.getFileStore(path).getUsableSpace();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public long totalBytes(Path path) {
+            try {
+                return Files.getFileStore(path).getTotalSpace();
+            } catch (IOException e) {
+                return -1;
+            }
         }
     };
 
     /** Used fraction 0..1 of the disk holding {@code path}, or -1 when it cannot be read. */
     double usedRatio(Path path);
+
+    /**
+     * Bytes still free for this process on the disk holding {@code path}, or -1 when unknown. The store keeps its
+     * writes within them: a store into a mapped page the disk has no room for is lost silently. By default unknown.
+     */
+    default long usableBytes(Path path) {
+        return -1;
+    }
+
+    /** Size of the disk holding {@code path} in bytes, or -1 when unknown (the default). */
+    default long totalBytes(Path path) {
+        return -1;
+    }
 }

@@ -42,6 +42,7 @@ final class CommitLog {
     private final ThreadLocal<Encoder> encoders = ThreadLocal.withInitial(Encoder::new);
     private final ByteBuffer blank = ByteBuffer.allocate(MessageRecordDescriptor.BLANK_LENGTH);
     private final Executor allocator;
+    private final SpaceGuard space;
     private volatile long lockedSinceMillis;
     /** A slave's copy: own appends are refused. Set under {@link #lock}, read under it by {@link #append}. */
     private volatile boolean replica;
@@ -50,8 +51,10 @@ final class CommitLog {
     private volatile String offline;
     private volatile String diskFull;
 
-    CommitLog(SegmentedLog log, StoreConfig config, Clock clock, TransientStorePool pool, Executor allocator) {
+    CommitLog(SegmentedLog log, StoreConfig config, Clock clock, TransientStorePool pool, Executor allocator,
+              SpaceGuard space) {
         this.allocator = allocator;
+        this.space = space;
         this.log = log;
         this.storeHost = config.storeHost();
         this.storePort = config.storePort();
@@ -95,6 +98,16 @@ final class CommitLog {
     /** Refuses appends while the disk is full (reason), or accepts them again (null). */
     void diskFull(String reason) {
         diskFull = reason;
+    }
+
+    /** Why {@code length} more bytes in {@code segment} would pass the space guard's limit, or null. */
+    private String noRoom(MappedSegment segment, int length) {
+        long end = segment.baseOffset() + segment.wrote() + length;
+        if (end <= space.limit()
+                || end <= space.refresh(segment.baseOffset() + Math.max(segment.wrote(), segment.prefaulted()))) {
+            return null;
+        }
+        return space.refusal(end);
     }
 
     /** Why appends are refused now, or null. */
@@ -148,11 +161,17 @@ final class CommitLog {
             for (int i = 0; i < batch.size(); i++) {
                 MessageRecordDescriptor.stamp(encoded, starts[i], queueOffset + i, physical + starts[i], now);
             }
+            String noRoom = noRoom(segment, total);
+            if (noRoom != null) {
+                return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, noRoom);
+            }
             try {
                 segment.append(encoded);
             } catch (IOException | InternalError e) {
-                // The write failed (a full disk: ENOSPC, or a fault on a sparse mapped page). The write position
-                // did not move, so nothing is readable half-written; retention's disk check lifts the refusal.
+                // The write failed (ENOSPC from a channel write, or a fault the JVM reported in time). The write
+                // position did not move, so nothing is readable half-written; retention's disk check lifts the
+                // refusal. A mapped store's fault may instead be reported late, after the store silently did not
+                // happen: the space guard keeps appends off pages the disk may lack.
                 diskFull = "disk full: cannot write CommitLog file " + segment.path() + " (" + e.getMessage() + ")";
                 return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, diskFull);
             }
@@ -377,6 +396,10 @@ final class CommitLog {
                     flushedOffset = offset;
                 }
                 log.prepare(last.endOffset(), allocator);
+            }
+            String noRoom = noRoom(last, bytes.remaining());
+            if (noRoom != null) {
+                throw new IOException(noRoom);
             }
             if (bytes.remaining() > last.remaining()) {
                 throw new IOException(bytes.remaining() + " replicated bytes at " + offset + " cross the end of file "

@@ -64,6 +64,24 @@ final class CommitLogRecovery {
             ByteBuffer buf = s.buffer();
             int at = 0;
             while (true) {
+                if (reason != null) {
+                    // Whole records after the damage: a hole a lost store left, not the end of what was written.
+                    int next = Resync.nextRecord(buf, s.baseOffset(), at + 1, s.size());
+                    if (next < 0 && i + 1 < segments.size() && startsWithRecord(segments.get(i + 1))) {
+                        next = s.size(); // the hole reaches the file's end; the next file holds records
+                    }
+                    if (next < 0) {
+                        break;
+                    }
+                    LOG.warn("CommitLog offsets {}..{} hold no whole record ({}): skipped, the records after them kept",
+                            s.baseOffset() + at, s.baseOffset() + next, reason);
+                    reason = null;
+                    at = next;
+                    if (at == s.size()) {
+                        break;
+                    }
+                    continue;
+                }
                 if (at + MessageRecordDescriptor.BLANK_LENGTH <= s.size()
                         && MessageRecordDescriptor.magic(buf, at) == MessageRecordDescriptor.BLANK_MAGIC
                         && MessageRecordDescriptor.totalSize(buf, at) == s.size() - at) {
@@ -72,20 +90,20 @@ final class CommitLogRecovery {
                 }
                 int length = MessageCodec.wellFormedLength(buf, at, s.size());
                 if (length < 0) {
-                    reason = isZero(buf, at, Math.min(s.size(), at + 8)) ? null : "not a record";
-                    break;
+                    reason = isZero(buf, at, Math.min(s.size(), at + 8)) ? "zeros" : "not a record";
+                    continue;
                 }
                 if (MessageRecordDescriptor.physicalOffset(buf, at) != s.baseOffset() + at) {
                     reason = "record claims offset " + MessageRecordDescriptor.physicalOffset(buf, at);
-                    break;
+                    continue;
                 }
                 if (verifyCrc && !MessageCodec.crcMatches(buf, at, crc)) {
                     reason = "body CRC mismatch";
-                    break;
+                    continue;
                 }
                 if (crashed && !tailIntact(buf, at, length)) {
                     reason = "torn record tail";
-                    break;
+                    continue;
                 }
                 at += length;
             }
@@ -94,8 +112,14 @@ final class CommitLogRecovery {
                 break;
             }
         }
-        cut(log, end, reason);
+        cut(log, end, "zeros".equals(reason) ? null : reason);
         return end;
+    }
+
+    private static boolean startsWithRecord(MappedSegment s) {
+        ByteBuffer buf = s.buffer();
+        return MessageCodec.wellFormedLength(buf, 0, s.size()) > 0
+                && MessageRecordDescriptor.physicalOffset(buf, 0) == s.baseOffset();
     }
 
     private static void cut(SegmentedLog log, long end, String reason) throws IOException {

@@ -121,11 +121,21 @@ final class Dispatcher implements Agent {
             }
             int length = MessageCodec.wellFormedLength(buf, pos, limit);
             if (length < 0) {
-                if (reportedCorruptionAt != base + pos) {
-                    reportedCorruptionAt = base + pos;
-                    LOG.error("CommitLog offset {} does not hold a record; dispatch waits there", base + pos);
+                int next = Resync.nextRecord(buf, base, pos + 1, limit);
+                if (next < 0) {
+                    if (reportedCorruptionAt != base + pos) {
+                        reportedCorruptionAt = base + pos;
+                        LOG.error("CommitLog offset {} does not hold a record; dispatch waits there", base + pos);
+                    }
+                    break;
                 }
-                break;
+                // Bytes that are no record inside what was written: a store lost to a full disk, or damage. The
+                // records after them are whole, and RocketMQ's dispatcher skips ahead too; waiting would hold back
+                // every later message for good (and fail the store's next open).
+                LOG.error("CommitLog offsets {}..{} hold no record: skipped; any message written there is lost",
+                        base + pos, base + next);
+                pos = next;
+                continue;
             }
             dispatchRecord(buf, pos, base + pos, length);
             pos += length;

@@ -55,6 +55,8 @@ final class MappedSegment {
     private int prefaultAsked;
     /** Where the last {@link #prefault} stopped. */
     private volatile int prefaulted;
+    /** Set by the writer when it asks for a prefault, cleared when that prefault has run (however far it got). */
+    private volatile boolean prefaultPending;
     /** Where {@link #prefault} puts what it read, so the reads are not optimised away. */
     @SuppressWarnings("unused")
     private int prefaultSink;
@@ -264,11 +266,17 @@ final class MappedSegment {
      */
     int prefaultDue() {
         int asked = prefaultAsked;
-        if (asked >= size || wrote + PREFAULT_LEAD / 2 < asked || prefaulted < asked) {
+        if (asked >= size || wrote + PREFAULT_LEAD / 2 < asked || prefaultPending) {
             return -1;
         }
         prefaultAsked = (int) Math.min(size, (long) pageAbove(wrote) + PREFAULT_LEAD);
+        prefaultPending = true;
         return prefaultAsked;
+    }
+
+    /** How far the pages have been faulted in (not counting the writer's own faults). */
+    int prefaulted() {
+        return prefaulted;
     }
 
     /**
@@ -286,6 +294,7 @@ final class MappedSegment {
      */
     void prefault(int upTo) {
         if (!acquire()) {
+            prefaultPending = false;
             return;
         }
         int at = Math.max(prefaulted, pageAbove(wrote));
@@ -314,6 +323,7 @@ final class MappedSegment {
             // The page could not be allocated; the writer's store into it will fail the same way and say so.
         } finally {
             prefaulted = Math.max(at, end);
+            prefaultPending = false;
             release();
         }
     }

@@ -148,7 +148,9 @@ public final class MmapMessageStore implements MessageStore {
             log.load();
             long end = CommitLogRecovery.recover(log, crashed || !saved.valid(),
                     saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
-            CommitLog commitLog = new CommitLog(log, config, context.clock(), pool, allocator);
+            SpaceGuard space = new SpaceGuard(context.diskUsage(), config.storePathCommitLog());
+            log.guard(space);
+            CommitLog commitLog = new CommitLog(log, config, context.clock(), pool, allocator, space);
             queues.recover(log.isEmpty() ? end : log.first().baseOffset(), end);
             index = openIndex(config, context, new CommitLogKeys(commitLog));
             if (index != null) {

@@ -42,6 +42,8 @@ final class SegmentedLog {
      * @param fill          how new files are filled (see {@link MappedSegment.Fill})
      * @param writes        how appends reach the files (see {@link MappedSegment.Writes})
      */
+    private volatile SpaceGuard guard;
+
     SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, MappedSegment.Writes writes) {
         this.writes = writes;
         this.dir = dir;
@@ -195,6 +197,24 @@ final class SegmentedLog {
         return s;
     }
 
+    /** Bounds the prefaults of this log (the CommitLog's) by the free space on its disk. */
+    void guard(SpaceGuard spaceGuard) {
+        this.guard = spaceGuard;
+    }
+
+    /** {@code upTo} within {@code segment}, cut where the disk may have no room left for the pages. */
+    private int allowed(MappedSegment segment, int upTo) {
+        SpaceGuard g = guard;
+        if (g == null) {
+            return upTo;
+        }
+        MappedSegment current = last();
+        long allocatedEnd = current == null ? segment.baseOffset()
+                : current.baseOffset() + Math.max(current.wrote(), current.prefaulted());
+        long limit = g.refresh(allocatedEnd);
+        return (int) Math.max(0, Math.min(upTo, limit - segment.baseOffset()));
+    }
+
     /**
      * Writer only: starts creating the segment at {@code base} on {@code executor}. Zero-filling a large file
      * takes long enough that doing it inside a roll would stall every producer.
@@ -215,7 +235,7 @@ final class SegmentedLog {
         }, executor);
         if (fill == MappedSegment.Fill.SPARSE) {
             // A separate task, so a roll that comes early takes the file without waiting for its first pages.
-            prepared.thenAcceptAsync(s -> s.prefault(MappedSegment.PREFAULT_LEAD), executor);
+            prepared.thenAcceptAsync(s -> s.prefault(allowed(s, MappedSegment.PREFAULT_LEAD)), executor);
         }
     }
 
@@ -229,7 +249,7 @@ final class SegmentedLog {
         if (fill == MappedSegment.Fill.SPARSE) {
             int upTo = segment.prefaultDue();
             if (upTo >= 0) {
-                executor.execute(() -> segment.prefault(upTo));
+                executor.execute(() -> segment.prefault(allowed(segment, upTo)));
             }
         }
     }

@@ -1,0 +1,189 @@
+package dev.sluice.store.mmap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.store.AppendResult;
+import dev.sluice.store.AppendStatus;
+import dev.sluice.store.ReadResult;
+import dev.sluice.store.StoreConfig;
+import dev.sluice.store.StoreContext;
+import dev.sluice.store.TagFilter;
+import dev.sluice.store.spi.DiskUsageProbe;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full disk. A store into a mapped page the disk cannot supply is lost silently (the JVM reports it later, from
+ * wherever the thread has got to), so appends stop a reserve short of the disk's end, with a refusal that says so;
+ * and a hole such a store once left in the CommitLog is skipped by dispatch, so the records after it are delivered.
+ */
+class DiskFullTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void appendsStopAReserveShortOfTheDiskAndResumeWhenSpaceFrees() throws IOException {
+        AtomicLong usable = new AtomicLong(1L << 30);
+        DiskUsageProbe disk = new DiskUsageProbe() {
+            @Override
+            public double usedRatio(Path path) {
+                return 0.5;
+            }
+
+            @Override
+            public long usableBytes(Path path) {
+                return usable.get();
+            }
+
+            @Override
+            public long totalBytes(Path path) {
+                return 1L << 40;
+            }
+        };
+        StoreConfig config = StoreFixture.smallConfig(dir).build();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults().withDiskUsage(disk), false)) {
+            assertEquals(AppendStatus.PUT_OK, append(store, 0).status());
+            // Less free than the reserve: pages already faulted in ahead may still be written, no others.
+            usable.set(SpaceGuard.MAX_RESERVE - 1);
+            List<Integer> taken = new ArrayList<>(List.of(0));
+            AppendResult refused = null;
+            for (int i = 1; i < 200 && refused == null; i++) {
+                AppendResult r = append(store, i);
+                if (r.status() == AppendStatus.PUT_OK) {
+                    taken.add(i);
+                } else {
+                    refused = r;
+                }
+            }
+            assertTrue(refused != null, "appends go on past the reserve");
+            assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, refused.status());
+            assertTrue(refused.remark().startsWith("disk full: a write up to CommitLog offset "), refused.remark());
+            usable.set(1L << 30);
+            assertEquals(AppendStatus.PUT_OK, append(store, 1000).status(), "space freed: appends resume");
+            taken.add(1000);
+            store.dispatcher().catchUp();
+            assertEquals(taken, bodies(store, taken.size() + 1));
+        }
+    }
+
+    /** Bytes of zeros where a record was written, as a store lost to a full disk leaves them. */
+    @Test
+    void dispatchSkipsAHoleInTheCommitLogAndDeliversTheRecordsAfterIt() throws IOException {
+        StoreConfig config = StoreFixture.smallConfig(dir).build();
+        List<AppendResult> appended = new ArrayList<>();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults(), false)) {
+            for (int i = 0; i < 4; i++) {
+                appended.add(append(store, i));
+            }
+            AppendResult lost = appended.get(1);
+            Path file = config.storePathCommitLog().resolve(String.format("%020d", 0));
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(lost.wroteBytes()), lost.commitLogOffset());
+            }
+            store.dispatcher().catchUp();
+            assertEquals(List.of(0, 2, 3), bodies(store, 4));
+        }
+        // The next open dispatches the same CommitLog again, from scratch, and opens.
+        deleteConsumeQueues(config);
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults(), false)) {
+            store.dispatcher().catchUp();
+            assertEquals(List.of(0, 2, 3), bodies(store, 4));
+        }
+    }
+
+    /**
+     * On a real small disk (a tmpfs, when this test may mount one): every append acknowledged before the refusal is
+     * there, also after a reopen, and no fault was reported on any thread.
+     */
+    @Test
+    void onARealFullDiskEveryAcknowledgedAppendIsReadable() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("small"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        boolean mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here");
+        try {
+            StoreConfig config = StoreConfig.builder().storePathRootDir(mount.resolve("store"))
+                    .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(4 << 20))
+                    .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "60000")
+                    .set(StoreConfig.MESSAGE_INDEX_ENABLE, "false")
+                    .build();
+            int acked = 0;
+            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
+                for (int i = 0; i < 40_000; i++) {
+                    AppendResult r = append(store, i);
+                    if (r.status() != AppendStatus.PUT_OK) {
+                        assertTrue(r.remark().startsWith("disk full"), r.remark());
+                        break;
+                    }
+                    acked++;
+                }
+                assertTrue(acked > 1000 && acked < 24_000, acked + " appended on a 24 MiB disk");
+                awaitDispatched(store, acked);
+                assertEquals(acked, bodies(store, acked).size());
+            }
+            // Space frees (here: the disk grows), then the store opens again.
+            new ProcessBuilder("mount", "-o", "remount,size=64m", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
+                awaitDispatched(store, acked);
+                List<Integer> read = bodies(store, acked);
+                assertEquals(acked, read.size());
+                for (int i = 0; i < acked; i++) {
+                    assertEquals(i, read.get(i));
+                }
+            }
+        } finally {
+            new ProcessBuilder("umount", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static AppendResult append(MmapMessageStore store, int n) {
+        byte[] body = new byte[1000];
+        ByteBuffer.wrap(body).putInt(n);
+        return store.append(StoreFixture.message("T", 0, body, "TagA", null, null)).join();
+    }
+
+    /** The numbers of the messages queue T-0 delivers from its start. */
+    private static List<Integer> bodies(MmapMessageStore store, int max) {
+        List<Integer> numbers = new ArrayList<>();
+        long offset = 0;
+        while (numbers.size() < max) {
+            try (ReadResult r = store.read("T", 0, offset, 32, TagFilter.ALL)) {
+                if (r.messages().isEmpty()) {
+                    if (r.nextOffset() == offset) {
+                        break;
+                    }
+                } else {
+                    for (ByteBuffer m : r.messages()) {
+                        numbers.add(ByteBuffer.wrap(StoreFixture.decode(m).body()).getInt(0));
+                    }
+                }
+                offset = r.nextOffset();
+            }
+        }
+        return numbers;
+    }
+
+    private static void awaitDispatched(MmapMessageStore store, int count) throws Exception {
+        dev.sluice.testing.Deadline.await(count + " dispatched", java.time.Duration.ofSeconds(30),
+                () -> store.maxQueueOffset("T", 0) >= count);
+    }
+
+    private static void deleteConsumeQueues(StoreConfig config) throws IOException {
+        StoreFixture.deleteTree(config.storePathConsumeQueue());
+        Files.deleteIfExists(config.storePathRootDir().resolve("checkpoint"));
+    }
+}
