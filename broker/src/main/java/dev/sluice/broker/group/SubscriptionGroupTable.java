@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Consumer group settings, persisted to {@code config/subscriptionGroup.json}; created on first use when allowed. */
 public final class SubscriptionGroupTable {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionGroupTable.class);
     private static final List<String> BUILT_IN = List.of("SELF_TEST_C_GROUP", "TOOLS_CONSUMER", "FILTERSRV_CONSUMER",
             "CID_ONS-HTTP-PROXY", "CID_ONSAPI_PULL", "CID_ONSAPI_PERMISSION", "CID_ONSAPI_OWNER");
 
@@ -38,7 +41,14 @@ public final class SubscriptionGroupTable {
             }
         });
         BUILT_IN.forEach(g -> groups.putIfAbsent(g, SubscriptionGroupConfig.defaults(g)));
-        persist();
+        try {
+            persist();
+        } catch (UncheckedIOException e) {
+            // A full disk must not keep the broker from starting: the file on disk is whole (written atomically),
+            // and the built-in groups added here are saved with the next change.
+            LOG.warn("cannot save {} at start ({}); it is saved with the next change", file.path(),
+                    e.getCause().toString());
+        }
     }
 
     /** The group, created with defaults when {@code autoCreateSubscriptionGroup} allows; else null. */

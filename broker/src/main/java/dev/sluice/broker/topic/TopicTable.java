@@ -64,7 +64,14 @@ public final class TopicTable {
         if (config.traceTopicEnable()) {
             builtIn(config.msgTraceTopicName(), 1, Perm.READ | Perm.WRITE);
         }
-        persist();
+        try {
+            persist();
+        } catch (UncheckedIOException e) {
+            // A full disk must not keep the broker from starting: the file on disk is whole (written atomically),
+            // and the built-in topics added here are saved with the next change.
+            LOG.warn("cannot save {} at start ({}); it is saved with the next change", file.path(),
+                    e.getCause().toString());
+        }
         LOG.info("loaded {} topics from {}", topics.size(), file.path());
     }
 

@@ -23,6 +23,8 @@ final class NativeCopy {
     private static final List<String> OPERATOR_CHOICES =
             List.of(EXTRACT_DIR_PROPERTY, "lmdbjava.native.lib", "lmdbjava.embedded.lib");
     private static boolean placed;
+    /** Room for the copy (about 300 KB) and then some. */
+    private static final long MIN_FREE = 4L << 20;
 
     private NativeCopy() {
     }
@@ -39,6 +41,12 @@ final class NativeCopy {
         Path dir = indexDir.resolve(DIR);
         try {
             Files.createDirectories(dir);
+            if (Files.getFileStore(dir).getUsableSpace() < MIN_FREE) {
+                // A copy that cannot be written would fail lmdbjava's class initialisation, and with it the start.
+                LOG.warn("the disk of {} is (nearly) full; lmdbjava unpacks LMDB's native library into java.io.tmpdir",
+                        dir);
+                return;
+            }
             // Only this store's processes use the directory, one at a time, so every copy here is a dead one's.
             try (DirectoryStream<Path> left = Files.newDirectoryStream(dir, PREFIX + "*")) {
                 for (Path copy : left) {
