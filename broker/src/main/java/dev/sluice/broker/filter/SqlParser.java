@@ -292,7 +292,7 @@ final class SqlParser {
         try {
             value = Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(t.text + " is too large for a long (at " + (t.at + 1) + ")");
+            throw new IllegalArgumentException(shortened(t.text) + " is too large for a long (at " + (t.at + 1) + ")");
         }
         // Not a conditional expression: that would unbox both arms and make every literal a Long.
         if (value == (int) value) {
@@ -304,7 +304,7 @@ final class SqlParser {
     private static Literal floating(Token t) {
         double value = Double.parseDouble(t.text);
         if (Double.isInfinite(value)) {
-            throw new IllegalArgumentException(t.text + " is too large for a double (at " + (t.at + 1) + ")");
+            throw new IllegalArgumentException(shortened(t.text) + " is too large for a double (at " + (t.at + 1) + ")");
         }
         return new Literal(value, false);
     }
@@ -324,7 +324,7 @@ final class SqlParser {
     }
 
     private IllegalArgumentException error(String message) {
-        return new IllegalArgumentException(message + " (at " + (token.at + 1) + " in \"" + text + "\")");
+        return new IllegalArgumentException(message + " (at " + (token.at + 1) + " in " + quoted() + ")");
     }
 
     // ---- lexer: RocketMQ's tokens, longest match first, keywords winning a tie with a name
@@ -358,10 +358,9 @@ final class SqlParser {
             char c = text.charAt(pos);
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
                 pos++;
-            } else if (text.startsWith("--", pos)) {
-                while (pos < text.length() && text.charAt(pos) != '\n' && text.charAt(pos) != '\r') {
-                    pos++;
-                }
+            } else if (text.startsWith("--", pos) && lineBreakAfter(pos) >= 0) {
+                // RocketMQ's line comment ends with a line break; without one, "--" is two minus signs.
+                pos = lineBreakAfter(pos);
             } else if (text.startsWith("/*", pos)) {
                 int end = text.indexOf("*/", pos + 2);
                 if (end < 0) {
@@ -372,6 +371,17 @@ final class SqlParser {
                 return;
             }
         }
+    }
+
+    /** The position of the first line break after {@code from}, or -1. */
+    private int lineBreakAfter(int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Integers are 0 or start with 1-9 (so 010 is 0 then 10), with an optional L; floats have a point or exponent. */
@@ -452,7 +462,17 @@ final class SqlParser {
     }
 
     private IllegalArgumentException lexError(int at, String message) {
-        return new IllegalArgumentException(message + " (at " + (at + 1) + " in \"" + text + "\")");
+        return new IllegalArgumentException(message + " (at " + (at + 1) + " in " + quoted() + ")");
+    }
+
+    private static String shortened(String literal) {
+        return literal.length() <= 200 ? literal : literal.substring(0, 200) + "... (" + literal.length() + " digits)";
+    }
+
+    /** The expression for an error message: a selector may be megabytes long, its start and length do. */
+    private String quoted() {
+        return text.length() <= 200 ? "\"" + text + "\""
+                : "\"" + text.substring(0, 200) + "...\" (" + text.length() + " characters)";
     }
 
     private static boolean isNameStart(char c) {

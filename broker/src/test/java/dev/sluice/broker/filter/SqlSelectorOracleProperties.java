@@ -27,8 +27,34 @@ class SqlSelectorOracleProperties {
     private static final List<String> VALUES = List.of("1", "01", "5", "10", "-3", "+4", "2.5", "1e1", "NaN", "x", "true",
             "TRUE", "false", "3000000000", " 4", "", "it's", "TagA", "-0");
 
+    /** RocketMQ's line comment needs a line break after it; without one, "--" is two minus signs. */
+    @net.jqwik.api.Example
+    void commentsEndAtALineBreakAsInRocketMq() {
+        // (Input after a complete expression, which RocketMQ ignores and Sluice refuses, is left out: "a = 1 --".)
+        for (String expression : List.of("a = --1", "a = 1 -- one\n", "a = 1 -- one\r\n AND b = 5", "a = - -1",
+                "a = 1 /* block */", "a = ---1", "a = -- one\n 1", "-- first\n a = 1")) {
+            for (Map<String, String> properties : List.of(Map.of("a", "1", "b", "5"), Map.of("a", "-1"), Map.of("a", "2"))) {
+                compare(expression, properties);
+            }
+        }
+    }
+
     @Property(tries = 5000)
     void selectsWhatRocketMqSelects(@ForAll("expressions") String expression, @ForAll("messages") Map<String, String> properties) {
+        if (compare(expression, properties)) {
+            net.jqwik.api.statistics.Statistics.collect("refused");
+            return;
+        }
+        // The generator must keep producing all three outcomes, or the comparison proves little.
+        net.jqwik.api.statistics.Statistics.coverage(coverage -> {
+            coverage.check("selected").percentage(p -> p > 5);
+            coverage.check("not selected").percentage(p -> p > 10);
+            coverage.check("refused").percentage(p -> p > 10);
+        });
+    }
+
+    /** Both compile or both refuse, and both select the message or neither; true when both refused. */
+    private static boolean compare(String expression, Map<String, String> properties) {
         Expression oracle;
         try {
             oracle = FilterFactory.INSTANCE.get("SQL92").compile(expression);
@@ -43,8 +69,7 @@ class SqlSelectorOracleProperties {
         }
         assertEquals(oracle != null, selector != null, "compiles: " + expression);
         if (oracle == null) {
-            net.jqwik.api.statistics.Statistics.collect("refused");
-            return;
+            return true;
         }
         boolean expected;
         try {
@@ -54,12 +79,7 @@ class SqlSelectorOracleProperties {
         }
         net.jqwik.api.statistics.Statistics.collect(expected ? "selected" : "not selected");
         assertEquals(expected, selector.matches(properties::get), expression + " on " + properties);
-        // The generator must keep producing all three outcomes, or the comparison proves little.
-        net.jqwik.api.statistics.Statistics.coverage(coverage -> {
-            coverage.check("selected").percentage(p -> p > 5);
-            coverage.check("not selected").percentage(p -> p > 10);
-            coverage.check("refused").percentage(p -> p > 10);
-        });
+        return false;
     }
 
     @Provide
