@@ -30,7 +30,7 @@ final class ConsumeQueue {
         this.topic = topic;
         this.queueId = queueId;
         this.writeLock = writeLock;
-        this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.Writes.MAPPED);
+        this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.Writes.MAPPED_UNITS);
     }
 
     String topic() {

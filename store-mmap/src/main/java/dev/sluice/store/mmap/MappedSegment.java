@@ -81,6 +81,13 @@ final class MappedSegment {
         /** Stores into the mapping; {@link #prefault} write-faults the pages ahead. */
         MAPPED,
         /**
+         * Stores into the mapping, for small units (ConsumeQueues): {@link #prefault} read-faults the pages ahead. A
+         * write fault ahead is an atomic add, and one on a page a full disk cannot supply has crashed the JVM (SIGBUS
+         * outside the JVM's handling of faulting buffer access); the CommitLog's are kept off a full disk by its
+         * space guard, these are not, and a read fault ahead saves them most of the cost anyway.
+         */
+        MAPPED_UNITS,
+        /**
          * Every append through the channel (pwrite), for group commit: a force that writes back pages dirtied
          * through a mapping must write-protect each of them again (so the next store faults and marks it dirty), and
          * that made forces twice as long (jmh appendPipelined, SYNC_FLUSH, 1 KiB: ~790 us per ~157 KB force through
@@ -299,7 +306,7 @@ final class MappedSegment {
         }
         int at = Math.max(prefaulted, pageAbove(wrote));
         int end = Math.min(upTo, size);
-        boolean forWrites = writes != Writes.POOLED;
+        boolean forWrites = writes == Writes.MAPPED || writes == Writes.CHANNEL;
         int sum = 0;
         try {
             for (int n = 0; at < end; at += PAGE, n++) {
