@@ -22,6 +22,8 @@ import java.util.zip.CRC32;
  */
 final class CommitLogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogRecovery.class);
+    /** Zeros where a record would start: the end of what was written, unless whole records follow (a hole). */
+    private static final String END_OF_DATA = "zeros";
     private static final int CLEAN_SHUTDOWN_FILES_CHECKED = 3;
 
     private CommitLogRecovery() {
@@ -90,7 +92,7 @@ final class CommitLogRecovery {
                 }
                 int length = MessageCodec.wellFormedLength(buf, at, s.size());
                 if (length < 0) {
-                    reason = isZero(buf, at, Math.min(s.size(), at + 8)) ? "zeros" : "not a record";
+                    reason = isZero(buf, at, Math.min(s.size(), at + 8)) ? END_OF_DATA : "not a record";
                     continue;
                 }
                 if (MessageRecordDescriptor.physicalOffset(buf, at) != s.baseOffset() + at) {
@@ -112,7 +114,7 @@ final class CommitLogRecovery {
                 break;
             }
         }
-        cut(log, end, "zeros".equals(reason) ? null : reason);
+        cut(log, end, END_OF_DATA.equals(reason) ? null : reason);
         return end;
     }
 

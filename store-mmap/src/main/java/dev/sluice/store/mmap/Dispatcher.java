@@ -30,6 +30,8 @@ final class Dispatcher implements Agent {
     private final IndexBatch batch = new IndexBatch();
     private volatile long dispatchedOffset;
     private long reportedCorruptionAt = -1;
+    /** Where the last search for a record after {@link #reportedCorruptionAt} ended, so a round does not repeat it. */
+    private long searchedTo = -1;
     private byte[] lastTopicBytes;
     private String lastTopic;
     private ByteBuffer viewOf;
@@ -121,12 +123,16 @@ final class Dispatcher implements Agent {
             }
             int length = MessageCodec.wellFormedLength(buf, pos, limit);
             if (length < 0) {
+                if (reportedCorruptionAt == base + pos && searchedTo == base + limit) {
+                    break; // nothing readable was added since the last search found no record after it
+                }
                 int next = Resync.nextRecord(buf, base, pos + 1, limit);
                 if (next < 0) {
                     if (reportedCorruptionAt != base + pos) {
                         reportedCorruptionAt = base + pos;
                         LOG.error("CommitLog offset {} does not hold a record; dispatch waits there", base + pos);
                     }
+                    searchedTo = base + limit;
                     break;
                 }
                 // Bytes that are no record inside what was written: a store lost to a full disk, or damage. The
