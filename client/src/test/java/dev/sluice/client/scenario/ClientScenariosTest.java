@@ -263,17 +263,20 @@ class ClientScenariosTest {
         Map<String, MessageQueue> queueOf = new ConcurrentHashMap<>();
         try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
                 PushConsumer a = member(cluster, group, topic, "a", consumedBy, queueOf)) {
-            Deadline.await("a owns all 4 queues", WAIT, () -> a.assignedQueues().size() == 4);
+            Deadline.await("a owns all 4 queues", WAIT, () -> owned(a, topic).size() == 4);
+            String retryTopic = "%RETRY%" + group;
+            Deadline.await("a owns the group's retry queue", WAIT, () -> owned(a, retryTopic).size() == 1);
             Set<String> phase1 = sendNumbered(producer, topic, "one", 40);
             awaitConsumed(consumedBy, phase1);
 
             Set<String> phase2;
             try (PushConsumer b = member(cluster, group, topic, "b", consumedBy, queueOf)) {
-                Deadline.await("a and b own two queues each", WAIT, () -> a.assignedQueues().size() == 2
-                        && b.assignedQueues().size() == 2 && Collections.disjoint(a.assignedQueues(), b.assignedQueues()));
+                Deadline.await("a and b own two queues each", WAIT, () -> owned(a, topic).size() == 2
+                        && owned(b, topic).size() == 2 && Collections.disjoint(owned(a, topic), owned(b, topic))
+                        && owned(a, retryTopic).size() + owned(b, retryTopic).size() == 1);
                 phase2 = sendNumbered(producer, topic, "two", 40);
                 awaitConsumed(consumedBy, phase2);
-                Set<MessageQueue> ofA = a.assignedQueues();
+                Set<MessageQueue> ofA = owned(a, topic);
                 for (String id : phase2) {
                     // outside a rebalance: exactly one delivery, by the member owning the queue
                     assertEquals(1, consumedBy.get(id).size(), "deliveries of " + id + ": " + consumedBy.get(id));
@@ -281,7 +284,8 @@ class ClientScenariosTest {
                 }
                 assertTrue(phase2.stream().anyMatch(id -> consumedBy.get(id).contains("b")), "b consumed nothing");
             }
-            Deadline.await("a owns all 4 queues again after b left", WAIT, () -> a.assignedQueues().size() == 4);
+            Deadline.await("a owns all 4 queues again after b left", WAIT,
+                    () -> owned(a, topic).size() == 4 && owned(a, retryTopic).size() == 1);
             Set<String> phase3 = sendNumbered(producer, topic, "three", 40);
             awaitConsumed(consumedBy, phase3);
             for (String id : phase3) {
@@ -291,6 +295,13 @@ class ClientScenariosTest {
                 assertTrue(consumedBy.get(id).contains("a"), id);
             }
         }
+    }
+
+    /** The member's queues of {@code topic} (a clustering member also owns queues of its group's %RETRY% topic). */
+    private static Set<MessageQueue> owned(PushConsumer member, String topic) {
+        Set<MessageQueue> queues = new HashSet<>(member.assignedQueues());
+        queues.removeIf(q -> !q.topic().equals(topic));
+        return queues;
     }
 
     private static PushConsumer member(TestCluster cluster, String group, String topic, String name,
