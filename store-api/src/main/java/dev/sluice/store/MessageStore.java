@@ -28,10 +28,17 @@ public interface MessageStore extends AutoCloseable {
     CompletableFuture<AppendResult> appendBatch(List<AppendRequest> messages);
 
     /**
-     * Reads up to {@code maxCount} messages of a queue starting at {@code queueOffset}; messages whose tag
-     * code the filter refuses are skipped (but counted against {@code maxCount} entries scanned).
+     * Reads up to {@code maxCount} messages of a queue that the filter accepts, starting at {@code queueOffset}.
+     * Refused messages are skipped. The scan looks at no more entries than the larger of {@code maxCount} and
+     * {@link #FILTER_SCAN_UNITS}, and the result's next offset is the first entry it did not look at.
      */
     ReadResult read(String topic, int queueId, long queueOffset, int maxCount, TagFilter filter);
+
+    /**
+     * How many ConsumeQueue entries one {@link #read} may look at for a filter that refuses most of them:
+     * RocketMQ's 16,000 bytes of ConsumeQueue, so a consumer of a sparse tag needs as many pulls as it would there.
+     */
+    int FILTER_SCAN_UNITS = 800;
 
     /**
      * The ConsumeQueue units of a queue from {@code queueOffset}, at most {@code maxCount}, ending before the first

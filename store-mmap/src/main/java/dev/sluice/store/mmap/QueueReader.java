@@ -2,6 +2,7 @@ package dev.sluice.store.mmap;
 
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageRecordDescriptor;
+import dev.sluice.store.MessageStore;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.ReadStatus;
 import dev.sluice.store.TagFilter;
@@ -43,17 +44,19 @@ final class QueueReader {
         if (offset > max) {
             return ReadResult.empty(ReadStatus.OFFSET_ILLEGAL, max, min, max);
         }
-        return collect(cq, offset, Math.min(max, offset + Math.max(1, maxCount)), filter, min, max);
+        int wanted = Math.max(1, maxCount);
+        long scanEnd = Math.min(max, offset + Math.max(wanted, MessageStore.FILTER_SCAN_UNITS));
+        return collect(cq, offset, scanEnd, wanted, filter, min, max);
     }
 
-    private ReadResult collect(ConsumeQueue cq, long from, long to, TagFilter filter, long min, long max) {
+    private ReadResult collect(ConsumeQueue cq, long from, long to, int wanted, TagFilter filter, long min, long max) {
         List<ByteBuffer> messages = new ArrayList<>();
         List<MappedSegment> held = new ArrayList<>(2);
         long commitLogMin = commitLog.minOffset();
         long next = from;
         boolean moved = false;
         try (ConsumeQueue.Cursor cursor = cq.cursor()) {
-            for (long q = from; q < to; q++) {
+            for (long q = from; q < to && messages.size() < wanted; q++) {
                 if (!cursor.seek(q)) {
                     break;
                 }

@@ -7,6 +7,7 @@ import dev.sluice.testing.MutableClock;
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
 import dev.sluice.store.KeyQueryResult;
+import dev.sluice.store.MessageStore;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.ReadStatus;
 import dev.sluice.store.StoreConfig;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,8 +63,8 @@ class StoreBehaviourTest {
             assertEquals(r.get(0).storeTimestamp(), store.earliestMessageTime());
             assertEquals(-1, store.storeTimeAt("T", 0, 50));
             try (ReadResult tagged = store.read("T", 0, 0, 10, code -> code == "B".hashCode())) {
-                assertEquals(5, tagged.messages().size(), "tag filter on the ConsumeQueue's hash");
-                assertEquals(10, tagged.nextOffset());
+                assertEquals(10, tagged.messages().size(), "tag filter on the ConsumeQueue's hash");
+                assertEquals(20, tagged.nextOffset(), "after the tenth B, at offset 19");
             }
         }
     }
@@ -198,6 +200,34 @@ class StoreBehaviourTest {
             }
             try (ReadResult r = store.read("T", 0, -1, 1, TagFilter.ALL)) {
                 assertEquals(ReadStatus.OFFSET_ILLEGAL, r.status());
+            }
+        }
+    }
+
+    @Test
+    void aFilteredReadLooksPastRefusedEntriesUpToTheScanLimit() throws Exception {
+        int refused = MessageStore.FILTER_SCAN_UNITS + 200;
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            for (int i = 0; i < refused + 5; i++) {
+                store.append(StoreFixture.message("T", 0, ("m" + i).getBytes(), i < refused ? "B" : "A", null, null));
+            }
+            Deadline.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == refused + 5);
+            TagFilter tagA = code -> code == "A".hashCode();
+            try (ReadResult r = store.read("T", 0, 0, 32, tagA)) {
+                assertEquals(ReadStatus.NO_MATCHED_MESSAGE, r.status());
+                assertEquals(MessageStore.FILTER_SCAN_UNITS, r.nextOffset(), "stops at the scan limit");
+            }
+            try (ReadResult r = store.read("T", 0, MessageStore.FILTER_SCAN_UNITS, 32, tagA)) {
+                assertEquals(ReadStatus.FOUND, r.status());
+                assertEquals(5, r.messages().size(), "every A, however many B entries come first");
+                assertEquals(refused + 5, r.nextOffset());
+            }
+            try (ReadResult r = store.read("T", 0, refused - 3, 2, tagA)) {
+                assertEquals(2, r.messages().size());
+                assertEquals(refused + 2, r.nextOffset(), "the first entry not looked at");
+                for (ByteBuffer m : r.messages()) {
+                    assertEquals("A", StoreFixture.decode(m).property("TAGS"));
+                }
             }
         }
     }
