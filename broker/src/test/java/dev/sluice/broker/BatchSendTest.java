@@ -3,16 +3,20 @@ package dev.sluice.broker;
 import dev.sluice.testing.Deadline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.rocketmq.client.QueryResult;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
+import org.apache.rocketmq.client.exception.MQBrokerException;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
@@ -21,7 +25,9 @@ import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.common.admin.TopicOffset;
 import org.apache.rocketmq.common.protocol.ResponseCode;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,5 +90,49 @@ class BatchSendTest {
             tagB.getMsgFoundList().forEach(m -> tagBBodies.add(new String(m.getBody(), StandardCharsets.UTF_8)));
             assertEquals(Set.of("batch body 0", "batch body 3", "batch body 6", "batch body 9"), tagBBodies);
         }
+    }
+    @Test
+    void aBatchOverMaxMessageSizeIsRefusedWholeAndTheLimitFollowsUpdateBrokerConfig() throws Exception {
+        String topic = "BigBatchTopic";
+        try (Cluster cluster = new Cluster(home)) {
+            Broker broker = cluster.startBroker(cluster.brokerProperties("broker-b"));
+            DefaultMQAdminExt admin = cluster.admin();
+            DefaultMQProducer producer = cluster.producer("BigBatchProducer");
+            // The client holds a batch to its own limit (4 MiB by default) before the broker sees it.
+            producer.setMaxMessageSize(16 * 1024 * 1024);
+
+            MQBrokerException refused = assertThrows(MQBrokerException.class, () -> producer.send(batch(topic, 5)));
+            assertEquals(ResponseCode.MESSAGE_ILLEGAL, refused.getResponseCode(), refused.getMessage());
+
+            assertEquals(SendStatus.SEND_OK, producer.send(batch(topic, 3)).getSendStatus(), "3 MiB is within 4 MiB");
+            Deadline.await("the 3 messages are in the topic's queues", WAIT, () -> storedIn(admin, topic) >= 3);
+            assertEquals(3, storedIn(admin, topic), "no message of the refused batch is stored");
+
+            Properties change = new Properties();
+            change.setProperty("maxMessageSize", String.valueOf(8 * 1024 * 1024));
+            admin.updateBrokerConfig(broker.address(), change);
+            assertEquals(SendStatus.SEND_OK, producer.send(batch(topic, 5)).getSendStatus(), "5 MiB is within 8 MiB");
+            Deadline.await("all 8 messages are in the topic's queues", WAIT, () -> storedIn(admin, topic) == 8);
+        }
+    }
+
+    /** {@code count} messages of 1 MiB each; random bodies, though the client compresses no batch. */
+    private static List<Message> batch(String topic, int count) {
+        Random random = new Random(count);
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] body = new byte[1024 * 1024];
+            random.nextBytes(body);
+            batch.add(new Message(topic, body));
+        }
+        return batch;
+    }
+
+    private static long storedIn(DefaultMQAdminExt admin, String topic) throws Exception {
+        long total = 0;
+        for (TopicOffset offsets : admin.examineTopicStats(topic).getOffsetTable().values()) {
+            total += offsets.getMaxOffset();
+        }
+        return total;
     }
 }

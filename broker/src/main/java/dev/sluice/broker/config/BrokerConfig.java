@@ -222,9 +222,12 @@ public final class BrokerConfig {
 
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Properties storeProperties = new Properties();
+    /** The store's maxMessageSize as the last start or change set it; read per batch send, so kept parsed. */
+    private volatile int maxMessageSize;
 
     private BrokerConfig() {
         SETTINGS.values().forEach(s -> values.put(s.name, s.parser.apply(s.defaultValue)));
+        maxMessageSize = storeConfig().maxMessageSize();
     }
 
     /** The defaults. */
@@ -254,7 +257,7 @@ public final class BrokerConfig {
             }
         }
         // Fail now, naming the key, rather than when the store opens or the server binds.
-        config.storeConfig();
+        config.maxMessageSize = config.storeConfig().maxMessageSize();
         int low = (Integer) config.values.get(WRITE_BUFFER_LOW_WATER_MARK);
         int high = (Integer) config.values.get(WRITE_BUFFER_HIGH_WATER_MARK);
         if (low > 0 && high > 0 && low > high) {
@@ -289,6 +292,7 @@ public final class BrokerConfig {
         values.putAll(parsed);
         storeProperties.clear();
         storeProperties.putAll(store);
+        maxMessageSize = storeConfig().maxMessageSize();
     }
 
     /**
@@ -367,6 +371,11 @@ public final class BrokerConfig {
         } catch (UnknownHostException e) {
             throw new ConfigException(BROKER_IP1, brokerIP1(), "not an IP address");
         }
+    }
+
+    /** The largest batch body a send may carry (the store's maxMessageSize, which updateBrokerConfig changes). */
+    public int maxMessageSize() {
+        return maxMessageSize;
     }
 
     /** The store settings, without the store host (what a running store takes through reconfigure). */

@@ -150,6 +150,13 @@ public final class SendProcessor implements RequestProcessor {
         PeerAddress born = PeerAddress.of(connection.remoteSocketAddress());
         List<AppendRequest> messages = new ArrayList<>(1);
         if (header.batch()) {
+            if (body.length > config.maxMessageSize()) {
+                // RocketMQ holds a batch as a whole to maxMessageSize; each message is checked again when stored.
+                response.setCode(ResponseCode.MESSAGE_ILLEGAL);
+                response.setRemark("the batch's body is " + body.length + " bytes, more than maxMessageSize "
+                        + config.maxMessageSize());
+                return response;
+            }
             List<BatchDecoder.Inner> inner;
             try {
                 inner = BatchDecoder.decode(body);
