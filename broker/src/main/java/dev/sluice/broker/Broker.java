@@ -98,16 +98,22 @@ public final class Broker implements AutoCloseable {
         this.configFile = configFile;
     }
 
-    /** Binds the port, opens (recovering) the store, starts serving and registers with the name servers. */
+    /** Opens (recovering) the store, binds the ports, starts serving and registers with the name servers. */
     public synchronized void start() throws Exception {
         server = new NettyRemotingServer(config.remotingServerConfig(config.listenPort()));
-        server.start();
         // With an ephemeral listen port there is no VIP port: clients would look for it at the unknowable port - 2.
         if (config.vipListenPort() > 0) {
             vipServer = new NettyRemotingServer(config.remotingServerConfig(config.vipListenPort()));
-            vipServer.start();
         }
-        int port = server.port();
+        // The ports open once every processor is registered, as RocketMQ's do: a client that reaches a broker still
+        // recovering its store is refused the connection and tries another broker, where an open port would answer
+        // "request type not supported", which no client retries. Only an ephemeral port (tests) is bound first: the
+        // store writes the port into every message id.
+        boolean ephemeral = config.listenPort() == 0;
+        if (ephemeral) {
+            server.start();
+        }
+        int port = ephemeral ? server.port() : config.listenPort();
         StoreConfig storeConfig = config.storeConfig(port);
         Path configDir = storeConfig.storePathRootDir().resolve("config");
         TopicTable topics = new TopicTable(config, new JsonFile(configDir.resolve("topics.json")));
@@ -258,6 +264,12 @@ public final class Broker implements AutoCloseable {
         }
         long period = Math.max(10_000, Math.min(config.registerNameServerPeriod(), 60_000));
         scheduler.scheduleAtFixedRate(registrar::registerAll, period, period, TimeUnit.MILLISECONDS);
+        if (!ephemeral) {
+            server.start();
+        }
+        if (vipServer != null) {
+            vipServer.start();
+        }
         // The server is already up: a topic created by a request may have sent a round that this one waits behind.
         registrar.registerAll().get(NameServerRegistrar.longestWaitMillis(config), TimeUnit.MILLISECONDS);
         LOG.info("broker {} of cluster {} serving at {} (store {})", config.brokerName(), config.brokerClusterName(),
