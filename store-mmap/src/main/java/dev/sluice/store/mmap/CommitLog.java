@@ -354,7 +354,7 @@ final class CommitLog {
             if (!replica || end <= whole) {
                 return 0;
             }
-            log.truncate(whole);
+            log.truncate(whole, end);
             return end - whole;
         } finally {
             lock.unlock();

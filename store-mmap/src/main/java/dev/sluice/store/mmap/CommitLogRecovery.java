@@ -25,6 +25,10 @@ final class CommitLogRecovery {
     /** Zeros where a record would start: the end of what was written, unless whole records follow (a hole). */
     private static final String END_OF_DATA = "zeros";
     private static final int CLEAN_SHUTDOWN_FILES_CHECKED = 3;
+    /** Bytes searched for a record after each non-zero byte found past the data's end before looking for zeros again. */
+    private static final int SEARCH_WINDOW = 64 * 1024;
+    /** After a crash, how far past the last record (or the checkpoint) more records are looked for. */
+    private static final long HOLE_SEARCHED = 64L << 20;
 
     private CommitLogRecovery() {
     }
@@ -58,6 +62,9 @@ final class CommitLogRecovery {
         CRC32 crc = new CRC32();
         long end = segments.get(start).baseOffset();
         String reason = null;
+        // How far past bytes that hold no record to look for more records, and for bytes to clear: not the rest of a
+        // mostly empty 1 GiB file, whose every page a read would bring into the page cache (seconds per start).
+        long searchEnd = 0;
         for (int i = start; i < segments.size() && reason == null; i++) {
             MappedSegment s = segments.get(i);
             if (s.baseOffset() != end) {
@@ -67,8 +74,9 @@ final class CommitLogRecovery {
             int at = 0;
             while (true) {
                 if (reason != null) {
+                    searchEnd = searchEnd(crashed, durableOffset, s.baseOffset() + at);
                     // Whole records after the damage: a hole a lost store left, not the end of what was written.
-                    int next = Resync.nextRecord(buf, s.baseOffset(), at + 1, s.size());
+                    int next = nextRecordAfter(s, at + 1, (int) Math.min(s.size(), searchEnd - s.baseOffset()));
                     if (next < 0 && i + 1 < segments.size() && startsWithRecord(segments.get(i + 1))) {
                         next = s.size(); // the hole reaches the file's end; the next file holds records
                     }
@@ -114,8 +122,49 @@ final class CommitLogRecovery {
                 break;
             }
         }
-        cut(log, end, END_OF_DATA.equals(reason) ? null : reason);
+        cut(log, end, Math.max(end, searchEnd), END_OF_DATA.equals(reason) ? null : reason);
         return end;
+    }
+
+    /**
+     * Where the search past damage at {@code damage} ends. A clean shutdown's checkpoint holds the exact end of the
+     * data: nothing follows it. Otherwise the data may go on past the checkpoint; records are written one after
+     * another, so only a hole (a store lost to a full disk) separates more of them, and holes longer than
+     * {@link #HOLE_SEARCHED} are not looked past.
+     */
+    private static long searchEnd(boolean crashed, long durableOffset, long damage) {
+        if (!crashed && damage == durableOffset) {
+            return damage;
+        }
+        return Math.max(durableOffset, damage) + HOLE_SEARCHED;
+    }
+
+    /**
+     * The next whole record starting at or after {@code from} and before {@code to} in {@code s} (see {@link Resync}),
+     * or -1. Runs of zeros are skipped by reading the file, not the mapping, which faults their pages in one by one
+     * (and on tmpfs allocates each).
+     */
+    private static int nextRecordAfter(MappedSegment s, int from, int to) throws IOException {
+        int p = from;
+        while (p < to) {
+            int nonZero = s.firstNonZero(p, to);
+            if (nonZero < 0) {
+                return -1;
+            }
+            // A record starts with its length, whose high bytes are zero: look from a little before the non-zero byte.
+            int windowEnd = (int) Math.min(to, (long) nonZero + SEARCH_WINDOW);
+            int next = Resync.nextRecord(s.buffer(), s.baseOffset(), Math.max(p, nonZero - 8), windowEnd, s.size());
+            if (next >= 0) {
+                return next;
+            }
+            p = windowEnd;
+        }
+        return -1;
+    }
+
+    /** {@code offset} as a position in {@code s}, clamped to the file. */
+    private static int within(MappedSegment s, long offset) {
+        return (int) Math.max(0, Math.min(s.size(), offset - s.baseOffset()));
     }
 
     private static boolean startsWithRecord(MappedSegment s) {
@@ -124,18 +173,19 @@ final class CommitLogRecovery {
                 && MessageRecordDescriptor.physicalOffset(buf, 0) == s.baseOffset();
     }
 
-    private static void cut(SegmentedLog log, long end, String reason) throws IOException {
+    /** @param dataEnd bytes from here on are zero, or not looked at (see {@link #searchEnd}) */
+    private static void cut(SegmentedLog log, long end, long dataEnd, String reason) throws IOException {
         MappedSegment holder = log.find(end);
         long droppedBytes = 0;
         if (holder != null) {
             int from = (int) (end - holder.baseOffset());
-            droppedBytes = holder.lastNonZero(from) - from;
+            droppedBytes = holder.lastNonZero(from, within(holder, dataEnd)) - from;
         }
         List<MappedSegment> later = log.all().stream().filter(s -> s.baseOffset() > end).toList();
         for (MappedSegment s : later) {
-            droppedBytes += s.lastNonZero(0);
+            droppedBytes += s.lastNonZero(0, within(s, dataEnd));
         }
-        log.truncate(end);
+        log.truncate(end, dataEnd);
         if (droppedBytes > 0 || reason != null) {
             LOG.warn("CommitLog {} recovered up to offset {}; dropped {} byte(s) of torn or invalid data after it{}"
                             + " and {} later file(s) {}", log.dir(), end, droppedBytes,

@@ -126,7 +126,7 @@ final class Dispatcher implements Agent {
                 if (reportedCorruptionAt == base + pos && searchedTo == base + limit) {
                     break; // nothing readable was added since the last search found no record after it
                 }
-                int next = Resync.nextRecord(buf, base, pos + 1, limit);
+                int next = Resync.nextRecord(buf, base, pos + 1, limit, limit);
                 if (next < 0) {
                     if (reportedCorruptionAt != base + pos) {
                         reportedCorruptionAt = base + pos;

@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,6 +36,9 @@ final class MappedSegment {
     static final int PREFAULT_LEAD = 32 << 20;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
             ByteOrder.nativeOrder());
+    /** Bytes {@link #firstNonZero} and {@link #lastNonZero} read at a time, compared with {@link #ZEROS}. */
+    private static final int SCAN_CHUNK = 256 << 10;
+    private static final byte[] ZEROS = new byte[SCAN_CHUNK];
 
     private final Path path;
     private final long baseOffset;
@@ -371,11 +375,12 @@ final class MappedSegment {
     }
 
     /**
-     * Zeroes the file from {@code from} to its last non-zero byte (used when a torn tail is cut off); bytes
-     * beyond are zero already, and writing them would allocate a sparse file's every block.
+     * Zeroes the file from {@code from} to its last non-zero byte before {@code to} (used when a torn tail is cut
+     * off); the caller knows bytes from {@code to} on are zero, and writing zeros there would allocate a sparse
+     * file's every block.
      */
-    void zeroFrom(int from) {
-        int extent = lastNonZero(from) - from;
+    void zeroFrom(int from, int to) throws IOException {
+        int extent = lastNonZero(from, to) - from;
         ByteBuffer zeros = ByteBuffer.allocate(Math.min(Math.max(extent, 1), 1 << 16));
         for (int at = from; at < from + extent; at += zeros.capacity()) {
             mapped.put(at, zeros, 0, Math.min(zeros.capacity(), from + extent - at));
@@ -385,16 +390,53 @@ final class MappedSegment {
         }
     }
 
-    /** One past the last non-zero byte at or after {@code from}, or {@code from} if there is none. */
-    int lastNonZero(int from) {
-        int at = size;
-        while (at - 8 >= from && mapped.getLong(at - 8) == 0) {
-            at -= 8;
+    /**
+     * One past the last non-zero byte at or after {@code from} and before {@code to}, or {@code from} if there is
+     * none. Like {@link #firstNonZero}, it reads the file: the mapping and the channel share one page cache.
+     */
+    int lastNonZero(int from, int to) throws IOException {
+        byte[] chunk = new byte[SCAN_CHUNK];
+        for (int end = to; end > from; ) {
+            int start = Math.max(from, end - SCAN_CHUNK);
+            int n = readFile(chunk, start, end - start);
+            if (Arrays.mismatch(chunk, 0, n, ZEROS, 0, n) >= 0) {
+                int i = n - 1;
+                while (chunk[i] == 0) {
+                    i--;
+                }
+                return start + i + 1;
+            }
+            end = start;
         }
-        while (at > from && mapped.get(at - 1) == 0) {
-            at--;
+        return from;
+    }
+
+    /**
+     * The first non-zero byte at or after {@code from} and before {@code to}, or -1. It reads the file rather than
+     * the mapping, which would map in every page of a sparse file's empty tail one fault at a time.
+     */
+    int firstNonZero(int from, int to) throws IOException {
+        byte[] chunk = new byte[SCAN_CHUNK];
+        for (int at = from; at < to; at += SCAN_CHUNK) {
+            int n = readFile(chunk, at, Math.min(SCAN_CHUNK, to - at));
+            int i = Arrays.mismatch(chunk, 0, n, ZEROS, 0, n);
+            if (i >= 0) {
+                return at + i;
+            }
         }
-        return at;
+        return -1;
+    }
+
+    /** Reads {@code length} bytes at {@code at}; bytes past the file's end (not yet allocated) read as zeros. */
+    private int readFile(byte[] into, int at, int length) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(into, 0, length);
+        while (target.hasRemaining()) {
+            if (channel.read(target, at + target.position()) < 0) {
+                Arrays.fill(into, target.position(), length, (byte) 0);
+                break;
+            }
+        }
+        return length;
     }
 
     /**

@@ -14,13 +14,13 @@ final class Resync {
     }
 
     /**
-     * The first record at or after {@code from} and before {@code limit} in a CommitLog file's buffer: well formed and
-     * stamped with its own CommitLog offset (a record's PHYSICALOFFSET field), or the BLANK that fills the file's end;
-     * chance bytes will be neither. -1 when there is none.
+     * The first record starting at or after {@code from} and before {@code searchEnd}, and ending by {@code limit}, in
+     * a CommitLog file's buffer: well formed and stamped with its own CommitLog offset (a record's PHYSICALOFFSET
+     * field), or the BLANK that fills the file's end; chance bytes will be neither. -1 when there is none.
      */
-    static int nextRecord(ByteBuffer buf, long base, int from, int limit) {
+    static int nextRecord(ByteBuffer buf, long base, int from, int searchEnd, int limit) {
         int p = from;
-        while (p + MessageRecordDescriptor.BLANK_LENGTH <= limit) {
+        while (p < searchEnd && p + MessageRecordDescriptor.BLANK_LENGTH <= limit) {
             if (p + 8 <= limit && buf.getLong(p) == 0) {
                 // A record's magic (bytes 4-7) has no zero byte, so none starts in the next four positions.
                 p += 4;

@@ -308,6 +308,14 @@ final class SegmentedLog {
      * @return the number of bytes that were past the cut in deleted files
      */
     long truncate(long offset) throws IOException {
+        return truncate(offset, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #truncate(long)}, for a log whose bytes from {@code dataEnd} on are known to be zero: only those before
+     * it are read and cleared.
+     */
+    long truncate(long offset, long dataEnd) throws IOException {
         discardPrepared();
         long dropped = 0;
         for (MappedSegment s : all()) {
@@ -318,7 +326,7 @@ final class SegmentedLog {
                 Files.deleteIfExists(s.path());
             } else if (s.endOffset() > offset) {
                 int at = (int) (offset - s.baseOffset());
-                s.zeroFrom(at);
+                s.zeroFrom(at, (int) Math.max(at, Math.min(s.size(), dataEnd - s.baseOffset())));
                 s.setPositions(at);
             }
         }
