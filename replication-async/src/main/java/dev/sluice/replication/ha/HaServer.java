@@ -29,6 +29,8 @@ import java.util.function.LongConsumer;
  */
 public final class HaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaServer.class);
+    private static final long DIVERGENCE_REPORT_MILLIS = 60_000;
+    private static final int MAX_DIVERGED_REMEMBERED = 64;
 
     private final ReplicationSettings settings;
     private final ReplicationLog log;
@@ -37,6 +39,10 @@ public final class HaServer implements AutoCloseable {
     /** {@link #slaves} as an array for {@link #appended}, which runs per append: no iterator to allocate. */
     private volatile SlaveConnection[] wakeList = new SlaveConnection[0];
     private final AtomicLong ackedOffset = new AtomicLong(-1);
+    private final AtomicLong lastDivergenceReport = new AtomicLong(Long.MIN_VALUE / 2);
+    private volatile long endAtStart;
+    private final AtomicLong shipped = new AtomicLong();
+    private final Set<Long> diverged = ConcurrentHashMap.newKeySet();
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-ha-accept", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-ha-master", true));
     private Channel channel;
@@ -48,8 +54,36 @@ public final class HaServer implements AutoCloseable {
         this.onAck = onAck;
     }
 
+    /**
+     * Whether a slave may hold this master's log up to {@code offset}: what the log held when this server started
+     * (a slave may have it from before), or what this server has shipped since. A slave claiming more has bytes this
+     * master never had, or lost in a crash, so its log forked from this one.
+     */
+    boolean mayHold(long offset) {
+        return offset <= Math.max(endAtStart, shipped.get()) && !diverged.contains(offset);
+    }
+
+    /** Records that a slave reported {@code offset} past this master's end: it stays refused when the log grows. */
+    void diverged(long offset) {
+        if (diverged.size() < MAX_DIVERGED_REMEMBERED) {
+            diverged.add(offset);
+        }
+    }
+
+    /** Bytes up to {@code endOffset} were written to some slave's connection. */
+    void shipped(long endOffset) {
+        shipped.accumulateAndGet(endOffset, Math::max);
+    }
+
+    /** Whether to log a refused diverged slave now: once a minute at most. */
+    boolean divergenceReport(long nowMillis) {
+        long last = lastDivergenceReport.get();
+        return nowMillis - last >= DIVERGENCE_REPORT_MILLIS && lastDivergenceReport.compareAndSet(last, nowMillis);
+    }
+
     /** Binds the HA port. */
     HaServer start() throws InterruptedException {
+        endAtStart = log.writtenOffset();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)

@@ -89,12 +89,18 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
     private void reported(long offset) {
         long written = log.writtenOffset();
         if (offset > written) {
-            LOG.error("slave {} reports CommitLog offset {} beyond this master's end {}: its log has diverged from "
-                    + "this one (was this master's store replaced or cut?); closing its connection", remote, offset, written);
-            ctx.close();
+            server.diverged(offset);
+            refuseDiverged("reports CommitLog offset {} beyond this master's end {}", offset, written);
             return;
         }
         if (next < 0) {
+            if (!server.mayHold(offset)) {
+                // Once this master's end passed such a slave's, shipping from its offset spliced this master's bytes
+                // onto its own, mid-record: it dispatched nothing more, while a SYNC_MASTER counted it in sync.
+                refuseDiverged("reports CommitLog offset {}, past what this master held at its start or has shipped "
+                        + "since (end {})", offset, written);
+                return;
+            }
             // A slave with nothing starts from the master's last file, as RocketMQ does.
             next = offset == 0 ? written - written % log.fileSize() : offset;
             LOG.info("slave {} reported offset {}; shipping from {}", remote, offset, next);
@@ -189,6 +195,7 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
             ctx.write(ctx.alloc().ioBuffer(HEADER).writeLong(next).writeInt(size));
             ctx.write(Unpooled.wrappedBuffer(slice.buffer())).addListener(f -> slice.close());
             next += size;
+            server.shipped(next);
             if (shortBatch) {
                 shortInFlight = next;
             }
@@ -208,6 +215,16 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.warn("HA connection of slave {} failed: {}", remote, cause.toString());
+        ctx.close();
+    }
+
+    /** Closes the connection of a slave whose log is not this master's; it reconnects each second, so logs seldom. */
+    private void refuseDiverged(String what, long offset, long written) {
+        if (server.divergenceReport(now())) {
+            LOG.error("slave {} " + what + ": its log has diverged from this one (was this master's store replaced or "
+                    + "cut back by a crash?). Closing its connection, and every one like it; rebuild the slave's store "
+                    + "from this master", remote, offset, written);
+        }
         ctx.close();
     }
 

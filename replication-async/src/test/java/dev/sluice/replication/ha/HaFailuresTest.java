@@ -119,11 +119,72 @@ class HaFailuresTest {
         }
     }
 
+    /**
+     * A slave whose log forked from the master's (the master's store replaced, or cut back by a crash) holds bytes
+     * this master never had. Refused while its offset is past the master's end, it must stay refused once the
+     * master's log grows past that offset: shipping from there spliced the master's bytes onto the slave's,
+     * mid-record. A slave resuming mid-record in what the master held or shipped (after a cut connection) is served.
+     */
+    @Test
+    void aSlaveWithBytesThisMasterNeverHadStaysRefusedWhenTheLogGrowsPastIt() throws Exception {
+        try (MmapMessageStore master = store("master")) {
+            long second = append(master);
+            append(master);
+            ReplicationSettings patient = new ReplicationSettings("ASYNC_MASTER", "127.0.0.1", 0, "", 50,
+                    10 * WAIT.toMillis(), 8 * 1024, 256L << 20, 3000, 100, Clock.systemUTC());
+            HaServer server = new HaServer(patient, master.replicationLog(), offset -> { }).start();
+            try {
+                long endAtStart = master.replicationLog().writtenOffset();
+                assertServedFrom(server, second + 100);
+                assertRefused(server, endAtStart + 500);
+                while (master.replicationLog().writtenOffset() < endAtStart + 5000) {
+                    append(master);
+                }
+                assertRefused(server, endAtStart + 500);
+                assertRefused(server, endAtStart + 700);
+                assertServedFrom(server, endAtStart);
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    /** @return where the next record will start */
+    private static long append(MmapMessageStore store) {
+        return store.append(dev.sluice.store.AppendRequest.of("T", 0, new byte[2000], null, 1)).join().endOffset();
+    }
+
+    private static void assertRefused(HaServer server, long offset) throws Exception {
+        try (java.net.Socket slave = report(server, offset)) {
+            byte[] buf = new byte[4096];
+            Deadline.await("the master closes the connection of a slave at " + offset, WAIT,
+                    () -> slave.getInputStream().read(buf) < 0);
+        }
+    }
+
+    private static void assertServedFrom(HaServer server, long offset) throws Exception {
+        try (java.net.Socket slave = report(server, offset)) {
+            java.io.DataInputStream in = new java.io.DataInputStream(slave.getInputStream());
+            assertEquals(offset, in.readLong(), "the transfer starts where the slave stands");
+            assertTrue(in.readInt() > 0, "and carries the bytes after it");
+        }
+    }
+
+    /** A raw slave connection that has reported {@code offset}. */
+    private static java.net.Socket report(HaServer server, long offset) throws java.io.IOException {
+        java.net.Socket slave = new java.net.Socket("127.0.0.1", server.port());
+        slave.setSoTimeout((int) WAIT.toMillis());
+        slave.getOutputStream().write(java.nio.ByteBuffer.allocate(8).putLong(offset).array());
+        slave.getOutputStream().flush();
+        return slave;
+    }
+
     @Test
     void aMasterWhoseHaPortIsTakenReleasesItsThreads() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                MmapMessageStore master = store("master")) {
             HaServer server = new HaServer(settings("ASYNC_MASTER", taken.getLocalPort(), "", Clock.systemUTC()),
-                    null, offset -> { });
+                    master.replicationLog(), offset -> { });
             Exception e = assertThrows(Exception.class, server::start);
             assertTrue(e instanceof java.net.BindException, e.toString());
             assertTrue(server.terminated(), "the HA event loop groups were shut down");
