@@ -51,6 +51,19 @@ class BrokerStartupConfigTest {
     }
 
     @Test
+    void aMastersBrokerIdIsZeroWhateverTheFileSaysASlaveKeepsItsOwn() {
+        for (String[] roleIdShown : new String[][] {{"ASYNC_MASTER", "1", "0"}, {"SYNC_MASTER", "3", "0"},
+                {"SLAVE", "2", "2"}}) {
+            Properties p = new Properties();
+            p.setProperty("brokerRole", roleIdShown[0]);
+            p.setProperty("brokerId", roleIdShown[1]);
+            BrokerConfig config = BrokerConfig.fromProperties(p, new ArrayList<>());
+            assertEquals(roleIdShown[2], config.effectiveSettings().get("brokerId"), roleIdShown[0]);
+            assertEquals(Long.parseLong(roleIdShown[2]), config.brokerId(), "the id it registers with");
+        }
+    }
+
+    @Test
     void dashNOverridesNamesrvAddrAndDashPPrintsTheEffectiveConfig() throws Exception {
         Path file = dir.resolve("broker-a.properties");
         Files.writeString(file, "brokerName=broker-a\nnamesrvAddr=10.0.0.1:9876\nmapedFileSizeCommitLog=1048576\n"

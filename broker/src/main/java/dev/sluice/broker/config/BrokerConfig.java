@@ -387,6 +387,7 @@ public final class BrokerConfig {
     public Map<String, String> effectiveSettings() {
         Map<String, String> all = new java.util.TreeMap<>();
         values.forEach((k, v) -> all.put(k, String.valueOf(v)));
+        all.put(BROKER_ID, String.valueOf(brokerId())); // a master is 0 whatever the file says, as in RocketMQ
         storeConfig().toProperties().forEach((k, v) -> all.put(String.valueOf(k), String.valueOf(v)));
         return Collections.unmodifiableMap(all);
     }
