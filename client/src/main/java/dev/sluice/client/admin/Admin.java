@@ -275,14 +275,14 @@ public final class Admin implements AutoCloseable {
 
     /**
      * The group's progress on every broker its retry topic is routed to (where its consumers have sent
-     * heartbeats), optionally for one topic.
+     * heartbeats), optionally for one topic: from each group's master, or a slave while the master is away.
      */
     public ConsumeStats consumeStats(String group, String topic) throws ClientException {
         TopicRoute route = topicRoute(RETRY_PREFIX + group);
         double tps = 0;
         SortedMap<MessageQueue, QueueProgress> queues = new TreeMap<>();
         for (BrokerData broker : route.brokers().values()) {
-            String addr = broker.masterAddress();
+            String addr = readAddress(broker);
             if (addr == null) {
                 continue;
             }

@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Offsets kept by the master of each queue's broker group (QUERY_ / UPDATE_CONSUMER_OFFSET). */
+/**
+ * Offsets kept by the master of each queue's broker group, or by a slave while the master is away
+ * (QUERY_ / UPDATE_CONSUMER_OFFSET).
+ */
 final class BrokerOffsetStore implements OffsetStore {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerOffsetStore.class);
 
@@ -29,7 +32,7 @@ final class BrokerOffsetStore implements OffsetStore {
 
     @Override
     public long read(MessageQueue queue) throws ClientException {
-        String address = runtime.masterAddress(queue.topic(), queue.brokerName());
+        String address = runtime.offsetAddress(queue.topic(), queue.brokerName());
         RemotingCommand response = runtime.brokers().call(queue.brokerName(), address,
                 RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
                         .putExtField("consumerGroup", group)
@@ -62,7 +65,7 @@ final class BrokerOffsetStore implements OffsetStore {
                 continue;
             }
             try {
-                String address = runtime.masterAddress(queue.topic(), queue.brokerName());
+                String address = runtime.offsetAddress(queue.topic(), queue.brokerName());
                 runtime.brokers().oneway(queue.brokerName(), address,
                         RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
                                 .putExtField("consumerGroup", group)

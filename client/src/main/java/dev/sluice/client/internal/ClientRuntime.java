@@ -269,6 +269,23 @@ public final class ClientRuntime implements AutoCloseable {
         return address;
     }
 
+    /**
+     * Where a group's offsets on {@code brokerName} are read and committed: its master, else a slave, which keeps
+     * them while the master is away (as the official client does).
+     */
+    public String offsetAddress(String topic, String brokerName) throws ClientException {
+        try {
+            return masterAddress(topic, brokerName);
+        } catch (ClientException noMaster) {
+            BrokerData broker = routes.route(topic).brokers().get(brokerName);
+            String slave = broker == null ? null : broker.addressForRead(BrokerData.MASTER_ID);
+            if (slave == null) {
+                throw noMaster;
+            }
+            return slave;
+        }
+    }
+
     @Override
     public void close() {
         scheduler.shutdownNow();

@@ -5,7 +5,9 @@ import static dev.sluice.client.scenario.ScenarioSupport.createTopic;
 import static dev.sluice.client.scenario.ScenarioSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sluice.client.ClientException;
 import dev.sluice.client.Message;
+import dev.sluice.client.admin.Admin;
 import dev.sluice.client.consumer.ConsumeFrom;
 import dev.sluice.client.consumer.ConsumeResult;
 import dev.sluice.client.consumer.PushConsumer;
@@ -21,6 +23,7 @@ import dev.sluice.testing.Deadline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,8 +55,10 @@ class SlaveTakeoverTest {
             createTopic(cluster, topic, 1);
             CountDownLatch masterKilled = new CountDownLatch(1);
             Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+            String group = unique("G");
             try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
-                    PushConsumer consumer = new PushConsumer(unique("G"),
+                    Admin admin = Admin.connect(List.of(cluster.namesrvAddr()), Admin.DEFAULT_TIMEOUT_MILLIS);
+                    PushConsumer consumer = new PushConsumer(group,
                             clientConfig(cluster, unique("c")).pollNameServerIntervalMillis(1000))) {
                 // one message fetched at a time, and the first one held until the master is gone: the rest must be
                 // read from the slave
@@ -75,6 +80,15 @@ class SlaveTakeoverTest {
                 cluster.killBroker();
                 masterKilled.countDown();
                 Deadline.await("all 10 messages are consumed", WAIT, () -> deliveries.size() == 10);
+                // what mqadmin consumerProgress shows: the slave keeps the group's offsets while the master is away
+                Deadline.await("the slave reports the group's progress", WAIT, () -> {
+                    try {
+                        return admin.consumeStats(group, topic).queues().values().stream()
+                                .anyMatch(q -> q.brokerOffset() == 10 && q.consumerOffset() == 10);
+                    } catch (ClientException e) {
+                        return false;
+                    }
+                });
             }
             deliveries.forEach((body, n) -> assertEquals(1, n.get(), "deliveries of " + body));
         }
