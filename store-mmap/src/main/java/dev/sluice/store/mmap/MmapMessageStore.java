@@ -512,10 +512,12 @@ public final class MmapMessageStore implements MessageStore {
             }
         } catch (IOException e) {
             LOG.error("clean shutdown failed; the next open recovers as after a crash", e);
+            clean = false;
         }
         long end = commitLog.maxOffset();
         release();
-        LOG.info("store {} closed cleanly at CommitLog offset {}", config.storePathRootDir(), end);
+        LOG.info("store {} closed {} at CommitLog offset {}", config.storePathRootDir(),
+                clean ? "cleanly" : "(not cleanly: the next open recovers as after a crash)", end);
     }
 
     /**
