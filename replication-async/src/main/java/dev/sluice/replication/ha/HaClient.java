@@ -32,6 +32,9 @@ final class HaClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaClient.class);
     /** A transfer bigger than this is not a RocketMQ master talking: drop the connection. */
     private static final int MAX_TRANSFER = 64 * 1024 * 1024;
+    /** Unanswered connections in a row after which the slave warns that its master may be refusing it. */
+    private static final int UNHEARD_BEFORE_WARNING = 3;
+    private static final long UNHEARD_WARNING_MILLIS = 60_000;
 
     private final ReplicationSettings settings;
     private final ReplicationLog log;
@@ -44,6 +47,9 @@ final class HaClient implements AutoCloseable {
     private long lastReport;
     private volatile boolean closed;
     private boolean connecting;
+    /** Connections in a row the master closed before sending anything: what a master that refuses this slave does. */
+    private int closedUnheard;
+    private long lastUnheardWarning = Long.MIN_VALUE / 2;
 
     HaClient(ReplicationSettings settings, ReplicationLog log) {
         this.settings = settings;
@@ -65,6 +71,11 @@ final class HaClient implements AutoCloseable {
         long tick = Math.max(10, Math.min(settings.haSendHeartbeatInterval(), 1000));
         group.scheduleAtFixedRate(this::tick, 0, tick, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** Connections in a row the master closed without sending anything (a master refusing this slave). */
+    int connectionsClosedUnheard() {
+        return closedUnheard;
     }
 
     /** A master HA address learned from the name server; a new one replaces the current connection. */
@@ -158,7 +169,9 @@ final class HaClient implements AutoCloseable {
                     return;
                 }
                 lastRead = now();
-                LOG.info("connected to master HA {} at CommitLog offset {}", address, log.writtenOffset());
+                if (closedUnheard < UNHEARD_BEFORE_WARNING) {
+                    LOG.info("connected to master HA {} at CommitLog offset {}", address, log.writtenOffset());
+                }
                 report(channel);
             } else {
                 LOG.debug("cannot connect to master HA {}: {}", address, done.cause().toString());
@@ -204,6 +217,7 @@ final class HaClient implements AutoCloseable {
         private int left = -1;
         private boolean appended;
         private boolean failed;
+        private boolean heard;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -227,6 +241,7 @@ final class HaClient implements AutoCloseable {
             if (header.isWritable()) {
                 return;
             }
+            heard = true;
             long offset = header.readLong();
             int size = header.readInt();
             header.clear();
@@ -281,7 +296,16 @@ final class HaClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            LOG.info("HA connection to master {} closed", masterAddress);
+            closedUnheard = heard || failed ? 0 : closedUnheard + 1;
+            if (closedUnheard < UNHEARD_BEFORE_WARNING) {
+                LOG.info("HA connection to master {} closed", masterAddress);
+            } else if (now() - lastUnheardWarning >= UNHEARD_WARNING_MILLIS) {
+                // The master says why in its own log; this slave only sees each connection closed unanswered.
+                lastUnheardWarning = now();
+                LOG.warn("master {} closed {} HA connections in a row without sending anything after this slave "
+                        + "reported CommitLog offset {}: it may refuse this slave because their logs diverged (see "
+                        + "the master's log)", masterAddress, closedUnheard, log.writtenOffset());
+            }
             super.channelInactive(ctx);
         }
 

@@ -149,6 +149,34 @@ class HaFailuresTest {
         }
     }
 
+    /** The refused slave counts connections closed unanswered, which makes it warn; its log is left alone. */
+    @Test
+    void aRefusedSlaveSeesItsConnectionsClosedUnansweredAndKeepsItsLog() throws Exception {
+        try (MmapMessageStore origin = store("origin"); MmapMessageStore master = store("master");
+                MmapMessageStore slaveStore = store("slave")) {
+            for (int i = 0; i < 5; i++) {
+                append(origin);
+            }
+            try (dev.sluice.store.CommitLogSlice slice = origin.replicationLog().read(0, 256 * 1024)) {
+                slaveStore.replicationLog().append(0, slice.buffer());
+            }
+            append(master);
+            long slaveEnd = slaveStore.replicationLog().writtenOffset();
+            HaServer server = new HaServer(settings("ASYNC_MASTER", 0, "", Clock.systemUTC()),
+                    master.replicationLog(), offset -> { }).start();
+            HaClient client = new HaClient(settings("SLAVE", 0, "127.0.0.1:" + server.port(), Clock.systemUTC()),
+                    slaveStore.replicationLog()).start();
+            try {
+                Deadline.await("the slave counts refused connections", WAIT,
+                        () -> client.connectionsClosedUnheard() >= 3);
+                assertEquals(slaveEnd, slaveStore.replicationLog().writtenOffset(), "nothing was shipped to it");
+            } finally {
+                client.close();
+                server.close();
+            }
+        }
+    }
+
     /** @return where the next record will start */
     private static long append(MmapMessageStore store) {
         return store.append(dev.sluice.store.AppendRequest.of("T", 0, new byte[2000], null, 1)).join().endOffset();
