@@ -1,5 +1,7 @@
 package dev.sluice.store.mmap;
 
+import dev.sluice.store.StoreException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,33 +74,32 @@ final class SegmentedLog {
             }
         }
         offsets.sort(null);
+        // Files that do not fit the configured size are refused, never dropped: most likely the size setting changed
+        // (mappedFileSize*), and RocketMQ refuses to start then too. Dropping them lost every message they held.
         long expected = -1;
-        for (int i = 0; i < offsets.size(); i++) {
-            long base = offsets.get(i);
+        for (long base : offsets) {
             Path path = dir.resolve(MappedSegment.fileName(base));
-            boolean misaligned = base % segmentSize != 0;
-            boolean gap = expected >= 0 && base != expected;
-            if (misaligned || gap) {
-                dropFrom(offsets.subList(i, offsets.size()), misaligned
-                        ? "offset " + base + " is not a multiple of the file size " + segmentSize
-                        : "expected a file starting at " + expected);
-                return;
+            long length = Files.size(path);
+            if (base % segmentSize != 0 || length > segmentSize) {
+                throw new StoreException(dir + ": file " + path.getFileName() + " (" + length + " bytes) does not fit "
+                        + "files of " + segmentSize + " bytes. Was the file size setting (mappedFileSizeCommitLog or "
+                        + "mappedFileSizeConsumeQueue) changed? Files keep the size they were made with: set it back. "
+                        + "Nothing was changed on disk");
             }
+            if (expected >= 0 && base != expected) {
+                throw new StoreException(dir + ": no file starts at " + expected + " but " + path.getFileName()
+                        + " follows: a file is missing from the middle. Nothing was changed on disk");
+            }
+            expected = base + segmentSize;
+        }
+        for (long base : offsets) {
+            Path path = dir.resolve(MappedSegment.fileName(base));
             long length = Files.size(path);
             if (length != segmentSize) {
                 LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
                         dir, path.getFileName(), length, segmentSize);
             }
             put(base, MappedSegment.open(path, base, segmentSize, writes));
-            expected = base + segmentSize;
-        }
-    }
-
-    private void dropFrom(List<Long> bases, String reason) throws IOException {
-        for (long base : bases) {
-            Path path = dir.resolve(MappedSegment.fileName(base));
-            LOG.error("{}: dropping {} ({} bytes): {}", dir, path.getFileName(), Files.size(path), reason);
-            Files.deleteIfExists(path);
         }
     }
 

@@ -26,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -149,6 +151,49 @@ class StoreBehaviourTest {
             assertEquals(AppendStatus.PUT_OK, next.status());
             assertEquals(max, next.queueOffset());
             assertTrue(Files.exists(commitLog.resolve("README.txt")), "files that are not ours are left alone");
+        }
+    }
+
+    /**
+     * Opening with another file size (mappedFileSizeCommitLog or mappedFileSizeConsumeQueue changed in the
+     * properties file) is refused, as RocketMQ refuses it, and leaves every file as it was: it used to drop the files
+     * that did not fit, and with them what they held.
+     */
+    @Test
+    void anotherFileSizeIsRefusedAndChangesNothingOnDisk() throws Exception {
+        MutableClock clock = new MutableClock(1_000_000);
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            fill(store, clock, 400);
+            Deadline.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 0) == 400);
+        }
+        Map<Path, Long> before = fileSizes(dir);
+        assertTrue(before.keySet().stream().filter(p -> p.startsWith(dir.resolve("commitlog"))).count() >= 3);
+        // twice the sizes StoreFixture.smallConfig sets
+        for (String[] change : new String[][] {{StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, "32768"},
+                {StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "800"}}) {
+            String key = change[0];
+            StoreConfig changed = StoreFixture.smallConfig(dir).set(key, change[1]).build();
+            StoreException refused = assertThrows(StoreException.class,
+                    () -> MmapMessageStore.open(changed, StoreContext.defaults()).close());
+            assertTrue(refused.getMessage().contains("set it back"), refused.getMessage());
+            assertEquals(before, fileSizes(dir), "after opening with another " + key);
+        }
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            assertEquals(400, store.maxQueueOffset("T", 0), "every message is still there");
+        }
+    }
+
+    /** Every file under {@code root} but the lock and abort markers, with its size. */
+    private static Map<Path, Long> fileSizes(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            Map<Path, Long> sizes = new TreeMap<>();
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                if (!name.equals("lock") && !name.equals("abort")) {
+                    sizes.put(p, Files.size(p));
+                }
+            }
+            return sizes;
         }
     }
 
