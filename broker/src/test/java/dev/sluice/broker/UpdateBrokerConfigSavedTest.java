@@ -47,6 +47,7 @@ class UpdateBrokerConfigSavedTest {
                 assertEquals("500", admin.getBrokerConfig(broker.address()).getProperty("flushIntervalCommitLog"));
                 String saved = Files.readString(file);
                 for (Properties refusedChange : new Properties[] {props("storePathRootDir", home.resolve("x").toString()),
+                        props("mappedFileSizeCommitLog", "2097152"), props("mapedFileSizeConsumeQueue", "12000"),
                         props("writeBufferLowWaterMark", "5000", "writeBufferHighWaterMark", "1000"),
                         props("noSuchKey", "1")}) {
                     MQBrokerException refused = assertThrows(MQBrokerException.class,

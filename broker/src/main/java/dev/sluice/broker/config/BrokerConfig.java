@@ -220,6 +220,9 @@ public final class BrokerConfig {
             StoreConfig.STORE_PATH_CONSUME_QUEUE, StoreConfig.STORE_PATH_INDEX, StoreConfig.STORE_CHECKPOINT,
             StoreConfig.ABORT_FILE);
 
+    private static final Set<String> FILE_SIZES = Set.of(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG,
+            StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE);
+
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Properties storeProperties = new Properties();
     /** The store's maxMessageSize as the last start or change set it; read per batch send, so kept parsed. */
@@ -332,6 +335,10 @@ public final class BrokerConfig {
             String value = changes.getProperty(name).trim();
             if (PATHS.contains(canonicalName(key))) {
                 throw new ConfigException(key, value, "a file path cannot be changed remotely; edit the properties file");
+            }
+            if (FILE_SIZES.contains(canonicalName(key))) {
+                // Saved for the next start, it would leave a store whose files the broker refuses to open.
+                throw new ConfigException(key, value, "the store's files keep the size they were made with");
             }
             Setting setting = SETTINGS.get(key);
             if (setting == null && StoreConfig.isRuntimeKey(key)) {
