@@ -91,6 +91,9 @@ public final class BrokerStartup {
             }
         }
         if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
+            }
             try (InputStream in = Files.newInputStream(file)) {
                 properties.load(in);
             }

@@ -90,6 +90,10 @@ class BrokerStartupConfigTest {
             String key = bad.substring(0, bad.indexOf('='));
             assertTrue(e.getMessage().contains(key), e.getMessage());
         }
+        Path missing = dir.resolve("missing.properties");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BrokerStartup.configFrom(new String[] {"-c", missing.toString()}, System.out));
+        assertTrue(e.getMessage().contains(missing + " does not exist"), e.getMessage());
     }
 
     @Test

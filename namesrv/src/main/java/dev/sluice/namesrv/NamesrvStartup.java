@@ -94,6 +94,9 @@ public final class NamesrvStartup {
     }
 
     private static void load(NamesrvConfig config, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
+        }
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(in);

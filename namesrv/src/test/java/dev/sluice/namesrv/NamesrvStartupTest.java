@@ -59,6 +59,9 @@ class NamesrvStartupTest {
         Files.writeString(file, "orderMessageEnable=yes\n");
         e = assertThrows(IllegalArgumentException.class, () -> NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out));
         assertTrue(e.getMessage().contains("orderMessageEnable: yes (must be true or false)"), e.getMessage());
+        Path missing = dir.resolve("missing.properties");
+        e = assertThrows(IllegalArgumentException.class, () -> NamesrvStartup.configFrom(new String[] {"-c", missing.toString()}, out));
+        assertTrue(e.getMessage().contains(missing + " does not exist"), e.getMessage());
     }
 
     @Test
