@@ -225,6 +225,7 @@ public final class Broker implements AutoCloseable {
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 
         topics.onChange(registrar::registerAll);
+        topics.onPut(registrar::registerTopic);
         if (metadataSync != null) {
             registrar.onMaster((masterAddr, masterHaAddr) -> {
                 metadataSync.masterAddress(masterAddr);

@@ -1,6 +1,7 @@
 package dev.sluice.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.apache.rocketmq.common.TopicConfig;
@@ -49,5 +50,23 @@ class TopicUpdateRouteTest {
         assertEquals(config.getPerm(), queues.getPerm(), route.toString());
         assertEquals(config.getWriteQueueNums(), queues.getWriteQueueNums(), route.toString());
         assertEquals(config.getReadQueueNums(), queues.getReadQueueNums(), route.toString());
+    }
+    /**
+     * An operator drains a broker with wipeWritePerm; updating one topic meanwhile re-registers that topic only, as
+     * RocketMQ's broker does, so the others stay read-only (a registration of every topic gave them write back).
+     */
+    @Test
+    void updatingATopicLeavesTheOthersAsWipeWritePermLeftThem() throws Exception {
+        try (Cluster cluster = new Cluster(home)) {
+            Broker broker = cluster.startBroker(cluster.brokerProperties("broker-drained"));
+            DefaultMQAdminExt admin = cluster.admin();
+            admin.createAndUpdateTopicConfig(broker.address(), new TopicConfig("Drained", 2, 2, 6));
+            assertTrue(admin.wipeWritePermOfBroker(cluster.namesrvAddr, "broker-drained") > 0);
+            assertEquals(4, admin.examineTopicRouteInfo("Drained").getQueueDatas().get(0).getPerm());
+
+            assertRouteAfterUpdate(admin, broker, new TopicConfig("UpdatedWhileDrained", 2, 2, 6));
+            assertEquals(4, admin.examineTopicRouteInfo("Drained").getQueueDatas().get(0).getPerm(),
+                    "still read-only after another topic's update");
+        }
     }
 }

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.zip.CRC32;
@@ -42,6 +44,8 @@ public final class NameServerRegistrar {
     private volatile BiConsumer<String, String> onMaster = (masterAddr, masterHaAddr) -> { };
     private boolean roundOut;
     private CompletableFuture<Void> nextRound;
+    /** The topics the next round carries alone, or null when it carries every topic. */
+    private Set<String> nextRoundTopics;
 
     public NameServerRegistrar(BrokerConfig config, TopicTable topics, RemotingClient client, int listenPort, int haPort) {
         this.config = config;
@@ -71,23 +75,44 @@ public final class NameServerRegistrar {
      * server answered it or failed (failures are logged).
      */
     public CompletableFuture<Void> registerAll() {
+        return register(null);
+    }
+
+    /**
+     * Registers {@code topic} alone, as RocketMQ's broker does after mqadmin updateTopic: a name server re-reads only
+     * that topic, so what its operator changed of the others (wipeWritePerm) stays. Queued as {@link #registerAll}'s
+     * rounds are; a round that carries every topic covers it.
+     */
+    public CompletableFuture<Void> registerTopic(String topic) {
+        return register(Set.of(topic));
+    }
+
+    /** @param only the topics to carry, or null for every topic */
+    private CompletableFuture<Void> register(Set<String> only) {
         synchronized (this) {
             if (roundOut) {
                 if (nextRound == null) {
                     nextRound = new CompletableFuture<>();
+                    nextRoundTopics = only == null ? null : new TreeSet<>(only);
+                } else if (nextRoundTopics != null) {
+                    if (only == null) {
+                        nextRoundTopics = null;
+                    } else {
+                        nextRoundTopics.addAll(only);
+                    }
                 }
                 return nextRound;
             }
             roundOut = true;
         }
-        return startRound();
+        return startRound(only);
     }
 
     /** Outside the monitor: building the body reads the topic table, whose change hook calls {@link #registerAll}. */
-    private CompletableFuture<Void> startRound() {
+    private CompletableFuture<Void> startRound(Set<String> only) {
         CompletableFuture<Void> round;
         try {
-            round = sendRound();
+            round = sendRound(only);
         } catch (RuntimeException e) {
             // The round still ends, or no registration would ever be sent again.
             LOG.error("cannot build the registration", e);
@@ -99,18 +124,21 @@ public final class NameServerRegistrar {
 
     private void roundEnded() {
         CompletableFuture<Void> waiting;
+        Set<String> only;
         synchronized (this) {
             waiting = nextRound;
+            only = nextRoundTopics;
             nextRound = null;
+            nextRoundTopics = null;
             roundOut = waiting != null;
         }
         if (waiting != null) {
-            startRound().whenComplete((ignored, error) -> waiting.complete(null));
+            startRound(only).whenComplete((ignored, error) -> waiting.complete(null));
         }
     }
 
-    private CompletableFuture<Void> sendRound() {
-        byte[] body = registerBody();
+    private CompletableFuture<Void> sendRound(Set<String> only) {
+        byte[] body = registerBody(only);
         CRC32 crc = new CRC32();
         crc.update(body);
         long bodyCrc = crc.getValue() & 0x7FFFFFFF;
@@ -175,18 +203,20 @@ public final class NameServerRegistrar {
      * readable and writable (maintenance) registers every topic with its own permission, so clients stop sending
      * (or pulling) there.
      */
-    private byte[] registerBody() {
+    private byte[] registerBody(Set<String> only) {
         int brokerPerm = config.brokerPermission();
         boolean restricted = !(Perm.readable(brokerPerm) && Perm.writeable(brokerPerm));
         Map<String, Object> wrapper = topics.toJson();
         List<TopicConfig> registered = new ArrayList<>();
         for (TopicConfig t : topics.all()) {
-            registered.add(restricted ? t.withPerm(brokerPerm) : t);
+            if (only == null || only.contains(t.topicName())) {
+                registered.add(restricted ? t.withPerm(brokerPerm) : t);
+            }
         }
         if (config.compressedRegister()) {
             return compressed(Json.write(wrapper.get("dataVersion")), registered);
         }
-        if (restricted) {
+        if (restricted || only != null) {
             Map<String, Object> table = new TreeMap<>();
             registered.forEach(t -> table.put(t.topicName(), t.toJson()));
             wrapper.put("topicConfigTable", table);

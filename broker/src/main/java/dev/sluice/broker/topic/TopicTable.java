@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class TopicTable {
     private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
     private final DataVersion dataVersion = new DataVersion();
     private volatile Supplier<CompletableFuture<?>> onChange = () -> CompletableFuture.completedFuture(null);
+    private volatile Function<String, CompletableFuture<?>> onPut = name -> onChange.get();
 
     public TopicTable(BrokerConfig config, JsonFile file) {
         this.config = config;
@@ -78,6 +80,11 @@ public final class TopicTable {
     /** Runs after every change; what it returns is the change's registration with the name servers. */
     public void onChange(Supplier<CompletableFuture<?>> hook) {
         this.onChange = hook;
+    }
+
+    /** Runs after {@link #put}, given the topic, instead of the {@link #onChange} hook (which it defaults to). */
+    public void onPut(Function<String, CompletableFuture<?>> hook) {
+        this.onPut = hook;
     }
 
     public TopicConfig get(String topic) {
@@ -129,7 +136,7 @@ public final class TopicTable {
     /** @return the change's registration with the name servers (see {@link #onChange}) */
     public CompletableFuture<?> put(TopicConfig topic) {
         topics.put(topic.topicName(), topic);
-        return changed();
+        return changed(topic.topicName());
     }
 
     /** @return whether the topic existed */
@@ -188,10 +195,15 @@ public final class TopicTable {
         topics.putIfAbsent(name, TopicConfig.of(name, queues, perm));
     }
 
-    private synchronized CompletableFuture<?> changed() {
+    private CompletableFuture<?> changed() {
+        return changed(null);
+    }
+
+    /** @param put the topic {@link #put} changed, or null */
+    private synchronized CompletableFuture<?> changed(String put) {
         dataVersion.next();
         persist();
-        return onChange.get();
+        return put == null ? onChange.get() : onPut.apply(put);
     }
 
     private void persist() {
