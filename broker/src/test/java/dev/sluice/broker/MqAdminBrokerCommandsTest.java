@@ -379,8 +379,12 @@ class MqAdminBrokerCommandsTest {
             assertEquals(SendStatus.SEND_OK, producer.send(new Message(TRAFFIC, new byte[100])).getSendStatus());
 
             SubCommandException refused = assertThrows(SubCommandException.class, () -> run(
-                    new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "mappedFileSizeCommitLog", "-v", "1048576"));
+                    new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "flushIntervalCommitLog", "-v", "700"));
             assertTrue(String.valueOf(refused.getCause()).contains("take effect at the next start only"),
+                    String.valueOf(refused.getCause()));
+            refused = assertThrows(SubCommandException.class, () -> run(
+                    new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "mappedFileSizeCommitLog", "-v", "1048576"));
+            assertTrue(String.valueOf(refused.getCause()).contains("keep the size they were made with"),
                     String.valueOf(refused.getCause()));
             assertEquals(String.valueOf(16 * 1024 * 1024), brokerConfig().get("mappedFileSizeCommitLog"));
         } finally {
