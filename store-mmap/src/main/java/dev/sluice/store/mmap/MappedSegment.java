@@ -398,7 +398,8 @@ final class MappedSegment {
         byte[] chunk = new byte[SCAN_CHUNK];
         for (int end = to; end > from; ) {
             int start = Math.max(from, end - SCAN_CHUNK);
-            int n = readFile(chunk, start, end - start);
+            int n = end - start;
+            readFile(chunk, start, n);
             if (Arrays.mismatch(chunk, 0, n, ZEROS, 0, n) >= 0) {
                 int i = n - 1;
                 while (chunk[i] == 0) {
@@ -418,7 +419,8 @@ final class MappedSegment {
     int firstNonZero(int from, int to) throws IOException {
         byte[] chunk = new byte[SCAN_CHUNK];
         for (int at = from; at < to; at += SCAN_CHUNK) {
-            int n = readFile(chunk, at, Math.min(SCAN_CHUNK, to - at));
+            int n = Math.min(SCAN_CHUNK, to - at);
+            readFile(chunk, at, n);
             int i = Arrays.mismatch(chunk, 0, n, ZEROS, 0, n);
             if (i >= 0) {
                 return at + i;
@@ -428,7 +430,7 @@ final class MappedSegment {
     }
 
     /** Reads {@code length} bytes at {@code at}; bytes past the file's end (not yet allocated) read as zeros. */
-    private int readFile(byte[] into, int at, int length) throws IOException {
+    private void readFile(byte[] into, int at, int length) throws IOException {
         ByteBuffer target = ByteBuffer.wrap(into, 0, length);
         while (target.hasRemaining()) {
             if (channel.read(target, at + target.position()) < 0) {
@@ -436,7 +438,6 @@ final class MappedSegment {
                 break;
             }
         }
-        return length;
     }
 
     /**
