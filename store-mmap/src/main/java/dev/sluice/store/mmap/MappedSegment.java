@@ -47,6 +47,8 @@ final class MappedSegment {
     private volatile FileChannel channel;
     private final MappedByteBuffer mapped;
     private final Writes writes;
+    /** The writer's mappings under {@link Writes#MAPPED}, else null. */
+    private final WriteWindows windows;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile ByteBuffer writeBuffer;
     private TransientStorePool pool;
@@ -75,6 +77,7 @@ final class MappedSegment {
         this.size = size;
         this.channel = channel;
         this.mapped = mapped;
+        this.windows = writes == Writes.MAPPED ? new WriteWindows(size, this::mapForWriting) : null;
     }
 
     /** File name for a base offset: 20 digits, zero padded. */
@@ -84,7 +87,10 @@ final class MappedSegment {
 
     /** How appends reach the file. */
     enum Writes {
-        /** Stores into the mapping; {@link #prefault} write-faults the pages ahead. */
+        /**
+         * Stores into mappings of their own ({@link WriteWindows}), unmapped once the writer has left them;
+         * {@link #prefault} write-faults the pages ahead through them.
+         */
         MAPPED,
         /**
          * Stores into the mapping, for small units (ConsumeQueues): {@link #prefault} write-faults the pages ahead
@@ -231,36 +237,59 @@ final class MappedSegment {
             target.put(at, src, src.position(), length);
         } else if (writes == Writes.CHANNEL) {
             writeFully(src, at);
+        } else if (windows != null) {
+            windows.put(at, src, src.position(), length);
         } else {
             mapped.put(at, src, src.position(), length);
         }
         wrote = at + length;
     }
 
-    /**
-     * Writes all of {@code src} at {@code at} through the channel, leaving its position alone. An interrupt of the
-     * writing thread would close the channel every later append needs (FileChannel is interruptible): a pending
-     * interrupt is set aside for the write and restored after; one that arrives during the write closes the
-     * channel, which is reopened and the same bytes written again at the same place.
-     */
+    /** Writes all of {@code src} at {@code at} through the channel, leaving its position alone. */
     private void writeFully(ByteBuffer src, int at) throws IOException {
         int from = src.position();
+        try {
+            uninterrupted(ch -> {
+                src.position(from);
+                for (int done = 0; done < src.limit() - from; ) {
+                    done += ch.write(src, at + done);
+                }
+                return null;
+            });
+        } finally {
+            src.position(from);
+        }
+    }
+
+    private MappedByteBuffer mapForWriting(long from, int length) throws IOException {
+        MappedByteBuffer window = uninterrupted(ch -> ch.map(FileChannel.MapMode.READ_WRITE, from, length));
+        if (window.capacity() != length) {
+            throw new ClosedChannelException(); // FileChannel.map maps nothing on a channel closed meanwhile
+        }
+        return window;
+    }
+
+    private interface ChannelCall<T> {
+        T call(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs {@code call} on the channel, again from the start on a reopened one if an interrupt closed it. An
+     * interrupt of the calling thread would close the channel every later append needs (FileChannel is
+     * interruptible): a pending interrupt is set aside for the call and restored after.
+     */
+    private <T> T uninterrupted(ChannelCall<T> call) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
             while (true) {
                 try {
-                    for (int done = 0; done < src.limit() - from; ) {
-                        done += channel.write(src, at + done);
-                    }
-                    return;
+                    return call.call(channel);
                 } catch (ClosedByInterruptException e) {
                     interrupted |= Thread.interrupted();
-                    src.position(from);
                     reopen();
                 }
             }
         } finally {
-            src.position(from);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -323,10 +352,15 @@ final class MappedSegment {
         }
         int at = Math.max(prefaulted, pageAbove(wrote));
         int end = Math.min(upTo, size);
-        boolean forWrites = writes == Writes.MAPPED || writes == Writes.CHANNEL
-                || (writes == Writes.MAPPED_UNITS && roomFor(end - at));
+        boolean forWrites = writes == Writes.CHANNEL || (writes == Writes.MAPPED_UNITS && roomFor(end - at));
         int sum = 0;
+        if (windows != null) {
+            windows.lockForPrefault();
+        }
         try {
+            if (windows != null) {
+                windows.retireBelow(wrote);
+            }
             for (int n = 0; at < end; at += PAGE, n++) {
                 if (n % PREFAULT_CHECK_PAGES == 0) {
                     if (!available) {
@@ -337,16 +371,22 @@ final class MappedSegment {
                         break;
                     }
                 }
-                if (forWrites) {
+                if (windows != null) {
+                    windows.touch(at); // for writing, through the writer's window
+                } else if (forWrites) {
                     LONGS.getAndAdd(mapped, at, 0L);
                 } else {
                     sum += mapped.get(at);
                 }
             }
             prefaultSink = sum;
-        } catch (InternalError e) {
-            // The page could not be allocated; the writer's store into it will fail the same way and say so.
+        } catch (InternalError | IOException e) {
+            // The page could not be allocated (or mapped); the writer's store into it will fail the same way and
+            // say so.
         } finally {
+            if (windows != null) {
+                windows.unlockForPrefault();
+            }
             prefaulted = Math.max(at, end);
             prefaultPending = false;
             release();
@@ -364,6 +404,9 @@ final class MappedSegment {
 
     /** Writer only: sets positions after recovery or truncation. */
     void setPositions(int position) {
+        if (windows != null) {
+            windows.forgetCurrent();
+        }
         wrote = position;
         committed = position;
         flushed = position;
@@ -475,6 +518,9 @@ final class MappedSegment {
         int target = readable();
         int from = flushed;
         if (target > from) {
+            if (windows != null) {
+                windows.retireBelow(wrote);
+            }
             if (pool == null) {
                 // Also forces bytes written through the channel: msync(MS_SYNC) syncs the file range, and the
                 // mapping and the channel share one page cache.
@@ -576,6 +622,9 @@ final class MappedSegment {
 
     private synchronized void unmapAndClose() {
         Unmapper.unmap(mapped);
+        if (windows != null) {
+            windows.close();
+        }
         ByteBuffer buffer = writeBuffer;
         if (buffer != null && pool != null) {
             writeBuffer = null;

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +20,19 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@link MappedSegment#prefault} runs beside the writer and after close without changing a byte, and the writer asks
- * for it a lead ahead.
+ * for it a lead ahead. The writer's {@link WriteWindows} are retired behind it and come back after a truncation.
  */
 class MappedSegmentPrefaultTest {
-    private static final int SIZE = 4 << 20;
+    /** Two whole write windows and part of a third. */
+    private static final int SIZE = 2 * WriteWindows.SIZE + (WriteWindows.SIZE >> 1) + 4096;
 
     @TempDir
     Path dir;
 
     /**
      * The toucher keeps faulting in the page just ahead of the writer, so its atomic adds land on words the writer
-     * is storing into; a touch that wrote back a stale word would lose the writer's bytes there.
+     * is storing into; a touch that wrote back a stale word would lose the writer's bytes there. A flusher retires
+     * the windows the writer has left meanwhile, as the store's does.
      */
     @ParameterizedTest
     @EnumSource(MappedSegment.Writes.class)
@@ -42,6 +45,15 @@ class MappedSegmentPrefaultTest {
         CompletableFuture<Void> toucher = CompletableFuture.runAsync(() -> {
             while (!done.get()) {
                 segment.prefault(segment.wrote() + 2 * 4096);
+            }
+        });
+        CompletableFuture<Void> flusher = CompletableFuture.runAsync(() -> {
+            while (!done.get()) {
+                try {
+                    segment.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         });
         while (true) {
@@ -57,6 +69,7 @@ class MappedSegmentPrefaultTest {
         }
         done.set(true);
         toucher.get(30, TimeUnit.SECONDS);
+        flusher.get(30, TimeUnit.SECONDS);
         segment.prefault(SIZE);
         segment.flush();
 
@@ -67,6 +80,56 @@ class MappedSegmentPrefaultTest {
         Path file = segment.path();
         segment.close();
         assertArrayEquals(expected, Files.readAllBytes(file), "the file");
+    }
+
+    @Test
+    void aFlushUnmapsTheWindowsTheWriterHasLeft() throws IOException {
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE,
+                MappedSegment.Writes.MAPPED);
+        try {
+            int window = WriteWindows.SIZE;
+            segment.append(ByteBuffer.wrap(new byte[2 * window + 100]));
+            assertEquals(2L * SIZE, mappedBytes(segment.path()), "the file, and the three windows that cover it");
+            segment.flush();
+            assertEquals((long) SIZE + SIZE - 2 * window, mappedBytes(segment.path()),
+                    "the file and the writer's window, the last and shorter one");
+        } finally {
+            segment.close();
+        }
+        assertEquals(0, mappedBytes(segment.path()));
+    }
+
+    /** The sum of this process's mappings of {@code file}, whether or not the kernel merged adjacent ones. */
+    private static long mappedBytes(Path file) throws IOException {
+        long sum = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            if (line.endsWith(" " + file)) {
+                String[] range = line.substring(0, line.indexOf(' ')).split("-");
+                sum += Long.parseUnsignedLong(range[1], 16) - Long.parseUnsignedLong(range[0], 16);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The writer's last store ended at a window's end, and a flush retired that window; after a truncation into
+     * it, the writer stores through a new mapping of it, not through the unmapped one (which would crash the JVM).
+     */
+    @Test
+    void aTruncatedWriterStoresIntoARetiredWindowAgain() throws IOException {
+        MappedSegment segment = MappedSegment.create(dir, 0, SIZE, MappedSegment.Fill.SPARSE,
+                MappedSegment.Writes.MAPPED);
+        byte[] first = new byte[WriteWindows.SIZE];
+        Arrays.fill(first, (byte) 1);
+        segment.append(ByteBuffer.wrap(first));
+        segment.flush();
+        segment.setPositions(100);
+        segment.append(ByteBuffer.wrap(new byte[]{7, 8, 9}));
+        segment.flush();
+        Path file = segment.path();
+        segment.close();
+        byte[] onDisk = Files.readAllBytes(file);
+        assertArrayEquals(new byte[]{1, 7, 8, 9, 1}, Arrays.copyOfRange(onDisk, 99, 104));
     }
 
     @Test
