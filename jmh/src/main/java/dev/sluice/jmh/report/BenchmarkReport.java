@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Runs the store and key-index benchmarks, Sluice and Apache RocketMQ side by side in the same run, and writes one
@@ -40,14 +41,20 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * BenchmarkReport --mode short|full --out report.md [--page-cache-mbps 1500] [--disk-mbps 440] [--fdatasync-per-s 5000]
- *                 [--settle-seconds 10]
+ *                 [--settle-seconds 10] [--memory fresh|full] [--only REGEX]
  * </pre>
+ *
+ * <p>{@code --memory full} runs every trial with the memory no process uses taken up by clean page cache
+ * ({@link PageCacheBallast}), as on a broker that has run a while; {@code fresh} (the default) with it free.
+ * {@code --only} keeps the cells whose label (the report's first column) contains a match.
  */
 public final class BenchmarkReport {
     private static final String APPEND = "dev.sluice.jmh.store.StoreAppendBenchmark";
     private static final String READ = "dev.sluice.jmh.store.ConsumeQueueReadBenchmark";
     private static final String REPLICATION = "dev.sluice.jmh.store.ReplicationBenchmark";
     private static final String KEY_INDEX = "dev.sluice.jmh.index.KeyIndexBenchmark";
+    /** Memory left free beside the ballast: about what a trial's JVM takes before its pages reclaim the cache. */
+    private static final long BALLAST_LEAVES_FREE = 1L << 30;
 
     /** One row of the report: a benchmark method under one setting. */
     record Cell(String method, String flush, boolean pool, int bodySize, int threads, String replication) {
@@ -105,6 +112,8 @@ public final class BenchmarkReport {
         double pageCacheMbps = Double.NaN;
         double syncsPerSecond = Double.NaN;
         int settleSeconds = 10;
+        boolean fullMemory = false;
+        Pattern only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mode" -> mode = args[++i];
@@ -113,9 +122,15 @@ public final class BenchmarkReport {
                 case "--page-cache-mbps" -> pageCacheMbps = Double.parseDouble(args[++i]);
                 case "--fdatasync-per-s" -> syncsPerSecond = Double.parseDouble(args[++i]);
                 case "--settle-seconds" -> settleSeconds = Integer.parseInt(args[++i]);
+                case "--memory" -> fullMemory = switch (args[++i]) {
+                    case "full" -> true;
+                    case "fresh" -> false;
+                    default -> throw new IllegalArgumentException("--memory is fresh or full, not " + args[i]);
+                };
+                case "--only" -> only = Pattern.compile(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; usage: --mode short|full --out file.md [--page-cache-mbps N] [--disk-mbps N]"
-                        + " [--fdatasync-per-s N] [--settle-seconds N]");
+                        + " [--fdatasync-per-s N] [--settle-seconds N] [--memory fresh|full] [--only REGEX]");
             }
         }
         boolean full = mode.equals("full");
@@ -123,6 +138,25 @@ public final class BenchmarkReport {
             throw new IllegalArgumentException("--mode is short or full, not " + mode);
         }
         double copyMbps = MemoryBandwidth.copyMegabytesPerSecond();
+        PageCacheBallast ballast = fullMemory
+                ? PageCacheBallast.create(Path.of(System.getProperty("java.io.tmpdir")), BALLAST_LEAVES_FREE) : null;
+        try {
+            report(mode, out, full, only, new Bandwidths(copyMbps, pageCacheMbps, diskMbps), syncsPerSecond,
+                    new BeforeTrial(settleSeconds, ballast));
+        } finally {
+            if (ballast != null) {
+                ballast.close();
+            }
+        }
+        System.out.println("report written to " + out.toAbsolutePath());
+    }
+
+    private static void report(String mode, Path out, boolean full, Pattern only, Bandwidths limits,
+                               double syncsPerSecond, BeforeTrial beforeTrial)
+            throws IOException, InterruptedException {
+        double copyMbps = limits.copy();
+        double pageCacheMbps = limits.pageCache();
+        double diskMbps = limits.disk();
         StringBuilder md = new StringBuilder();
         md.append("# Sluice store benchmarks (").append(mode).append(" mode, ").append(Instant.now()).append(")\n\n");
         md.append(String.format(Locale.ROOT, "Machine: %d cores, Java %s. Memory copy %.0f MB/s (measured here)",
@@ -142,19 +176,20 @@ public final class BenchmarkReport {
                 .append("eight timed). Ratio = Sluice / Apache RocketMQ 4.9.7, same run, same settings: its ")
                 .append("DefaultMessageStore, and for the key index its hash-file IndexFile, driven as IndexService ")
                 .append("drives it; ")
-                .append(String.format(Locale.ROOT, "each store's trial starts %d s after the last teardown. ",
-                        settleSeconds))
+                .append(beforeTrial.describe())
                 .append("\"copy\", \"page cache\" and \"disk\": Sluice's stored bytes/s as a share of the three ")
                 .append("rates.\n\n");
         md.append("| benchmark | body | threads | Sluice msg/s | Apache msg/s | ratio | Sluice p50/p99/p99.9 µs "
                 + "| Apache p50/p99/p99.9 µs | copy | page cache | disk |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        Bandwidths limits = new Bandwidths(copyMbps, pageCacheMbps, diskMbps);
         for (Cell cell : cells(full)) {
+            if (only != null && !only.matcher(cell.label()).find()) {
+                continue;
+            }
             Path latencies = Files.createTempDirectory("sluice-latency");
             String row;
             try {
-                row = measureRow(cell, full, latencies, limits, settleSeconds);
+                row = measureRow(cell, full, latencies, limits, beforeTrial);
             } catch (RunnerException e) {
                 // e.g. no SYNC_MASTER strategy on the class path yet: say so in the row, go on with the rest
                 row = String.format(Locale.ROOT, "| %s | %s | %d | failed: %s | | | | | | | |", cell.label(),
@@ -166,7 +201,32 @@ public final class BenchmarkReport {
             Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
             System.out.println(row);
         }
-        System.out.println("report written to " + out.toAbsolutePath());
+    }
+
+    /** What happens before each store's trial: a pause, or a refill of the ballast and a shorter one. */
+    private record BeforeTrial(int settleSeconds, PageCacheBallast ballast) {
+        private static final int AFTER_REFILL_SECONDS = 3;
+
+        void run() throws IOException, InterruptedException {
+            if (ballast != null) {
+                ballast.refill();
+                TimeUnit.SECONDS.sleep(AFTER_REFILL_SECONDS);
+            } else {
+                TimeUnit.SECONDS.sleep(settleSeconds);
+            }
+        }
+
+        String describe() throws IOException {
+            if (ballast == null) {
+                return String.format(Locale.ROOT, "memory fresh: each store's trial starts %d s after the last "
+                        + "teardown. ", settleSeconds);
+            }
+            return String.format(Locale.ROOT, "memory full: before each store's trial, %.1f GiB of clean page cache "
+                    + "(a file read back whole) takes up all but ~%d GiB of the memory no process uses, as on a "
+                    + "broker that has run a while, so the trial's new pages come from reclaiming it; the trial "
+                    + "starts %d s after the read. ", ballast.size() / (double) (1L << 30),
+                    BALLAST_LEAVES_FREE >> 30, AFTER_REFILL_SECONDS);
+        }
     }
 
     static List<Cell> cells(boolean full) {
@@ -219,11 +279,11 @@ public final class BenchmarkReport {
         return m.lines().findFirst().orElse(m).replace('|', '/');
     }
 
-    private static String measureRow(Cell cell, boolean full, Path latencies, Bandwidths limits, int settleSeconds)
-            throws RunnerException, IOException, InterruptedException {
+    private static String measureRow(Cell cell, boolean full, Path latencies, Bandwidths limits,
+                                     BeforeTrial beforeTrial) throws RunnerException, IOException, InterruptedException {
         Measured sluice = null;
         Measured apache = null;
-        for (RunResult r : run(cell, full, latencies, settleSeconds)) {
+        for (RunResult r : run(cell, full, latencies, beforeTrial)) {
             String impl = r.getParams().getParam("impl");
             Measured m = measured(cell, r, latencies.resolve(impl + ".latency"));
             if ("sluice".equals(impl)) {
@@ -236,16 +296,17 @@ public final class BenchmarkReport {
     }
 
     /**
-     * Runs the cell for each store, one JVM each, each started {@code settleSeconds} after the last one's teardown.
-     * The pause is for fairness: a trial that starts right after another deleted its files gets that memory back
-     * from the guest's free lists while the host still backs it (dd of 2 GiB here: 4.7 GB/s at once, 2.1 GB/s 3 s
-     * later, 0.9 GB/s after 8 s, 0.7 GB/s after 15 s), so the second store of a pair ran on faster pages.
+     * Runs the cell for each store, one JVM each, each after {@code beforeTrial}. With memory fresh, the pause is
+     * for fairness: a trial that starts right after another deleted its files gets that memory back from the
+     * guest's free lists while the host still backs it (dd of 2 GiB here: 4.7 GB/s at once, 2.1 GB/s 3 s later,
+     * 0.9 GB/s after 8 s, 0.7 GB/s after 15 s), so the second store of a pair ran on faster pages. With memory
+     * full, the refill takes that memory up again.
      */
-    private static List<RunResult> run(Cell cell, boolean full, Path latencies, int settleSeconds)
-            throws RunnerException, InterruptedException {
+    private static List<RunResult> run(Cell cell, boolean full, Path latencies, BeforeTrial beforeTrial)
+            throws RunnerException, IOException, InterruptedException {
         List<RunResult> results = new ArrayList<>();
         for (String impl : new String[] {"sluice", "apache"}) {
-            TimeUnit.SECONDS.sleep(settleSeconds);
+            beforeTrial.run();
             results.addAll(runStore(cell, full, latencies, impl));
         }
         return results;
