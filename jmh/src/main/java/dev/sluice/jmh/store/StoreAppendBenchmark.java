@@ -44,6 +44,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * compare a pair in both orders ({@code -p impl=sluice,apache} and {@code -p impl=apache,sluice}). Measured
  * before and after Sluice took the page faults off its append lock (1 KiB x 4 ASYNC_FLUSH 0.93x -> 1.82x,
  * 128 B 1.53x -> 2.21x, 4 KiB 0.61x -> 1.67x, 256 in flight 1.01x -> 2.04x): jmh/results/2026-11-21-store-append.md.
+ * Where new pages come from reclaiming page cache instead (BenchmarkReport {@code --memory full}), and with the
+ * writer's own mappings (WriteWindows), 2.09x-3.65x in every ASYNC_FLUSH cell:
+ * jmh/results/2026-11-22-write-windows.md.
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
