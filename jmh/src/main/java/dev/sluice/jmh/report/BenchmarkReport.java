@@ -325,7 +325,9 @@ public final class BenchmarkReport {
                 .measurementTime(TimeValue.seconds(3))
                 .mode(Mode.Throughput)
                 .timeUnit(TimeUnit.SECONDS)
-                .jvmArgsPrepend(SampledLatency.dirProperty(latencies))
+                .jvmArgsPrepend(SampledLatency.dirProperty(latencies),
+                        // the forks write their stores where the ballast and the dd probes are
+                        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"))
                 .shouldFailOnError(true);
         if (cell.bodySize() > 0) {
             options.param("bodySize", String.valueOf(cell.bodySize()));
