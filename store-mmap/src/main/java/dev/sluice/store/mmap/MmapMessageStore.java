@@ -34,8 +34,6 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A {@link MessageStore} on memory-mapped files: the entry point of the store-mmap module.
@@ -61,13 +59,13 @@ public final class MmapMessageStore implements MessageStore {
     private final QueueReader reader;
     private final RawCommitLog rawCommitLog;
     private final TransientStorePool pool;
-    private final ExecutorService allocator;
+    private final AllocatorThread allocator;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final boolean replicating;
     private boolean closed;
 
     /** What recovery hands the running store. */
-    private record Recovered(FlushPolicy policy, TransientStorePool pool, ExecutorService allocator,
+    private record Recovered(FlushPolicy policy, TransientStorePool pool, AllocatorThread allocator,
                              CommitLog commitLog, ConsumeQueueTable queues, KeyIndex index, Dispatcher dispatcher,
                              Checkpoint checkpoint) {
     }
@@ -129,11 +127,7 @@ public final class MmapMessageStore implements MessageStore {
 
         TransientStorePool pool = config.transientStorePoolEnable()
                 ? new TransientStorePool(config.transientStorePoolSize(), config.mappedFileSizeCommitLog()) : null;
-        ExecutorService allocator = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sluice-file-allocator");
-            t.setDaemon(true);
-            return t;
-        });
+        AllocatorThread allocator = new AllocatorThread("sluice-file-allocator");
         FlushPolicy policy = flushPolicy(config, context);
         boolean groupCommit = policy.acknowledgeAfterFlush();
         MappedSegment.Fill fill = config.warmMapedFileEnable() ? MappedSegment.Fill.ZEROED
