@@ -7,14 +7,19 @@ import dev.sluice.remoting.RequestCode;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.netty.NettyRemotingClient;
+import dev.sluice.store.DecodedMessage;
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageRecordDescriptor;
+import dev.sluice.store.SysFlag;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * Speaks the RocketMQ protocol with Sluice's own remoting client: route look-up at the name server,
@@ -142,9 +147,30 @@ final class SluiceDriver implements Driver {
         List<byte[]> bodies = new ArrayList<>();
         ByteBuffer records = ByteBuffer.wrap(response.body());
         for (int at = 0; at < records.limit(); at += MessageRecordDescriptor.totalSize(records, at)) {
-            bodies.add(MessageCodec.decode(records, at).body());
+            DecodedMessage m = MessageCodec.decode(records, at);
+            bodies.add((m.sysFlag() & SysFlag.COMPRESSED) != 0 ? inflate(m.body()) : m.body());
         }
         return new Pulled(bodies, next);
+    }
+
+    /** A body the official producer compressed (zlib, at 4 KiB and over): its run id and sequence are inside. */
+    static byte[] inflate(byte[] body) throws DataFormatException {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(body);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
+            byte[] chunk = new byte[8192];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(chunk);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new DataFormatException("truncated compressed body");
+                }
+                out.write(chunk, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            inflater.end();
+        }
     }
 
     @Override
