@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.client.impl.consumer.ProcessQueue;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.MessageQueueSelector;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -58,10 +59,13 @@ class OrderlyConsumerTest {
             consumer(cluster, "first", seen, inside, overlaps, consumedBy);
             Deadline.await("the first consumer is under way", WAIT, () -> total(seen) >= ORDERS * 2);
 
-            consumer(cluster, "second", seen, inside, overlaps, consumedBy);
+            DefaultMQPushConsumer second = consumer(cluster, "second", seen, inside, overlaps, consumedBy);
+            // Until the second holds a queue's lock the first may consume every later step by itself.
+            Deadline.await("the second consumer locked a queue", WAIT, () -> second.getDefaultMQPushConsumerImpl()
+                    .getRebalanceImpl().getProcessQueueTable().values().stream().anyMatch(ProcessQueue::isLocked));
             send(producer, STEPS / 2, STEPS);
             Deadline.await("every step of every order consumed", WAIT, () -> distinct(seen) == ORDERS * STEPS);
-            Deadline.await("the second consumer got queues", WAIT, () -> consumedBy.containsKey("second"));
+            Deadline.await("the second consumer consumed", WAIT, () -> consumedBy.containsKey("second"));
 
             assertEquals(List.of(), overlaps, "no queue was consumed by both consumers at once");
             for (int order = 0; order < ORDERS; order++) {
@@ -87,9 +91,9 @@ class OrderlyConsumerTest {
         }
     }
 
-    private static void consumer(Cluster cluster, String name, Map<Integer, List<Integer>> seen,
-                                 Map<Integer, AtomicReference<String>> inside, List<String> overlaps,
-                                 Map<String, AtomicInteger> consumedBy) throws Exception {
+    private static DefaultMQPushConsumer consumer(Cluster cluster, String name, Map<Integer, List<Integer>> seen,
+                                                  Map<Integer, AtomicReference<String>> inside, List<String> overlaps,
+                                                  Map<String, AtomicInteger> consumedBy) throws Exception {
         DefaultMQPushConsumer consumer = cluster.pushConsumer(GROUP);
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.subscribe(TOPIC, "*");
@@ -113,6 +117,7 @@ class OrderlyConsumerTest {
             return ConsumeOrderlyStatus.SUCCESS;
         });
         consumer.start();
+        return consumer;
     }
 
     private static int total(Map<Integer, List<Integer>> seen) {
