@@ -60,7 +60,13 @@ public final class SubscriptionGroupTable {
         SubscriptionGroupConfig[] added = new SubscriptionGroupConfig[1];
         SubscriptionGroupConfig result = groups.computeIfAbsent(group, g -> added[0] = SubscriptionGroupConfig.defaults(g));
         if (added[0] != null) {
-            changed();
+            try {
+                changed();
+            } catch (UncheckedIOException e) {
+                // A consumer's pull or heartbeat creates its group: on a full disk it must still be served.
+                LOG.warn("cannot save {} ({}); group {} is kept in memory and saved with the next change",
+                        file.path(), e.getCause().toString(), group);
+            }
         }
         return result;
     }

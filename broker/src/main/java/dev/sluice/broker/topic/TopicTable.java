@@ -128,7 +128,15 @@ public final class TopicTable {
         TopicConfig[] added = new TopicConfig[1];
         TopicConfig result = topics.computeIfAbsent(candidate.topicName(), name -> added[0] = candidate);
         if (added[0] != null) {
-            changed();
+            try {
+                changed();
+            } catch (UncheckedIOException e) {
+                // A consumer's retry topic is created on its pull or heartbeat: on a full disk it must still be
+                // served, and the name servers still told.
+                LOG.warn("cannot save {} ({}); topic {} is kept in memory and saved with the next change",
+                        file.path(), e.getCause().toString(), candidate.topicName());
+                onChange.get();
+            }
         }
         return result;
     }

@@ -10,13 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A broker whose topic and group files cannot be written at start (a full disk; here the write's temporary file is
- * blocked by a directory) still loads them: the start saves only the built-in entries it adds, which wait for the
- * next change, and the files stay as they were.
+ * A broker whose topic and group files cannot be written (a full disk; here the write's temporary file is blocked by
+ * a directory) still loads them: the start saves only the built-in entries it adds, which wait for the next change,
+ * and the files stay as they were. A new consumer's group and retry topic, created by its pull or heartbeat, are kept
+ * in memory so that it is served.
  */
 class UnwritableAtStartTest {
     @TempDir
@@ -43,6 +46,19 @@ class UnwritableAtStartTest {
         groups.load();
         assertEquals(false, groups.get("G").consumeEnable());
 
+        assertEquals(topicsJson, Files.readString(dir.resolve("topics.json")));
+        assertEquals(groupsJson, Files.readString(dir.resolve("subscriptionGroup.json")));
+
+        assertNotNull(groups.findOrCreate("NewConsumers"), "a new consumer's group");
+        assertNotNull(groups.get("NewConsumers"));
+        AtomicInteger registrations = new AtomicInteger();
+        topics.onChange(() -> {
+            registrations.incrementAndGet();
+            return CompletableFuture.completedFuture(null);
+        });
+        assertNotNull(topics.getOrCreateForSend("%RETRY%NewConsumers", null, 1, 0), "its retry topic");
+        assertNotNull(topics.get("%RETRY%NewConsumers"));
+        assertEquals(1, registrations.get(), "the name servers are told of the retry topic");
         assertEquals(topicsJson, Files.readString(dir.resolve("topics.json")));
         assertEquals(groupsJson, Files.readString(dir.resolve("subscriptionGroup.json")));
     }
