@@ -42,6 +42,7 @@ final class PageCacheBallast implements AutoCloseable {
                     + "trials 16 GiB more", dir, usable >> 20, size >> 20));
         }
         Path file = Files.createTempFile(dir, "sluice-ballast", ".bin");
+        file.toFile().deleteOnExit(); // a report stopped with Ctrl-C leaves no file the size of the memory behind
         PageCacheBallast ballast = new PageCacheBallast(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ByteBuffer zeros = ballast.buffer;
