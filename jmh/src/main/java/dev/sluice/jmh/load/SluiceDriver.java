@@ -1,5 +1,6 @@
 package dev.sluice.jmh.load;
 
+import dev.sluice.client.internal.BodyCompression;
 import dev.sluice.remoting.RemotingClient;
 import dev.sluice.remoting.RemotingClientConfig;
 import dev.sluice.remoting.RemotingCommand;
@@ -12,14 +13,12 @@ import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageRecordDescriptor;
 import dev.sluice.store.SysFlag;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * Speaks the RocketMQ protocol with Sluice's own remoting client: route look-up at the name server,
@@ -148,29 +147,14 @@ final class SluiceDriver implements Driver {
         ByteBuffer records = ByteBuffer.wrap(response.body());
         for (int at = 0; at < records.limit(); at += MessageRecordDescriptor.totalSize(records, at)) {
             DecodedMessage m = MessageCodec.decode(records, at);
-            bodies.add((m.sysFlag() & SysFlag.COMPRESSED) != 0 ? inflate(m.body()) : m.body());
+            bodies.add(body(m.body(), m.sysFlag()));
         }
         return new Pulled(bodies, next);
     }
 
-    /** A body the official producer compressed (zlib, at 4 KiB and over): its run id and sequence are inside. */
-    static byte[] inflate(byte[] body) throws DataFormatException {
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(body);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 4);
-            byte[] chunk = new byte[8192];
-            while (!inflater.finished()) {
-                int n = inflater.inflate(chunk);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new DataFormatException("truncated compressed body");
-                }
-                out.write(chunk, 0, n);
-            }
-            return out.toByteArray();
-        } finally {
-            inflater.end();
-        }
+    /** The body as sent: the official producer compresses bodies of 4 KiB and over, and its run id is inside. */
+    static byte[] body(byte[] stored, int sysFlag) throws DataFormatException {
+        return (sysFlag & SysFlag.COMPRESSED) != 0 ? BodyCompression.decompress(stored, sysFlag) : stored;
     }
 
     @Override
