@@ -168,10 +168,11 @@ final class CommitLog {
             try {
                 segment.append(encoded);
             } catch (IOException | InternalError e) {
-                // The write failed (ENOSPC from a channel write, or a fault the JVM reported in time). The write
-                // position did not move, so nothing is readable half-written; retention's disk check lifts the
-                // refusal. A mapped store's fault may instead be reported late, after the store silently did not
-                // happen: the space guard keeps appends off pages the disk may lack.
+                // The write failed (ENOSPC from a channel write or from allocating pages on a nearly full disk, or
+                // a fault the JVM reported in time). The write position did not move, so nothing is readable
+                // half-written; retention's disk check lifts the refusal. A mapped store's fault may instead be
+                // reported late, after the store silently did not happen: the space guard keeps appends off pages
+                // the disk may lack, and pages are allocated before any store once the disk is nearly full.
                 diskFull = "disk full: cannot write CommitLog file " + segment.path() + " (" + e.getMessage() + ")";
                 return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, diskFull);
             }

@@ -30,8 +30,12 @@ final class MappedSegment {
     private static final int PAGE = 4096;
     /** Pages {@link #prefault} touches between looks at the write position. */
     private static final int PREFAULT_CHECK_PAGES = 256;
-    /** Free space below which ConsumeQueue pages are only read-faulted ahead (see {@link Writes#MAPPED_UNITS}). */
-    private static final long UNITS_RESERVE = 64L << 20;
+    /** Bytes {@link #allocate} writes at a time, and the most a writer waits for when the allocator holds it. */
+    private static final int ALLOCATION_CHUNK = 1 << 20;
+    /** Zeros {@link #allocate} writes; never written to. */
+    private static final ByteBuffer ZERO_CHUNK = ByteBuffer.allocateDirect(ALLOCATION_CHUNK).asReadOnlyBuffer();
+    /** How far past its store a writer that caught up with the allocated pages allocates itself. */
+    private static final int WRITER_ALLOCATION = 64 << 10;
     /** How far ahead of the writer {@link #prefault} brings pages in (see {@link #prefaultDue}). */
     static final int PREFAULT_LEAD = 32 << 20;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
@@ -65,6 +69,19 @@ final class MappedSegment {
     private volatile int prefaulted;
     /** Set by the writer when it asks for a prefault, cleared when that prefault has run (however far it got). */
     private volatile boolean prefaultPending;
+    /**
+     * Stores into the mapping stay below it; the writer moves it past a store before making the store. A store into
+     * a page of a sparse file faults the page in, and when the disk has no room that fault fails unseen: the JVM
+     * reports it later, as an InternalError of whatever the thread runs next, so an append could be acknowledged
+     * without its bytes. A write(2) fails at once (ENOSPC) instead, and a page it allocated cannot fail a later store
+     * for lack of room. So while the disk is {@link #nearlyFull}, pages are {@link #allocate}d by writing zeros
+     * before anything stores into them; otherwise faults allocate them, as they are cheaper (writing the zeros cost
+     * 40% of the append rate of 1 KiB and 4 KiB appends with fresh guest memory, the copy taking half of all CPU).
+     */
+    private volatile int allocated;
+    /** Pages are allocated by writing zeros, not by faults; set from the disk's free space (see {@link #prefault}). */
+    private volatile boolean nearlyFull;
+    private final Object allocation = new Object();
     /** Where {@link #prefault} puts what it read, so the reads are not optimised away. */
     @SuppressWarnings("unused")
     private int prefaultSink;
@@ -93,12 +110,11 @@ final class MappedSegment {
          */
         MAPPED,
         /**
-         * Stores into the mapping, for small units (ConsumeQueues): {@link #prefault} write-faults the pages ahead
-         * while the disk has room, and read-faults them when it is nearly full. A write fault ahead is an atomic add,
-         * and one on a page a full disk cannot supply has crashed the JVM (SIGBUS outside the JVM's handling of
-         * faulting buffer access); the CommitLog's are kept off a full disk by its space guard, these are not. Read
-         * faults ahead always cost the broker a fifth of its send rate (compare-with-apache, ASYNC_FLUSH: ~24k
-         * against ~30k TPS), so they are kept for a nearly full disk.
+         * Stores into the mapping, for small units (ConsumeQueues); {@link #prefault} write-faults the pages ahead,
+         * allocating them first while the disk is nearly full (see {@link #allocated}). A write fault on a page the
+         * disk cannot supply has crashed the JVM (SIGBUS outside the JVM's handling of faulting buffer access).
+         * (Read faults ahead cost the broker a fifth of its send rate: compare-with-apache, ASYNC_FLUSH, ~24k
+         * against ~30k TPS.)
          */
         MAPPED_UNITS,
         /**
@@ -161,7 +177,11 @@ final class MappedSegment {
             throw e;
         }
         Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return open(path, baseOffset, size, writes);
+        MappedSegment segment = open(path, baseOffset, size, writes);
+        if (fill != Fill.SPARSE) {
+            segment.allocated = size;
+        }
+        return segment;
     }
 
     /**
@@ -238,11 +258,65 @@ final class MappedSegment {
         } else if (writes == Writes.CHANNEL) {
             writeFully(src, at);
         } else if (windows != null) {
+            allocateFor(at + length);
             windows.put(at, src, src.position(), length);
         } else {
+            allocateFor(at + length);
             mapped.put(at, src, src.position(), length);
         }
         wrote = at + length;
+    }
+
+    /** Writer only: makes room for a store up to {@code end} below {@link #allocated}. */
+    private void allocateFor(int end) throws IOException {
+        if (end > allocated) {
+            if (nearlyFull) {
+                allocate(Math.min(size, pageAbove(end) + WRITER_ALLOCATION));
+            } else {
+                claim(pageAbove(end)); // the store's own faults allocate its pages
+            }
+        }
+    }
+
+    /** Whether the disk is nearly full, as its owner last saw: see {@link #allocated}. */
+    void diskNearlyFull(boolean nearlyFull) {
+        this.nearlyFull = nearlyFull;
+    }
+
+    /** Moves {@link #allocated} up to {@code upTo}, for pages faults allocate. */
+    private void claim(int upTo) {
+        synchronized (allocation) {
+            if (upTo > allocated) {
+                allocated = upTo;
+            }
+        }
+    }
+
+    /**
+     * Allocates the file's pages up to {@code upTo} by writing zeros over them, from where the allocated pages (or
+     * the written bytes) end: below that it writes nothing, and above it the writer stores nothing until this has
+     * moved {@link #allocated} past its store. Writer and allocator take turns, a chunk at a time.
+     *
+     * @throws IOException when the disk has no room; the chunks written before stay allocated
+     */
+    private void allocate(int upTo) throws IOException {
+        while (true) {
+            synchronized (allocation) {
+                int from = Math.max(allocated, pageAbove(wrote));
+                if (from >= upTo) {
+                    return;
+                }
+                int length = Math.min(ALLOCATION_CHUNK, upTo - from);
+                uninterrupted(ch -> {
+                    ByteBuffer zeros = ZERO_CHUNK.duplicate().limit(length);
+                    for (int done = 0; done < length; ) {
+                        done += ch.write(zeros, from + done);
+                    }
+                    return null;
+                });
+                allocated = from + length;
+            }
+        }
     }
 
     /** Writes all of {@code src} at {@code at} through the channel, leaving its position alone. */
@@ -318,12 +392,12 @@ final class MappedSegment {
         return prefaultAsked;
     }
 
-    /** Whether the disk has room for {@code bytes} more and a reserve: then write faults ahead are safe. */
-    private boolean roomFor(long bytes) {
+    /** The bytes free on the file's disk (one statvfs), or 0 when it cannot tell. */
+    long usableSpace() {
         try {
-            return Files.getFileStore(path).getUsableSpace() > bytes + UNITS_RESERVE;
+            return Files.getFileStore(path).getUsableSpace();
         } catch (IOException e) {
-            return false;
+            return 0;
         }
     }
 
@@ -333,26 +407,38 @@ final class MappedSegment {
     }
 
     /**
-     * Faults in every page from the write position up to {@code upTo}, for writing unless the appends go through a
-     * pool buffer ({@link Writes#POOLED}), so that the writer's stores into them fault no more. Without it the
-     * writer's first store into each page faults, and the kernel allocates and zeroes a page cache page while the
-     * writer holds the append lock (profiled at ~45% of all CPU of 1 KiB appends). A write fault, not a read: a
+     * Faults in every page from the write position up to {@code upTo}, for writing where the writer stores into the
+     * mapping ({@link Writes#MAPPED}, {@link Writes#MAPPED_UNITS}), so that its stores into them fault no more.
+     * Without it the writer's first store into each page faults, and the kernel brings in a page cache page while
+     * the writer holds the append lock (profiled at ~45% of all CPU of 1 KiB appends). A write fault, not a read: a
      * read-faulted page is mapped read-only, and the writer's first store into it faults again to make it writable;
      * with host memory cheap, read faults ahead lost half the rate of 4 KiB appends (jmh StoreAppendBenchmark 4096
      * ASYNC_FLUSH, 196k against 475k msg/s), and with first touches of guest memory slow they were no faster. Each
      * touch is an atomic add of zero, which cannot lose a byte the writer stores into the same word after
      * overtaking this. The pages it dirties are zeros the writer is about to overwrite; the lead bounds them (and
-     * the disk space their blocks reserve). Skips ahead when the writer overtakes it; stops when the segment is
-     * closed; a fault (a full disk) ends it, and the writer meets the fault again and refuses the append.
+     * the disk space their blocks reserve). While the disk is nearly full, pages are {@link #allocate}d first, a
+     * chunk at a time. Skips ahead when the writer overtakes it; stops when the segment is closed, or at a chunk the
+     * disk has no room for.
      */
     void prefault(int upTo) {
+        prefault(upTo, false);
+    }
+
+    /**
+     * @param diskNearlyFull the disk's free space is low: allocate the pages by writing zeros before they are faulted
+     *                       in, and have the writer do so too (see {@link #allocated})
+     */
+    void prefault(int upTo, boolean diskNearlyFull) {
         if (!acquire()) {
             prefaultPending = false;
             return;
         }
         int at = Math.max(prefaulted, pageAbove(wrote));
         int end = Math.min(upTo, size);
-        boolean forWrites = writes == Writes.CHANNEL || (writes == Writes.MAPPED_UNITS && roomFor(end - at));
+        // A channel writer's writes allocate its pages: they are read-faulted, like a pool's.
+        boolean forWrites = writes == Writes.MAPPED || writes == Writes.MAPPED_UNITS;
+        boolean allocating = forWrites && diskNearlyFull;
+        nearlyFull = allocating;
         int sum = 0;
         if (windows != null) {
             windows.lockForPrefault();
@@ -370,6 +456,12 @@ final class MappedSegment {
                     if (at >= end) {
                         break;
                     }
+                    int chunkEnd = Math.min(end, at + PREFAULT_CHECK_PAGES * PAGE);
+                    if (allocating) {
+                        allocate(chunkEnd);
+                    } else if (forWrites) {
+                        claim(chunkEnd);
+                    }
                 }
                 if (windows != null) {
                     windows.touch(at); // for writing, through the writer's window
@@ -381,8 +473,8 @@ final class MappedSegment {
             }
             prefaultSink = sum;
         } catch (InternalError | IOException e) {
-            // The page could not be allocated (or mapped); the writer's store into it will fail the same way and
-            // say so.
+            // No room for the next chunk (or no mapping): the writer allocates its pages itself, and refuses the
+            // append that finds no room.
         } finally {
             if (windows != null) {
                 windows.unlockForPrefault();

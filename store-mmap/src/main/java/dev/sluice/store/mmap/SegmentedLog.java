@@ -101,6 +101,10 @@ final class SegmentedLog {
             }
             put(base, MappedSegment.open(path, base, segmentSize, writes));
         }
+        MappedSegment last = last();
+        if (last != null) {
+            last.diskNearlyFull(nearlyFull(last));
+        }
     }
 
     Path dir() {
@@ -194,6 +198,7 @@ final class SegmentedLog {
             s = MappedSegment.create(dir, base, segmentSize,
                     fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, writes);
         }
+        s.diskNearlyFull(nearlyFull(s)); // before its first prefault has looked, the writer may store into it
         put(base, s);
         return s;
     }
@@ -201,6 +206,20 @@ final class SegmentedLog {
     /** Bounds the prefaults of this log (the CommitLog's) by the free space on its disk. */
     void guard(SpaceGuard spaceGuard) {
         this.guard = spaceGuard;
+        MappedSegment last = last();
+        if (last != null) {
+            allowed(last, 0); // a first look at the disk
+            last.diskNearlyFull(nearlyFull(last));
+        }
+    }
+
+    /**
+     * Whether {@code segment}'s pages are to be allocated by writing zeros: the guard's last look found the disk
+     * nearly full, or, for a log without one (ConsumeQueues), the disk has little room now.
+     */
+    private boolean nearlyFull(MappedSegment segment) {
+        SpaceGuard g = guard;
+        return g != null ? g.nearlyFull() : segment.usableSpace() < SpaceGuard.NEARLY_FULL;
     }
 
     /** {@code upTo} within {@code segment}, cut where the disk may have no room left for the pages. */
@@ -236,7 +255,7 @@ final class SegmentedLog {
         }, executor);
         if (fill == MappedSegment.Fill.SPARSE) {
             // A separate task, so a roll that comes early takes the file without waiting for its first pages.
-            prepared.thenAcceptAsync(s -> s.prefault(allowed(s, MappedSegment.PREFAULT_LEAD)), executor);
+            prepared.thenAcceptAsync(s -> s.prefault(allowed(s, MappedSegment.PREFAULT_LEAD), nearlyFull(s)), executor);
         }
     }
 
@@ -250,7 +269,7 @@ final class SegmentedLog {
         if (fill == MappedSegment.Fill.SPARSE) {
             int upTo = segment.prefaultDue();
             if (upTo >= 0) {
-                executor.execute(() -> segment.prefault(allowed(segment, upTo)));
+                executor.execute(() -> segment.prefault(allowed(segment, upTo), nearlyFull(segment)));
             }
         }
     }

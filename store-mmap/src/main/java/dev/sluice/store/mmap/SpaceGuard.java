@@ -10,7 +10,9 @@ import java.nio.file.Path;
  * behind a hole. So appends, and the allocator's faults ahead, stay below a limit: the CommitLog offset up to which
  * pages are already allocated, plus what the disk reports free, less a reserve for the ConsumeQueues, the index and
  * other writers between two looks. Our own allocations lower the free space and raise the allocated offset alike, so
- * the limit holds still until something else takes or frees space.
+ * the limit holds still until something else takes or frees space. Once less than {@link #NEARLY_FULL} is free, the
+ * pages are allocated by writing zeros before any store (see MappedSegment's {@code allocated}), whose ENOSPC is
+ * seen at once: then another process taking the space between two looks costs a refusal, not a lost append.
  */
 final class SpaceGuard {
     /** At most this much, and at most an eighth of the disk, is kept free. */
@@ -18,11 +20,23 @@ final class SpaceGuard {
 
     private final DiskUsageProbe disk;
     private final Path dir;
+    /**
+     * Free space below which pages are allocated by writing zeros. Another process would have to take this much
+     * between two looks (one per prefault round, ~16 MiB of appends) for a fault to find the disk full.
+     */
+    static final long NEARLY_FULL = 1L << 30;
+
     private volatile long limit = Long.MAX_VALUE;
+    private volatile boolean nearlyFull;
 
     SpaceGuard(DiskUsageProbe disk, Path dir) {
         this.disk = disk;
         this.dir = dir;
+    }
+
+    /** Whether the last {@link #refresh} found less than {@link #NEARLY_FULL} free. */
+    boolean nearlyFull() {
+        return nearlyFull;
     }
 
     /** The CommitLog offset writes must stay below, as of the last {@link #refresh}. */
@@ -38,6 +52,7 @@ final class SpaceGuard {
      */
     long refresh(long allocatedEnd) {
         long usable = disk.usableBytes(dir);
+        nearlyFull = usable >= 0 && usable < NEARLY_FULL;
         if (usable < 0) {
             limit = Long.MAX_VALUE;
         } else {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A full disk. A store into a mapped page the disk cannot supply is lost silently (the JVM reports it later, from
  * wherever the thread has got to), so appends stop a reserve short of the disk's end, with a refusal that says so;
- * and a hole such a store once left in the CommitLog is skipped by dispatch, so the records after it are delivered.
+ * while the disk is nearly full, pages are allocated by writing zeros before anything stores into them, so space
+ * another process takes costs a refusal, not an append; and a hole such a store once left in the CommitLog is skipped
+ * by dispatch, so the records after it are delivered.
  */
 class DiskFullTest {
     @TempDir
@@ -110,30 +112,12 @@ class DiskFullTest {
      */
     @Test
     void onARealFullDiskEveryAcknowledgedAppendIsReadable() throws Exception {
-        Path mount = Files.createDirectories(dir.resolve("small"));
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        boolean mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here");
+        Path mount = mountSmallDisk();
         try {
-            StoreConfig config = StoreConfig.builder().storePathRootDir(mount.resolve("store"))
-                    .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(4 << 20))
-                    .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "60000")
-                    .set(StoreConfig.MESSAGE_INDEX_ENABLE, "false")
-                    // else retention deletes files the moment the full disk's store opens, as RocketMQ does
-                    .set(StoreConfig.CLEAN_FILE_FORCIBLY_ENABLE, "false")
-                    .build();
-            int acked = 0;
+            StoreConfig config = smallDiskConfig(mount);
+            int acked;
             try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
-                for (int i = 0; i < 40_000; i++) {
-                    AppendResult r = append(store, i);
-                    if (r.status() != AppendStatus.PUT_OK) {
-                        assertTrue(r.remark().startsWith("disk full"), r.remark());
-                        break;
-                    }
-                    acked++;
-                }
-                assertTrue(acked > 1000 && acked < 24_000, acked + " appended on a 24 MiB disk");
+                acked = appendUntilRefused(store);
                 awaitDispatched(store, acked);
                 assertEquals(acked, bodies(store, acked).size());
             }
@@ -144,7 +128,7 @@ class DiskFullTest {
                 assertEquals(acked, bodies(store, acked).size());
             }
             // Space frees (here: the disk grows), then the store opens again.
-            new ProcessBuilder("mount", "-o", "remount,size=64m", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+            grow(mount);
             try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
                 awaitDispatched(store, acked);
                 List<Integer> read = bodies(store, acked);
@@ -154,8 +138,99 @@ class DiskFullTest {
                 }
             }
         } finally {
-            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+            unmount(mount);
         }
+    }
+
+    /**
+     * Another process takes the disk's last space after the store looked at it: here the store's every look finds
+     * the disk nearly full but with hundreds of MiB free, so the space guard does not stop the writer and allocator
+     * short of the disk's end. The append that finds no room is refused, and every one acknowledged before it is
+     * there.
+     */
+    @Test
+    void aDiskFilledBehindTheStoresBackLosesNoAcknowledgedAppend() throws Exception {
+        Path mount = mountSmallDisk();
+        try {
+            DiskUsageProbe roomToSpare = new DiskUsageProbe() {
+                @Override
+                public double usedRatio(Path path) {
+                    return 0.1;
+                }
+
+                @Override
+                public long usableBytes(Path path) {
+                    return SpaceGuard.NEARLY_FULL - 1;
+                }
+
+                @Override
+                public long totalBytes(Path path) {
+                    return 1L << 40;
+                }
+            };
+            StoreConfig config = smallDiskConfig(mount);
+            int acked;
+            StoreContext context = StoreContext.defaults().withDiskUsage(roomToSpare);
+            try (MmapMessageStore store = MmapMessageStore.open(config, context)) {
+                acked = appendUntilRefused(store);
+            }
+            // The CommitLog took the whole disk, leaving the ConsumeQueues none: they are written once space frees.
+            grow(mount);
+            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
+                awaitDispatched(store, acked);
+                List<Integer> read = bodies(store, acked + 1);
+                assertEquals(acked, read.size());
+                for (int i = 0; i < acked; i++) {
+                    assertEquals(i, read.get(i));
+                }
+            }
+        } finally {
+            unmount(mount);
+        }
+    }
+
+    /** A 24 MiB tmpfs under the test's directory; skips the test where it cannot be mounted. */
+    private Path mountSmallDisk() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("small"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        boolean mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here");
+        return mount;
+    }
+
+    /** Space frees: the small disk grows to 64 MiB. */
+    private static void grow(Path mount) throws Exception {
+        new ProcessBuilder("mount", "-o", "remount,size=64m", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static void unmount(Path mount) throws Exception {
+        new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private static StoreConfig smallDiskConfig(Path mount) {
+        return StoreConfig.builder().storePathRootDir(mount.resolve("store"))
+                .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(4 << 20))
+                .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "60000")
+                .set(StoreConfig.MESSAGE_INDEX_ENABLE, "false")
+                // else retention deletes files the moment the full disk's store opens, as RocketMQ does
+                .set(StoreConfig.CLEAN_FILE_FORCIBLY_ENABLE, "false")
+                .build();
+    }
+
+    /** Appends numbered messages to the 24 MiB disk until one is refused as "disk full"; returns how many were not. */
+    private static int appendUntilRefused(MmapMessageStore store) {
+        int acked = 0;
+        for (int i = 0; i < 40_000; i++) {
+            AppendResult r = append(store, i);
+            if (r.status() != AppendStatus.PUT_OK) {
+                assertTrue(r.remark().startsWith("disk full"), r.remark());
+                break;
+            }
+            acked++;
+        }
+        assertTrue(acked > 1000 && acked < 24_000, acked + " appended on a 24 MiB disk");
+        return acked;
     }
 
     private static AppendResult append(MmapMessageStore store, int n) {
