@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,22 +40,7 @@ class DiskFullTest {
     @Test
     void appendsStopAReserveShortOfTheDiskAndResumeWhenSpaceFrees() throws IOException {
         AtomicLong usable = new AtomicLong(1L << 30);
-        DiskUsageProbe disk = new DiskUsageProbe() {
-            @Override
-            public double usedRatio(Path path) {
-                return 0.5;
-            }
-
-            @Override
-            public long usableBytes(Path path) {
-                return usable.get();
-            }
-
-            @Override
-            public long totalBytes(Path path) {
-                return 1L << 40;
-            }
-        };
+        DiskUsageProbe disk = halfUsedDisk(usable::get);
         StoreConfig config = StoreFixture.smallConfig(dir).build();
         try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults().withDiskUsage(disk), false)) {
             assertEquals(AppendStatus.PUT_OK, append(store, 0).status());
@@ -152,22 +138,7 @@ class DiskFullTest {
     void aDiskFilledBehindTheStoresBackLosesNoAcknowledgedAppend() throws Exception {
         Path mount = mountSmallDisk();
         try {
-            DiskUsageProbe roomToSpare = new DiskUsageProbe() {
-                @Override
-                public double usedRatio(Path path) {
-                    return 0.1;
-                }
-
-                @Override
-                public long usableBytes(Path path) {
-                    return SpaceGuard.NEARLY_FULL - 1;
-                }
-
-                @Override
-                public long totalBytes(Path path) {
-                    return 1L << 40;
-                }
-            };
+            DiskUsageProbe roomToSpare = halfUsedDisk(() -> SpaceGuard.NEARLY_FULL - 1);
             StoreConfig config = smallDiskConfig(mount);
             int acked;
             StoreContext context = StoreContext.defaults().withDiskUsage(roomToSpare);
@@ -187,6 +158,26 @@ class DiskFullTest {
         } finally {
             unmount(mount);
         }
+    }
+
+    /** A 1 TiB disk, half used as retention sees it, with {@code usable} bytes free as the space guard sees it. */
+    private static DiskUsageProbe halfUsedDisk(LongSupplier usable) {
+        return new DiskUsageProbe() {
+            @Override
+            public double usedRatio(Path path) {
+                return 0.5;
+            }
+
+            @Override
+            public long usableBytes(Path path) {
+                return usable.getAsLong();
+            }
+
+            @Override
+            public long totalBytes(Path path) {
+                return 1L << 40;
+            }
+        };
     }
 
     /** A 24 MiB tmpfs under the test's directory; skips the test where it cannot be mounted. */
