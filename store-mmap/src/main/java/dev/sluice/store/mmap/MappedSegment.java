@@ -438,7 +438,7 @@ final class MappedSegment {
         // A channel writer's writes allocate its pages: they are read-faulted, like a pool's.
         boolean forWrites = writes == Writes.MAPPED || writes == Writes.MAPPED_UNITS;
         boolean allocating = forWrites && diskNearlyFull;
-        nearlyFull = allocating;
+        nearlyFull = diskNearlyFull; // also for a pool's file without a buffer, whose writer stores into the mapping
         int sum = 0;
         if (windows != null) {
             windows.lockForPrefault();

@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A full disk. A store into a mapped page the disk cannot supply is lost silently (the JVM reports it later, from
@@ -100,7 +102,7 @@ class DiskFullTest {
     void onARealFullDiskEveryAcknowledgedAppendIsReadable() throws Exception {
         Path mount = mountSmallDisk();
         try {
-            StoreConfig config = smallDiskConfig(mount);
+            StoreConfig config = smallDiskConfig(mount).build();
             int acked;
             try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
                 acked = appendUntilRefused(store);
@@ -132,14 +134,18 @@ class DiskFullTest {
      * Another process takes the disk's last space after the store looked at it: here the store's every look finds
      * the disk nearly full but with hundreds of MiB free, so the space guard does not stop the writer and allocator
      * short of the disk's end. The append that finds no room is refused, and every one acknowledged before it is
-     * there.
+     * there. With a transient store pool of one buffer, the files that get none take stores into the mapping.
      */
-    @Test
-    void aDiskFilledBehindTheStoresBackLosesNoAcknowledgedAppend() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDiskFilledBehindTheStoresBackLosesNoAcknowledgedAppend(boolean pool) throws Exception {
         Path mount = mountSmallDisk();
         try {
             DiskUsageProbe roomToSpare = halfUsedDisk(() -> SpaceGuard.NEARLY_FULL - 1);
-            StoreConfig config = smallDiskConfig(mount);
+            StoreConfig config = smallDiskConfig(mount)
+                    .set(StoreConfig.TRANSIENT_STORE_POOL_ENABLE, String.valueOf(pool))
+                    .set(StoreConfig.TRANSIENT_STORE_POOL_SIZE, "1")
+                    .build();
             int acked;
             StoreContext context = StoreContext.defaults().withDiskUsage(roomToSpare);
             try (MmapMessageStore store = MmapMessageStore.open(config, context)) {
@@ -199,14 +205,13 @@ class DiskFullTest {
         new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
     }
 
-    private static StoreConfig smallDiskConfig(Path mount) {
+    private static StoreConfig.Builder smallDiskConfig(Path mount) {
         return StoreConfig.builder().storePathRootDir(mount.resolve("store"))
                 .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(4 << 20))
                 .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "60000")
                 .set(StoreConfig.MESSAGE_INDEX_ENABLE, "false")
                 // else retention deletes files the moment the full disk's store opens, as RocketMQ does
-                .set(StoreConfig.CLEAN_FILE_FORCIBLY_ENABLE, "false")
-                .build();
+                .set(StoreConfig.CLEAN_FILE_FORCIBLY_ENABLE, "false");
     }
 
     /** Appends numbered messages to the 24 MiB disk until one is refused as "disk full"; returns how many were not. */
