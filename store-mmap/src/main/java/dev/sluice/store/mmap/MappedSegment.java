@@ -434,9 +434,10 @@ final class MappedSegment {
             return;
         }
         int at = Math.max(prefaulted, pageAbove(wrote));
-        int end = Math.min(upTo, size);
-        // A channel writer's writes allocate its pages: they are read-faulted, like a pool's.
+        // A channel writer's writes allocate its pages: they are read-faulted, like a pool's, but not on a nearly full
+        // disk, where a read fault can fail too (tmpfs allocates a page for it) and nothing needs it.
         boolean forWrites = writes == Writes.MAPPED || writes == Writes.MAPPED_UNITS;
+        int end = forWrites || !diskNearlyFull ? Math.min(upTo, size) : at;
         boolean allocating = forWrites && diskNearlyFull;
         nearlyFull = diskNearlyFull; // also for a pool's file without a buffer, whose writer stores into the mapping
         int sum = 0;
