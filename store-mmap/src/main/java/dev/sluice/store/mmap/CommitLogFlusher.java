@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * With SYNC_FLUSH this is group commit: every waiter that arrived since the last force shares the next one.
  * With a transient store pool it also commits the pool buffers to the files as {@link PoolCommits} says (readers
  * see only committed bytes), and checks for a force at the policy's own interval between commits.
- * A failed force is fatal: every waiter is told, and the store refuses appends from then on.
+ * A failed force is fatal: every waiter is told, and the store refuses appends from then on. A failed commit is not:
+ * the bytes stay in their pool buffer, appends are refused as "disk full", and the next round tries again.
  */
 final class CommitLogFlusher implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogFlusher.class);
@@ -34,6 +35,8 @@ final class CommitLogFlusher implements Agent {
     private long lastCommit;
     private long lastFullForce;
     private long lastForceCheck;
+    /** The last pool commit failed: appends are refused until one succeeds (or retention sees room). */
+    private boolean commitFailing;
     private volatile AgentRunner runner;
 
     /** @param commits when pool buffers are committed, or null without a transient store pool */
@@ -116,8 +119,10 @@ final class CommitLogFlusher implements Agent {
         try {
             long now = clock.millis();
             if (commits != null && (!waiters.isEmpty() || commits.due(uncommitted(), now - lastCommit))) {
-                commitLog.commit();
                 lastCommit = now;
+                if (!commitPool()) {
+                    return completeWaiters(commitLog.flushedOffset());
+                }
             }
             long dirty = commitLog.readableOffset() - commitLog.flushedOffset();
             boolean forceDue = commits == null || !waiters.isEmpty()
@@ -137,6 +142,34 @@ final class CommitLogFlusher implements Agent {
             return 0;
         }
         return completeWaiters(flushed);
+    }
+
+    /**
+     * Copies the pool buffers into the files. The acknowledged bytes in a buffer exist nowhere else: a commit the disk
+     * has no room for (or that fails otherwise) keeps them there to be tried again next round, as RocketMQ's commit
+     * service does, and refuses appends meanwhile so that no more pile up.
+     *
+     * @return whether everything was committed
+     */
+    private boolean commitPool() {
+        try {
+            commitLog.commit();
+        } catch (IOException e) {
+            String reason = "disk full: cannot commit the transient store pool to " + commitLog.segments().dir()
+                    + " (" + e.getMessage() + "); appends resume once it can";
+            if (!commitFailing) {
+                commitFailing = true;
+                LOG.error("{}; {} acknowledged bytes wait in the pool", reason, uncommitted());
+            }
+            commitLog.diskFull(reason);
+            return false;
+        }
+        if (commitFailing) {
+            commitFailing = false;
+            LOG.info("the transient store pool commits again; accepting appends");
+            commitLog.diskFull(null);
+        }
+        return true;
     }
 
     private int completeWaiters(long flushed) {
@@ -169,6 +202,10 @@ final class CommitLogFlusher implements Agent {
     /** Final flush at close: everything written is forced and every waiter answered. */
     void flushAll() {
         try {
+            if (commits != null && !commitPool()) {
+                LOG.error("closing with {} acknowledged bytes the transient store pool could not commit: they are lost",
+                        uncommitted());
+            }
             commitLog.commit();
             commitLog.flush();
         } catch (IOException | RuntimeException e) {

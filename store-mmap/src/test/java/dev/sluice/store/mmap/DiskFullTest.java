@@ -12,12 +12,14 @@ import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.TagFilter;
 import dev.sluice.store.spi.DiskUsageProbe;
+import dev.sluice.testing.Deadline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,8 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A full disk. A store into a mapped page the disk cannot supply is lost silently (the JVM reports it later, from
@@ -132,27 +136,35 @@ class DiskFullTest {
     /**
      * Another process takes the disk's last space after the store looked at it: here the store's every look finds
      * the disk nearly full but with hundreds of MiB free, so the space guard does not stop the writer and allocator
-     * short of the disk's end. The append that finds no room is refused, and every one acknowledged before it is
-     * there.
+     * short of the disk's end. The append that finds no room is refused, every one acknowledged before it is there,
+     * and appends resume once space frees. With a transient store pool of a buffer for every file the disk holds,
+     * only commits write to the disk: the acknowledged bytes of a commit that finds no room wait in their buffer.
      */
-    @Test
-    void aDiskFilledBehindTheStoresBackLosesNoAcknowledgedAppend() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDiskFilledBehindTheStoresBackLosesNoAcknowledgedAppend(boolean pool) throws Exception {
         Path mount = mountSmallDisk();
         try {
             DiskUsageProbe roomToSpare = halfUsedDisk(() -> SpaceGuard.NEARLY_FULL - 1);
-            StoreConfig config = smallDiskConfig(mount).build();
+            StoreConfig config = smallDiskConfig(mount)
+                    .set(StoreConfig.TRANSIENT_STORE_POOL_ENABLE, String.valueOf(pool))
+                    .set(StoreConfig.TRANSIENT_STORE_POOL_SIZE, "10")
+                    .build();
             int acked;
             StoreContext context = StoreContext.defaults().withDiskUsage(roomToSpare);
             try (MmapMessageStore store = MmapMessageStore.open(config, context)) {
                 acked = appendUntilRefused(store);
+                // The CommitLog took the whole disk, leaving the ConsumeQueues none: they are written once space frees.
+                grow(mount);
+                int next = acked;
+                Deadline.await("appends resume", Duration.ofSeconds(30),
+                        () -> append(store, next).status() == AppendStatus.PUT_OK);
             }
-            // The CommitLog took the whole disk, leaving the ConsumeQueues none: they are written once space frees.
-            grow(mount);
             try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
-                awaitDispatched(store, acked);
-                List<Integer> read = bodies(store, acked + 1);
-                assertEquals(acked, read.size());
-                for (int i = 0; i < acked; i++) {
+                awaitDispatched(store, acked + 1);
+                List<Integer> read = bodies(store, acked + 2);
+                assertEquals(acked + 1, read.size());
+                for (int i = 0; i <= acked; i++) {
                     assertEquals(i, read.get(i));
                 }
             }
@@ -273,7 +285,9 @@ class DiskFullTest {
                 .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "60000")
                 .set(StoreConfig.MESSAGE_INDEX_ENABLE, "false")
                 // else retention deletes files the moment the full disk's store opens, as RocketMQ does
-                .set(StoreConfig.CLEAN_FILE_FORCIBLY_ENABLE, "false");
+                .set(StoreConfig.CLEAN_FILE_FORCIBLY_ENABLE, "false")
+                // retention's disk check lifts a refusal once space frees: soon, not in 10 s
+                .set(StoreConfig.CLEAN_RESOURCE_INTERVAL, "200");
     }
 
     /** Appends numbered messages to the 24 MiB disk until one is refused as "disk full"; returns how many were not. */
