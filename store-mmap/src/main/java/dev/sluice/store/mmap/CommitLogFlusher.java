@@ -35,7 +35,10 @@ final class CommitLogFlusher implements Agent {
     private long lastCommit;
     private long lastFullForce;
     private long lastForceCheck;
-    /** The last pool commit failed: appends are refused until one succeeds (or retention sees room). */
+    /**
+     * The last pool commit failed: appends are refused until one succeeds (or retention sees room), and commits are
+     * tried once per commit interval. Flusher thread only.
+     */
     private boolean commitFailing;
     private volatile AgentRunner runner;
 
@@ -66,6 +69,9 @@ final class CommitLogFlusher implements Agent {
         }
         if (commits == null) {
             return policy.checkIntervalMillis();
+        }
+        if (commitFailing) {
+            return Math.max(1, commits.intervalMillis() - (clock.millis() - lastCommit)); // no busy retry
         }
         if (commits.wakes(uncommitted())) {
             return 0;
@@ -118,7 +124,8 @@ final class CommitLogFlusher implements Agent {
         long flushed;
         try {
             long now = clock.millis();
-            if (commits != null && (!waiters.isEmpty() || commits.due(uncommitted(), now - lastCommit))) {
+            if (commits != null && (!waiters.isEmpty() || commits.due(uncommitted(), now - lastCommit))
+                    && (!commitFailing || now - lastCommit >= commits.intervalMillis())) {
                 lastCommit = now;
                 if (!commitPool()) {
                     return completeWaiters(commitLog.flushedOffset());
@@ -206,7 +213,6 @@ final class CommitLogFlusher implements Agent {
                 LOG.error("closing with {} acknowledged bytes the transient store pool could not commit: they are lost",
                         uncommitted());
             }
-            commitLog.commit();
             commitLog.flush();
         } catch (IOException | RuntimeException e) {
             fail(e);
