@@ -24,6 +24,8 @@ final class CommitLogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogRecovery.class);
     /** Zeros where a record would start: the end of what was written, unless whole records follow (a hole). */
     private static final String END_OF_DATA = "zeros";
+    /** A record's length and magic code: a file whose first bytes are zero holds no record at its start. */
+    private static final int RECORD_START = 8;
     private static final int CLEAN_SHUTDOWN_FILES_CHECKED = 3;
     /** Bytes searched for a record after each non-zero byte found past the data's end before looking for zeros again. */
     private static final int SEARCH_WINDOW = 64 * 1024;
@@ -72,6 +74,9 @@ final class CommitLogRecovery {
             }
             ByteBuffer buf = s.buffer();
             int at = 0;
+            if (s.firstNonZero(0, RECORD_START) < 0) {
+                reason = END_OF_DATA; // not read through the mapping: see startsWithRecord
+            }
             while (true) {
                 if (reason != null) {
                     searchEnd = searchEnd(crashed, durableOffset, s.baseOffset() + at);
@@ -167,7 +172,15 @@ final class CommitLogRecovery {
         return (int) Math.max(0, Math.min(s.size(), offset - s.baseOffset()));
     }
 
-    private static boolean startsWithRecord(MappedSegment s) {
+    /**
+     * The file's first bytes are read from the file before the mapping: a file created ahead of the writer may be all
+     * hole, and on tmpfs a read of a hole through the mapping allocates a page, which a full disk cannot supply (the
+     * broker then died at start, restarted after a SIGKILL on a full disk).
+     */
+    private static boolean startsWithRecord(MappedSegment s) throws IOException {
+        if (s.firstNonZero(0, RECORD_START) < 0) {
+            return false;
+        }
         ByteBuffer buf = s.buffer();
         return MessageCodec.wellFormedLength(buf, 0, s.size()) > 0
                 && MessageRecordDescriptor.physicalOffset(buf, 0) == s.baseOffset();

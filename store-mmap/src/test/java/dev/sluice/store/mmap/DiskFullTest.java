@@ -10,10 +10,12 @@ import dev.sluice.store.AppendStatus;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
+import dev.sluice.store.StoreException;
 import dev.sluice.store.TagFilter;
 import dev.sluice.store.spi.DiskUsageProbe;
 import dev.sluice.testing.Deadline;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -237,6 +239,50 @@ class DiskFullTest {
             }
         } catch (IOException noSpace) {
             // the disk is full
+        }
+    }
+
+    /**
+     * A SIGKILL while the disk is full can leave the file created ahead of the writer all hole, and tmpfs would have
+     * to allocate a page for any read of it through its mapping. Opened on the still full disk, the store says it
+     * has no room (its checkpoint cannot be written) instead of dying of a fault; once space frees it opens with
+     * every acknowledged append.
+     */
+    @Test
+    void aStoreKilledOnAFullDiskRefusesToOpenOnItAndOpensOnceSpaceFrees() throws Exception {
+        Path mount = mountSmallDisk();
+        try {
+            StoreConfig config = smallDiskConfig(mount).build();
+            int acked = 2000;
+            MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults());
+            try {
+                for (int i = 0; i < acked; i++) {
+                    assertEquals(AppendStatus.PUT_OK, append(store, i).status());
+                }
+            } finally {
+                store.crash();
+            }
+            // As the allocator leaves it when the full disk gives it no page: created, nothing allocated.
+            Path next = config.storePathCommitLog().resolve(MappedSegment.fileName(4 << 20));
+            Files.deleteIfExists(next);
+            try (RandomAccessFile hole = new RandomAccessFile(next.toFile(), "rw")) {
+                hole.setLength(4 << 20);
+            }
+            fill(mount.resolve("filler"));
+            StoreException refused = assertThrows(StoreException.class,
+                    () -> MmapMessageStore.open(config, StoreContext.defaults()).close());
+            assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
+            grow(mount);
+            try (MmapMessageStore reopened = MmapMessageStore.open(config, StoreContext.defaults())) {
+                awaitDispatched(reopened, acked);
+                List<Integer> read = bodies(reopened, acked + 1);
+                assertEquals(acked, read.size());
+                for (int i = 0; i < acked; i++) {
+                    assertEquals(i, read.get(i));
+                }
+            }
+        } finally {
+            unmount(mount);
         }
     }
 
