@@ -6,6 +6,8 @@ import dev.sluice.store.AppendStatus;
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageRecordDescriptor;
 import dev.sluice.store.StoreConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,6 +28,7 @@ import java.util.zip.CRC32;
  * behind each other's encoding.
  */
 final class CommitLog {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
     private static final int INITIAL_ENCODE_BUFFER = 64 * 1024;
     /** Lock attempts before parking: the critical section is shorter than a park/unpark round trip. */
     private static final int SPINS_BEFORE_PARK = 128;
@@ -98,6 +101,16 @@ final class CommitLog {
     /** Refuses appends while the disk is full (reason), or accepts them again (null). */
     void diskFull(String reason) {
         diskFull = reason;
+    }
+
+    /** Refuses appends until retention sees room, after a write into {@code segment} failed; logs the first. */
+    private String refuseAppends(MappedSegment segment, Throwable failure) {
+        String reason = "disk full: cannot write CommitLog file " + segment.path() + " (" + failure.getMessage() + ")";
+        if (diskFull == null) {
+            LOG.error("{}; refusing appends until space frees", reason);
+        }
+        diskFull = reason;
+        return reason;
     }
 
     /** Why {@code length} more bytes in {@code segment} would pass the space guard's limit, or null. */
@@ -173,8 +186,7 @@ final class CommitLog {
                 // half-written; retention's disk check lifts the refusal. A mapped store's fault may instead be
                 // reported late, after the store silently did not happen: the space guard keeps appends off pages
                 // the disk may lack, and pages are allocated before any store once the disk is nearly full.
-                diskFull = "disk full: cannot write CommitLog file " + segment.path() + " (" + e.getMessage() + ")";
-                return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, diskFull);
+                return AppendResult.refused(AppendStatus.SERVICE_NOT_AVAILABLE, refuseAppends(segment, e));
             }
             log.prefaultAhead(segment, allocator);
             offsets[head.queueId()] = queueOffset + batch.size();
@@ -409,8 +421,7 @@ final class CommitLog {
             try {
                 last.append(bytes);
             } catch (IOException | InternalError e) {
-                diskFull = "disk full: cannot write CommitLog file " + last.path() + " (" + e.getMessage() + ")";
-                throw new IOException(diskFull);
+                throw new IOException(refuseAppends(last, e));
             }
             log.prefaultAhead(last, allocator);
             committedOffset = completeRecordsFrom(committedOffset, bytes, offset);

@@ -138,7 +138,7 @@ final class Retention implements Agent {
             LOG.error("{}; refusing appends until space frees", reason);
             commitLog.diskFull(reason);
         } else if (!full && wasFull) {
-            LOG.info("disk usage {}% is below {}%; accepting appends again", Math.round(used * 100),
+            LOG.info("disk usage {}% is no longer above {}%; accepting appends again", Math.round(used * 100),
                     Math.round(warningRatio * 100));
             commitLog.diskFull(null);
         }
