@@ -419,12 +419,7 @@ final class MappedSegment {
      * the disk space their blocks reserve). While the disk is nearly full, pages are {@link #allocate}d first, a
      * chunk at a time. Skips ahead when the writer overtakes it; stops when the segment is closed, or at a chunk the
      * disk has no room for.
-     */
-    void prefault(int upTo) {
-        prefault(upTo, false);
-    }
-
-    /**
+     *
      * @param diskNearlyFull the disk's free space is low: allocate the pages by writing zeros before they are faulted
      *                       in, and have the writer do so too (see {@link #allocated})
      */

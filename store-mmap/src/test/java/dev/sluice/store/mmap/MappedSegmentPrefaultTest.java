@@ -44,7 +44,7 @@ class MappedSegmentPrefaultTest {
         AtomicBoolean done = new AtomicBoolean();
         CompletableFuture<Void> toucher = CompletableFuture.runAsync(() -> {
             while (!done.get()) {
-                segment.prefault(segment.wrote() + 2 * 4096);
+                segment.prefault(segment.wrote() + 2 * 4096, false);
             }
         });
         CompletableFuture<Void> flusher = CompletableFuture.runAsync(() -> {
@@ -70,7 +70,7 @@ class MappedSegmentPrefaultTest {
         done.set(true);
         toucher.get(30, TimeUnit.SECONDS);
         flusher.get(30, TimeUnit.SECONDS);
-        segment.prefault(SIZE);
+        segment.prefault(SIZE, false);
         segment.flush();
 
         byte[] mapped = new byte[SIZE];
@@ -142,14 +142,14 @@ class MappedSegmentPrefaultTest {
             assertEquals(-1, segment.prefaultDue(), "asked already, nothing written");
             segment.setWrotePosition(lead / 2 + 1);
             assertEquals(-1, segment.prefaultDue(), "the last ask is still pending");
-            segment.prefault(lead);
+            segment.prefault(lead, false);
             assertEquals(4096 + lead + lead / 2, segment.prefaultDue(), "from the page above the write position");
-            segment.prefault(4096 + lead + lead / 2);
+            segment.prefault(4096 + lead + lead / 2, false);
             segment.setWrotePosition(lead);
             assertEquals(-1, segment.prefaultDue(), "still more than half a lead ahead");
             segment.setWrotePosition(2 * lead + 1);
             assertEquals(3 * lead, segment.prefaultDue(), "up to the end of the file, not past it");
-            segment.prefault(3 * lead);
+            segment.prefault(3 * lead, false);
             assertEquals(-1, segment.prefaultDue(), "the whole file is asked for");
         } finally {
             segment.close();
@@ -164,7 +164,7 @@ class MappedSegmentPrefaultTest {
         segment.flush();
         segment.close();
         // The mapping is gone: a read through it would crash the JVM, not fail the test.
-        segment.prefault(SIZE);
+        segment.prefault(SIZE, false);
         byte[] onDisk = Files.readAllBytes(segment.path());
         assertArrayEquals(new byte[]{1, 2, 3}, Arrays.copyOf(onDisk, 3));
         assertEquals(SIZE, onDisk.length);
