@@ -45,7 +45,7 @@ public final class BrokerStartup {
         Broker broker = new Broker(config, configFile(args));
         try {
             broker.start();
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too, or it reaches only stdout (a fault while recovering the store)
             LOG.error("broker failed to start", e);
             System.err.println("The broker failed to start: " + e);
             broker.close();

@@ -53,6 +53,8 @@ final class CommitLog {
     private volatile long flushedOffset;
     private volatile String offline;
     private volatile String diskFull;
+    /** The space guard refused the last append; under the lock. */
+    private boolean guardRefusing;
 
     CommitLog(SegmentedLog log, StoreConfig config, Clock clock, TransientStorePool pool, Executor allocator,
               SpaceGuard space) {
@@ -118,9 +120,15 @@ final class CommitLog {
         long end = segment.baseOffset() + segment.wrote() + length;
         if (end <= space.limit()
                 || end <= space.refresh(segment.baseOffset() + Math.max(segment.wrote(), segment.prefaulted()))) {
+            guardRefusing = false;
             return null;
         }
-        return space.refusal(end);
+        String reason = space.refusal(end);
+        if (!guardRefusing) {
+            guardRefusing = true;
+            LOG.error("{} (logged once until an append fits again)", reason);
+        }
+        return reason;
     }
 
     /** Why appends are refused now, or null. */
