@@ -17,6 +17,8 @@ import static dev.sluice.store.mmap.ConsumeQueueUnit.SIZE;
  */
 final class ConsumeQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
+    /** Units {@link #writtenEnd} reads at a time. */
+    private static final int SCAN_UNITS = 3276;
 
     private final String topic;
     private final int queueId;
@@ -83,11 +85,24 @@ final class ConsumeQueue {
         correctMin(commitLogMin);
     }
 
-    private static int writtenEnd(MappedSegment s) {
-        ByteBuffer buf = s.buffer();
+    /**
+     * Where the units written to {@code s} end. Read from the file, not the mapping: past its units the file is
+     * hole, and on a full tmpfs a read of a hole through the mapping allocates a page the disk cannot supply (a
+     * broker restarted on a full disk died of the fault).
+     */
+    private static int writtenEnd(MappedSegment s) throws IOException {
+        byte[] chunk = new byte[SCAN_UNITS * SIZE];
+        ByteBuffer units = ByteBuffer.wrap(chunk);
         int at = 0;
-        while (at + SIZE <= s.size() && !ConsumeQueueUnit.isUnwritten(buf, at)) {
-            at += SIZE;
+        while (at + SIZE <= s.size()) {
+            int n = Math.min(chunk.length, (s.size() - at) / SIZE * SIZE);
+            s.readFile(chunk, at, n);
+            for (int p = 0; p < n; p += SIZE) {
+                if (ConsumeQueueUnit.isUnwritten(units, p)) {
+                    return at + p;
+                }
+            }
+            at += n;
         }
         return at;
     }

@@ -548,7 +548,7 @@ final class MappedSegment {
      * the mapping, which would map in every page of a sparse file's empty tail one fault at a time.
      */
     int firstNonZero(int from, int to) throws IOException {
-        byte[] chunk = new byte[SCAN_CHUNK];
+        byte[] chunk = new byte[Math.max(0, Math.min(SCAN_CHUNK, to - from))];
         for (int at = from; at < to; at += SCAN_CHUNK) {
             int n = Math.min(SCAN_CHUNK, to - at);
             readFile(chunk, at, n);
@@ -561,7 +561,7 @@ final class MappedSegment {
     }
 
     /** Reads {@code length} bytes at {@code at}; bytes past the file's end (not yet allocated) read as zeros. */
-    private void readFile(byte[] into, int at, int length) throws IOException {
+    void readFile(byte[] into, int at, int length) throws IOException {
         ByteBuffer target = ByteBuffer.wrap(into, 0, length);
         while (target.hasRemaining()) {
             if (channel.read(target, at + target.position()) < 0) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,38 @@ class DiskFullTest {
                 for (int i = 0; i < acked; i++) {
                     assertEquals(i, read.get(i));
                 }
+            }
+        } finally {
+            unmount(mount);
+        }
+    }
+
+    /**
+     * A ConsumeQueue file is hole past its units. Recovered on a full tmpfs, where a read of a hole through the mapping
+     * allocates a page the disk cannot supply, it finds where its units end without such a read: here the unit after
+     * the last one reaches into the file's second page, a hole.
+     */
+    @Test
+    void aConsumeQueueRecoversOnAFullDiskWhereItsUnitsEndAtAHole() throws Exception {
+        Path mount = mountSmallDisk();
+        try {
+            Path queueDir = Files.createDirectories(mount.resolve("queue"));
+            int units = 4096 / ConsumeQueueUnit.SIZE; // 204: the next unit's last bytes lie in the second page
+            try (RandomAccessFile file = new RandomAccessFile(queueDir.resolve(MappedSegment.fileName(0)).toFile(),
+                    "rw")) {
+                ByteBuffer unit = ByteBuffer.allocate(ConsumeQueueUnit.SIZE);
+                for (int i = 0; i < units; i++) {
+                    file.getChannel().write(ConsumeQueueUnit.write(unit, 1000L * i, 100, 7), (long) i * unit.capacity());
+                }
+                file.setLength(60_000);
+            }
+            fill(mount.resolve("filler"));
+            ConsumeQueue queue = new ConsumeQueue("T", 0, queueDir, 60_000, new ReentrantLock());
+            try {
+                queue.recover(0, 1000L * units);
+                assertEquals(units, queue.maxOffset());
+            } finally {
+                queue.close();
             }
         } finally {
             unmount(mount);
