@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,20 +118,10 @@ class DiskFullTest {
             }
             // It opens while the disk is still full: recovery reads no page past the data, each of which tmpfs would
             // have to allocate.
-            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
-                awaitDispatched(store, acked);
-                assertEquals(acked, bodies(store, acked).size());
-            }
+            assertReopensWithAll(config, acked);
             // Space frees (here: the disk grows), then the store opens again.
             grow(mount);
-            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
-                awaitDispatched(store, acked);
-                List<Integer> read = bodies(store, acked);
-                assertEquals(acked, read.size());
-                for (int i = 0; i < acked; i++) {
-                    assertEquals(i, read.get(i));
-                }
-            }
+            assertReopensWithAll(config, acked);
         } finally {
             unmount(mount);
         }
@@ -163,14 +154,7 @@ class DiskFullTest {
                 Deadline.await("appends resume", Duration.ofSeconds(30),
                         () -> append(store, next).status() == AppendStatus.PUT_OK);
             }
-            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
-                awaitDispatched(store, acked + 1);
-                List<Integer> read = bodies(store, acked + 2);
-                assertEquals(acked + 1, read.size());
-                for (int i = 0; i <= acked; i++) {
-                    assertEquals(i, read.get(i));
-                }
-            }
+            assertReopensWithAll(config, acked + 1);
         } finally {
             unmount(mount);
         }
@@ -274,14 +258,7 @@ class DiskFullTest {
                     () -> MmapMessageStore.open(config, StoreContext.defaults()).close());
             assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
             grow(mount);
-            try (MmapMessageStore reopened = MmapMessageStore.open(config, StoreContext.defaults())) {
-                awaitDispatched(reopened, acked);
-                List<Integer> read = bodies(reopened, acked + 1);
-                assertEquals(acked, read.size());
-                for (int i = 0; i < acked; i++) {
-                    assertEquals(i, read.get(i));
-                }
-            }
+            assertReopensWithAll(config, acked);
         } finally {
             unmount(mount);
         }
@@ -389,6 +366,14 @@ class DiskFullTest {
         byte[] body = new byte[1000];
         ByteBuffer.wrap(body).putInt(n);
         return store.append(StoreFixture.message("T", 0, body, "TagA", null, null)).join();
+    }
+
+    /** Opens the store and checks that queue T-0 delivers messages 0 to {@code count} - 1 in order, and no more. */
+    private static void assertReopensWithAll(StoreConfig config, int count) throws Exception {
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults())) {
+            awaitDispatched(store, count);
+            assertEquals(IntStream.range(0, count).boxed().toList(), bodies(store, count + 1));
+        }
     }
 
     /** The numbers of the messages queue T-0 delivers from its start. */
