@@ -16,9 +16,10 @@ import java.util.zip.CRC32;
  *
  * <p>A record is valid when it is well formed, its PHYSICALOFFSET names where it lies (so stale bytes of an
  * earlier life of the file are not taken for data) and, after a crash with {@code checkCRCOnRecover}, its
- * body CRC matches and its topic and properties are intact. The scan starts at a point known to be durable: after a clean shutdown, the last three
- * files; after a crash, the file holding the checkpoint's flushed offset (or the first file without a
- * checkpoint). The first invalid byte ends the log.
+ * body CRC matches and its topic and properties are intact. The scan starts at a point known to be durable: after a
+ * clean shutdown, the last three files; after a crash, the file holding the checkpoint's flushed offset (or the first
+ * file without a checkpoint). The first invalid byte ends the log. Bytes past the checkpoint are read from the files,
+ * not their mappings, for they may hold holes (see {@link FileWindow}).
  */
 final class CommitLogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogRecovery.class);
@@ -72,7 +73,7 @@ final class CommitLogRecovery {
             if (s.baseOffset() != end) {
                 break;
             }
-            ByteBuffer buf = s.buffer();
+            FileWindow w = new FileWindow(s, within(s, durableOffset));
             int at = 0;
             if (s.firstNonZero(0, RECORD_START) < 0) {
                 reason = END_OF_DATA; // not read through the mapping: see startsWithRecord
@@ -81,7 +82,7 @@ final class CommitLogRecovery {
                 if (reason != null) {
                     searchEnd = searchEnd(crashed, durableOffset, s.baseOffset() + at);
                     // Whole records after the damage: a hole a lost store left, not the end of what was written.
-                    int next = nextRecordAfter(s, at + 1, (int) Math.min(s.size(), searchEnd - s.baseOffset()));
+                    int next = nextRecordAfter(w, s, at + 1, (int) Math.min(s.size(), searchEnd - s.baseOffset()));
                     if (next < 0 && i + 1 < segments.size() && startsWithRecord(segments.get(i + 1))) {
                         next = s.size(); // the hole reaches the file's end; the next file holds records
                     }
@@ -97,26 +98,35 @@ final class CommitLogRecovery {
                     }
                     continue;
                 }
-                if (at + MessageRecordDescriptor.BLANK_LENGTH <= s.size()
-                        && MessageRecordDescriptor.magic(buf, at) == MessageRecordDescriptor.BLANK_MAGIC
-                        && MessageRecordDescriptor.totalSize(buf, at) == s.size() - at) {
+                int remaining = s.size() - at;
+                ByteBuffer buf = w.hold(at, Resync.HEADER);
+                int p = at - w.base();
+                if (remaining >= MessageRecordDescriptor.BLANK_LENGTH && Resync.isBlank(buf, p, p + remaining)) {
                     at = s.size();
                     break;
                 }
-                int length = MessageCodec.wellFormedLength(buf, at, s.size());
+                if (remaining < Resync.HEADER
+                        || MessageRecordDescriptor.magic(buf, p) != MessageRecordDescriptor.MAGIC_V1) {
+                    reason = isZero(buf, p, p + Math.min(remaining, 8)) ? END_OF_DATA : "not a record";
+                    continue;
+                }
+                if (MessageRecordDescriptor.physicalOffset(buf, p) != s.baseOffset() + at) {
+                    reason = "record claims offset " + MessageRecordDescriptor.physicalOffset(buf, p);
+                    continue;
+                }
+                // Its header names this place: the record is read whole only now, so a length of chance bytes is not.
+                int length = wholeRecord(w, at, remaining, MessageRecordDescriptor.totalSize(buf, p));
                 if (length < 0) {
-                    reason = isZero(buf, at, Math.min(s.size(), at + 8)) ? END_OF_DATA : "not a record";
+                    reason = "not a record";
                     continue;
                 }
-                if (MessageRecordDescriptor.physicalOffset(buf, at) != s.baseOffset() + at) {
-                    reason = "record claims offset " + MessageRecordDescriptor.physicalOffset(buf, at);
-                    continue;
-                }
-                if (verifyCrc && !MessageCodec.crcMatches(buf, at, crc)) {
+                buf = w.hold(at, length); // as wholeRecord held it: nothing is read again
+                p = at - w.base();
+                if (verifyCrc && !MessageCodec.crcMatches(buf, p, crc)) {
                     reason = "body CRC mismatch";
                     continue;
                 }
-                if (crashed && !tailIntact(buf, at, length)) {
+                if (crashed && !tailIntact(buf, p, length)) {
                     reason = "torn record tail";
                     continue;
                 }
@@ -145,11 +155,24 @@ final class CommitLogRecovery {
     }
 
     /**
-     * The next whole record starting at or after {@code from} and before {@code to} in {@code s} (see {@link Resync}),
-     * or -1. Runs of zeros are skipped by reading the file, not the mapping, which faults their pages in one by one
-     * (and on tmpfs allocates each).
+     * The length of the whole record at {@code at} whose header says it is {@code total} bytes long, or -1 when the
+     * bytes there are not one.
      */
-    private static int nextRecordAfter(MappedSegment s, int from, int to) throws IOException {
+    private static int wholeRecord(FileWindow w, int at, int remaining, int total) throws IOException {
+        if (total <= 0 || total > remaining) {
+            return -1;
+        }
+        ByteBuffer buf = w.hold(at, total);
+        int p = at - w.base();
+        return MessageCodec.wellFormedLength(buf, p, p + total);
+    }
+
+    /**
+     * The next whole record (or BLANK) starting at or after {@code from} and before {@code to} in {@code s} (see
+     * {@link Resync}), or -1. Runs of zeros are skipped by reading the file, not the mapping, which faults their
+     * pages in one by one (and on tmpfs allocates each).
+     */
+    private static int nextRecordAfter(FileWindow w, MappedSegment s, int from, int to) throws IOException {
         int p = from;
         while (p < to) {
             int nonZero = s.firstNonZero(p, to);
@@ -158,9 +181,19 @@ final class CommitLogRecovery {
             }
             // A record starts with its length, whose high bytes are zero: look from a little before the non-zero byte.
             int windowEnd = (int) Math.min(to, (long) nonZero + SEARCH_WINDOW);
-            int next = Resync.nextRecord(s.buffer(), s.baseOffset(), Math.max(p, nonZero - 8), windowEnd, s.size());
-            if (next >= 0) {
-                return next;
+            for (int q = Math.max(p, nonZero - 8); q < windowEnd; q++) {
+                ByteBuffer buf = w.hold(q, windowEnd - q + Resync.HEADER);
+                int base = w.base();
+                int header = Resync.nextHeader(buf, s.baseOffset() + base, q - base, windowEnd - base, buf.limit(),
+                        s.size() - base);
+                if (header < 0) {
+                    break;
+                }
+                q = header + base;
+                if (Resync.isBlank(buf, header, s.size() - base)
+                        || wholeRecord(w, q, s.size() - q, MessageRecordDescriptor.totalSize(buf, header)) > 0) {
+                    return q;
+                }
             }
             p = windowEnd;
         }
@@ -173,17 +206,19 @@ final class CommitLogRecovery {
     }
 
     /**
-     * The file's first bytes are read from the file before the mapping: a file created ahead of the writer may be all
-     * hole, and on tmpfs a read of a hole through the mapping allocates a page, which a full disk cannot supply (the
-     * broker then died at start, restarted after a SIGKILL on a full disk).
+     * Whether {@code s} starts with a whole record, read from the file, not the mapping (see {@link FileWindow}): a
+     * file created ahead of the writer may be all hole (the broker died at start, restarted after a SIGKILL on a full
+     * disk).
      */
     private static boolean startsWithRecord(MappedSegment s) throws IOException {
-        if (s.firstNonZero(0, RECORD_START) < 0) {
+        if (s.size() < Resync.HEADER || s.firstNonZero(0, RECORD_START) < 0) {
             return false;
         }
-        ByteBuffer buf = s.buffer();
-        return MessageCodec.wellFormedLength(buf, 0, s.size()) > 0
-                && MessageRecordDescriptor.physicalOffset(buf, 0) == s.baseOffset();
+        FileWindow w = new FileWindow(s, 0);
+        ByteBuffer buf = w.hold(0, Resync.HEADER);
+        return MessageRecordDescriptor.magic(buf, 0) == MessageRecordDescriptor.MAGIC_V1
+                && MessageRecordDescriptor.physicalOffset(buf, 0) == s.baseOffset()
+                && wholeRecord(w, 0, s.size(), MessageRecordDescriptor.totalSize(buf, 0)) > 0;
     }
 
     /** @param dataEnd bytes from here on are zero, or not looked at (see {@link #searchEnd}) */

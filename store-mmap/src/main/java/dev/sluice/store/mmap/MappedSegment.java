@@ -508,16 +508,22 @@ final class MappedSegment {
     /**
      * Zeroes the file from {@code from} to its last non-zero byte before {@code to} (used when a torn tail is cut
      * off); the caller knows bytes from {@code to} on are zero, and writing zeros there would allocate a sparse
-     * file's every block.
+     * file's every block. Only pages holding a non-zero byte are written: a page that reads as zeros may be a hole
+     * (a commit torn by a full disk), and on tmpfs a store into a hole allocates a page the full disk cannot supply.
      */
     void zeroFrom(int from, int to) throws IOException {
-        int extent = lastNonZero(from, to) - from;
-        ByteBuffer zeros = ByteBuffer.allocate(Math.min(Math.max(extent, 1), 1 << 16));
-        for (int at = from; at < from + extent; at += zeros.capacity()) {
-            mapped.put(at, zeros, 0, Math.min(zeros.capacity(), from + extent - at));
+        int end = lastNonZero(from, to);
+        byte[] page = new byte[PAGE];
+        for (int at = from; at < end; ) {
+            int n = Math.min(end, (at / PAGE + 1) * PAGE) - at;
+            readFile(page, at, n);
+            if (Arrays.mismatch(page, 0, n, ZEROS, 0, n) >= 0) {
+                mapped.put(at, ZEROS, 0, n);
+            }
+            at += n;
         }
-        if (extent > 0) {
-            mapped.force(from, extent);
+        if (end > from) {
+            mapped.force(from, end - from);
         }
     }
 
@@ -562,10 +568,17 @@ final class MappedSegment {
 
     /** Reads {@code length} bytes at {@code at}; bytes past the file's end (not yet allocated) read as zeros. */
     void readFile(byte[] into, int at, int length) throws IOException {
-        ByteBuffer target = ByteBuffer.wrap(into, 0, length);
-        while (target.hasRemaining()) {
-            if (channel.read(target, at + target.position()) < 0) {
-                Arrays.fill(into, target.position(), length, (byte) 0);
+        readFile(ByteBuffer.wrap(into, 0, length), at);
+    }
+
+    /** Fills {@code into} from its position to its limit with the file's bytes from {@code at}, as above. */
+    void readFile(ByteBuffer into, int at) throws IOException {
+        int start = into.position();
+        while (into.hasRemaining()) {
+            if (channel.read(into, at + into.position() - start) < 0) {
+                while (into.hasRemaining()) {
+                    into.put((byte) 0);
+                }
                 break;
             }
         }

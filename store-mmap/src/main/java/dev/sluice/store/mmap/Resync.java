@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
  * stop at the hole for good, as RocketMQ's dispatch skips ahead too.
  */
 final class Resync {
+    /** A record's bytes up to and including its PHYSICALOFFSET field. */
+    static final int HEADER = MessageRecordDescriptor.PHYSICAL_OFFSET_OFFSET + 8;
+
     private Resync() {
     }
 
@@ -19,6 +22,23 @@ final class Resync {
      * field), or the BLANK that fills the file's end; chance bytes will be neither. -1 when there is none.
      */
     static int nextRecord(ByteBuffer buf, long base, int from, int searchEnd, int limit) {
+        for (int p = from; ; p++) {
+            p = nextHeader(buf, base, p, searchEnd, limit, buf.capacity());
+            if (p < 0 || isBlank(buf, p, buf.capacity()) || MessageCodec.wellFormedLength(buf, p, limit) > 0) {
+                return p;
+            }
+        }
+    }
+
+    /**
+     * The first place at or after {@code from} and before {@code searchEnd} where a record's header, read by
+     * {@code limit}, names this place as its CommitLog offset, or the BLANK that fills the file's end does; -1 when
+     * there is none. Whether the record that follows is whole is the caller's to check.
+     *
+     * @param base the CommitLog offset of index 0 of {@code buf}
+     * @param fileEnd the index where the file ends
+     */
+    static int nextHeader(ByteBuffer buf, long base, int from, int searchEnd, int limit, int fileEnd) {
         int p = from;
         while (p < searchEnd && p + MessageRecordDescriptor.BLANK_LENGTH <= limit) {
             if (p + 8 <= limit && buf.getLong(p) == 0) {
@@ -26,18 +46,21 @@ final class Resync {
                 p += 4;
                 continue;
             }
-            int magic = MessageRecordDescriptor.magic(buf, p);
-            if (magic == MessageRecordDescriptor.BLANK_MAGIC
-                    && MessageRecordDescriptor.totalSize(buf, p) == buf.capacity() - p) {
+            if (isBlank(buf, p, fileEnd)) {
                 return p;
             }
-            if (magic == MessageRecordDescriptor.MAGIC_V1 && limit - p >= 36
-                    && MessageRecordDescriptor.physicalOffset(buf, p) == base + p
-                    && MessageCodec.wellFormedLength(buf, p, limit) > 0) {
+            if (MessageRecordDescriptor.magic(buf, p) == MessageRecordDescriptor.MAGIC_V1 && limit - p >= HEADER
+                    && MessageRecordDescriptor.physicalOffset(buf, p) == base + p) {
                 return p;
             }
             p++;
         }
         return -1;
+    }
+
+    /** Whether the BLANK that fills a file's end from its place to {@code fileEnd} starts at {@code p}. */
+    static boolean isBlank(ByteBuffer buf, int p, int fileEnd) {
+        return MessageRecordDescriptor.magic(buf, p) == MessageRecordDescriptor.BLANK_MAGIC
+                && MessageRecordDescriptor.totalSize(buf, p) == fileEnd - p;
     }
 }

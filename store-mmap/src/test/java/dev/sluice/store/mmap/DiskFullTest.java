@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
+import dev.sluice.store.MessageRecordDescriptor;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
@@ -239,29 +240,83 @@ class DiskFullTest {
         try {
             StoreConfig config = smallDiskConfig(mount).build();
             int acked = 2000;
-            MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults());
-            try {
-                for (int i = 0; i < acked; i++) {
-                    assertEquals(AppendStatus.PUT_OK, append(store, i).status());
-                }
-            } finally {
-                store.crash();
-            }
+            appendAndCrash(config, acked);
             // As the allocator leaves it when the full disk gives it no page: created, nothing allocated.
             Path next = config.storePathCommitLog().resolve(MappedSegment.fileName(4 << 20));
             Files.deleteIfExists(next);
             try (RandomAccessFile hole = new RandomAccessFile(next.toFile(), "rw")) {
                 hole.setLength(4 << 20);
             }
-            fill(mount.resolve("filler"));
-            StoreException refused = assertThrows(StoreException.class,
-                    () -> MmapMessageStore.open(config, StoreContext.defaults()).close());
-            assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
-            grow(mount);
-            assertReopensWithAll(config, acked);
+            assertRefusedWhileFullThenReopensWithAll(mount, config, acked);
         } finally {
             unmount(mount);
         }
+    }
+
+    /**
+     * A commit of a transient store pool's buffer torn by the full disk leaves the first bytes of a record after the
+     * acknowledged ones, and hole after them. Recovery reads past the durable data through the file, not the mapping,
+     * so the record's length, which reaches into the hole, does not make it read a page the disk cannot supply, and
+     * the cut clears only pages that hold bytes.
+     */
+    @Test
+    void aStoreKilledOnAFullDiskWithATornRecordReachingIntoAHoleOpensOnceSpaceFrees() throws Exception {
+        Path mount = mountSmallDisk();
+        try {
+            StoreConfig config = smallDiskConfig(mount).build();
+            int acked = 2000;
+            int end = (int) appendAndCrash(config, acked);
+            Path file = config.storePathCommitLog().resolve(MappedSegment.fileName(0));
+            ByteBuffer data = ByteBuffer.allocate(end);
+            try (FileChannel in = FileChannel.open(file)) {
+                while (data.hasRemaining() && in.read(data, data.position()) > 0) {
+                    // reads the acknowledged bytes whole
+                }
+            }
+            ByteBuffer torn = ByteBuffer.allocate(128).put(data.array(), 0, 128).flip();
+            int bodyLengthAt = MessageRecordDescriptor.bodyLengthOffset(MessageRecordDescriptor.sysFlag(torn, 0));
+            int longerBy = 8192 - torn.getInt(bodyLengthAt); // its topic's length two pages on, in the hole
+            torn.putInt(bodyLengthAt, 8192).putInt(0, torn.getInt(0) + longerBy);
+            MessageRecordDescriptor.stamp(torn, 0, acked, end, System.currentTimeMillis());
+            Files.delete(file);
+            try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+                sparse.setLength(4 << 20);
+                sparse.getChannel().write(data.flip(), 0);
+                sparse.getChannel().write(torn, end);
+                // and further on, bytes of an earlier record: cut too, without a store into the hole between
+                sparse.getChannel().write(ByteBuffer.wrap(data.array(), 0, 128), end + 4 * 4096);
+            }
+            assertRefusedWhileFullThenReopensWithAll(mount, config, acked);
+        } finally {
+            unmount(mount);
+        }
+    }
+
+    /** Appends {@code count} numbered messages, then crashes the store; returns where its CommitLog ends. */
+    private static long appendAndCrash(StoreConfig config, int count) {
+        MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults());
+        try {
+            for (int i = 0; i < count; i++) {
+                assertEquals(AppendStatus.PUT_OK, append(store, i).status());
+            }
+            return store.maxCommitLogOffset();
+        } finally {
+            store.crash();
+        }
+    }
+
+    /**
+     * With the disk filled, opening the store fails with "no space" (its checkpoint cannot be written), not a fault;
+     * once space frees it opens with every acknowledged append.
+     */
+    private static void assertRefusedWhileFullThenReopensWithAll(Path mount, StoreConfig config, int acked)
+            throws Exception {
+        fill(mount.resolve("filler"));
+        StoreException refused = assertThrows(StoreException.class,
+                () -> MmapMessageStore.open(config, StoreContext.defaults()).close());
+        assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
+        grow(mount);
+        assertReopensWithAll(config, acked);
     }
 
     /**
