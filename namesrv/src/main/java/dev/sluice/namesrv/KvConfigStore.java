@@ -75,8 +75,12 @@ final class KvConfigStore {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            Files.write(temporary, Json.write(Map.of("configTable", table)).getBytes(StandardCharsets.UTF_8));
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.write(temporary, Json.write(Map.of("configTable", table)).getBytes(StandardCharsets.UTF_8));
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temporary); // only when the move failed: each save's name is new
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not save KV config to " + file, e);
         }

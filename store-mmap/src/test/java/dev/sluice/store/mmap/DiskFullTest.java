@@ -2,6 +2,7 @@ package dev.sluice.store.mmap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -306,8 +307,8 @@ class DiskFullTest {
     }
 
     /**
-     * With the disk filled, opening the store fails with "no space" (its checkpoint cannot be written), not a fault;
-     * once space frees it opens with every acknowledged append.
+     * With the disk filled, opening the store fails with "no space" (its checkpoint cannot be written), not a fault,
+     * and leaves no partial checkpoint file behind; once space frees it opens with every acknowledged append.
      */
     private static void assertRefusedWhileFullThenReopensWithAll(Path mount, StoreConfig config, int acked)
             throws Exception {
@@ -315,6 +316,8 @@ class DiskFullTest {
         StoreException refused = assertThrows(StoreException.class,
                 () -> MmapMessageStore.open(config, StoreContext.defaults()).close());
         assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
+        Path tmp = config.storeCheckpoint().resolveSibling(config.storeCheckpoint().getFileName() + ".tmp");
+        assertFalse(Files.exists(tmp), "the failed checkpoint write left " + tmp);
         grow(mount);
         assertReopensWithAll(config, acked);
     }
