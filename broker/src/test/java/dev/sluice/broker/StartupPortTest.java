@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +55,13 @@ class StartupPortTest {
                             1000).code());
                 } catch (Exception refusedOrTimedOut) {
                     // not listening yet: what a client of a broker that is down sees, and retries elsewhere
+                }
+                try {
+                    started.get(5, TimeUnit.MILLISECONDS); // a pause between probes, so they leave the start a core
+                } catch (TimeoutException stillStarting) {
+                    // probe again
+                } catch (ExecutionException failed) {
+                    break; // join below reports it
                 }
             }
             started.join();
