@@ -1,11 +1,10 @@
 package dev.sluice.broker;
 
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.remoting.config.PropertiesFile;
 import dev.sluice.store.ConfigException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +73,6 @@ public final class BrokerStartup {
      * @throws IllegalArgumentException for bad arguments or a bad setting (naming the key)
      */
     static BrokerConfig configFrom(String[] args, PrintStream out) throws IOException {
-        Properties properties = new Properties();
         String namesrv = null;
         boolean print = false;
         Path file = null;
@@ -90,14 +88,7 @@ public final class BrokerStartup {
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
-        if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                properties.load(in);
-            }
-        }
+        Properties properties = file == null ? new Properties() : PropertiesFile.readStartupFile(file);
         if (namesrv != null) {
             properties.setProperty(BrokerConfig.NAMESRV_ADDR, namesrv);
         }

@@ -1,14 +1,12 @@
 package dev.sluice.namesrv;
 
 import dev.sluice.remoting.SerializeType;
+import dev.sluice.remoting.config.PropertiesFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,14 +92,7 @@ public final class NamesrvStartup {
     }
 
     private static void load(NamesrvConfig config, Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        }
-        List<String> unknown = config.apply(properties);
+        List<String> unknown = config.apply(PropertiesFile.readStartupFile(file));
         if (!unknown.isEmpty()) {
             LOG.warn("ignoring unknown settings in {}: {}", file, unknown);
         }

@@ -56,6 +56,18 @@ public final class PropertiesFile {
     }
 
     /**
+     * The file a server is started from ({@code -c}), as {@link #read} reads it.
+     *
+     * @throws IllegalArgumentException when there is no such file
+     */
+    public static Properties readStartupFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
+        }
+        return read(file);
+    }
+
+    /**
      * Replaces the entries of the changed keys in place, appends the keys the file lacks, and swaps the new content
      * in atomically, so a crash never leaves a half-written config behind. A missing file is created.
      */
