@@ -532,7 +532,7 @@ final class MappedSegment {
      * none. Like {@link #firstNonZero}, it reads the file: the mapping and the channel share one page cache.
      */
     int lastNonZero(int from, int to) throws IOException {
-        byte[] chunk = new byte[SCAN_CHUNK];
+        byte[] chunk = new byte[Math.max(0, Math.min(SCAN_CHUNK, to - from))];
         for (int end = to; end > from; ) {
             int start = Math.max(from, end - SCAN_CHUNK);
             int n = end - start;
