@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.store.spi.IndexBatch;
 import dev.sluice.store.spi.KeyIndex;
+import dev.sluice.testing.CapturedLog;
 import dev.sluice.testing.Deadline;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.sluice.index.lmdb;
 
 import dev.sluice.store.spi.IndexBatch;
 import dev.sluice.store.spi.KeyIndex;
+import dev.sluice.testing.CapturedLog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

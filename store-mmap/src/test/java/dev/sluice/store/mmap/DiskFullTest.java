@@ -15,6 +15,7 @@ import dev.sluice.store.StoreContext;
 import dev.sluice.store.StoreException;
 import dev.sluice.store.TagFilter;
 import dev.sluice.store.spi.DiskUsageProbe;
+import dev.sluice.testing.CapturedLog;
 import dev.sluice.testing.Deadline;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -59,13 +60,17 @@ class DiskFullTest {
             usable.set(SpaceGuard.MAX_RESERVE - 1);
             List<Integer> taken = new ArrayList<>(List.of(0));
             AppendResult refused = null;
-            for (int i = 1; i < 200 && refused == null; i++) {
-                AppendResult r = append(store, i);
-                if (r.status() == AppendStatus.PUT_OK) {
-                    taken.add(i);
-                } else {
-                    refused = r;
+            try (CapturedLog log = new CapturedLog()) {
+                for (int i = 1; i < 200 && refused == null; i++) {
+                    AppendResult r = append(store, i);
+                    if (r.status() == AppendStatus.PUT_OK) {
+                        taken.add(i);
+                    } else {
+                        refused = r;
+                    }
                 }
+                assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, append(store, 999).status(), "still refused");
+                assertEquals(1, errorLines(log, "logged once until an append fits again"), log.text());
             }
             assertTrue(refused != null, "appends go on past the reserve");
             assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, refused.status());
@@ -149,7 +154,14 @@ class DiskFullTest {
             int acked;
             StoreContext context = StoreContext.defaults().withDiskUsage(roomToSpare);
             try (MmapMessageStore store = MmapMessageStore.open(config, context)) {
-                acked = appendUntilRefused(store);
+                try (CapturedLog log = new CapturedLog()) {
+                    acked = appendUntilRefused(store);
+                    // The refusal is in the broker's log, once, not only in what the clients are told.
+                    assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, append(store, acked).status(), "still refused");
+                    String logged = pool ? "acknowledged bytes wait in the pool" : "refusing appends until space frees";
+                    Deadline.await("the refusal logged", Duration.ofSeconds(10), () -> errorLines(log, logged) > 0);
+                    assertEquals(1, errorLines(log, logged), log.text());
+                }
                 // The CommitLog took the whole disk, leaving the ConsumeQueues none: they are written once space frees.
                 grow(mount);
                 int next = acked;
@@ -215,6 +227,11 @@ class DiskFullTest {
         } finally {
             unmount(mount);
         }
+    }
+
+    /** Lines logged at ERROR that contain {@code text}. */
+    private static long errorLines(CapturedLog log, String text) {
+        return log.text().lines().filter(l -> l.contains(" ERROR ") && l.contains(text)).count();
     }
 
     /** Writes zeros to {@code file} until the disk has no room left. */
