@@ -29,7 +29,7 @@ import java.util.function.LongConsumer;
  */
 public final class HaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaServer.class);
-    private static final long DIVERGENCE_REPORT_MILLIS = 60_000;
+    private static final long REFUSAL_REPORT_MILLIS = 60_000;
     private static final int MAX_DIVERGED_REMEMBERED = 64;
 
     private final ReplicationSettings settings;
@@ -39,7 +39,7 @@ public final class HaServer implements AutoCloseable {
     /** {@link #slaves} as an array for {@link #appended}, which runs per append: no iterator to allocate. */
     private volatile SlaveConnection[] wakeList = new SlaveConnection[0];
     private final AtomicLong ackedOffset = new AtomicLong(-1);
-    private final AtomicLong lastDivergenceReport = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong lastRefusalReport = new AtomicLong(Long.MIN_VALUE / 2);
     private volatile long endAtStart;
     private final AtomicLong shipped = new AtomicLong();
     private final Set<Long> diverged = ConcurrentHashMap.newKeySet();
@@ -75,10 +75,10 @@ public final class HaServer implements AutoCloseable {
         shipped.accumulateAndGet(endOffset, Math::max);
     }
 
-    /** Whether to log a refused diverged slave now: once a minute at most. */
-    boolean divergenceReport(long nowMillis) {
-        long last = lastDivergenceReport.get();
-        return nowMillis - last >= DIVERGENCE_REPORT_MILLIS && lastDivergenceReport.compareAndSet(last, nowMillis);
+    /** Whether to log a refused slave now: once a minute at most, as such a slave reconnects every second. */
+    boolean refusalReport(long nowMillis) {
+        long last = lastRefusalReport.get();
+        return nowMillis - last >= REFUSAL_REPORT_MILLIS && lastRefusalReport.compareAndSet(last, nowMillis);
     }
 
     /** Binds the HA port. */
@@ -149,16 +149,24 @@ public final class HaServer implements AutoCloseable {
         return slaves.stream().map(SlaveConnection::remote).toList();
     }
 
+    /**
+     * A slave's connection, logged at INFO only once its first report is accepted ("reported offset ..."): a refused
+     * slave reconnects every second, and its connections would fill the log.
+     */
     void connected(SlaveConnection slave) {
         slaves.add(slave);
         refreshWakeList();
-        LOG.info("slave {} connected to the HA service", slave.remote());
+        LOG.debug("slave {} connected to the HA service", slave.remote());
     }
 
     void disconnected(SlaveConnection slave) {
         if (slaves.remove(slave)) {
             refreshWakeList();
-            LOG.info("slave {} disconnected from the HA service", slave.remote());
+            if (slave.accepted()) {
+                LOG.info("slave {} disconnected from the HA service", slave.remote());
+            } else {
+                LOG.debug("slave {} disconnected from the HA service before it was shipped anything", slave.remote());
+            }
         }
     }
 

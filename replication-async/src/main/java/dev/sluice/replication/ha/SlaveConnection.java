@@ -50,6 +50,11 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
         return remote;
     }
 
+    /** Whether the slave's first report was accepted: it is shipped the log. */
+    boolean accepted() {
+        return next >= 0;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -102,7 +107,12 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             // A slave with nothing starts from the master's last file, as RocketMQ does.
-            next = offset == 0 ? written - written % log.fileSize() : offset;
+            long from = offset == 0 ? written - written % log.fileSize() : offset;
+            if (from < log.minOffset()) {
+                refuseBehind(from);
+                return;
+            }
+            next = from;
             LOG.info("slave {} reported offset {}; shipping from {}", remote, offset, next);
         }
         if (offset >= shortInFlight) {
@@ -176,11 +186,9 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
             if (slice == null) {
                 long oldest = log.minOffset();
                 if (next < oldest) {
-                    // Retention removed what the slave needs next: it can never continue from this master.
-                    LOG.error("slave {} needs CommitLog offset {} but this master retains only from {}; closing its "
-                            + "connection (its store must be rebuilt from this master)", remote, next, oldest);
+                    long needed = next;
                     next = -1;
-                    ctx.close();
+                    refuseBehind(needed);
                     return;
                 }
                 break;
@@ -218,9 +226,22 @@ final class SlaveConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /**
+     * Closes the connection of a slave that needs {@code needed}, which retention removed: it can never continue
+     * from this master. It reconnects each second, so this logs seldom.
+     */
+    private void refuseBehind(long needed) {
+        if (server.refusalReport(now())) {
+            LOG.error("slave {} needs CommitLog offset {} but this master retains only from {}; closing its "
+                    + "connection, and every one like it (its store must be rebuilt from this master)", remote, needed,
+                    log.minOffset());
+        }
+        ctx.close();
+    }
+
     /** Closes the connection of a slave whose log is not this master's; it reconnects each second, so logs seldom. */
     private void refuseDiverged(String what, long offset, long written) {
-        if (server.divergenceReport(now())) {
+        if (server.refusalReport(now())) {
             LOG.error("slave {} " + what + ": its log has diverged from this one (was this master's store replaced or "
                     + "cut back by a crash?). Closing its connection, and every one like it; rebuild the slave's store "
                     + "from this master", remote, offset, written);

@@ -4,6 +4,7 @@ import dev.sluice.replication.ReplicationSettings;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.mmap.MmapMessageStore;
+import dev.sluice.testing.CapturedLog;
 import dev.sluice.testing.Deadline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -105,14 +107,15 @@ class HaFailuresTest {
             ReplicationSettings patient = new ReplicationSettings("ASYNC_MASTER", "127.0.0.1", 0, "", 50,
                     10 * WAIT.toMillis(), 8 * 1024, 256L << 20, 3000, 100, Clock.systemUTC());
             HaServer server = new HaServer(patient, master.replicationLog(), offset -> { }).start();
-            try (java.net.Socket slave = new java.net.Socket("127.0.0.1", server.port())) {
-                slave.setSoTimeout((int) WAIT.toMillis());
-                slave.getOutputStream().write(java.nio.ByteBuffer.allocate(8).putLong(100).array());
-                slave.getOutputStream().flush();
-                var in = slave.getInputStream();
-                byte[] buf = new byte[4096];
+            try (CapturedLog log = new CapturedLog()) {
                 // Without the check the master would send heartbeats forever; it closes the connection instead.
-                Deadline.await("the master closes the connection", WAIT, () -> in.read(buf) < 0);
+                assertRefused(server, 100);
+                // The slave reconnects every second: the master says why once, not each time.
+                assertRefused(server, 100);
+                List<String> logged = log.text().lines().filter(l -> l.contains("SlaveConnection")).toList();
+                assertEquals(1, logged.size(), String.join("\n", logged));
+                assertTrue(logged.get(0).contains("ERROR") && logged.get(0).contains("retains only from"),
+                        logged.get(0));
             } finally {
                 server.close();
             }
@@ -164,15 +167,22 @@ class HaFailuresTest {
             long slaveEnd = slaveStore.replicationLog().writtenOffset();
             HaServer server = new HaServer(settings("ASYNC_MASTER", 0, "", Clock.systemUTC()),
                     master.replicationLog(), offset -> { }).start();
-            HaClient client = new HaClient(settings("SLAVE", 0, "127.0.0.1:" + server.port(), Clock.systemUTC()),
-                    slaveStore.replicationLog()).start();
-            try {
-                Deadline.await("the slave counts refused connections", WAIT,
-                        () -> client.connectionsClosedUnheard() >= 3);
-                assertEquals(slaveEnd, slaveStore.replicationLog().writtenOffset(), "nothing was shipped to it");
-            } finally {
-                client.close();
-                server.close();
+            try (CapturedLog log = new CapturedLog()) {
+                HaClient client = new HaClient(settings("SLAVE", 0, "127.0.0.1:" + server.port(), Clock.systemUTC()),
+                        slaveStore.replicationLog()).start();
+                try {
+                    Deadline.await("the slave counts refused connections", WAIT,
+                            () -> client.connectionsClosedUnheard() >= 3);
+                    assertEquals(slaveEnd, slaveStore.replicationLog().writtenOffset(), "nothing was shipped to it");
+                } finally {
+                    client.close();
+                    server.close();
+                }
+                // The master says so once, not with two lines for each of the slave's attempts (one a second).
+                List<String> logged = log.text().lines().filter(l -> l.contains("HaServer")
+                        || l.contains("SlaveConnection")).filter(l -> !l.contains("HA service listening")).toList();
+                assertEquals(1, logged.size(), String.join("\n", logged));
+                assertTrue(logged.get(0).contains("ERROR") && logged.get(0).contains("diverged"), logged.get(0));
             }
         }
     }
