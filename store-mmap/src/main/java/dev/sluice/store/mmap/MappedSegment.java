@@ -392,15 +392,6 @@ final class MappedSegment {
         return prefaultAsked;
     }
 
-    /** The bytes free on the file's disk (one statvfs), or 0 when it cannot tell. */
-    long usableSpace() {
-        try {
-            return Files.getFileStore(path).getUsableSpace();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     /** How far the pages have been faulted in (not counting the writer's own faults). */
     int prefaulted() {
         return prefaulted;

@@ -215,11 +215,14 @@ final class SegmentedLog {
 
     /**
      * Whether {@code segment}'s pages are to be allocated by writing zeros: the guard's last look found the disk
-     * nearly full, or, for a log without one (ConsumeQueues), the disk has little room now.
+     * nearly full, or always for a log without one (ConsumeQueues). A ConsumeQueue's file may live for days after a
+     * look found room, and a dispatcher's store the disk cannot back is reported later, from wherever the thread has
+     * got to, maybe past the end of its round: the unit stayed a hole, and recovery took the hole for the queue's end.
+     * Its units are 20 bytes a message, so writing their zeros first costs little.
      */
     private boolean nearlyFull(MappedSegment segment) {
         SpaceGuard g = guard;
-        return g != null ? g.nearlyFull() : segment.usableSpace() < SpaceGuard.NEARLY_FULL;
+        return g == null || g.nearlyFull();
     }
 
     /** {@code upTo} within {@code segment}, cut where the disk may have no room left for the pages. */
