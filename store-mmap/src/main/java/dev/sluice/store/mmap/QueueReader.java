@@ -70,10 +70,16 @@ final class QueueReader {
                 if (!filter.accept(cursor.tagCode())) {
                     continue;
                 }
+                if (size < Resync.HEADER) {
+                    continue; // a unit that holds no message (zeros a lost store left): skipped, not served
+                }
                 ByteBuffer view = view(physical, size, held);
                 if (view == null) {
                     moved = messages.isEmpty();
                     continue;
+                }
+                if (MessageRecordDescriptor.physicalOffset(view, 0) != physical) {
+                    continue; // the unit does not point at its record: skipped, not served as a message
                 }
                 if (!filter.acceptRecord(view)) {
                     continue;

@@ -109,6 +109,27 @@ class DiskFullTest {
     }
 
     /**
+     * A ConsumeQueue unit a lost store left as zeros holds no message: reads skip it and serve the messages around
+     * it (a pull over it failed with an IndexOutOfBoundsException, and so did every retry of the consumer's).
+     */
+    @Test
+    void aReadSkipsAQueueUnitALostStoreLeftAsZeros() throws IOException {
+        StoreConfig config = StoreFixture.smallConfig(dir).build();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults(), false)) {
+            for (int i = 0; i < 3; i++) {
+                append(store, i);
+            }
+            store.dispatcher().catchUp();
+            Path queueFile = config.storePathConsumeQueue().resolve("T").resolve("0")
+                    .resolve(MappedSegment.fileName(0));
+            try (FileChannel ch = FileChannel.open(queueFile, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(ConsumeQueueUnit.SIZE), ConsumeQueueUnit.SIZE);
+            }
+            assertEquals(List.of(0, 2), bodies(store, 3));
+        }
+    }
+
+    /**
      * On a real small disk (a tmpfs, when this test may mount one): every append acknowledged before the refusal is
      * there, also after a reopen on the full disk and one after space frees, and no fault was reported on any thread.
      */
