@@ -19,6 +19,8 @@ final class ConsumeQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumeQueue.class);
     /** Units {@link #writtenEnd} reads at a time. */
     private static final int SCAN_UNITS = 3276;
+    /** How far past an unwritten unit {@link #writtenEnd} looks for written ones, which make it a hole. */
+    private static final int HOLE_LOOKAHEAD = 64 << 10;
 
     private final String topic;
     private final int queueId;
@@ -27,6 +29,10 @@ final class ConsumeQueue {
     /** The table's {@link ConsumeQueueTable#writeLock()}: held by the dispatcher while it writes units. */
     private final ReentrantLock writeLock;
     private volatile long minOffset;
+    /** Where the first hole {@link #writtenEnd} found starts in the queue's bytes, or -1. */
+    private long holeAt = -1;
+    /** The CommitLog offset re-dispatch must start at to rewrite the units of a hole, or {@link Long#MAX_VALUE}. */
+    private long repairFrom = Long.MAX_VALUE;
 
     ConsumeQueue(String topic, int queueId, Path dir, int fileSize, ReentrantLock writeLock) {
         this.topic = topic;
@@ -83,26 +89,58 @@ final class ConsumeQueue {
         }
         minOffset = firstMessageSlot();
         correctMin(commitLogMin);
+        long hole = holeAt / SIZE;
+        if (holeAt >= 0 && hole < maxOffset()) {
+            repairFrom = commitLogMin;
+            for (long q = hole - 1; q >= firstSlot(); q--) {
+                long[] unit = unit(q);
+                if (unit != null && unit[1] > 0 && unit[1] != ConsumeQueueUnit.FILLER_SIZE) {
+                    repairFrom = unit[0] + unit[1];
+                    break;
+                }
+            }
+            LOG.warn("ConsumeQueue {}-{}: unit {} holds zeros between written ones (a store lost to a full disk); "
+                    + "re-dispatching from CommitLog offset {} to rewrite it", topic, queueId, hole, repairFrom);
+        }
+    }
+
+    /** The CommitLog offset re-dispatch must start at to rewrite what recovery found lost, or Long.MAX_VALUE. */
+    long repairFrom() {
+        return repairFrom;
     }
 
     /**
-     * Where the units written to {@code s} end. Read from the file, not the mapping: past its units the file is
-     * hole, and on a full tmpfs a read of a hole through the mapping allocates a page the disk cannot supply (a
-     * broker restarted on a full disk died of the fault).
+     * Where the units written to {@code s} end: at an unwritten (all-zero) unit with nothing written in the
+     * {@link #HOLE_LOOKAHEAD} bytes after it. Units written after zeros are kept, and the zeros remembered as a hole
+     * (a store lost to a full disk) for re-dispatch to rewrite: taken for the queue's end, they cut off every unit
+     * after them. Read from the file, not the mapping: past its units the file is hole, and on a full tmpfs a read of
+     * a hole through the mapping allocates a page the disk cannot supply (a broker restarted on a full disk died of
+     * the fault).
      */
-    private static int writtenEnd(MappedSegment s) throws IOException {
+    private int writtenEnd(MappedSegment s) throws IOException {
         byte[] chunk = new byte[SCAN_UNITS * SIZE];
         ByteBuffer units = ByteBuffer.wrap(chunk);
         int at = 0;
         while (at + SIZE <= s.size()) {
             int n = Math.min(chunk.length, (s.size() - at) / SIZE * SIZE);
             s.readFile(chunk, at, n);
-            for (int p = 0; p < n; p += SIZE) {
-                if (ConsumeQueueUnit.isUnwritten(units, p)) {
-                    return at + p;
-                }
+            int p = 0;
+            while (p < n && !ConsumeQueueUnit.isUnwritten(units, p)) {
+                p += SIZE;
             }
-            at += n;
+            if (p == n) {
+                at += n;
+                continue;
+            }
+            int zeros = at + p;
+            int written = s.firstNonZero(zeros, (int) Math.min(s.size(), (long) zeros + HOLE_LOOKAHEAD));
+            if (written < 0) {
+                return zeros;
+            }
+            if (holeAt < 0) {
+                holeAt = s.baseOffset() + zeros;
+            }
+            at = written - written % SIZE;
         }
         return at;
     }

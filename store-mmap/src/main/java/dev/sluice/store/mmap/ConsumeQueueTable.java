@@ -64,6 +64,15 @@ final class ConsumeQueueTable {
         }
     }
 
+    /** The CommitLog offset re-dispatch must start at to rewrite the holes recovery found, or Long.MAX_VALUE. */
+    long repairFrom() {
+        long from = Long.MAX_VALUE;
+        for (ConsumeQueue cq : all()) {
+            from = Math.min(from, cq.repairFrom());
+        }
+        return from;
+    }
+
     ConsumeQueue get(String topic, int queueId) {
         Map<Integer, ConsumeQueue> byId = queues.get(topic);
         return byId == null ? null : byId.get(queueId);

@@ -158,8 +158,8 @@ public final class MmapMessageStore implements MessageStore {
                 LOG.warn("no ConsumeQueue under {}: rebuilding every queue from the CommitLog",
                         config.storePathConsumeQueue());
             }
-            long from = Math.min(saved.valid() && !queuesLost ? saved.consumeQueueOffset() : 0,
-                    index == null ? Long.MAX_VALUE : index.appliedOffset());
+            long from = Math.min(Math.min(saved.valid() && !queuesLost ? saved.consumeQueueOffset() : 0,
+                    index == null ? Long.MAX_VALUE : index.appliedOffset()), queues.repairFrom());
             from = Math.max(commitLog.minOffset(), Math.min(from, end));
             if (from < end) {
                 LOG.info("re-dispatching CommitLog {}..{} into ConsumeQueues{}", from, end,

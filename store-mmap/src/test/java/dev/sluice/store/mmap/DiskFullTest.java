@@ -130,6 +130,35 @@ class DiskFullTest {
     }
 
     /**
+     * Units a lost store left as zeros between written ones, across a page: recovery keeps the units after them
+     * (it took the zeros for the queue's end, and every later message was gone from the consumers' view) and
+     * re-dispatches the CommitLog from before them to write them again.
+     */
+    @Test
+    void recoveryRewritesQueueUnitsALostStoreLeftAsZeros() throws IOException {
+        StoreConfig config = StoreFixture.smallConfig(dir)
+                .set(StoreConfig.MAPPED_FILE_SIZE_COMMIT_LOG, String.valueOf(4 << 20))
+                .set(StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE, "60000").build();
+        int count = 300; // 6,000 bytes of units: two pages
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults(), false)) {
+            for (int i = 0; i < count; i++) {
+                append(store, i);
+            }
+            store.dispatcher().catchUp();
+        }
+        Path queueFile = config.storePathConsumeQueue().resolve("T").resolve("0").resolve(MappedSegment.fileName(0));
+        try (FileChannel ch = FileChannel.open(queueFile, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(150 * ConsumeQueueUnit.SIZE), 100L * ConsumeQueueUnit.SIZE);
+        }
+        for (int reopen = 0; reopen < 2; reopen++) {
+            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults(), false)) {
+                assertEquals(count, store.maxQueueOffset("T", 0));
+                assertEquals(IntStream.range(0, count).boxed().toList(), bodies(store, count + 1));
+            }
+        }
+    }
+
+    /**
      * On a real small disk (a tmpfs, when this test may mount one): every append acknowledged before the refusal is
      * there, also after a reopen on the full disk and one after space frees, and no fault was reported on any thread.
      */
