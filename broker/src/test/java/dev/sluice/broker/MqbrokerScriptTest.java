@@ -59,6 +59,20 @@ class MqbrokerScriptTest {
             long pid = Long.parseLong(Files.readString(home.resolve("logs/broker.pid")).trim());
             assertEquals(broker.pid(), pid, "the script execs the JVM, so the pid file names it");
 
+            // A second start with the same log directory is refused before it takes the pid file, and printing the
+            // config leaves the pid file alone: mqshutdown still stops the running broker.
+            Process second = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-c", config.toString()));
+            String refused = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, second.exitValue(), refused);
+            assertTrue(refused.contains("already runs"), refused);
+            Process print = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-c", config.toString(),
+                    "-p"));
+            String printed = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(print.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, print.exitValue(), printed);
+            assertEquals(String.valueOf(broker.pid()), Files.readString(home.resolve("logs/broker.pid")).trim());
+
             Process shutdown = start(List.of("bash", home.resolve("bin/mqshutdown").toString(), "broker"));
             String said = new String(shutdown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(shutdown.waitFor(90, TimeUnit.SECONDS));

@@ -46,6 +46,13 @@ class MqnamesrvScriptTest {
             lines.awaitLine("The Name Server boot success", Duration.ofSeconds(30));
             long pid = Long.parseLong(Files.readString(home.resolve("logs/namesrv.pid")).trim());
             assertEquals(process.pid(), pid, "the script execs the JVM, so the pid file names it");
+            // A second start with the same log directory is refused before it takes the pid file.
+            Process second = launch(List.of("-c", config.toString()), "");
+            String refused = new String(second.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, second.exitValue(), refused);
+            assertTrue(refused.contains("already runs"), refused);
+            assertEquals(pid, Long.parseLong(Files.readString(home.resolve("logs/namesrv.pid")).trim()));
             String commandLine = process.info().commandLine().orElse("");
             assertTrue(commandLine.isEmpty() || commandLine.contains("-Dsluice.test.marker=yes"), commandLine);
 
@@ -62,8 +69,11 @@ class MqnamesrvScriptTest {
     private Process launch(List<String> args, String javaOpt) throws IOException {
         Files.createDirectories(home.resolve("bin"));
         Files.createDirectories(home.resolve("lib"));
-        Path script = Files.copy(SCRIPT, home.resolve("bin/mqnamesrv"));
-        ClasspathJar.write(home.resolve("lib/classpath.jar"));
+        Path script = home.resolve("bin/mqnamesrv");
+        if (!Files.exists(script)) {
+            Files.copy(SCRIPT, script);
+            ClasspathJar.write(home.resolve("lib/classpath.jar"));
+        }
         ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of("bash", script.toString()), args.stream()).toList())
                 .redirectErrorStream(true);
         builder.environment().put("SLUICE_LOG_DIR", home.resolve("logs").toString());
