@@ -30,8 +30,8 @@ final class GroupCommands {
                 new Command("updateSubGroup", "Create a consumer group or change its settings",
                         List.of(Targets.BROKER, Targets.CLUSTER, GROUP,
                                 Option.optional("s", "consumeEnable", "true|false", "may consume (default true)"),
-                                Option.optional("m", "consumeFromMinEnable", "true|false", "new group starts at the queue start (default true)"),
-                                Option.optional("d", "consumeBroadcastEnable", "true|false", "broadcasting allowed (default true)"),
+                                Option.optional("m", "consumeFromMinEnable", "true|false", "new group starts at the queue start (default false)"),
+                                Option.optional("d", "consumeBroadcastEnable", "true|false", "broadcasting allowed (default false)"),
                                 Option.optional("q", "retryQueueNums", "n", "retry queues (default 1)"),
                                 Option.optional("r", "retryMaxTimes", "n", "redeliveries before the DLQ (default 16)"),
                                 Option.optional("i", "brokerId", "id", "broker id to consume from (default 0)"),
@@ -57,12 +57,16 @@ final class GroupCommands {
                         GroupCommands::resetOffsetByTime));
     }
 
+    /**
+     * Without -m and -d, a group is written with consumeFromMinEnable and consumeBroadcastEnable false, as RocketMQ
+     * 4.9.7's updateSubGroup writes it (not the true of a group the broker creates for a new consumer).
+     */
     private static void updateSubGroup(ParsedArgs args, Admin admin, PrintStream out) throws Exception {
         SubscriptionGroupSettings d = SubscriptionGroupSettings.defaults(args.get("groupName"));
         SubscriptionGroupSettings group = new SubscriptionGroupSettings(d.groupName(),
                 args.getBoolean("consumeEnable", d.consumeEnable()),
-                args.getBoolean("consumeFromMinEnable", d.consumeFromMinEnable()),
-                args.getBoolean("consumeBroadcastEnable", d.consumeBroadcastEnable()),
+                args.getBoolean("consumeFromMinEnable", false),
+                args.getBoolean("consumeBroadcastEnable", false),
                 args.getInt("retryQueueNums", d.retryQueueNums()),
                 args.getInt("retryMaxTimes", d.retryMaxTimes()),
                 args.getLong("brokerId", d.brokerId()),
