@@ -190,6 +190,17 @@ public final class Admin implements AutoCloseable {
         return config;
     }
 
+    /** CLEAN_EXPIRED_CONSUMEQUEUE: the broker drops ConsumeQueue files that point only below its CommitLog. */
+    public void cleanExpiredConsumeQueue(String brokerAddr) throws ClientException {
+        brokerCall("clean-up of expired ConsumeQueues", brokerAddr,
+                RemotingCommand.request(RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE));
+    }
+
+    /** CLEAN_UNUSED_TOPIC: the broker drops the ConsumeQueues of topics it no longer has. */
+    public void cleanUnusedTopic(String brokerAddr) throws ClientException {
+        brokerCall("clean-up of unused topics", brokerAddr, RemotingCommand.request(RequestCode.CLEAN_UNUSED_TOPIC));
+    }
+
     /** UPDATE_BROKER_CONFIG with {@code key=value} lines; the broker applies and persists what it accepts. */
     public void updateBrokerConfig(String brokerAddr, Map<String, String> settings) throws ClientException {
         StringBuilder body = new StringBuilder();

@@ -7,6 +7,7 @@ import dev.sluice.client.admin.Admin;
 import dev.sluice.client.admin.ClusterInfo;
 import dev.sluice.client.internal.BrokerData;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,42 @@ final class ClusterCommands {
                         (args, admin, out) -> writePerm(args, admin, out, true)),
                 new Command("addWritePerm", "Restore a broker's write permission in every name server given with -n",
                         List.of(Option.required("b", "brokerName", "name", "broker name")),
-                        (args, admin, out) -> writePerm(args, admin, out, false)));
+                        (args, admin, out) -> writePerm(args, admin, out, false)),
+                new Command("cleanExpiredCQ", "Have brokers drop ConsumeQueue files that point only at deleted CommitLog",
+                        List.of(Targets.BROKER, Targets.CLUSTER),
+                        (args, admin, out) -> cleanUp(args, admin, out, admin::cleanExpiredConsumeQueue)),
+                new Command("cleanUnusedTopic", "Have brokers drop the ConsumeQueues of topics they no longer have",
+                        List.of(Targets.BROKER, Targets.CLUSTER),
+                        (args, admin, out) -> cleanUp(args, admin, out, admin::cleanUnusedTopic)));
+    }
+
+    /** A clean-up request to the -b broker, or every broker of the -c cluster (of every cluster without either). */
+    private interface CleanUp {
+        void at(String brokerAddr) throws ClientException;
+    }
+
+    /** Prints "success", or "false" when a broker refused or failed, as RocketMQ's tool does (no newline). */
+    private static void cleanUp(ParsedArgs args, Admin admin, PrintStream out, CleanUp request) throws Exception {
+        List<String> addrs = new ArrayList<>();
+        if (args.has("brokerAddr")) {
+            addrs.add(args.get("brokerAddr"));
+        } else {
+            ClusterInfo info = admin.clusterInfo();
+            for (String cluster : args.has("clusterName") ? List.of(args.get("clusterName")) : info.clusters().keySet()) {
+                for (BrokerData broker : Targets.cluster(info, cluster)) {
+                    addrs.addAll(broker.addresses().values());
+                }
+            }
+        }
+        boolean all = !addrs.isEmpty();
+        for (String addr : addrs) {
+            try {
+                request.at(addr);
+            } catch (ClientException e) {
+                all = false;
+            }
+        }
+        out.print(all ? "success" : "false");
     }
 
     private static void clusterList(ParsedArgs args, Admin admin, PrintStream out) throws Exception {

@@ -28,6 +28,10 @@ final class MessageCommands {
                         List.of(Option.required("i", "msgId", "ids", "message ids, comma separated"),
                                 Option.optional("t", "topic", "topic", "topic, to look up client-generated ids (UNIQ_KEY)")),
                         MessageCommands::queryById),
+                new Command("queryMsgByUniqueKey", "Print the message with a client-generated id (UNIQ_KEY)",
+                        List.of(Option.required("i", "msgId", "id", "the message's client id"),
+                                Option.required("t", "topic", "topic", "topic name")),
+                        MessageCommands::queryByUniqueKey),
                 new Command("queryMsgByOffset", "Print the message at an offset of a queue",
                         List.of(Option.required("t", "topic", "topic", "topic name"),
                                 Option.required("b", "brokerName", "name", "broker name"),
@@ -68,6 +72,13 @@ final class MessageCommands {
             Format.message(out, message);
             out.println();
         }
+    }
+
+    private static void queryByUniqueKey(ParsedArgs args, Admin admin, PrintStream out) throws Exception {
+        String topic = args.get("topic");
+        String msgId = args.get("msgId").trim();
+        Format.message(out, admin.queryByUniqueKey(topic, msgId)
+                .orElseThrow(() -> new ClientException("no message " + msgId + " in topic " + topic)));
     }
 
     /** The message an offset id names, or null when the id is not one (a client id, say). */

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /** Topic commands: list, route, status, create/update, delete. */
@@ -35,6 +37,8 @@ final class TopicCommands {
                         (args, admin, out) -> out.println(Format.prettyJson(admin.topicRouteJson(args.get("topic"))))),
                 new Command("topicStatus", "Print the offset range of each queue of a topic", List.of(TOPIC),
                         TopicCommands::topicStatus),
+                new Command("topicClusterList", "Print the clusters a topic's brokers belong to", List.of(TOPIC),
+                        TopicCommands::topicClusterList),
                 new Command("updateTopic", "Create a topic or change its queues and permission",
                         List.of(Targets.BROKER, Targets.CLUSTER, TOPIC,
                                 Option.optional("r", "readQueueNums", "n", "read queues (default 8)"),
@@ -151,6 +155,17 @@ final class TopicCommands {
                         backlog, inTps, outTps, inDay, outDay));
             }
         }
+    }
+
+    private static void topicClusterList(ParsedArgs args, Admin admin, PrintStream out) throws Exception {
+        Set<String> brokers = admin.topicRoute(args.get("topic")).brokers().keySet();
+        SortedSet<String> clusters = new TreeSet<>();
+        admin.clusterInfo().clusters().forEach((cluster, names) -> {
+            if (names.stream().anyMatch(brokers::contains)) {
+                clusters.add(cluster);
+            }
+        });
+        clusters.forEach(cluster -> out.print(f("%s%n", cluster)));
     }
 
     private static void topicStatus(ParsedArgs args, Admin admin, PrintStream out) throws Exception {

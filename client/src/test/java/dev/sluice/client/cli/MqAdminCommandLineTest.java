@@ -15,7 +15,8 @@ class MqAdminCommandLineTest {
     private static final List<String> COMMANDS = List.of("clusterList", "topicList", "topicRoute", "topicStatus",
             "brokerStatus", "updateTopic", "deleteTopic", "updateSubGroup", "deleteSubGroup", "consumerProgress",
             "consumerConnection", "queryMsgByKey", "queryMsgById", "queryMsgByOffset", "resetOffsetByTime",
-            "wipeWritePerm", "addWritePerm", "getBrokerConfig", "updateBrokerConfig");
+            "wipeWritePerm", "addWritePerm", "getBrokerConfig", "updateBrokerConfig", "queryMsgByUniqueKey",
+            "topicClusterList", "cleanExpiredCQ", "cleanUnusedTopic");
 
     @Test
     void helpListsEveryCommand() {

@@ -10,6 +10,8 @@ import dev.sluice.client.testing.SluiceCluster;
 import dev.sluice.client.testing.TestCluster;
 import dev.sluice.remoting.json.Json;
 import dev.sluice.testing.Deadline;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +85,7 @@ class MqAdminSluiceCommandsTest {
         Map<String, Object> queues = queueData("AdminT2");
         assertEquals(List.of(3L, 5L, 4L), List.of(queues.get("readQueueNums"), queues.get("writeQueueNums"), queues.get("perm")));
         assertTrue(ok("topicList").out().lines().anyMatch("AdminT2"::equals));
+        assertEquals(cluster.clusterName() + "\n", ok("topicClusterList", "-t", "AdminT2").out());
 
         ok("updateTopic", "-b", cluster.brokerAddr(), "-t", "AdminT2", "-r", "6", "-w", "6");
         Deadline.await("the route shows the change", Duration.ofSeconds(15),
@@ -246,12 +249,30 @@ class MqAdminSluiceCommandsTest {
         Deadline.await("the client id is indexed", Duration.ofSeconds(15),
                 () -> run("queryMsgById", "-i", sent.getMsgId(), "-t", "AdminT5").status() == 0);
         assertEquals(byOffsetId, fields(ok("queryMsgById", "-i", sent.getMsgId(), "-t", "AdminT5")));
+        assertEquals(byOffsetId, fields(ok("queryMsgByUniqueKey", "-i", sent.getMsgId(), "-t", "AdminT5")));
+        CliRun unknown = run("queryMsgByUniqueKey", "-i", "0A0B0C0D00002A9F0000000000000000", "-t", "AdminT5");
+        assertEquals(1, unknown.status(), unknown.out());
         assertEquals(byOffsetId, fields(ok("queryMsgByOffset", "-t", "AdminT5", "-b", cluster.brokerName(), "-i", "0",
                 "-o", String.valueOf(sent.getQueueOffset()))));
 
         CliRun beyond = run("queryMsgByOffset", "-t", "AdminT5", "-b", cluster.brokerName(), "-i", "0", "-o", "99");
         assertEquals(1, beyond.status());
         assertTrue(beyond.err().contains("no message at offset 99"), beyond.err());
+    }
+
+    /** Both print what RocketMQ's tool prints: "success", or "false" when a broker did not do it. */
+    @Test
+    void cleanExpiredCqAndCleanUnusedTopicAskTheBrokers() throws Exception {
+        for (String command : List.of("cleanExpiredCQ", "cleanUnusedTopic")) {
+            assertEquals("success", ok(command, "-b", cluster.brokerAddr()).out());
+            assertEquals("success", ok(command, "-c", cluster.clusterName()).out());
+            assertEquals("success", ok(command).out(), "every cluster");
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                String nobody = "127.0.0.1:" + closed.getLocalPort();
+                closed.close();
+                assertEquals("false", ok(command, "-b", nobody).out());
+            }
+        }
     }
 
     private static Map<String, String> fields(CliRun run) {
