@@ -760,6 +760,7 @@ final class LmdbKeyIndex implements KeyIndex {
      */
     private Thread startIndexer() {
         Thread t = new Thread(() -> {
+            int failures = 0;
             while (true) {
                 TailPool pool;
                 long gen;
@@ -784,9 +785,17 @@ final class LmdbKeyIndex implements KeyIndex {
                     } else if (!mergeStep()) {
                         LockSupport.parkNanos(this, idleNanos);
                     }
+                    if (failures > 0) {
+                        LOG.info("Key index in {} writes again after {} failed round(s)", dir, failures);
+                        failures = 0;
+                    }
                 } catch (RuntimeException e) {
-                    // Puts go on into pools (and wait past maxTailEntries); a later round retries.
-                    LOG.error("Writing key index runs in {} failed", dir, e);
+                    // Puts go on into pools (and wait past maxTailEntries); a later round retries, each second: on a
+                    // full disk for as long as it stays full, so only the first failure and each 60th is logged.
+                    if (failures++ % 60 == 0) {
+                        LOG.error("Writing key index runs in {} failed ({} time(s) in a row; retrying each second)",
+                                dir, failures, e);
+                    }
                     synchronized (writer) {
                         cancelMerge();
                     }
