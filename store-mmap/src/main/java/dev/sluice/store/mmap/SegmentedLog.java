@@ -103,7 +103,7 @@ final class SegmentedLog {
         }
         MappedSegment last = last();
         if (last != null) {
-            last.diskNearlyFull(nearlyFull(last));
+            last.diskNearlyFull(nearlyFull());
         }
     }
 
@@ -198,7 +198,7 @@ final class SegmentedLog {
             s = MappedSegment.create(dir, base, segmentSize,
                     fill == MappedSegment.Fill.PAGE_CACHE ? MappedSegment.Fill.SPARSE : fill, writes);
         }
-        s.diskNearlyFull(nearlyFull(s)); // before its first prefault has looked, the writer may store into it
+        s.diskNearlyFull(nearlyFull()); // before its first prefault has looked, the writer may store into it
         put(base, s);
         return s;
     }
@@ -209,18 +209,18 @@ final class SegmentedLog {
         MappedSegment last = last();
         if (last != null) {
             allowed(last, 0); // a first look at the disk
-            last.diskNearlyFull(nearlyFull(last));
+            last.diskNearlyFull(nearlyFull());
         }
     }
 
     /**
-     * Whether {@code segment}'s pages are to be allocated by writing zeros: the guard's last look found the disk
-     * nearly full, or always for a log without one (ConsumeQueues). A ConsumeQueue's file may live for days after a
-     * look found room, and a dispatcher's store the disk cannot back is reported later, from wherever the thread has
-     * got to, maybe past the end of its round: the unit stayed a hole, and recovery took the hole for the queue's end.
-     * Its units are 20 bytes a message, so writing their zeros first costs little.
+     * Whether pages are to be allocated by writing zeros: the guard's last look found the disk nearly full, or always
+     * for a log without one (ConsumeQueues). A ConsumeQueue's file may live for days after a look found room, and a
+     * dispatcher's store the disk cannot back is reported later, from wherever the thread has got to, maybe past the
+     * end of its round: the unit stayed a hole, and recovery took the hole for the queue's end. Its units are 20 bytes
+     * a message, so writing their zeros first costs little.
      */
-    private boolean nearlyFull(MappedSegment segment) {
+    private boolean nearlyFull() {
         SpaceGuard g = guard;
         return g == null || g.nearlyFull();
     }
@@ -258,7 +258,7 @@ final class SegmentedLog {
         }, executor);
         if (fill == MappedSegment.Fill.SPARSE) {
             // A separate task, so a roll that comes early takes the file without waiting for its first pages.
-            prepared.thenAcceptAsync(s -> s.prefault(allowed(s, MappedSegment.PREFAULT_LEAD), nearlyFull(s)), executor);
+            prepared.thenAcceptAsync(s -> s.prefault(allowed(s, MappedSegment.PREFAULT_LEAD), nearlyFull()), executor);
         }
     }
 
@@ -272,7 +272,7 @@ final class SegmentedLog {
         if (fill == MappedSegment.Fill.SPARSE) {
             int upTo = segment.prefaultDue();
             if (upTo >= 0) {
-                executor.execute(() -> segment.prefault(allowed(segment, upTo), nearlyFull(segment)));
+                executor.execute(() -> segment.prefault(allowed(segment, upTo), nearlyFull()));
             }
         }
     }
