@@ -51,12 +51,15 @@ final class ClusterCommands {
                         (args, admin, out) -> cleanUp(args, admin, out, admin::cleanUnusedTopic)));
     }
 
-    /** A clean-up request to the -b broker, or every broker of the -c cluster (of every cluster without either). */
+    /** A clean-up request (an Admin method) at one broker. */
     private interface CleanUp {
         void at(String brokerAddr) throws ClientException;
     }
 
-    /** Prints "success", or "false" when a broker refused or failed, as RocketMQ's tool does (no newline). */
+    /**
+     * Sends the request to the -b broker, or every broker of the -c cluster (of every cluster without either), and
+     * prints "success", or "false" when a broker refused or failed, as RocketMQ's tool does (no newline).
+     */
     private static void cleanUp(ParsedArgs args, Admin admin, PrintStream out, CleanUp request) throws Exception {
         List<String> addrs = new ArrayList<>();
         if (args.has("brokerAddr")) {
