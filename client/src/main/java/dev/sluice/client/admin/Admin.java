@@ -190,6 +190,19 @@ public final class Admin implements AutoCloseable {
         return config;
     }
 
+    /**
+     * GET_BROKER_CONSUME_STATS: the progress of every group on the broker's topics (only ordered topics with
+     * {@code orderOnly}), answered within {@code timeoutMillis}.
+     */
+    public BrokerConsumeStats brokerConsumeStats(String brokerAddr, boolean orderOnly, long timeoutMillis)
+            throws ClientException {
+        RemotingCommand response = brokers.call(brokerAddr, brokerAddr,
+                RemotingCommand.request(RequestCode.GET_BROKER_CONSUME_STATS).putExtField("isOrder", orderOnly),
+                timeoutMillis);
+        requireSuccess("broker consume stats", "broker at " + brokerAddr, response);
+        return parse("consume stats of " + brokerAddr, () -> Bodies.brokerConsumeStats(response.body()));
+    }
+
     /** CLEAN_EXPIRED_CONSUMEQUEUE: the broker drops ConsumeQueue files that point only below its CommitLog. */
     public void cleanExpiredConsumeQueue(String brokerAddr) throws ClientException {
         brokerCall("clean-up of expired ConsumeQueues", brokerAddr,

@@ -54,12 +54,36 @@ final class Bodies {
     }
 
     static ConsumeStats consumeStats(byte[] body) {
-        Object tps = Json.parseObject(body).get("consumeTps");
-        Map<MessageQueue, QueueProgress> queues = queueTable(body, value -> {
+        return consumeStats(Json.parseObject(body));
+    }
+
+    private static ConsumeStats consumeStats(Map<String, Object> root) {
+        Map<MessageQueue, QueueProgress> queues = queueTable(root, value -> {
             Map<String, Object> o = Json.asObject(value, "offsetTable value");
             return new QueueProgress(longOf(o, "brokerOffset"), longOf(o, "consumerOffset"), longOf(o, "lastTimestamp"));
         });
-        return new ConsumeStats(doubleOf(tps), new TreeMap<>(queues));
+        return new ConsumeStats(doubleOf(root.get("consumeTps")), new TreeMap<>(queues));
+    }
+
+    /** ConsumeStatsList: {@code {"consumeStatsList":[{group:[ConsumeStats, ...]}, ...], "totalDiff":n}}. */
+    static BrokerConsumeStats brokerConsumeStats(byte[] body) {
+        Map<String, Object> root = Json.parseObject(body);
+        List<BrokerConsumeStats.Group> groups = new ArrayList<>();
+        Object list = root.get("consumeStatsList");
+        if (list instanceof List<?> items) {
+            for (Object item : items) {
+                for (Map.Entry<String, Object> group : Json.asObject(item, "consumeStatsList element").entrySet()) {
+                    if (!(group.getValue() instanceof List<?> stats)) {
+                        throw new JsonException("the consume stats of group " + group.getKey() + " are not a JSON array");
+                    }
+                    for (Object one : stats) {
+                        groups.add(new BrokerConsumeStats.Group(group.getKey(),
+                                consumeStats(Json.asObject(one, "consume stats"))));
+                    }
+                }
+            }
+        }
+        return new BrokerConsumeStats(groups, longOf(root, "totalDiff"));
     }
 
     /** BrokerStatsData: {@code {"statsDay":{avgpt, sum, tps}, "statsHour":..., "statsMinute":...}}. */
@@ -128,8 +152,12 @@ final class Bodies {
 
     /** An offset table keyed by MessageQueue objects, as fastjson writes it. */
     private static <V> Map<MessageQueue, V> queueTable(byte[] body, Function<Object, V> value) {
+        return queueTable(Json.parseObject(body), value);
+    }
+
+    private static <V> Map<MessageQueue, V> queueTable(Map<String, Object> root, Function<Object, V> value) {
         Map<MessageQueue, V> table = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : object(Json.parseObject(body).get("offsetTable"), "offsetTable").entrySet()) {
+        for (Map.Entry<String, Object> e : object(root.get("offsetTable"), "offsetTable").entrySet()) {
             Map<String, Object> key = Json.asObject(Json.parse(e.getKey()), "offsetTable key");
             table.put(new MessageQueue(Json.asString(key.get("topic"), "topic"),
                     Json.asString(key.get("brokerName"), "brokerName"), Json.asInt(key.get("queueId"), "queueId")),

@@ -5,6 +5,7 @@ import static dev.sluice.client.cli.Format.f;
 import dev.sluice.client.ClientException;
 import dev.sluice.client.MessageQueue;
 import dev.sluice.client.admin.Admin;
+import dev.sluice.client.admin.BrokerConsumeStats;
 import dev.sluice.client.admin.ConsumeStats;
 import dev.sluice.client.admin.ConsumerConnection;
 import dev.sluice.client.admin.QueueProgress;
@@ -45,6 +46,12 @@ final class GroupCommands {
                 new Command("consumerProgress", "Print a group's offsets and lag per queue (all groups without -g)",
                         List.of(Option.optional("g", "groupName", "group", "consumer group name")),
                         GroupCommands::consumerProgress),
+                new Command("brokerConsumeStats", "Print every group's progress on one broker's queues",
+                        List.of(Option.required("b", "brokerAddr", "addr", "the broker (ip:port)"),
+                                Option.optional("t", "timeoutMillis", "ms", "how long to wait for the answer (default 50000)"),
+                                Option.optional("l", "level", "n", "print only queues at least this far behind (default 0)"),
+                                Option.optional("o", "order", "true|false", "only ordered topics (default false)")),
+                        GroupCommands::brokerConsumeStats),
                 new Command("consumerConnection", "Print a group's connected clients and subscriptions",
                         List.of(Option.required("g", "consumerGroup", "group", "consumer group name"),
                                 Option.optional("b", "brokerAddr", "addr", "ask this broker")),
@@ -125,6 +132,28 @@ final class GroupCommands {
         out.println();
         out.print(f("Consume TPS: %.2f%n", stats.consumeTps()));
         out.print(f("Diff Total: %d%n", stats.lagTotal()));
+    }
+
+    /** As RocketMQ's tool prints it: only queues a group has consumed from (a last time), at least -l behind. */
+    private static void brokerConsumeStats(ParsedArgs args, Admin admin, PrintStream out) throws Exception {
+        BrokerConsumeStats stats = admin.brokerConsumeStats(args.get("brokerAddr"), args.getBoolean("order", false),
+                args.getLong("timeoutMillis", 50_000));
+        long level = args.getLong("level", 0);
+        out.print(f("%-64s  %-64s  %-32s  %-4s  %-20s  %-20s  %-20s  %s%n", "#Topic", "#Group", "#Broker Name", "#QID",
+                "#Broker Offset", "#Consumer Offset", "#Diff", "#LastTime"));
+        for (BrokerConsumeStats.Group group : stats.groups()) {
+            for (Map.Entry<MessageQueue, QueueProgress> e : group.stats().queues().entrySet()) {
+                MessageQueue queue = e.getKey();
+                QueueProgress progress = e.getValue();
+                if (progress.lag() < level || progress.lastTimestamp() <= 0) {
+                    continue;
+                }
+                out.print(f("%-64s  %-64s  %-32s  %-4d  %-20d  %-20d  %-20d  %s%n", Format.cut(queue.topic(), 64),
+                        group.name(), Format.cut(queue.brokerName(), 32), queue.queueId(), progress.brokerOffset(),
+                        progress.consumerOffset(), progress.lag(), Format.date(progress.lastTimestamp(), Format.SECONDS)));
+            }
+        }
+        out.print(f("%nDiff Total: %d%n", stats.totalDiff()));
     }
 
     /** One line per group that has a retry topic: members, version, type, model, TPS and total lag. */

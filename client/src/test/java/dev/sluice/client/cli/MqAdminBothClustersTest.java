@@ -43,12 +43,16 @@ import org.apache.rocketmq.common.protocol.body.ProcessQueueInfo;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.apache.rocketmq.tools.command.consumer.ConsumerStatusSubCommand;
 import org.apache.rocketmq.tools.command.offset.GetConsumerStatusCommand;
+import org.apache.rocketmq.tools.command.broker.BrokerConsumeStatsSubCommad;
 import org.apache.rocketmq.tools.command.broker.BrokerStatusSubCommand;
+import org.apache.rocketmq.tools.command.broker.CleanExpiredCQSubCommand;
+import org.apache.rocketmq.tools.command.broker.CleanUnusedTopicCommand;
 import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
 import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByKeySubCommand;
 import org.apache.rocketmq.tools.command.stats.StatsAllSubCommand;
+import org.apache.rocketmq.tools.command.topic.TopicClusterSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicListSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicRouteSubCommand;
 import org.apache.rocketmq.tools.command.topic.TopicStatusSubCommand;
@@ -414,6 +418,18 @@ class MqAdminBothClustersTest {
 
         assertEquals(OfficialTool.run(n, new TopicStatusSubCommand(), "-t", TOPIC),
                 CliRun.of("topicStatus", "-n", n, "-t", TOPIC).ok().out());
+        assertEquals(OfficialTool.run(n, new TopicClusterSubCommand(), "-t", TOPIC),
+                CliRun.of("topicClusterList", "-n", n, "-t", TOPIC).ok().out());
+        String b = cluster.brokerAddr();
+        String officialConsumeStats = OfficialTool.run(n, new BrokerConsumeStatsSubCommad(), "-b", b);
+        assertTrue(officialConsumeStats.contains(GROUP), officialConsumeStats);
+        assertEquals(officialConsumeStats, CliRun.of("brokerConsumeStats", "-n", n, "-b", b).ok().out());
+        assertEquals(OfficialTool.run(n, new BrokerConsumeStatsSubCommad(), "-b", b, "-l", "2"),
+                CliRun.of("brokerConsumeStats", "-n", n, "-b", b, "-l", "2").ok().out());
+        assertEquals(OfficialTool.run(n, new CleanExpiredCQSubCommand(), "-b", b),
+                CliRun.of("cleanExpiredCQ", "-n", n, "-b", b).ok().out());
+        assertEquals(OfficialTool.run(n, new CleanUnusedTopicCommand(), "-b", b),
+                CliRun.of("cleanUnusedTopic", "-n", n, "-b", b).ok().out());
         assertEquals(withoutTps(OfficialTool.run(n, new ConsumerProgressSubCommand(), "-g", GROUP)),
                 withoutTps(CliRun.of("consumerProgress", "-n", n, "-g", GROUP).ok().out()));
         assertEquals(OfficialTool.run(n, new QueryMsgByKeySubCommand(), "-t", TOPIC, "-k", "key-3"),

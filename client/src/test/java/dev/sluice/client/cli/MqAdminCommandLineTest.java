@@ -16,7 +16,7 @@ class MqAdminCommandLineTest {
             "brokerStatus", "updateTopic", "deleteTopic", "updateSubGroup", "deleteSubGroup", "consumerProgress",
             "consumerConnection", "queryMsgByKey", "queryMsgById", "queryMsgByOffset", "resetOffsetByTime",
             "wipeWritePerm", "addWritePerm", "getBrokerConfig", "updateBrokerConfig", "queryMsgByUniqueKey",
-            "topicClusterList", "cleanExpiredCQ", "cleanUnusedTopic");
+            "topicClusterList", "cleanExpiredCQ", "cleanUnusedTopic", "brokerConsumeStats");
 
     @Test
     void helpListsEveryCommand() {
