@@ -7,12 +7,11 @@ import dev.sluice.store.spi.IndexBatch;
 import dev.sluice.store.spi.KeyIndex;
 import dev.sluice.testing.CapturedLog;
 import dev.sluice.testing.Deadline;
-import java.io.IOException;
+import dev.sluice.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,10 +30,8 @@ class FullDiskTest {
 
     @Test
     void entriesPutWhileTheDiskIsFullAreWrittenOnceSpaceFrees() throws Exception {
-        Path mount = Files.createDirectories(root.resolve("small"));
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        Assumptions.assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "cannot mount a tmpfs here");
+        Path mount = root.resolve("small");
+        Assumptions.assumeTrue(Tmpfs.mount(mount, "32m"), "cannot mount a tmpfs here");
         try {
             Path indexDir = mount.resolve("index");
             TestIndexes.TestLog log = new TestIndexes.TestLog();
@@ -45,7 +42,7 @@ class FullDiskTest {
                 Deadline.await("the first entries written", Duration.ofSeconds(30),
                         () -> index.appliedOffset() >= before * OFFSET_STEP);
                 Path filler = mount.resolve("filler");
-                fill(filler);
+                Tmpfs.fill(filler);
 
                 try (CapturedLog captured = new CapturedLog()) {
                     put(index, before, total);
@@ -66,7 +63,7 @@ class FullDiskTest {
                 assertAllFound(index, total);
             }
         } finally {
-            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+            Tmpfs.unmount(mount);
         }
     }
 
@@ -90,17 +87,5 @@ class FullDiskTest {
     private static void assertAllFound(KeyIndex index, int count) {
         IntStream.concat(IntStream.range(0, count).filter(i -> i % 997 == 0), IntStream.of(count - 1)).forEach(i ->
                 assertEquals(List.of(i * OFFSET_STEP), index.query("t", "k" + i, 10, 0, Long.MAX_VALUE), "k" + i));
-    }
-
-    /** Writes zeros to {@code file} until the disk has no room left. */
-    private static void fill(Path file) throws IOException {
-        byte[] chunk = new byte[1 << 12];
-        try (var out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(chunk);
-            }
-        } catch (IOException noSpace) {
-            // the disk is full
-        }
     }
 }

@@ -17,6 +17,7 @@ import dev.sluice.store.TagFilter;
 import dev.sluice.store.spi.DiskUsageProbe;
 import dev.sluice.testing.CapturedLog;
 import dev.sluice.testing.Deadline;
+import dev.sluice.testing.Tmpfs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -27,7 +28,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -263,7 +263,7 @@ class DiskFullTest {
     void aPoolsFileWithoutABufferRefusesAStoreTheFullDiskHasNoRoomFor() throws Exception {
         Path mount = mountSmallDisk();
         try {
-            fill(mount.resolve("filler"));
+            Tmpfs.fill(mount.resolve("filler"));
             int size = 1 << 20;
             MappedSegment segment = MappedSegment.create(mount, 0, size, MappedSegment.Fill.SPARSE,
                     MappedSegment.Writes.POOLED);
@@ -282,18 +282,6 @@ class DiskFullTest {
     /** Lines logged at ERROR that contain {@code text}. */
     private static long errorLines(CapturedLog log, String text) {
         return log.text().lines().filter(l -> l.contains(" ERROR ") && l.contains(text)).count();
-    }
-
-    /** Writes zeros to {@code file} until the disk has no room left. */
-    private static void fill(Path file) throws IOException {
-        byte[] chunk = new byte[1 << 16];
-        try (var out = Files.newOutputStream(file)) {
-            while (true) {
-                out.write(chunk);
-            }
-        } catch (IOException noSpace) {
-            // the disk is full
-        }
     }
 
     /**
@@ -379,7 +367,7 @@ class DiskFullTest {
      */
     private static void assertRefusedWhileFullThenReopensWithAll(Path mount, StoreConfig config, int acked)
             throws Exception {
-        fill(mount.resolve("filler"));
+        Tmpfs.fill(mount.resolve("filler"));
         StoreException refused = assertThrows(StoreException.class,
                 () -> MmapMessageStore.open(config, StoreContext.defaults()).close());
         assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
@@ -408,7 +396,7 @@ class DiskFullTest {
                 }
                 file.setLength(60_000);
             }
-            fill(mount.resolve("filler"));
+            Tmpfs.fill(mount.resolve("filler"));
             ConsumeQueue queue = new ConsumeQueue("T", 0, queueDir, 60_000, new ReentrantLock());
             try {
                 queue.recover(0, 1000L * units);
@@ -471,10 +459,7 @@ class DiskFullTest {
     private static void shrinkToWhatIsUsed(Path mount) throws Exception {
         Deadline.await("the disk shrunk to what is used", Duration.ofSeconds(10), () -> {
             java.nio.file.FileStore disk = Files.getFileStore(mount);
-            long usedKib = (disk.getTotalSpace() - disk.getUsableSpace()) / 1024;
-            Process p = new ProcessBuilder("mount", "-o", "remount,size=" + usedKib + "k", mount.toString())
-                    .redirectErrorStream(true).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return Tmpfs.resize(mount, (disk.getTotalSpace() - disk.getUsableSpace()) / 1024 + "k");
         });
         assertTrue(Files.getFileStore(mount).getUsableSpace() < 4096, "still room on " + mount);
     }
@@ -506,21 +491,18 @@ class DiskFullTest {
 
     /** A tmpfs of {@code size} under the test's directory; skips the test where it cannot be mounted. */
     private Path mountDisk(String size) throws Exception {
-        Path mount = Files.createDirectories(dir.resolve("small"));
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        boolean mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        Assumptions.assumeTrue(mounted, "cannot mount a tmpfs here");
+        Path mount = dir.resolve("small");
+        Assumptions.assumeTrue(Tmpfs.mount(mount, size), "cannot mount a tmpfs here");
         return mount;
     }
 
     /** Space frees: the small disk grows to 64 MiB. */
     private static void grow(Path mount) throws Exception {
-        new ProcessBuilder("mount", "-o", "remount,size=64m", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        assertTrue(Tmpfs.resize(mount, "64m"), "cannot grow " + mount);
     }
 
     private static void unmount(Path mount) throws Exception {
-        new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        Tmpfs.unmount(mount);
     }
 
     private static StoreConfig.Builder smallDiskConfig(Path mount) {
