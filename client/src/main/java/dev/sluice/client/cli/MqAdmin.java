@@ -21,7 +21,7 @@ public final class MqAdmin {
     static final int USAGE = 2;
 
     private static final List<Command> COMMANDS = Stream.of(ClusterCommands.all(), TopicCommands.all(),
-            GroupCommands.all(), MessageCommands.all()).flatMap(List::stream).toList();
+            GroupCommands.all(), MessageCommands.all(), ProbeCommands.all()).flatMap(List::stream).toList();
 
     private MqAdmin() {
     }

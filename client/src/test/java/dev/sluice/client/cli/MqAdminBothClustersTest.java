@@ -27,6 +27,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +51,8 @@ import org.apache.rocketmq.tools.command.broker.BrokerStatusSubCommand;
 import org.apache.rocketmq.tools.command.broker.CleanExpiredCQSubCommand;
 import org.apache.rocketmq.tools.command.broker.CleanUnusedTopicCommand;
 import org.apache.rocketmq.tools.command.broker.GetBrokerConfigCommand;
+import org.apache.rocketmq.tools.command.broker.SendMsgStatusCommand;
+import org.apache.rocketmq.tools.command.cluster.CLusterSendMsgRTCommand;
 import org.apache.rocketmq.tools.command.cluster.ClusterListSubCommand;
 import org.apache.rocketmq.tools.command.consumer.ConsumerProgressSubCommand;
 import org.apache.rocketmq.tools.command.message.QueryMsgByKeySubCommand;
@@ -453,6 +458,59 @@ class MqAdminBothClustersTest {
         if (kind.equals("Sluice")) { // Apache's counts come from snapshots taken every 10 s, so they may lag
             assertEquals("25", row[5], "messages put in the last day: " + ourStats);
             assertTrue(Long.parseLong(row[6]) >= 20, "messages got in the last day: " + ourStats);
+        }
+    }
+
+    /**
+     * sendMsgStatus and clusterRT time real sends to the topic named after the broker group. They print the official
+     * tool's lines; only the times differ.
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void sendProbesPrintTheOfficialToolsLines(String kind) throws Exception {
+        TestCluster cluster = clusters.get(kind);
+        String n = cluster.namesrvAddr();
+        String broker = cluster.brokerName();
+
+        Pattern sent = Pattern.compile("rt=\\d+ms, SendResult=SendResult \\[sendStatus=SEND_OK, msgId=[0-9A-F]+, "
+                + "offsetMsgId=[0-9A-F]{32}, messageQueue=MessageQueue \\[topic=" + broker + ", brokerName=" + broker
+                + ", queueId=0\\], queueOffset=(\\d+)\\]");
+        List<Long> offsets = new ArrayList<>();
+        for (String output : List.of(OfficialTool.run(n, new SendMsgStatusCommand(), "-b", broker, "-c", "3"),
+                CliRun.of("sendMsgStatus", "-n", n, "-b", broker, "-c", "3").ok().out())) {
+            assertEquals(3, output.lines().count(), output);
+            for (String line : output.lines().toList()) {
+                Matcher matcher = sent.matcher(line);
+                assertTrue(matcher.matches(), line);
+                offsets.add(Long.parseLong(matcher.group(1)));
+            }
+        }
+        // the topic has one queue, and each tool sends one untimed message before its three
+        long first = offsets.get(0);
+        assertEquals(List.of(first, first + 1, first + 2, first + 4, first + 5, first + 6), offsets);
+
+        Predicate<String> twoRounds = out -> out.lines().filter(l -> l.startsWith(cluster.clusterName())).count() >= 2;
+        String[] rtArgs = {"-a", "3", "-i", "1", "-c", cluster.clusterName()};
+        String official = OfficialTool.runUntil(n, new CLusterSendMsgRTCommand(), twoRounds, Duration.ofSeconds(60), rtArgs);
+        String ours = CliRun.until(twoRounds, Duration.ofSeconds(60),
+                Stream.concat(Stream.of("clusterRT", "-n", n), Stream.of(rtArgs)).toArray(String[]::new)).out();
+        assertEquals(official.lines().findFirst(), ours.lines().findFirst(), "header");
+        // the RT column's width moves with its value, the others are fixed
+        String row = String.format("%-24s  %-24s  _ %-16s  %-16s", cluster.clusterName(), broker, 3, 0);
+        for (String output : List.of(official, ours)) {
+            List<String> rows = output.lines().skip(1).limit(2).map(l -> l.replaceFirst("\\d+\\.\\d\\d +", "_ ")).toList();
+            assertEquals(List.of(row, row), rows, output);
+        }
+
+        Pattern tlog = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\|east\\|" + cluster.clusterName()
+                + "\\|" + broker + "\\|\\d+");
+        String[] tlogArgs = {"-a", "2", "-p", "true", "-m", "east"};
+        Predicate<String> oneLine = out -> out.contains("\n");
+        for (String output : List.of(OfficialTool.runUntil(n, new CLusterSendMsgRTCommand(), oneLine, Duration.ofSeconds(60), tlogArgs),
+                CliRun.until(oneLine, Duration.ofSeconds(60), Stream.concat(Stream.of("clusterRT", "-n", n),
+                        Stream.of(tlogArgs)).toArray(String[]::new)).out())) {
+            String line = output.lines().findFirst().orElseThrow();
+            assertTrue(tlog.matcher(line).matches(), line);
         }
     }
 

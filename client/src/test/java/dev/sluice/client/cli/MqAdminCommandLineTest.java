@@ -67,6 +67,7 @@ class MqAdminCommandLineTest {
         assertUsageError(CliRun.of("resetOffsetByTime", "-n", "127.0.0.1:9876", "-g", "G", "-t", "T", "-s", "yesterday"),
                 "--timestamp must be now, milliseconds or yyyy-MM-dd#HH:mm:ss:SSS, not 'yesterday'");
         assertUsageError(CliRun.of("clusterList", "-n", "localhost"), "name server address must be host:port");
+        assertUsageError(CliRun.of("clusterRT", "-n", "127.0.0.1:9876", "-a", "1"), "--amount must be at least 2");
     }
 
     @Test

@@ -325,6 +325,15 @@ class MqAdminSluiceCommandsTest {
         assertTrue(refused.err().contains("refused by broker at " + cluster.brokerAddr()), refused.err());
     }
 
+    @Test
+    void clusterRtOfAnUnknownClusterFailsWithOneLineNamingIt() {
+        CliRun noCluster = run("clusterRT", "-c", "NoSuchCluster");
+        assertEquals(1, noCluster.status(), noCluster.out());
+        assertEquals("", noCluster.out());
+        assertEquals(1, noCluster.err().lines().count(), noCluster.err());
+        assertTrue(noCluster.err().contains("cluster NoSuchCluster is not known"), noCluster.err());
+    }
+
     private static Map<String, String> config(CliRun run, String title) {
         String[] lines = run.out().split("\n");
         assertEquals(title, lines[0]);

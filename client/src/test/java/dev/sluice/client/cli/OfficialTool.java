@@ -3,6 +3,8 @@ package dev.sluice.client.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Predicate;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.PosixParser;
 import org.apache.rocketmq.srvutil.ServerUtil;
@@ -31,5 +33,33 @@ final class OfficialTool {
             System.clearProperty("rocketmq.namesrv.addr");
         }
         return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs a sub-command that never ends by itself (clusterRT) until what it printed satisfies {@code enough}, then
+     * interrupts it and returns its output.
+     */
+    static synchronized String runUntil(String namesrvAddr, SubCommand command, Predicate<String> enough, Duration limit,
+                                        String... args) throws Exception {
+        Options options = command.buildCommandlineOptions(ServerUtil.buildCommandlineOptions(new Options()));
+        var commandLine = ServerUtil.parseCmdLine("mqadmin " + command.commandName(), args, options, new PosixParser());
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setProperty("rocketmq.namesrv.addr", namesrvAddr);
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        Thread runner = new Thread(() -> {
+            try {
+                command.execute(commandLine, options, null);
+            } catch (Exception e) {
+                // the interrupt that ends it surfaces as a SubCommandException
+            }
+        }, "official-" + command.commandName());
+        try {
+            runner.start();
+            return CliRun.waitFor(runner, captured, enough, limit);
+        } finally {
+            System.setOut(original);
+            System.clearProperty("rocketmq.namesrv.addr");
+        }
     }
 }
