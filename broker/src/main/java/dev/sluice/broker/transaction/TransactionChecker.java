@@ -18,7 +18,9 @@ import dev.sluice.store.MessageRecordDescriptor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
@@ -40,6 +42,8 @@ public final class TransactionChecker {
     private final RemotingServer server;
     private final TopicTable topics;
     private final Clock clock;
+    /** Per producer group, the half messages of this pass that no producer was online to be asked about. */
+    private final Map<String, Integer> unasked = new TreeMap<>();
 
     TransactionChecker(BrokerConfig config, TransactionLog log, ProducerRegistry producers, RemotingServer server,
                        TopicTable topics, Clock clock) {
@@ -78,8 +82,20 @@ public final class TransactionChecker {
             // Copies written during this pass land beyond this end: each transaction is checked once per pass.
             long end = log.halfEnd();
             log.scan(HalfMessages.HALF_TOPIC, log.halfProgress(), end, half -> visit(half, now));
+            reportUnasked();
         }
         log.saveProgress();
+    }
+
+    /**
+     * One line per group and pass (RocketMQ warns for each message): the checks still count, so a group whose
+     * producers stay away has its transactions given up after transactionCheckMax passes.
+     */
+    private void reportUnasked() {
+        unasked.forEach((group, count) -> LOG.warn("no producer of group {} is online: {} half messages could not be "
+                + "checked this pass (each pass counts toward transactionCheckMax {})", group, count,
+                config.transactionCheckMax()));
+        unasked.clear();
     }
 
     /** @return false to end the pass: later half messages are younger */
@@ -123,7 +139,7 @@ public final class TransactionChecker {
         if (producer.isPresent()) {
             server.invokeOneway(producer.get(), checkRequest(copy));
         } else {
-            LOG.debug("no producer of group {} online to check half message {}", group, copy.queueOffset());
+            unasked.merge(String.valueOf(group), 1, Integer::sum);
         }
         return true;
     }

@@ -21,6 +21,7 @@ import dev.sluice.store.MessageStore;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.mmap.MmapMessageStore;
+import dev.sluice.testing.CapturedLog;
 import dev.sluice.testing.Deadline;
 import dev.sluice.testing.MutableClock;
 
@@ -150,6 +151,35 @@ class TransactionCheckerTest {
         clock.advance(6_500);
         checkOnce();
         assertEquals(List.of("tx-ahead", "tx-on-time"), checkedIds());
+    }
+
+    /** A group with no producer online: its checks count, and each pass says so once for the group. */
+    @Test
+    void aGroupWithoutAProducerOnlineIsReportedOncePerPassAndItsChecksCount() throws Exception {
+        Map<String, String> gone = Map.of(HalfMessages.PGROUP, "Gone");
+        DecodedMessage first = half("tx-gone-1", clock.millis(), gone);
+        half("tx-gone-2", clock.millis(), gone);
+        half("tx-here", clock.millis(), Map.of());
+        clock.advance(6_001);
+        try (CapturedLog captured = new CapturedLog()) {
+            checkOnce();
+            List<String> warned = captured.text().lines().filter(l -> l.contains("no producer of group")).toList();
+            assertEquals(1, warned.size(), captured.text());
+            assertTrue(warned.get(0).contains("WARN") && warned.get(0).contains("group Gone is online: 2 half messages"),
+                    warned.get(0));
+        }
+        assertEquals(List.of("tx-here"), checkedIds());
+        assertFalse(log.isOpen(first));
+
+        clock.advance(60_000);
+        checkOnce();
+        clock.advance(60_000);
+        try (CapturedLog captured = new CapturedLog()) {
+            checkOnce();
+            assertFalse(captured.text().contains("group Gone is online"), "given up, not checked: " + captured.text());
+        }
+        Deadline.await("both of Gone's half messages and tx-here are on the check-max topic", Duration.ofSeconds(10),
+                () -> store.maxQueueOffset(HalfMessages.CHECK_MAX_TOPIC, 0) == 3);
     }
 
     private void checkOnce() throws Exception {
