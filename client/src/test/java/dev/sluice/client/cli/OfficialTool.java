@@ -18,7 +18,43 @@ final class OfficialTool {
     private OfficialTool() {
     }
 
-    static synchronized String run(String namesrvAddr, SubCommand command, String... args) throws Exception {
+    static String run(String namesrvAddr, SubCommand command, String... args) throws Exception {
+        return capturing(namesrvAddr, command, args, (execute, captured) -> {
+            execute.run();
+            return captured.toString(StandardCharsets.UTF_8);
+        });
+    }
+
+    /**
+     * Runs a sub-command that never ends by itself (clusterRT) until what it printed satisfies {@code enough}, then
+     * interrupts it and returns its output.
+     */
+    static String runUntil(String namesrvAddr, SubCommand command, Predicate<String> enough, Duration limit,
+                           String... args) throws Exception {
+        return capturing(namesrvAddr, command, args, (execute, captured) -> {
+            Thread runner = new Thread(() -> {
+                try {
+                    execute.run();
+                } catch (Exception e) {
+                    // the interrupt that ends it surfaces as a SubCommandException
+                }
+            }, "official-" + command.commandName());
+            runner.start();
+            return CliRun.waitFor(runner, captured, enough, limit);
+        });
+    }
+
+    private interface Execution {
+        void run() throws Exception;
+    }
+
+    private interface Capture {
+        String apply(Execution execute, ByteArrayOutputStream captured) throws Exception;
+    }
+
+    /** Parses the arguments and has {@code capture} run the command while System.out goes to a buffer. */
+    private static synchronized String capturing(String namesrvAddr, SubCommand command, String[] args, Capture capture)
+            throws Exception {
         Options options = command.buildCommandlineOptions(ServerUtil.buildCommandlineOptions(new Options()));
         var commandLine = ServerUtil.parseCmdLine("mqadmin " + command.commandName(), args, options, new PosixParser());
         PrintStream original = System.out;
@@ -27,36 +63,7 @@ final class OfficialTool {
         System.setProperty("rocketmq.namesrv.addr", namesrvAddr);
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            command.execute(commandLine, options, null);
-        } finally {
-            System.setOut(original);
-            System.clearProperty("rocketmq.namesrv.addr");
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Runs a sub-command that never ends by itself (clusterRT) until what it printed satisfies {@code enough}, then
-     * interrupts it and returns its output.
-     */
-    static synchronized String runUntil(String namesrvAddr, SubCommand command, Predicate<String> enough, Duration limit,
-                                        String... args) throws Exception {
-        Options options = command.buildCommandlineOptions(ServerUtil.buildCommandlineOptions(new Options()));
-        var commandLine = ServerUtil.parseCmdLine("mqadmin " + command.commandName(), args, options, new PosixParser());
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setProperty("rocketmq.namesrv.addr", namesrvAddr);
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        Thread runner = new Thread(() -> {
-            try {
-                command.execute(commandLine, options, null);
-            } catch (Exception e) {
-                // the interrupt that ends it surfaces as a SubCommandException
-            }
-        }, "official-" + command.commandName());
-        try {
-            runner.start();
-            return CliRun.waitFor(runner, captured, enough, limit);
+            return capture.apply(() -> command.execute(commandLine, options, null), captured);
         } finally {
             System.setOut(original);
             System.clearProperty("rocketmq.namesrv.addr");
