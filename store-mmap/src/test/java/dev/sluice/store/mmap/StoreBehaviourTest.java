@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -209,6 +211,35 @@ class StoreBehaviourTest {
         assertFalse(Files.exists(dir.resolve("abort")));
         AppendResult afterClose = store.append(StoreFixture.message("T", 0, new byte[5], null, null, null)).join();
         assertEquals(AppendStatus.SERVICE_NOT_AVAILABLE, afterClose.status());
+    }
+
+    /**
+     * The lock is the process's: a refused second open in the same JVM must not drop it (closing any channel on the
+     * lock file would), so another process is still refused.
+     */
+    @Test
+    void aRefusedSecondOpenInTheSameJvmStillKeepsOtherProcessesOut() throws Exception {
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            assertThrows(StoreException.class, () -> MmapMessageStore.open(config(), StoreContext.defaults()));
+            assertThrows(StoreException.class, () -> MmapMessageStore.open(StoreFixture.smallConfig(
+                    dir.resolve("..").resolve(dir.getFileName())).build(), StoreContext.defaults()), "another spelling");
+            String other = openInAnotherProcess();
+            assertTrue(other.startsWith("REFUSED ") && other.contains("is already open"), other);
+        }
+        assertEquals("OPENED", openInAnotherProcess(), "after close the store is free");
+        MmapMessageStore.open(config(), StoreContext.defaults()).close();
+    }
+
+    private String openInAnotherProcess() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                OpenChild.class.getName(), dir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child exited");
+            return new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        } finally {
+            child.destroyForcibly();
+        }
     }
 
     @Test
