@@ -127,6 +127,11 @@ final class Dispatcher implements Agent {
                     break; // nothing readable was added since the last search found no record after it
                 }
                 int next = Resync.nextRecord(buf, base, pos + 1, limit, limit);
+                if (next < 0 && end > segment.endOffset()) {
+                    // Later files hold records, so nothing more comes into this one: the rest of it is hole too
+                    // (a whole file of zeros, say), and recovery kept the records after it.
+                    next = (int) (segment.endOffset() - base);
+                }
                 if (next < 0) {
                     if (reportedCorruptionAt != base + pos) {
                         reportedCorruptionAt = base + pos;

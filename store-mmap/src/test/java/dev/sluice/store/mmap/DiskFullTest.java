@@ -109,6 +109,36 @@ class DiskFullTest {
     }
 
     /**
+     * A whole CommitLog file of zeros between files of records (damage, or stores lost to a full disk): recovery after
+     * a crash keeps the records after it, and dispatch must pass it too. It waited at the file's start, where no
+     * record follows within the file, and the store never opened again.
+     */
+    @Test
+    void aCommitLogFileOfZerosBetweenFilesOfRecordsIsPassedByRecoveryAndDispatch() throws IOException {
+        StoreConfig config = StoreFixture.smallConfig(dir).build();
+        int fileSize = config.mappedFileSizeCommitLog();
+        List<Integer> kept = new ArrayList<>();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults(), false)) {
+            for (int i = 0; store.maxCommitLogOffset() < 3L * fileSize; i++) {
+                if (append(store, i).commitLogOffset() / fileSize != 1) {
+                    kept.add(i);
+                }
+            }
+        }
+        Path second = config.storePathCommitLog().resolve(String.format("%020d", fileSize));
+        try (FileChannel ch = FileChannel.open(second, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(fileSize), 0);
+        }
+        deleteConsumeQueues(config);
+        Files.createFile(config.storePathRootDir().resolve("abort"));
+        for (int open = 0; open < 2; open++) {
+            try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults(), false)) {
+                assertEquals(kept, bodies(store, kept.size() + 1), "open " + open);
+            }
+        }
+    }
+
+    /**
      * A ConsumeQueue unit a lost store left as zeros holds no message: reads skip it and serve the messages around
      * it (a pull over it failed with an IndexOutOfBoundsException, and so did every retry of the consumer's).
      */
