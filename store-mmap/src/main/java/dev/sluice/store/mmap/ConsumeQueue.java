@@ -54,11 +54,10 @@ final class ConsumeQueue {
     }
 
     /**
-     * Loads the files and finds where the written units end; drops units pointing past {@code commitLogEnd}
+     * Finds where the written units end (the files are loaded); drops units pointing past {@code commitLogEnd}
      * and starts the queue at its first unit at or above {@code commitLogMin}.
      */
     void recover(long commitLogMin, long commitLogEnd) throws IOException {
-        log.load();
         for (MappedSegment s : log.all()) {
             s.setPositions(s.size());
         }
@@ -345,6 +344,8 @@ final class ConsumeQueue {
                     break;
                 }
                 log.remove(s);
+                // At once, not after the pass: a reader at the old minimum must be told where the queue starts now.
+                minOffset = Math.max(minOffset, s.endOffset() / SIZE);
             } finally {
                 writeLock.unlock();
             }

@@ -44,8 +44,8 @@ final class ConsumeQueueTable {
         return writeLock;
     }
 
-    /** Loads every queue directory and recovers each against the CommitLog's extent. */
-    void recover(long commitLogMin, long commitLogEnd) throws IOException {
+    /** Maps every queue's files, checking them all before any is changed (see {@link SegmentedLog#load}). */
+    void load() throws IOException {
         Files.createDirectories(root);
         try (DirectoryStream<Path> topics = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path topicDir : topics) {
@@ -56,11 +56,17 @@ final class ConsumeQueueTable {
                             LOG.warn("ignoring {}: not a queue id directory", idDir);
                             continue;
                         }
-                        ConsumeQueue cq = getOrCreate(topicDir.getFileName().toString(), Integer.parseInt(name));
-                        cq.recover(commitLogMin, commitLogEnd);
+                        getOrCreate(topicDir.getFileName().toString(), Integer.parseInt(name)).segments().load();
                     }
                 }
             }
+        }
+    }
+
+    /** Brings every loaded queue in line with the recovered CommitLog {@code [commitLogMin, commitLogEnd)}. */
+    void recover(long commitLogMin, long commitLogEnd) throws IOException {
+        for (ConsumeQueue cq : all()) {
+            cq.recover(commitLogMin, commitLogEnd);
         }
     }
 

@@ -121,10 +121,6 @@ public final class MmapMessageStore implements MessageStore {
             LOG.warn("abort file {} present: the last run did not shut down cleanly; recovering from {}", abort,
                     saved.valid() ? "checkpoint offset " + saved.commitLogFlushedOffset() : "the first file");
         }
-        Files.createDirectories(abort.toAbsolutePath().getParent());
-        Files.write(abort, new byte[0]);
-        Durability.syncDirectory(abort.toAbsolutePath().getParent());
-
         TransientStorePool pool = config.transientStorePoolEnable()
                 ? new TransientStorePool(config.transientStorePoolSize(), config.mappedFileSizeCommitLog()) : null;
         AllocatorThread allocator = new AllocatorThread("sluice-file-allocator");
@@ -140,6 +136,12 @@ public final class MmapMessageStore implements MessageStore {
         KeyIndex index = null;
         try {
             log.load();
+            queues.load();
+            // Loading checks every file and changes none, so a refused open leaves no abort file behind; from here on
+            // a failure may leave files half recovered, and the abort file has the next open recover them.
+            Files.createDirectories(abort.toAbsolutePath().getParent());
+            Files.write(abort, new byte[0]);
+            Durability.syncDirectory(abort.toAbsolutePath().getParent());
             long end = CommitLogRecovery.recover(log, crashed || !saved.valid(),
                     saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
             SpaceGuard space = new SpaceGuard(context.diskUsage(), config.storePathCommitLog());

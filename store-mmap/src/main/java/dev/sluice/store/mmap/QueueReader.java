@@ -58,6 +58,8 @@ final class QueueReader {
         try (ConsumeQueue.Cursor cursor = cq.cursor()) {
             for (long q = from; q < to && messages.size() < wanted; q++) {
                 if (!cursor.seek(q)) {
+                    // its file went to retention after this read looked at the minimum
+                    moved |= messages.isEmpty() && cq.minOffset() > q;
                     break;
                 }
                 next = q + 1;

@@ -54,9 +54,9 @@ final class SegmentedLog {
     }
 
     /**
-     * Maps every file named by a 20-digit offset. Files with other names are left alone (logged); a file
-     * whose offset is not a multiple of the segment size, or that breaks the chain of consecutive
-     * offsets, ends the log there: it and every later file are deleted, and the deletion logged.
+     * Maps every file named by a 20-digit offset. Files with other names are left alone (logged). A file whose
+     * offset is not a multiple of the segment size, or that is longer than a segment, or that breaks the chain of
+     * consecutive offsets, refuses the load before any file is changed; a shorter file is then extended with zeros.
      */
     void load() throws IOException {
         Files.createDirectories(dir);

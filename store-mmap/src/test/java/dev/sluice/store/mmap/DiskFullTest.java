@@ -429,6 +429,7 @@ class DiskFullTest {
             Tmpfs.fill(mount.resolve("filler"));
             ConsumeQueue queue = new ConsumeQueue("T", 0, queueDir, 60_000, new ReentrantLock());
             try {
+                queue.segments().load();
                 queue.recover(0, 1000L * units);
                 assertEquals(units, queue.maxOffset());
             } finally {

@@ -191,6 +191,45 @@ class RetentionTest {
                 store.append(StoreFixture.message("T", 0, new byte[10], null, null, null)).join().status());
     }
 
+    /**
+     * A consumer at the old minimum, reading while retention removes ConsumeQueue files one by one (with a pause
+     * between), is told each time that the offset moved, and where to: a read over a removed file answered "no
+     * matched message" at the offset asked, so the consumer asked again, until the pass ended.
+     */
+    @Test
+    void aReadAtTheOldMinimumWhileQueueFilesGoIsToldTheOffsetMoved() throws Exception {
+        open(b -> b.set(StoreConfig.DELETE_CONSUME_QUEUE_FILES_INTERVAL, "50"));
+        fill(3);
+        age(5);
+        store.requestDeletion();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread pass = new Thread(() -> {
+            try {
+                pass();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                done.set(true);
+            }
+        });
+        pass.start();
+        List<String> stuck = new java.util.ArrayList<>();
+        try {
+            dev.sluice.testing.Deadline.await("the pass ends", java.time.Duration.ofSeconds(30), () -> {
+                try (ReadResult r = store.read("T", 0, 0, 1, TagFilter.ALL)) {
+                    if (r.status() != ReadStatus.FOUND && r.nextOffset() == 0) {
+                        stuck.add(r.status() + " next " + r.nextOffset() + " min " + r.minOffset());
+                    }
+                }
+                return done.get();
+            });
+        } finally {
+            pass.join(30_000);
+        }
+        assertTrue(store.minQueueOffset("T", 0) > 0, "queue files went");
+        assertEquals(List.of(), stuck, "reads that gave the consumer nowhere to go");
+    }
+
     @Test
     void atMostTenFilesPerPassWithAPauseBetweenDeletions() throws IOException {
         open(b -> b.set(StoreConfig.DELETE_COMMIT_LOG_FILES_INTERVAL, "30"));

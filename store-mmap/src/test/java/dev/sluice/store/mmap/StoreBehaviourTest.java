@@ -159,7 +159,8 @@ class StoreBehaviourTest {
     /**
      * Opening with another file size (mappedFileSizeCommitLog or mappedFileSizeConsumeQueue changed in the
      * properties file) is refused, as RocketMQ refuses it, and leaves every file as it was: it used to drop the files
-     * that did not fit, and with them what they held.
+     * that did not fit, and with them what they held. Nor does it leave an abort file, which made the next open
+     * recover as after a crash.
      */
     @Test
     void anotherFileSizeIsRefusedAndChangesNothingOnDisk() throws Exception {
@@ -179,6 +180,7 @@ class StoreBehaviourTest {
                     () -> MmapMessageStore.open(changed, StoreContext.defaults()).close());
             assertTrue(refused.getMessage().contains("set it back"), refused.getMessage());
             assertEquals(before, fileSizes(dir), "after opening with another " + key);
+            assertFalse(Files.exists(dir.resolve("abort")), "no abort file to send the next open into crash recovery");
         }
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
             assertEquals(400, store.maxQueueOffset("T", 0), "every message is still there");
