@@ -16,6 +16,11 @@ import java.util.Map;
 final class JsonReader {
     /** Bounds recursion so a hostile "[[[[..." cannot exhaust the stack of a server thread. */
     private static final int MAX_DEPTH = 256;
+    /**
+     * Longer number literals are refused: no long or double needs more, and parsing a BigDecimal of n digits costs
+     * n squared (a 2-million-digit header field held an I/O thread for minutes).
+     */
+    static final int MAX_NUMBER_LENGTH = 64;
 
     private final String text;
     private int pos;
@@ -187,6 +192,11 @@ final class JsonReader {
             } else {
                 break;
             }
+        }
+        if (pos - start > MAX_NUMBER_LENGTH) {
+            int length = pos - start;
+            pos = start;
+            throw error("number of " + length + " characters (at most " + MAX_NUMBER_LENGTH + ")");
         }
         String literal = text.substring(start, pos);
         try {

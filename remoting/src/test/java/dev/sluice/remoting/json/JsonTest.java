@@ -2,6 +2,7 @@ package dev.sluice.remoting.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -11,6 +12,19 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
+    /** A number literal long enough to cost seconds of BigDecimal parsing is refused by its length alone. */
+    @Test
+    void aNumberLongerThanAnyLongOrDoubleNeedsIsRefused() {
+        String longest = "-1." + "7".repeat(JsonReader.MAX_NUMBER_LENGTH - 3);
+        assertEquals(new BigDecimal(longest), Json.asObject(Json.parse("{\"x\":" + longest + "}"), "doc").get("x"));
+        for (String json : List.of("{\"x\":" + "9".repeat(2_000_000) + "}", "[1" + "0".repeat(64) + "]",
+                "{" + "1".repeat(100) + ":1}")) {
+            JsonException e = assertThrows(JsonException.class, () -> Json.parse(json));
+            assertTrue(e.getMessage().contains("(at most 64)"), e.getMessage());
+            assertTrue(e.getMessage().length() < 200, "the literal is not echoed");
+        }
+    }
+
     @Test
     void parsesUnquotedIntegerKeysAsTheirText() {
         Map<String, Object> addrs = Json.asObject(Json.parse("{0:\"10.0.0.1:10911\", 1 : \"10.0.0.2:10911\"}"), "x");
