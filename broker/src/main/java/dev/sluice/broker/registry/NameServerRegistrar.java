@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,8 @@ public final class NameServerRegistrar {
     private CompletableFuture<Void> nextRound;
     /** The topics the next round carries alone, or null when it carries every topic. */
     private Set<String> nextRoundTopics;
+    /** Each topic as the last round that carried it had it: rounds run one at a time, so no lock. */
+    private final Map<String, TopicConfig> announced = new HashMap<>();
 
     public NameServerRegistrar(BrokerConfig config, TopicTable topics, RemotingClient client, int listenPort, int haPort) {
         this.config = config;
@@ -202,17 +206,26 @@ public final class NameServerRegistrar {
      * topic's name, queues, permission and filter type, not its order or sys flag). A broker that is not both
      * readable and writable (maintenance) registers every topic with its own permission, so clients stop sending
      * (or pulling) there.
+     *
+     * <p>A round for some topics carries, besides them, every topic changed since a round last carried it. It carries
+     * the table's version, and a name server re-reads topics only when that moved: a topic changed just before this
+     * round read the version, whose own round comes next with the same version, would never be read (concurrent
+     * updateTopic calls lost topics from the routes for good).
      */
     private byte[] registerBody(Set<String> only) {
         int brokerPerm = config.brokerPermission();
         boolean restricted = !(Perm.readable(brokerPerm) && Perm.writeable(brokerPerm));
-        Map<String, Object> wrapper = topics.toJson();
+        Map<String, Object> wrapper = topics.toJson(); // the version first: the topics read after are as new
         List<TopicConfig> registered = new ArrayList<>();
+        Set<String> present = new HashSet<>();
         for (TopicConfig t : topics.all()) {
-            if (only == null || only.contains(t.topicName())) {
+            present.add(t.topicName());
+            if (only == null || only.contains(t.topicName()) || !t.equals(announced.get(t.topicName()))) {
                 registered.add(restricted ? t.withPerm(brokerPerm) : t);
+                announced.put(t.topicName(), t);
             }
         }
+        announced.keySet().retainAll(present);
         if (config.compressedRegister()) {
             return compressed(Json.write(wrapper.get("dataVersion")), registered);
         }

@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -85,6 +86,61 @@ class RegistrationRoundsProperties {
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * Two topics put at once: the round for the first reads the table's version after the second's change moved it.
+     * The second's own round then carries the same version, which a name server takes for no change. The first round
+     * must carry the second topic too, or the name servers never learn it (until the version moves again).
+     */
+    @Example
+    void aRoundForOneTopicCarriesATopicChangedBeforeItReadTheVersion() throws IOException {
+        Path dir = Files.createTempDirectory("registration-rounds");
+        try {
+            Properties p = new Properties();
+            p.setProperty("brokerName", "rounds");
+            p.setProperty("namesrvAddr", NAME_SERVERS.get(0));
+            BrokerConfig config = BrokerConfig.fromProperties(p, new ArrayList<>());
+            TopicTable topics = new TopicTable(config, new JsonFile(dir.resolve("topics.json")));
+            topics.load();
+            ManualClient client = new ManualClient();
+            NameServerRegistrar registrar = new NameServerRegistrar(config, topics, client, 10911, 10912);
+            topics.onChange(registrar::registerAll);
+            topics.onPut(name -> CompletableFuture.completedFuture(null)); // each put's round is started below
+            ModelNameServer namesrv = new ModelNameServer();
+
+            topics.put(TopicConfig.of("A", 4, Perm.READ | Perm.WRITE));
+            topics.put(TopicConfig.of("D", 4, Perm.READ | Perm.WRITE)); // its hook has not run yet
+            registrar.registerTopic("A");
+            namesrv.handle(client.sent.get(0).body);
+            client.answerOldest();
+            registrar.registerTopic("D");
+            namesrv.handle(client.sent.get(1).body);
+            client.answerOldest();
+            registrar.registerAll();
+            namesrv.handle(client.sent.get(2).body);
+            client.answerOldest();
+
+            assertTrue(namesrv.topics.containsAll(Set.of("A", "D")), "the name server has " + namesrv.topics);
+            assertEquals(Set.of("D"), client.sent.get(1).body.topics, "a round for one topic carries no unchanged one");
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** A name server as RocketMQ's keeps a master's topics: re-read only when the data version moved. */
+    private static final class ModelNameServer {
+        final Set<String> topics = new HashSet<>();
+        private long counter = -1;
+
+        void handle(Body body) {
+            if (body.counter != counter) {
+                topics.addAll(body.topics);
+                counter = body.counter;
             }
         }
     }
