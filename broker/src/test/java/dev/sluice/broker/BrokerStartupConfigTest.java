@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,26 @@ class BrokerStartupConfigTest {
             assertEquals(roleIdShown[2], config.effectiveSettings().get("brokerId"), roleIdShown[0]);
             assertEquals(Long.parseLong(roleIdShown[2]), config.brokerId(), "the id it registers with");
         }
+    }
+
+    /**
+     * A SLAVE with brokerId 0 would register as its group's master and refuse every send routed to it: refused at
+     * start (RocketMQ exits with "Slave's brokerId must be > 0"), and as a change that the next start would read.
+     */
+    @Test
+    void aSlaveWithTheMastersBrokerIdIsRefusedAtStartAndAsAChange() {
+        Properties slave = new Properties();
+        slave.setProperty("brokerRole", "SLAVE");
+        ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.fromProperties(slave, new ArrayList<>()));
+        assertTrue(e.getMessage().contains("brokerId") && e.getMessage().contains("greater than 0"), e.getMessage());
+
+        BrokerConfig master = BrokerConfig.fromProperties(new Properties(), new ArrayList<>());
+        Properties toSlave = new Properties();
+        toSlave.setProperty("brokerRole", "SLAVE");
+        assertThrows(ConfigException.class, () -> master.check(toSlave, new Properties()));
+        Properties savedId = new Properties();
+        savedId.setProperty("brokerId", "1");
+        assertEquals(Set.of("brokerRole"), master.check(toSlave, savedId), "with brokerId 1 saved for the next start");
     }
 
     @Test

@@ -267,6 +267,10 @@ public final class BrokerConfig {
             throw new ConfigException(WRITE_BUFFER_LOW_WATER_MARK, String.valueOf(low),
                     "must not exceed writeBufferHighWaterMark (" + high + ")");
         }
+        if (config.brokerRole().equals("SLAVE") && (Long) config.values.get(BROKER_ID) == 0) {
+            // It would register as its group's master, and refuse every send routed to it.
+            throw new ConfigException(BROKER_ID, "0", "a SLAVE's brokerId must be greater than 0 (0 is the master's)");
+        }
         if (!haPortGiven) {
             config.values.put(HA_LISTEN_PORT, config.listenPort() == 0 ? 0 : config.listenPort() + 1);
         }
