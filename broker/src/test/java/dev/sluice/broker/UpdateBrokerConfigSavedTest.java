@@ -1,6 +1,7 @@
 package dev.sluice.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,25 @@ class UpdateBrokerConfigSavedTest {
                         () -> admin.updateBrokerConfig(broker.address(), props("brokerPermission", "4")));
                 assertTrue(refused.getErrorMessage().contains("could not read the settings in " + notAFile),
                         refused.getErrorMessage());
+                assertEquals("6", admin.getBrokerConfig(broker.address()).getProperty("brokerPermission"));
+            }
+        }
+    }
+
+    /** Recreated, the file would hold the one changed key, and the next start would run on defaults otherwise. */
+    @Test
+    void aChangeIsRefusedWhenTheConfigFileIsGone() throws Exception {
+        try (Cluster cluster = new Cluster(home)) {
+            Path file = home.resolve("gone.properties");
+            BrokerConfig config = BrokerConfig.fromProperties(cluster.brokerProperties("broker-gone"),
+                    new java.util.ArrayList<>());
+            try (Broker broker = cluster.start(new Broker(config, file))) {
+                DefaultMQAdminExt admin = cluster.admin();
+                MQBrokerException refused = assertThrows(MQBrokerException.class,
+                        () -> admin.updateBrokerConfig(broker.address(), props("brokerPermission", "4")));
+                assertTrue(refused.getErrorMessage().contains("the settings file " + file + " this broker started from "
+                        + "is gone"), refused.getErrorMessage());
+                assertFalse(Files.exists(file), "not created with the one key");
                 assertEquals("6", admin.getBrokerConfig(broker.address()).getProperty("brokerPermission"));
             }
         }

@@ -20,6 +20,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -98,6 +99,11 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         Properties changes = new Properties();
         changes.load(new StringReader(new String(request.body(), StandardCharsets.UTF_8)));
         int permissionBefore = config.brokerPermission();
+        if (configFile != null && !Files.exists(configFile)) {
+            // Created anew it would hold this key alone, and the next start would run on defaults for the rest.
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "the settings file " + configFile
+                    + " this broker started from is gone (moved or deleted); nothing was changed: restore it first");
+        }
         Properties saved;
         try {
             saved = configFile == null ? new Properties() : PropertiesFile.read(configFile);
