@@ -35,7 +35,7 @@ public final class StoreConfig {
     private static final Map<String, Key> KEYS = new LinkedHashMap<>();
     private static final Map<String, Key> BY_ANY_NAME = new LinkedHashMap<>();
 
-    public static final String STORE_PATH_ROOT_DIR = define("storePathRootDir", "~/store", StoreConfig::path,
+    public static final String STORE_PATH_ROOT_DIR = define("storePathRootDir", "~/store", StoreConfig::rootPath,
             "root of every store file");
     public static final String STORE_PATH_COMMIT_LOG = define("storePathCommitLog", "", StoreConfig::path,
             "CommitLog directory (default <root>/commitlog)");
@@ -147,9 +147,12 @@ public final class StoreConfig {
      */
     public static StoreConfig fromProperties(Properties properties) {
         Builder b = builder();
-        for (String name : properties.stringPropertyNames()) {
-            if (isStoreKey(name)) {
-                b.set(name, properties.getProperty(name));
+        // Other spellings first, so that a file giving both takes the canonical one, the only one RocketMQ reads.
+        for (boolean canonical : new boolean[] {false, true}) {
+            for (String name : properties.stringPropertyNames()) {
+                if (isStoreKey(name) && BY_ANY_NAME.get(name).name().equals(name) == canonical) {
+                    b.set(name, properties.getProperty(name));
+                }
             }
         }
         return b.build();
@@ -444,6 +447,14 @@ public final class StoreConfig {
             BY_ANY_NAME.put(alias, key);
         }
         return name;
+    }
+
+    /** The other paths default to places under it when empty; it has nothing to default to. */
+    private static Object rootPath(String v) {
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return path(v);
     }
 
     private static Object path(String v) {

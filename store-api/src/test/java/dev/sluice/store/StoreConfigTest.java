@@ -41,6 +41,26 @@ class StoreConfigTest {
     }
 
     @Test
+    void anEmptyRootDirectoryIsAConfigErrorNamingIt() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> StoreConfig.fromProperties(props("storePathRootDir", " ")));
+        assertTrue(e.getMessage().contains("storePathRootDir") && e.getMessage().contains("must not be empty"),
+                e.getMessage());
+    }
+
+    /** RocketMQ 4.9.7 reads only the canonical spelling: given both, that one wins, whatever the order of the lines. */
+    @Test
+    void givenBothSpellingsTheCanonicalOneWins() {
+        for (String[] lines : new String[][] {
+                {"mappedFileSizeCommitLog", "33554432", "mapedFileSizeCommitLog", "67108864"},
+                {"mapedFileSizeCommitLog", "67108864", "mappedFileSizeCommitLog", "33554432"}}) {
+            assertEquals(33554432, StoreConfig.fromProperties(props(lines)).mappedFileSizeCommitLog());
+        }
+        assertEquals(1200, StoreConfig.fromProperties(props("mapedFileSizeConsumeQueue", "600000",
+                "mappedFileSizeConsumeQueue", "1200")).mappedFileSizeConsumeQueue());
+    }
+
+    @Test
     void bothSpellingsAndTheOldPathKeysAreHonoured() {
         StoreConfig c = StoreConfig.fromProperties(props(
                 "storePathRootDir", "~/store-a",
