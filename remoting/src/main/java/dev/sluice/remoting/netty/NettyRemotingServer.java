@@ -68,6 +68,11 @@ public final class NettyRemotingServer implements RemotingServer {
         } catch (InterruptedException | RuntimeException e) {
             shutdownGroups();
             throw e;
+        } catch (Exception e) {
+            shutdownGroups();
+            // a BindException says only "Address already in use": name the port
+            throw new IllegalStateException("cannot listen on port " + config.listenPort() + " (listenPort): "
+                    + e.getMessage(), e);
         }
         LOG.info("remoting server listening on {} ({} transport)", NettyConnection.format(serverChannel.localAddress()),
                 transport);

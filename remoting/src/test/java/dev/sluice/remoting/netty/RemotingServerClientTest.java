@@ -136,6 +136,17 @@ class RemotingServerClientTest {
     }
 
     @Test
+    void aTakenPortIsNamedWhenTheServerCannotListen() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            NettyRemotingServer second = new NettyRemotingServer(new RemotingServerConfig().bindAddress("127.0.0.1")
+                    .listenPort(taken.getLocalPort()));
+            IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
+            assertTrue(e.getMessage().contains("port " + taken.getLocalPort() + " (listenPort)"), e.getMessage());
+            assertInstanceOf(java.io.IOException.class, e.getCause(), "the bind failure itself is the cause");
+        }
+    }
+
+    @Test
     void unknownCodeGetsRequestCodeNotSupported() throws Exception {
         RemotingCommand response = client.invokeSync(address, RemotingCommand.request(4242), TIMEOUT);
         assertEquals(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, response.code());

@@ -99,10 +99,15 @@ public final class HaServer implements AutoCloseable {
                 });
         try {
             channel = bootstrap.bind(settings.bindAddress(), settings.haListenPort()).sync().channel();
-        } catch (Throwable e) {
-            // The caller never gets this server to close (a BindException, say): release its threads here.
+        } catch (InterruptedException | RuntimeException | Error e) {
+            // The caller never gets this server to close: release its threads here.
             shutdownGroups();
             throw e;
+        } catch (Exception e) {
+            shutdownGroups();
+            // a BindException says only "Address already in use": name the port, and which of the broker's it is
+            throw new IllegalStateException("cannot listen on HA port " + settings.haListenPort() + " (haListenPort): "
+                    + e.getMessage(), e);
         }
         long tick = Math.max(10, Math.min(settings.haSendHeartbeatInterval(), 1000));
         workers.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);

@@ -223,8 +223,9 @@ class HaFailuresTest {
                 MmapMessageStore master = store("master")) {
             HaServer server = new HaServer(settings("ASYNC_MASTER", taken.getLocalPort(), "", Clock.systemUTC()),
                     master.replicationLog(), offset -> { });
-            Exception e = assertThrows(Exception.class, server::start);
-            assertTrue(e instanceof java.net.BindException, e.toString());
+            Exception e = assertThrows(IllegalStateException.class, server::start);
+            assertTrue(e.getCause() instanceof java.net.BindException, e.toString());
+            assertTrue(e.getMessage().contains("HA port " + taken.getLocalPort() + " (haListenPort)"), e.getMessage());
             assertTrue(server.terminated(), "the HA event loop groups were shut down");
         }
     }
