@@ -16,10 +16,13 @@ final class Endpoint {
     private final Dispatcher dispatcher = new Dispatcher();
     private final int maxFrameLength;
     private final int maxIdleSeconds;
+    private final boolean server;
 
-    Endpoint(int maxFrameLength, int maxIdleSeconds) {
+    /** @param server whether this end serves requests: it stops reading a peer that does not read its answers */
+    Endpoint(int maxFrameLength, int maxIdleSeconds, boolean server) {
         this.maxFrameLength = maxFrameLength;
         this.maxIdleSeconds = maxIdleSeconds;
+        this.server = server;
     }
 
     void initChannel(Channel channel) {
@@ -33,6 +36,25 @@ final class Endpoint {
                 CommandEncoder.INSTANCE,
                 dispatcher,
                 connectionEvents);
+        if (server) {
+            channel.pipeline().addFirst(READS_FOLLOW_WRITES);
+        }
+    }
+
+    /**
+     * Reads a connection's requests only while its answers drain: one that does not read them is not read either,
+     * and TCP holds back what it sends. A server only: a client that stopped reading answers while its own requests
+     * back up could deadlock with a server doing the same.
+     */
+    private static final ChannelHandler READS_FOLLOW_WRITES = new ReadsFollowWrites();
+
+    @ChannelHandler.Sharable
+    private static final class ReadsFollowWrites extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            super.channelWritabilityChanged(ctx);
+        }
     }
 
     @ChannelHandler.Sharable

@@ -31,7 +31,7 @@ public final class NettyRemotingClient implements RemotingClient {
 
     public NettyRemotingClient(RemotingClientConfig config) {
         this.config = config;
-        this.endpoint = new Endpoint(config.maxFrameLength(), config.maxIdleSeconds());
+        this.endpoint = new Endpoint(config.maxFrameLength(), config.maxIdleSeconds(), false);
         Transport transport = Transport.choose(config.useEpollWhenAvailable());
         this.group = transport.newGroup(config.ioThreads(), "sluice-client-io");
         this.bootstrap = new Bootstrap()

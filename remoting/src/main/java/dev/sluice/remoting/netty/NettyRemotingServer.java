@@ -29,7 +29,7 @@ public final class NettyRemotingServer implements RemotingServer {
 
     public NettyRemotingServer(RemotingServerConfig config) {
         this.config = config;
-        this.endpoint = new Endpoint(config.maxFrameLength(), config.maxIdleSeconds());
+        this.endpoint = new Endpoint(config.maxFrameLength(), config.maxIdleSeconds(), true);
     }
 
     @Override
@@ -100,7 +100,7 @@ public final class NettyRemotingServer implements RemotingServer {
 
     @Override
     public void respond(RemotingConnection connection, RemotingCommand response) {
-        ProcessorTable.write(NettyConnection.channelOf(connection), response);
+        endpoint.processors.write(NettyConnection.channelOf(connection), response);
     }
 
     @Override

@@ -22,6 +22,7 @@ final class ProcessorTable {
     }
 
     private final ConcurrentMap<Integer, Registration> registrations = new ConcurrentHashMap<>();
+    private final ResponseBacklog backlog = new ResponseBacklog();
 
     void register(int requestCode, RequestProcessor processor, Executor executor) {
         registrations.put(requestCode, new Registration(Objects.requireNonNull(processor), Objects.requireNonNull(executor)));
@@ -42,9 +43,24 @@ final class ProcessorTable {
         }
     }
 
-    private record Task(Channel channel, RemotingCommand request, RequestProcessor processor) implements QueuedRequest {
+    private final class Task implements QueuedRequest {
+        private final Channel channel;
+        private final RemotingCommand request;
+        private final RequestProcessor processor;
+
+        Task(Channel channel, RemotingCommand request, RequestProcessor processor) {
+            this.channel = channel;
+            this.request = request;
+            this.processor = processor;
+        }
+
         @Override
         public void run() {
+            String overloaded = backlog.refusal(channel);
+            if (overloaded != null) {
+                refuse(ResponseCode.SYSTEM_BUSY, overloaded);
+                return;
+            }
             reply(channel, request, process(processor, channel, request));
         }
 
@@ -70,7 +86,7 @@ final class ProcessorTable {
         }
     }
 
-    private static void reply(Channel channel, RemotingCommand request, RemotingCommand response) {
+    private void reply(Channel channel, RemotingCommand request, RemotingCommand response) {
         if (response == null) {
             return;
         }
@@ -82,10 +98,15 @@ final class ProcessorTable {
         write(channel, response);
     }
 
-    /** Sends a response and releases its body buffers once the write is over, whether it succeeded or not. */
-    static void write(Channel channel, RemotingCommand response) {
+    /**
+     * Sends a response and releases its body buffers once the write is over, whether it succeeded or not; until
+     * then its body counts in the connection's backlog.
+     */
+    void write(Channel channel, RemotingCommand response) {
         response.markResponse();
+        Runnable written = backlog.add(channel, response.bodyLength());
         channel.writeAndFlush(response).addListener(write -> {
+            written.run();
             response.releaseBodyParts();
             if (!write.isSuccess()) {
                 LOG.info("could not send response code {} with opaque {} on {}: {}", response.code(), response.opaque(),

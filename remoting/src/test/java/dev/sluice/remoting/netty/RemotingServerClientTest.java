@@ -15,10 +15,13 @@ import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RemotingTimeoutException;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.SerializeType;
+import dev.sluice.testing.Deadline;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -41,6 +44,7 @@ class RemotingServerClientTest {
     private static final int INVALID = 1002;
     private static final int SLOW = 1003;
     private static final int ONEWAY = 1004;
+    private static final int BIG = 1005;
     private static final long TIMEOUT = 5000;
 
     private final ExecutorService echoExecutor = Executors.newFixedThreadPool(2, named("echo-pool"));
@@ -48,6 +52,9 @@ class RemotingServerClientTest {
     private final BlockingQueue<RemotingConnection> serverClosed = new LinkedBlockingQueue<>();
     private final BlockingQueue<RemotingCommand> onewayReceived = new LinkedBlockingQueue<>();
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    private final ExecutorService bigExecutor = Executors.newFixedThreadPool(2, named("big-pool"));
+    private final AtomicInteger bigAnswered = new AtomicInteger();
+    private final AtomicInteger bigHandled = new AtomicInteger();
     private NettyRemotingServer server;
     private NettyRemotingClient client;
     private String address;
@@ -75,6 +82,13 @@ class RemotingServerClientTest {
             onewayReceived.add(request);
             return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, "must not be sent");
         }, otherExecutor);
+        server.registerProcessor(BIG, (connection, request) -> {
+            bigAnswered.incrementAndGet();
+            return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).setBody(new byte[1 << 20]);
+        }, task -> bigExecutor.execute(() -> {
+            task.run();
+            bigHandled.incrementAndGet();
+        }));
         server.addConnectionListener(serverClosed::add);
         server.start();
         address = "127.0.0.1:" + server.port();
@@ -88,6 +102,7 @@ class RemotingServerClientTest {
         server.close();
         echoExecutor.shutdownNow();
         otherExecutor.shutdownNow();
+        bigExecutor.shutdownNow();
     }
 
     @Test
@@ -133,6 +148,41 @@ class RemotingServerClientTest {
         assertFalse(slow.isDone(), "the slow call is still being processed");
         releaseSlow.countDown();
         assertEquals("slow", slow.get(TIMEOUT, TimeUnit.MILLISECONDS).remark());
+    }
+
+    /**
+     * A client that sends many requests with large answers and reads none: past the connection's backlog the server
+     * answers "busy" instead of holding more answers in memory, and serves other connections meanwhile. Every request
+     * is answered once the client reads.
+     */
+    @Test
+    void aClientThatDoesNotReadItsAnswersIsRefusedPastItsBacklog() throws Exception {
+        int requests = 100;
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < requests; i++) {
+            burst.write(RawConnection.encode(RemotingCommand.request(BIG)));
+        }
+        try (RawConnection greedy = new RawConnection(server.port(), (int) TIMEOUT)) {
+            greedy.send(burst.toByteArray());
+            Deadline.await("every request handled", Duration.ofSeconds(30),
+                    () -> bigHandled.get() == requests);
+            int backlogInAnswers = (int) (ResponseBacklog.PER_CONNECTION >> 20) + 1;
+            assertTrue(bigAnswered.get() <= backlogInAnswers + 2, "answered past the backlog: " + bigAnswered.get());
+            assertEquals("hi", client.invokeSync(address, RemotingCommand.request(ECHO).putExtField("echo", "hi"),
+                    TIMEOUT).extField("echo"), "another connection is served");
+
+            int busy = 0;
+            for (int i = 0; i < requests; i++) {
+                RemotingCommand answer = greedy.readFrame();
+                if (answer.code() == ResponseCode.SYSTEM_BUSY) {
+                    busy++;
+                    assertTrue(answer.remark().contains("bytes of earlier responses wait"), answer.remark());
+                } else {
+                    assertEquals(ResponseCode.SUCCESS, answer.code());
+                }
+            }
+            assertEquals(requests - bigAnswered.get(), busy);
+        }
     }
 
     @Test
