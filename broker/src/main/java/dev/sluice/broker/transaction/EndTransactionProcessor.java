@@ -11,6 +11,7 @@ import dev.sluice.store.MessageStore;
 import dev.sluice.store.SysFlag;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import dev.sluice.remoting.log.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class EndTransactionProcessor implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(EndTransactionProcessor.class);
+    /** A producer can send bogus ends as fast as it likes. */
+    private final LogLimit refusals = LogLimit.perMinute();
 
     private final BrokerConfig config;
     private final MessageStore store;
@@ -77,8 +80,11 @@ final class EndTransactionProcessor implements RequestProcessor {
         };
     }
 
-    private static RemotingCommand refuse(RemotingCommand request, int code, String remark) {
-        LOG.warn("END_TRANSACTION refused: {}", remark);
+    private RemotingCommand refuse(RemotingCommand request, int code, String remark) {
+        String more = refusals.next();
+        if (more != null) {
+            LOG.warn("END_TRANSACTION refused: {}{}", remark, more);
+        }
         return RemotingCommand.responseTo(request, code, remark);
     }
 }

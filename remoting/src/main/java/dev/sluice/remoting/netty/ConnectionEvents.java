@@ -8,6 +8,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.sluice.remoting.log.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,9 @@ final class ConnectionEvents extends ChannelDuplexHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionEvents.class);
 
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    /** A peer can open connections and send garbage as fast as it likes: it must not write the log as fast. */
+    private final LogLimit badFrames = LogLimit.perMinute();
+    private final LogLimit connectionErrors = LogLimit.perMinute();
     private final PendingCalls pendingCalls;
 
     ConnectionEvents(PendingCalls pendingCalls) {
@@ -44,9 +48,15 @@ final class ConnectionEvents extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String peer = NettyConnection.format(ctx.channel().remoteAddress());
         if (cause instanceof DecoderException) {
-            LOG.warn("closing connection {}: bad frame: {}", peer, cause.getMessage());
+            String more = badFrames.next();
+            if (more != null) {
+                LOG.warn("closing connection {}: bad frame: {}{}", peer, cause.getMessage(), more);
+            }
         } else {
-            LOG.info("closing connection {} after error: {}", peer, cause.toString());
+            String more = connectionErrors.next();
+            if (more != null) {
+                LOG.info("closing connection {} after error: {}{}", peer, cause.toString(), more);
+            }
         }
         ctx.close();
     }

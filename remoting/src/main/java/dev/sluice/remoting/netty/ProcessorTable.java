@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import dev.sluice.remoting.log.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ final class ProcessorTable {
 
     private final ConcurrentMap<Integer, Registration> registrations = new ConcurrentHashMap<>();
     private final ResponseBacklog backlog = new ResponseBacklog();
+    // what a peer causes once per request: logged at a bounded rate whatever its own
+    private final LogLimit rejected = LogLimit.perMinute();
+    private final LogLimit failed = LogLimit.perMinute();
+    private final LogLimit unsent = LogLimit.perMinute();
 
     void register(int requestCode, RequestProcessor processor, Executor executor) {
         registrations.put(requestCode, new Registration(Objects.requireNonNull(processor), Objects.requireNonNull(executor)));
@@ -70,17 +75,23 @@ final class ProcessorTable {
         }
     }
 
-    private static RemotingCommand process(RequestProcessor processor, Channel channel, RemotingCommand request) {
+    private RemotingCommand process(RequestProcessor processor, Channel channel, RemotingCommand request) {
         try {
             return processor.process(NettyConnection.of(channel), request);
         } catch (RemotingCommandException e) {
-            LOG.info("rejected request code {} from {}: {}", request.code(), NettyConnection.format(channel.remoteAddress()),
-                    e.getMessage());
+            String more = rejected.next();
+            if (more != null) {
+                LOG.info("rejected request code {} from {}: {}{}", request.code(),
+                        NettyConnection.format(channel.remoteAddress()), e.getMessage(), more);
+            }
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
         } catch (Exception | Error e) {
             // Even an Error gets an answer: otherwise the caller would only learn of it by timing out.
-            LOG.warn("processing request code {} from {} failed", request.code(),
-                    NettyConnection.format(channel.remoteAddress()), e);
+            String more = failed.next();
+            if (more != null) {
+                LOG.warn("processing request code {} from {} failed{}", request.code(),
+                        NettyConnection.format(channel.remoteAddress()), more, e);
+            }
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
                     "processing request code " + request.code() + " failed: " + e);
         }
@@ -108,9 +119,10 @@ final class ProcessorTable {
         channel.writeAndFlush(response).addListener(write -> {
             written.run();
             response.releaseBodyParts();
-            if (!write.isSuccess()) {
-                LOG.info("could not send response code {} with opaque {} on {}: {}", response.code(), response.opaque(),
-                        NettyConnection.format(channel.remoteAddress()), write.cause().toString());
+            String more;
+            if (!write.isSuccess() && (more = unsent.next()) != null) {
+                LOG.info("could not send response code {} with opaque {} on {}: {}{}", response.code(),
+                        response.opaque(), NettyConnection.format(channel.remoteAddress()), write.cause().toString(), more);
             }
         });
     }

@@ -15,6 +15,7 @@ import dev.sluice.remoting.RemotingServerConfig;
 import dev.sluice.remoting.RemotingTimeoutException;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.SerializeType;
+import dev.sluice.testing.CapturedLog;
 import dev.sluice.testing.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -182,6 +183,22 @@ class RemotingServerClientTest {
                 }
             }
             assertEquals(requests - bigAnswered.get(), busy);
+        }
+    }
+
+    /** A peer sending garbage on connection after connection gets each closed, but does not write the log as fast. */
+    @Test
+    void badFramesAreLoggedAtABoundedRate() throws Exception {
+        int connections = 40;
+        try (CapturedLog log = new CapturedLog()) {
+            for (int i = 0; i < connections; i++) {
+                try (RawConnection bad = new RawConnection(server.port(), (int) TIMEOUT)) {
+                    bad.send("GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    assertEquals(RawConnection.Outcome.CLOSED, bad.awaitOutcome());
+                }
+            }
+            long logged = log.text().lines().filter(l -> l.contains("bad frame")).count();
+            assertTrue(logged >= 1 && logged <= 10, "lines for " + connections + " bad connections: " + logged);
         }
     }
 
