@@ -1,12 +1,13 @@
 package dev.sluice.broker.send;
 
 import dev.sluice.store.SysFlag;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
  * What a send's sysFlag may say, as RocketMQ 4.9.7's producers use it. A record with other bits, or a body marked
- * compressed that does not inflate, would be stored and dispatched, and the official client, failing to decode it,
+ * compressed that does not inflate (or, for LZ4 and ZSTD, does not start as a frame), would be stored and dispatched, and the official client, failing to decode it,
  * drops it and every record after it in the same pull answer while its next offset moves past them all. Such sends
  * are refused instead.
  */
@@ -16,6 +17,9 @@ final class SysFlagCheck {
     private static final int LZ4 = 1 << 8;
     private static final int ZSTD = 2 << 8;
     private static final int ZLIB = 3 << 8;
+    /** How 4.9.7's producers frame LZ4 and ZSTD bodies (LZ4FrameOutputStream, ZstdOutputStream): magic first. */
+    private static final byte[] LZ4_FRAME_MAGIC = {0x04, 0x22, 0x4D, 0x18};
+    private static final byte[] ZSTD_FRAME_MAGIC = {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD};
     /** Bits a send may carry; the host bits are the broker's to set, and it sets them again from the addresses. */
     private static final int ALLOWED = SysFlag.COMPRESSED | SysFlag.MULTI_TAGS | SysFlag.TRANSACTION_ROLLBACK_TYPE
             | SysFlag.BORNHOST_V6 | SysFlag.STOREHOST_V6 | COMPRESSION_TYPE;
@@ -53,8 +57,14 @@ final class SysFlagCheck {
             if (batch) {
                 return "a batch cannot be compressed (sysFlag " + sysFlag + ")";
             }
-            if (compression == LZ4 || compression == ZSTD) {
-                return null; // consumers that know the format inflate it; the JDK cannot check it here
+            // The JDK cannot inflate LZ4 or ZSTD, but a frame that does not even start as one is no such body.
+            if (compression == LZ4) {
+                return startsWith(body, LZ4_FRAME_MAGIC) && body.length > 4 && (body[4] & 0xC0) == 0x40 ? null
+                        : "the body is marked LZ4-compressed (sysFlag " + sysFlag + ") but is no LZ4 frame";
+            }
+            if (compression == ZSTD) {
+                return startsWith(body, ZSTD_FRAME_MAGIC) ? null
+                        : "the body is marked ZSTD-compressed (sysFlag " + sysFlag + ") but is no ZSTD frame";
             }
             String bad = inflateProblem(body);
             if (bad != null) {
@@ -62,6 +72,10 @@ final class SysFlagCheck {
             }
         }
         return null;
+    }
+
+    private static boolean startsWith(byte[] body, byte[] magic) {
+        return body.length >= magic.length && Arrays.equals(body, 0, magic.length, magic, 0, magic.length);
     }
 
     /** Inflates the start of a ZLIB body (all of it when it is small), discarding the output. */
