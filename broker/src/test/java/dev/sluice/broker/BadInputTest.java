@@ -114,12 +114,20 @@ class BadInputTest {
                 {RequestCode.SEND_MESSAGE_V2, 0x301, "", truncated, "ends before the zlib stream does"},
                 {RequestCode.SEND_MESSAGE_V2, 0x401, "", zlib, "compression type 4"},
                 {RequestCode.SEND_BATCH_MESSAGE, 0x1, "", zlib, "a batch cannot be compressed"},
+                {RequestCode.SEND_MESSAGE_V2, 0x101, "", "notlz4".getBytes(), "is no LZ4 frame"},
+                {RequestCode.SEND_MESSAGE_V2, 0x201, "", zlib, "is no ZSTD frame"},
+                // as RocketMQ: a batch is stored undelayed, so one that asks for a delay is refused
+                {RequestCode.SEND_BATCH_MESSAGE, 0, "DELAY\u00013\u0002", "x".getBytes(), "cannot be delayed"},
+                {RequestCode.SEND_BATCH_MESSAGE, 0, "TIMER_DELAY_SEC\u000110\u0002", "x".getBytes(), "cannot be delayed"},
         };
         for (Object[] c : cases) {
             RemotingCommand response = rawSend((Integer) c[0], TOPIC, (Integer) c[1], (String) c[2], (byte[]) c[3]);
             assertEquals(ResponseCode.MESSAGE_ILLEGAL, response.code(), "sysFlag " + c[1] + ": " + response);
             assertTrue(response.remark().contains((String) c[4]), response.remark());
         }
+        RemotingCommand retryBatch = rawSend(RequestCode.SEND_BATCH_MESSAGE, "%RETRY%BadInputGroup", 0, "", "x".getBytes());
+        assertEquals(ResponseCode.MESSAGE_ILLEGAL, retryBatch.code(), retryBatch.toString());
+        assertTrue(retryBatch.remark().contains("batch request does not support retry group"), retryBatch.remark());
         assertStillOneMessageAndServing();
     }
 

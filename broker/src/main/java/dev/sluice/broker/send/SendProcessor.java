@@ -106,6 +106,12 @@ public final class SendProcessor implements RequestProcessor {
             response.setRemark(flags);
             return response;
         }
+        String batchProblem = header.batch() ? batchProblem(header) : null;
+        if (batchProblem != null) {
+            response.setCode(ResponseCode.MESSAGE_ILLEGAL);
+            response.setRemark(batchProblem);
+            return response;
+        }
         String refusal = check(header, response);
         if (refusal != null) {
             response.setRemark(refusal);
@@ -131,7 +137,7 @@ public final class SendProcessor implements RequestProcessor {
                 deadLetter = true;
             }
         }
-        // A dead letter is stored undelayed; a batch is never delayed (the client refuses delayed batches).
+        // A dead letter is stored undelayed; a batch is never delayed (refused above when it asks to be).
         DelayRouter.Route delayed = deadLetter || header.batch() ? null : delays.route(topic, queueId, properties, sysFlag);
         if (delayed != null) {
             if (delayed.refusal() != null) {
@@ -199,6 +205,32 @@ public final class SendProcessor implements RequestProcessor {
                 later.respond(connection, answer);
             }
         });
+        return null;
+    }
+
+    /**
+     * What RocketMQ refuses of a batch, before any topic is created for it: a retry topic (consumers send back one
+     * message at a time), and a delay or delivery time in the batch's own properties (its messages would be stored
+     * undelayed).
+     */
+    private static String batchProblem(SendRequest header) {
+        if (SystemTopics.isRetry(header.topic())) {
+            return "batch request does not support retry group " + header.topic();
+        }
+        String properties = header.properties();
+        String level = MessageProperties.get(properties, MessageProperties.DELAY);
+        if (level != null && !level.trim().matches("-?\\d{1,9}|0*")) {
+            return "a batch cannot be delayed: its properties carry DELAY=" + level;
+        }
+        if (level != null && !level.trim().isEmpty() && Integer.parseInt(level.trim()) > 0) {
+            return "a batch cannot be delayed: its properties carry DELAY=" + level;
+        }
+        for (String key : new String[] {DelayRouter.TIMER_DELIVER_MS, DelayRouter.TIMER_DELAY_SEC,
+                DelayRouter.TIMER_DELAY_MS}) {
+            if (MessageProperties.get(properties, key) != null) {
+                return "a batch cannot be delayed: its properties carry " + key;
+            }
+        }
         return null;
     }
 
