@@ -23,6 +23,7 @@ final class ConsumeQueue {
     private static final int HOLE_LOOKAHEAD = 64 << 10;
 
     private final String topic;
+    private final byte[] topicBytes;
     private final int queueId;
     private final SegmentedLog log;
     private final ByteBuffer scratch = ByteBuffer.allocate(SIZE);
@@ -36,6 +37,7 @@ final class ConsumeQueue {
 
     ConsumeQueue(String topic, int queueId, Path dir, int fileSize, ReentrantLock writeLock) {
         this.topic = topic;
+        this.topicBytes = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.queueId = queueId;
         this.writeLock = writeLock;
         this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.Writes.MAPPED_UNITS);
@@ -43,6 +45,11 @@ final class ConsumeQueue {
 
     String topic() {
         return topic;
+    }
+
+    /** The topic as records hold it. */
+    byte[] topicBytes() {
+        return topicBytes;
     }
 
     int queueId() {

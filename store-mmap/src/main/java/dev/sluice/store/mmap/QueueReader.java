@@ -80,8 +80,10 @@ final class QueueReader {
                     moved = messages.isEmpty();
                     continue;
                 }
-                if (MessageRecordDescriptor.physicalOffset(view, 0) != physical) {
-                    continue; // the unit does not point at its record: skipped, not served as a message
+                if (MessageRecordDescriptor.physicalOffset(view, 0) != physical || !ofQueue(view, cq)) {
+                    // The unit does not point at a whole record of this queue (damage: a torn record, a unit
+                    // pointing elsewhere): skipped, not served as a message.
+                    continue;
                 }
                 if (!filter.acceptRecord(view)) {
                     continue;
@@ -99,6 +101,26 @@ final class QueueReader {
             return ReadResult.empty(ReadStatus.OFFSET_MOVED, Math.max(next, newMin), newMin, max);
         }
         return ReadResult.empty(ReadStatus.NO_MATCHED_MESSAGE, next, min, max);
+    }
+
+    /** Whether {@code view}, one unit's bytes, is a whole record of {@code cq}'s queue: its length, id and topic. */
+    private static boolean ofQueue(ByteBuffer view, ConsumeQueue cq) {
+        if (MessageCodec.wellFormedLength(view, 0, view.limit()) != view.limit()
+                || MessageRecordDescriptor.queueId(view, 0) != cq.queueId()) {
+            return false;
+        }
+        long span = MessageCodec.topicSpan(view, 0);
+        byte[] topic = cq.topicBytes();
+        int at = (int) (span >>> 32);
+        if ((int) span != topic.length) {
+            return false;
+        }
+        for (int i = 0; i < topic.length; i++) {
+            if (view.get(at + i) != topic[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A view of one record, taking a segment reference the first time a segment is touched. */

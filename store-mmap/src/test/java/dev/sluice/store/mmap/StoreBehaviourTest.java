@@ -21,9 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,6 +258,41 @@ class StoreBehaviourTest {
         assertTrue(e.getMessage().contains("index unavailable"), e.getMessage());
         try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
             assertEquals(1, store.maxQueueOffset("T", 0), "the lock was released and nothing was lost");
+        }
+    }
+
+    /**
+     * Damage a read must not serve as a message of the queue: a unit pointing at another queue's record, and a record
+     * whose tail is gone (zeros where its topic and properties were). Both are skipped; the rest is served.
+     */
+    @Test
+    void aReadSkipsAUnitPointingAtAnotherQueuesRecordAndATornRecord() throws Exception {
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            List<AppendResult> t0 = new ArrayList<>();
+            List<AppendResult> t1 = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                t0.add(store.append(StoreFixture.message("T", 0, ("zero-" + i).getBytes(), null, null, null)).join());
+                t1.add(store.append(StoreFixture.message("T", 1, ("one-" + i).getBytes(), null, null, null)).join());
+            }
+            Deadline.await("dispatch", Duration.ofSeconds(10), () -> store.maxQueueOffset("T", 1) == 3);
+            Path queueFile = dir.resolve("consumequeue").resolve("T").resolve("1").resolve(String.format("%020d", 0));
+            try (FileChannel ch = FileChannel.open(queueFile, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(12).putLong(t0.get(1).commitLogOffset()).putInt(t0.get(1).wroteBytes())
+                        .flip(), ConsumeQueueUnit.SIZE);
+            }
+            AppendResult torn = t1.get(2);
+            Path commitLog = dir.resolve("commitlog").resolve(String.format("%020d", 0));
+            try (FileChannel ch = FileChannel.open(commitLog, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(20), torn.commitLogOffset() + torn.wroteBytes() - 20);
+            }
+            try (ReadResult r = store.read("T", 1, 0, 32, TagFilter.ALL)) {
+                assertEquals(List.of("one-0"), r.messages().stream()
+                        .map(m -> new String(StoreFixture.decode(m).body())).toList());
+                assertEquals(3, r.nextOffset());
+            }
+            try (ReadResult r = store.read("T", 0, 0, 32, TagFilter.ALL)) {
+                assertEquals(3, r.messages().size(), "the other queue is whole");
+            }
         }
     }
 
