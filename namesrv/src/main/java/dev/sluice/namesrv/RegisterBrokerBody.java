@@ -18,6 +18,8 @@ import java.util.zip.InflaterInputStream;
 final class RegisterBrokerBody {
     /** Bounds a hostile compressed body so it cannot make us allocate unbounded arrays. */
     private static final int MAX_COMPRESSED_ITEM = 4 * 1024 * 1024;
+    /** More queues than a topic of any real broker has; RocketMQ itself sets no bound. */
+    static final int MAX_QUEUES = 65_535;
 
     record Content(DataVersion dataVersion, List<TopicConfig> topicConfigs) {
     }
@@ -61,11 +63,27 @@ final class RegisterBrokerBody {
         Object name = json.get("topicName");
         String topicName = name == null ? key : Json.asString(name, "topicName");
         // Defaults are the ones a broker's TopicConfig starts with.
-        return new TopicConfig(topicName,
+        return checked(new TopicConfig(topicName,
                 optionalInt(json, "readQueueNums", 16),
                 optionalInt(json, "writeQueueNums", 16),
                 optionalInt(json, "perm", 6),
-                optionalInt(json, "topicSysFlag", 0));
+                optionalInt(json, "topicSysFlag", 0)));
+    }
+
+    /**
+     * A route is what clients build their queue lists from: a negative or huge queue count (a client would make
+     * 2^31 queues) or a permission outside its three bits is refused, not served.
+     */
+    private static TopicConfig checked(TopicConfig topic) {
+        if (topic.readQueueNums() < 0 || topic.readQueueNums() > MAX_QUEUES || topic.writeQueueNums() < 0
+                || topic.writeQueueNums() > MAX_QUEUES) {
+            throw new JsonException("topic " + topic.topicName() + " has " + topic.readQueueNums() + " read and "
+                    + topic.writeQueueNums() + " write queues (0 to " + MAX_QUEUES + ")");
+        }
+        if (topic.perm() < 0 || topic.perm() > 7) {
+            throw new JsonException("topic " + topic.topicName() + " has perm " + topic.perm() + " (0 to 7)");
+        }
+        return topic;
     }
 
     private static long optionalLong(Map<String, Object> json, String key, long defaultValue) {
@@ -92,8 +110,8 @@ final class RegisterBrokerBody {
                 if (fields.length < 4) {
                     throw new JsonException("bad compressed topic config: " + String.join(" ", fields));
                 }
-                configs.add(new TopicConfig(fields[0], Integer.parseInt(fields[1]), Integer.parseInt(fields[2]),
-                        Integer.parseInt(fields[3]), 0));
+                configs.add(checked(new TopicConfig(fields[0], Integer.parseInt(fields[1]),
+                        Integer.parseInt(fields[2]), Integer.parseInt(fields[3]), 0)));
             }
             return new Content(version, List.copyOf(configs));
         } catch (IOException | NumberFormatException e) {

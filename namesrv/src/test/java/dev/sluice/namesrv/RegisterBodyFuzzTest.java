@@ -21,6 +21,7 @@ import java.util.zip.DeflaterOutputStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -77,6 +78,45 @@ class RegisterBodyFuzzTest {
         RemotingCommand routeResponse = client.invokeSync(address, route, 5000);
         assertEquals(ResponseCode.SUCCESS, routeResponse.code());
         assertTrue(new String(routeResponse.body(), StandardCharsets.UTF_8).contains("\"brokerName\":\"stable\""));
+    }
+
+    /** Routes are what clients build queue lists from: absurd queue counts or permissions are refused, not served. */
+    @Example
+    void absurdQueueCountsAndPermissionsAreRefused() throws Exception {
+        for (String config : new String[] {"\"readQueueNums\":2147483647,\"writeQueueNums\":4,\"perm\":6",
+                "\"readQueueNums\":4,\"writeQueueNums\":-1,\"perm\":6", "\"readQueueNums\":4,\"writeQueueNums\":4,\"perm\":-1"}) {
+            String body = "{\"topicConfigSerializeWrapper\":{\"dataVersion\":{\"counter\":1,\"timestamp\":1},"
+                    + "\"topicConfigTable\":{\"Absurd\":{" + config + "}}}}";
+            RemotingCommand response = client.invokeSync(address,
+                    register("absurd", "127.0.0.1:3", body.getBytes(StandardCharsets.UTF_8), false), 5000);
+            assertEquals(ResponseCode.SYSTEM_ERROR, response.code(), config);
+            assertTrue(response.remark().contains("topic Absurd has"), response.remark());
+        }
+        byte[] compressed = deflate(compressedItems("{\"counter\":1,\"timestamp\":1}", "Absurd 4 70000 6 SINGLE_TAG"));
+        RemotingCommand response = client.invokeSync(address, register("absurd", "127.0.0.1:3", compressed, true), 5000);
+        assertEquals(ResponseCode.SYSTEM_ERROR, response.code());
+        assertTrue(response.remark().contains("(0 to 65535)"), response.remark());
+        RemotingCommand route = client.invokeSync(address,
+                RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC).putExtField("topic", "Absurd"), 5000);
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, route.code());
+    }
+
+    /** The inflated layout of a compressed registration: version, then one "name read write perm filter" per topic. */
+    private static byte[] compressedItems(String version, String... topics) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        byte[] v = version.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(v.length);
+        out.write(v);
+        out.writeInt(topics.length);
+        for (String t : topics) {
+            byte[] item = t.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(item.length);
+            out.write(item);
+        }
+        out.writeInt(2);
+        out.write("[]".getBytes(StandardCharsets.UTF_8));
+        return bytes.toByteArray();
     }
 
     @Provide
