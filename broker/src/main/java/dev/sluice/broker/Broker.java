@@ -87,6 +87,8 @@ public final class Broker implements AutoCloseable {
     private NameServerRegistrar registrar;
     private String address;
     private boolean closed;
+    /** The broker's ports are bound: the address it registers is its own. */
+    private volatile boolean serving;
 
     public Broker(BrokerConfig config) {
         this(config, null);
@@ -224,8 +226,6 @@ public final class Broker implements AutoCloseable {
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 
-        topics.onChange(registrar::registerAll);
-        topics.onPut(registrar::registerTopic);
         if (metadataSync != null) {
             registrar.onMaster((masterAddr, masterHaAddr) -> {
                 metadataSync.masterAddress(masterAddr);
@@ -256,6 +256,17 @@ public final class Broker implements AutoCloseable {
                 config.flushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> consumers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleAtFixedRate(() -> producers.expire(config.channelExpiredTimeout()), 10, 10, TimeUnit.SECONDS);
+        if (!ephemeral) {
+            server.start();
+        }
+        if (vipServer != null) {
+            vipServer.start();
+        }
+        // Only once this broker holds its address: a second copy that cannot bind it must neither register over the
+        // broker serving there nor, closing, unregister it from the name servers.
+        serving = true;
+        topics.onChange(registrar::registerAll);
+        topics.onPut(registrar::registerTopic);
         if (config.fetchNamesrvAddrByAddressServer() && config.namesrvAddrs().isEmpty()) {
             NameServerAddressRefresh refresh = new NameServerAddressRefresh(config, AddressServer.fromSystemProperties(),
                     registrar::registerAll);
@@ -265,12 +276,6 @@ public final class Broker implements AutoCloseable {
         }
         long period = Math.max(10_000, Math.min(config.registerNameServerPeriod(), 60_000));
         scheduler.scheduleAtFixedRate(registrar::registerAll, period, period, TimeUnit.MILLISECONDS);
-        if (!ephemeral) {
-            server.start();
-        }
-        if (vipServer != null) {
-            vipServer.start();
-        }
         // The server is already up: a topic created by a request may have sent a round that this one waits behind.
         registrar.registerAll().get(NameServerRegistrar.longestWaitMillis(config), TimeUnit.MILLISECONDS);
         LOG.info("broker {} of cluster {} serving at {} (store {})", config.brokerName(), config.brokerClusterName(),
@@ -307,7 +312,7 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
-        if (registrar != null) {
+        if (registrar != null && serving) {
             registrar.unregisterAll();
         }
         if (vipServer != null) {
