@@ -18,6 +18,10 @@ public interface MessageStore extends AutoCloseable {
      * Appends one message. The future completes once the message is as durable as the flush policy
      * and replication hook require, or with a refusal status when nothing was written. It never
      * completes exceptionally for a bad message.
+     *
+     * <p>Queues are built from the CommitLog in the background, as RocketMQ's dispatch builds them: a message
+     * is readable through {@link #read} (and its keys through {@link #queryByKey}) shortly after its append
+     * completes, not at once.
      */
     CompletableFuture<AppendResult> append(AppendRequest message);
 
@@ -28,8 +32,8 @@ public interface MessageStore extends AutoCloseable {
     CompletableFuture<AppendResult> appendBatch(List<AppendRequest> messages);
 
     /**
-     * Reads up to {@code maxCount} messages of a queue that the filter accepts, starting at {@code queueOffset}.
-     * Refused messages are skipped. The scan looks at no more entries than the larger of {@code maxCount} and
+     * Reads up to {@code maxCount} messages of a queue that the filter accepts, starting at {@code queueOffset};
+     * a {@code maxCount} below one reads one, as RocketMQ's store does. Refused messages are skipped. The scan looks at no more entries than the larger of {@code maxCount} and
      * {@link #FILTER_SCAN_UNITS}, and the result's next offset is the first entry it did not look at.
      */
     ReadResult read(String topic, int queueId, long queueOffset, int maxCount, TagFilter filter);

@@ -92,12 +92,18 @@ final class SegmentedLog {
             }
             expected = base + segmentSize;
         }
+        long lastBase = offsets.isEmpty() ? -1 : offsets.get(offsets.size() - 1);
         for (long base : offsets) {
             Path path = dir.resolve(MappedSegment.fileName(base));
             long length = Files.size(path);
-            if (length != segmentSize) {
+            if (length != segmentSize && base == lastBase) {
                 LOG.warn("{}: {} is {} bytes, not {}; extended with zeros, recovery cuts any torn tail",
                         dir, path.getFileName(), length, segmentSize);
+            } else if (length != segmentSize) {
+                // A file before the last was full: what it lacks is lost, and reads skip what pointed there.
+                LOG.error("{}: {} is {} bytes, not {}, yet files follow it: its last {} bytes are lost (the file was "
+                        + "cut short outside the store); extended with zeros", dir, path.getFileName(), length,
+                        segmentSize, segmentSize - length);
             }
             put(base, MappedSegment.open(path, base, segmentSize, writes));
         }
