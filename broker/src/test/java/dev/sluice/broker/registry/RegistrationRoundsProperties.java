@@ -44,17 +44,9 @@ class RegistrationRoundsProperties {
     @Property(tries = 300)
     void oneRoundAtATimeAndEveryChangeWaitsForARoundThatCarriesIt(
             @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 3) Integer> steps) throws IOException {
-        Path dir = Files.createTempDirectory("registration-rounds");
-        try {
-            Properties p = new Properties();
-            p.setProperty("brokerName", "rounds");
-            p.setProperty("namesrvAddr", String.join(";", NAME_SERVERS));
-            BrokerConfig config = BrokerConfig.fromProperties(p, new ArrayList<>());
-            TopicTable topics = new TopicTable(config, new JsonFile(dir.resolve("topics.json")));
-            topics.load();
-            ManualClient client = new ManualClient();
-            NameServerRegistrar registrar = new NameServerRegistrar(config, topics, client, 10911, 10912);
-            topics.onChange(registrar::registerAll);
+        try (Broker broker = new Broker(NAME_SERVERS)) {
+            TopicTable topics = broker.topics;
+            ManualClient client = broker.client;
 
             Map<String, CompletableFuture<?>> changes = new LinkedHashMap<>();
             for (int step : steps) {
@@ -83,10 +75,6 @@ class RegistrationRoundsProperties {
                     assertTrue(last.topics.containsAll(changes.keySet()), "and every topic");
                 }
             }
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 
@@ -97,17 +85,10 @@ class RegistrationRoundsProperties {
      */
     @Example
     void aRoundForOneTopicCarriesATopicChangedBeforeItReadTheVersion() throws IOException {
-        Path dir = Files.createTempDirectory("registration-rounds");
-        try {
-            Properties p = new Properties();
-            p.setProperty("brokerName", "rounds");
-            p.setProperty("namesrvAddr", NAME_SERVERS.get(0));
-            BrokerConfig config = BrokerConfig.fromProperties(p, new ArrayList<>());
-            TopicTable topics = new TopicTable(config, new JsonFile(dir.resolve("topics.json")));
-            topics.load();
-            ManualClient client = new ManualClient();
-            NameServerRegistrar registrar = new NameServerRegistrar(config, topics, client, 10911, 10912);
-            topics.onChange(registrar::registerAll);
+        try (Broker broker = new Broker(NAME_SERVERS.subList(0, 1))) {
+            TopicTable topics = broker.topics;
+            ManualClient client = broker.client;
+            NameServerRegistrar registrar = broker.registrar;
             topics.onPut(name -> CompletableFuture.completedFuture(null)); // each put's round is started below
             ModelNameServer namesrv = new ModelNameServer();
 
@@ -125,7 +106,29 @@ class RegistrationRoundsProperties {
 
             assertTrue(namesrv.topics.containsAll(Set.of("A", "D")), "the name server has " + namesrv.topics);
             assertEquals(Set.of("D"), client.sent.get(1).body.topics, "a round for one topic carries no unchanged one");
-        } finally {
+        }
+    }
+
+    /** A broker's topic table and registrar, whose calls go to a {@link ManualClient}; every change registers all. */
+    private static final class Broker implements AutoCloseable {
+        final Path dir = Files.createTempDirectory("registration-rounds");
+        final TopicTable topics;
+        final ManualClient client = new ManualClient();
+        final NameServerRegistrar registrar;
+
+        Broker(List<String> nameServers) throws IOException {
+            Properties p = new Properties();
+            p.setProperty("brokerName", "rounds");
+            p.setProperty("namesrvAddr", String.join(";", nameServers));
+            BrokerConfig config = BrokerConfig.fromProperties(p, new ArrayList<>());
+            topics = new TopicTable(config, new JsonFile(dir.resolve("topics.json")));
+            topics.load();
+            registrar = new NameServerRegistrar(config, topics, client, 10911, 10912);
+            topics.onChange(registrar::registerAll);
+        }
+
+        @Override
+        public void close() throws IOException {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
