@@ -5,13 +5,13 @@ import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingConnection;
 import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.log.LogLimit;
 import dev.sluice.store.DecodedMessage;
 import dev.sluice.store.MessageCodec;
 import dev.sluice.store.MessageStore;
 import dev.sluice.store.SysFlag;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import dev.sluice.remoting.log.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

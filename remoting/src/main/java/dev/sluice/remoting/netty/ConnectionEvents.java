@@ -1,6 +1,7 @@
 package dev.sluice.remoting.netty;
 
 import dev.sluice.remoting.ConnectionListener;
+import dev.sluice.remoting.log.LogLimit;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,7 +9,6 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import dev.sluice.remoting.log.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

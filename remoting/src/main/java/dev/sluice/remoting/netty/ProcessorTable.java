@@ -5,13 +5,13 @@ import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingCommandException;
 import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
+import dev.sluice.remoting.log.LogLimit;
 import io.netty.channel.Channel;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import dev.sluice.remoting.log.LogLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
