@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,7 +38,7 @@ final class ConsumeQueue {
 
     ConsumeQueue(String topic, int queueId, Path dir, int fileSize, ReentrantLock writeLock) {
         this.topic = topic;
-        this.topicBytes = topic.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.topicBytes = topic.getBytes(StandardCharsets.UTF_8);
         this.queueId = queueId;
         this.writeLock = writeLock;
         this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.Writes.MAPPED_UNITS);
