@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.sluice.client.ClientException;
+import dev.sluice.remoting.log.LogLimit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +14,22 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Topic routes from the name servers, refreshed every poll interval. A topic the name servers do not know is
- * remembered as absent for one second only, so a topic created meanwhile is found quickly. A failed refresh keeps the
- * last known route. Listeners hear about every route that changed on refresh.
+ * remembered as absent for one second only, so a topic created meanwhile is found quickly. A refresh that fails, or
+ * that finds the topic unknown, keeps the last known route. Listeners hear about every route that changed on refresh.
  */
 public final class RouteCache {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteCache.class);
     private static final long ABSENT_TTL_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final NameServerClient nameServer;
     private final LoadingCache<String, Optional<TopicRoute>> routes;
     private final List<BiConsumer<String, TopicRoute>> listeners = new CopyOnWriteArrayList<>();
+    private final LogLimit refreshFailures = LogLimit.perMinute();
 
     public RouteCache(NameServerClient nameServer, Duration refreshInterval, Executor executor) {
         this.nameServer = nameServer;
@@ -54,8 +59,23 @@ public final class RouteCache {
                     }
 
                     @Override
-                    public Optional<TopicRoute> reload(String topic, Optional<TopicRoute> old) throws ClientException {
-                        Optional<TopicRoute> fresh = nameServer.route(topic);
+                    public Optional<TopicRoute> reload(String topic, Optional<TopicRoute> old) {
+                        Optional<TopicRoute> fresh;
+                        try {
+                            fresh = nameServer.route(topic);
+                        } catch (ClientException e) {
+                            // Thrown, Caffeine would print a stack trace for every refresh, past the client's logging.
+                            String more = refreshFailures.next();
+                            if (more != null) {
+                                LOG.warn("keeping the last route of topic {}: {}{}", topic, e.getMessage(), more);
+                            }
+                            return old;
+                        }
+                        if (fresh.isEmpty() && old.isPresent()) {
+                            // A name server that restarted knows a topic again only once its brokers have registered
+                            // again (within 30 s); RocketMQ's client keeps the route meanwhile too.
+                            return old;
+                        }
                         if (fresh.isPresent() && !fresh.equals(old)) {
                             listeners.forEach(listener -> listener.accept(topic, fresh.get()));
                         }
