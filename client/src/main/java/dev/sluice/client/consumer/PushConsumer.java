@@ -126,29 +126,29 @@ public final class PushConsumer implements AutoCloseable {
     }
 
     public PushConsumer setConsumeThreads(int threads) {
-        this.consumeThreads = threads;
+        this.consumeThreads = inRange("consumeThreads", threads, 1, 1000);
         return this;
     }
 
     public PushConsumer setPullBatchSize(int size) {
-        this.pullBatchSize = size;
+        this.pullBatchSize = inRange("pullBatchSize", size, 1, 1024);
         return this;
     }
 
     public PushConsumer setConsumeBatchSize(int size) {
-        this.consumeBatchSize = size;
+        this.consumeBatchSize = inRange("consumeBatchSize", size, 1, 1024);
         return this;
     }
 
     /** Stop pulling a queue while it has this many fetched, unprocessed messages. */
     public PushConsumer setPullThresholdForQueue(int messages) {
-        this.pullThresholdForQueue = messages;
+        this.pullThresholdForQueue = inRange("pullThresholdForQueue", messages, 1, 65535);
         return this;
     }
 
     /** Stop pulling a queue while its fetched, unprocessed bodies take this many bytes. */
     public PushConsumer setPullThresholdSizeForQueue(long bytes) {
-        this.pullThresholdSizeForQueueBytes = bytes;
+        this.pullThresholdSizeForQueueBytes = inRange("pullThresholdSizeForQueue", bytes, 1, 1024L << 20);
         return this;
     }
 
@@ -177,6 +177,29 @@ public final class PushConsumer implements AutoCloseable {
         return group;
     }
 
+    /**
+     * Whose local offsets a broadcasting consumer keeps: {@code ip@instanceName}, or {@code ip@DEFAULT} when the
+     * instance name is the default (the process id, new with every start), so a restarted consumer finds its file,
+     * as RocketMQ's does (it keeps the name DEFAULT when broadcasting).
+     */
+    private String localOffsetsId() {
+        String id = runtime.clientId();
+        boolean defaultName = config.instanceName().equals(String.valueOf(ProcessHandle.current().pid()));
+        return defaultName ? id.substring(0, id.lastIndexOf('@') + 1) + "DEFAULT" : id;
+    }
+
+    /** RocketMQ's client checks the same ranges at start; out of them a setting is refused at once, naming it. */
+    private static int inRange(String name, int value, int min, int max) {
+        return (int) inRange(name, (long) value, min, max);
+    }
+
+    private static long inRange(String name, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
+    }
+
     /** @throws ClientException when a broker refuses an SQL92 subscription (see {@link #subscribeSql}) */
     public synchronized PushConsumer start() throws ClientException {
         if (runtime != null) {
@@ -195,7 +218,7 @@ public final class PushConsumer implements AutoCloseable {
         puller = new Puller(runtime, group);
         rebalancer = new Rebalancer(runtime, group, model);
         offsets = model == MessageModel.CLUSTERING ? new BrokerOffsetStore(runtime, group)
-                : new FileOffsetStore(offsetStoreDir.resolve(runtime.clientId().replace(':', '_')).resolve(group)
+                : new FileOffsetStore(offsetStoreDir.resolve(localOffsetsId().replace(':', '_')).resolve(group)
                         .resolve("offsets.json"));
         locks = new QueueLocks(runtime, group);
         int maxRetries = maxReconsumeTimes >= 0 ? maxReconsumeTimes

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.client.ClientConfig;
 import dev.sluice.client.ClientException;
 import dev.sluice.client.Message;
 import dev.sluice.client.MessageProperty;
@@ -339,8 +340,12 @@ class ClientScenariosTest {
         Map<String, Set<String>> byMember = new ConcurrentHashMap<>();
         List<PushConsumer> members = new ArrayList<>();
         try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start()) {
-            for (String name : List.of("x", "y")) {
-                PushConsumer consumer = new PushConsumer(group, clientConfig(cluster, unique(name)));
+            for (String name : List.of("x", "y", "default")) {
+                // "default" keeps the default instance name (the process id): its offsets go under ip@DEFAULT, as
+                // RocketMQ's, so that a restarted process finds them
+                ClientConfig config = name.equals("default") ? new ClientConfig().namesrvAddr(cluster.namesrvAddr())
+                        : clientConfig(cluster, unique(name));
+                PushConsumer consumer = new PushConsumer(group, config);
                 members.add(consumer);
                 Set<String> seen = ConcurrentHashMap.newKeySet();
                 byMember.put(name, seen);
@@ -362,7 +367,10 @@ class ClientScenariosTest {
         }
         // offsets were kept in local files, one per member
         try (Stream<Path> files = Files.walk(home.resolve("offsets-" + group))) {
-            assertEquals(2, files.filter(p -> p.getFileName().toString().equals("offsets.json")).count());
+            List<Path> offsetFiles = files.filter(p -> p.getFileName().toString().equals("offsets.json")).toList();
+            assertEquals(3, offsetFiles.size(), offsetFiles.toString());
+            assertEquals(1, offsetFiles.stream().filter(p -> p.getParent().getParent().getFileName().toString()
+                    .endsWith("@DEFAULT")).count(), offsetFiles.toString());
         }
     }
 
