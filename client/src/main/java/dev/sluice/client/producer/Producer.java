@@ -153,6 +153,7 @@ public final class Producer implements AutoCloseable {
         PublishRoute route = publishRoute(message.topic());
         String lastFailed = null;
         ClientException failure = null;
+        int attempts = 0;
         for (int attempt = 0; attempt <= retryTimesWhenSendFailed; attempt++) {
             long remaining = sendTimeoutMillis - (System.currentTimeMillis() - start);
             if (remaining <= 0) {
@@ -160,12 +161,13 @@ public final class Producer implements AutoCloseable {
             }
             MessageQueue queue = roundRobin(message.topic()).select(route.queues, lastFailed, faults);
             long callStart = System.currentTimeMillis();
+            attempts++;
             try {
                 SendResult result = sendTo(route, queue, outgoing, remaining);
                 faults.recordSuccess(queue.brokerName(), System.currentTimeMillis() - callStart);
                 return result;
             } catch (ClientException e) {
-                faults.recordFailure(queue.brokerName());
+                recordFault(queue, e, callStart);
                 if (e.code() != ClientException.NO_RESPONSE_CODE && !RETRIABLE_CODES.contains(e.code())) {
                     throw e;
                 }
@@ -176,9 +178,21 @@ public final class Producer implements AutoCloseable {
         if (failure == null) {
             throw new ClientException("sending to topic " + message.topic() + " timed out after " + sendTimeoutMillis + " ms");
         }
-        throw new ClientException("sending to topic " + message.topic() + " failed after "
-                + (retryTimesWhenSendFailed + 1) + " attempts: " + failure.getMessage(), failure.code(), failure.remark(),
-                failure);
+        throw new ClientException("sending to topic " + message.topic() + " failed after " + attempts
+                + (attempts == 1 ? " attempt" : " attempts") + " in " + sendTimeoutMillis + " ms: " + failure.getMessage(),
+                failure.code(), failure.remark(), failure);
+    }
+
+    /**
+     * A broker that did not answer is avoided for a while; one that answered with a refusal only counts its latency,
+     * as RocketMQ's client counts it: one refused message (too large, say) must not steer sends off a healthy broker.
+     */
+    private void recordFault(MessageQueue queue, ClientException e, long callStart) {
+        if (e.code() == ClientException.NO_RESPONSE_CODE) {
+            faults.recordFailure(queue.brokerName());
+        } else {
+            faults.recordSuccess(queue.brokerName(), System.currentTimeMillis() - callStart);
+        }
     }
 
     /**
@@ -248,16 +262,21 @@ public final class Producer implements AutoCloseable {
         } catch (ClientException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return sendAsync(route, outgoing, null, retryTimesWhenSendAsyncFailed, System.currentTimeMillis());
+        return sendAsync(route, outgoing, null, null, retryTimesWhenSendAsyncFailed, System.currentTimeMillis());
     }
 
+    /**
+     * @param lastFailed  the broker group of the previous attempt, if it failed
+     * @param lastFailure why it failed (null on the first attempt), named when time runs out
+     */
     private CompletableFuture<SendResult> sendAsync(PublishRoute route, Outgoing outgoing, String lastFailed,
-            int retriesLeft, long start) {
+            ClientException lastFailure, int retriesLeft, long start) {
         MessageQueue queue = roundRobin(route.topic).select(route.queues, lastFailed, faults);
         long remaining = sendTimeoutMillis - (System.currentTimeMillis() - start);
         if (remaining <= 0) {
             return CompletableFuture.failedFuture(new ClientException("sending to topic " + route.topic
-                    + " timed out after " + sendTimeoutMillis + " ms"));
+                    + " timed out after " + sendTimeoutMillis + " ms"
+                    + (lastFailure == null ? "" : ": " + lastFailure.getMessage()), lastFailure));
         }
         String address = route.route.masterAddress(queue.brokerName());
         RemotingCommand request = outgoing.request(group, queue);
@@ -275,13 +294,13 @@ public final class Producer implements AutoCloseable {
                         faults.recordSuccess(queue.brokerName(), System.currentTimeMillis() - callStart);
                         return CompletableFuture.completedFuture(result);
                     }
-                    faults.recordFailure(queue.brokerName());
                     ClientException cause = failure.getCause() instanceof ClientException c ? c
                             : new ClientException("sending to " + queue + " failed", failure);
+                    recordFault(queue, cause, callStart);
                     boolean retriable = cause.code() == ClientException.NO_RESPONSE_CODE
                             || RETRIABLE_CODES.contains(cause.code());
                     if (retriesLeft > 0 && retriable) {
-                        return sendAsync(route, outgoing, queue.brokerName(), retriesLeft - 1, start);
+                        return sendAsync(route, outgoing, queue.brokerName(), cause, retriesLeft - 1, start);
                     }
                     return CompletableFuture.<SendResult>failedFuture(cause);
                 })
@@ -408,10 +427,11 @@ public final class Producer implements AutoCloseable {
                 break;
             }
             MessageQueue queue = roundRobin(topic).select(route.queues, lastFailed, faults);
+            long callStart = System.currentTimeMillis();
             try {
                 return sendTo(route, queue, outgoing, remaining);
             } catch (ClientException e) {
-                faults.recordFailure(queue.brokerName());
+                recordFault(queue, e, callStart);
                 if (e.code() != ClientException.NO_RESPONSE_CODE && !RETRIABLE_CODES.contains(e.code())) {
                     throw e;
                 }

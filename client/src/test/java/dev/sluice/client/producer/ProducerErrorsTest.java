@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +61,9 @@ class ProducerErrorsTest {
                     return RemotingCommand.responseTo(request, ResponseCode.MESSAGE_ILLEGAL, "the message is illegal, maybe msg body or properties length not matched");
                 case "Silent":
                     return null;
+                case "Good":
+                    return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).putExtField("msgId", "7F00000100002A9F0000000000000000")
+                            .putExtField("queueId", 0).putExtField("queueOffset", 7);
                 case "Flaky":
                     if (flakyCalls.getAndIncrement() == 0) {
                         return RemotingCommand.responseTo(request, ResponseCode.SERVICE_NOT_AVAILABLE, "service not available now");
@@ -150,6 +154,32 @@ class ProducerErrorsTest {
             ClientException e = assertThrows(ClientException.class, () -> producer.send(message("Silent")));
             assertTrue(e.getMessage().contains("broker " + sendsTo.get(0) + " at " + address + " did not answer request code 310"),
                     e.getMessage());
+        }
+    }
+
+    /** A broker that answered with a refusal is not avoided, as RocketMQ's client avoids only one that did not answer. */
+    @Test
+    void aRefusedMessageDoesNotSteerLaterSendsOffItsBroker() throws Exception {
+        try (Producer producer = producer(address)) {
+            assertThrows(ClientException.class, () -> producer.send(message("Illegal")));
+            sendsTo.clear();
+            for (int i = 0; i < 10; i++) {
+                producer.send(message("Good"));
+            }
+            assertEquals(Set.of("broker-a", "broker-b"), Set.copyOf(sendsTo));
+        }
+    }
+
+    /** The first attempt took the whole send timeout: the error says so, not that every retry was tried. */
+    @Test
+    void aTimeoutCountsTheAttemptsMadeAndAnAsyncOneNamesTheBroker() {
+        try (Producer producer = producer(address)) {
+            ClientException e = assertThrows(ClientException.class, () -> producer.send(message("Silent")));
+            assertTrue(e.getMessage().contains("failed after 1 attempt in 1000 ms: broker "), e.getMessage());
+            var failure = assertThrows(ExecutionException.class,
+                    () -> producer.sendAsync(message("Silent")).get(10, TimeUnit.SECONDS));
+            assertTrue(failure.getCause().getMessage().matches("sending to topic Silent timed out after 1000 ms: broker "
+                    + "broker-[ab] at " + address + " did not answer.*"), failure.getCause().getMessage());
         }
     }
 
