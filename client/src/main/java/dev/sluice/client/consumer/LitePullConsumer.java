@@ -76,6 +76,10 @@ public final class LitePullConsumer implements AutoCloseable {
     }
 
     private LitePullConsumer subscribe(Subscription subscription) {
+        if (runtime != null) {
+            // Taken silently, it was never read: the group's membership and rebalance are set up at start.
+            throw new IllegalStateException("consumer " + group + " is started: subscribe before start()");
+        }
         if (!assigned.isEmpty()) {
             throw new IllegalStateException("a consumer either subscribes or is assigned queues, not both");
         }
