@@ -40,6 +40,10 @@ public final class Producer implements AutoCloseable {
             ResponseCode.SERVICE_NOT_AVAILABLE, ResponseCode.SYSTEM_ERROR, ResponseCode.NO_PERMISSION, 204, 205);
     private static final Pattern TOPIC = Pattern.compile("^[%|a-zA-Z0-9_-]+$");
     private static final int MAX_TOPIC_LENGTH = 127;
+    /** The system topics RocketMQ's client refuses to send to. */
+    private static final Set<String> NOT_SENDABLE = Set.of("SCHEDULE_TOPIC_XXXX", "RMQ_SYS_TRANS_HALF_TOPIC",
+            "RMQ_SYS_TRANS_OP_HALF_TOPIC", "TRANS_CHECK_MAX_TIME_TOPIC", "SELF_TEST_TOPIC", "OFFSET_MOVED_EVENT",
+            "rmq_sys_wheel_timer");
 
     private final String group;
     private final ClientConfig config;
@@ -500,6 +504,10 @@ public final class Producer implements AutoCloseable {
         if (topic.isEmpty() || topic.length() > MAX_TOPIC_LENGTH || !TOPIC.matcher(topic).matches()) {
             throw new IllegalArgumentException("illegal topic name \"" + topic + "\": use at most " + MAX_TOPIC_LENGTH
                     + " characters of [%|a-zA-Z0-9_-]");
+        }
+        if (NOT_SENDABLE.contains(topic)) {
+            // Brokers refuse these with NO_PERMISSION, which would only be retried on every other broker.
+            throw new IllegalArgumentException("sending to topic " + topic + " is forbidden: it is the broker's own");
         }
     }
 

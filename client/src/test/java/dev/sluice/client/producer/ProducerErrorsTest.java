@@ -183,6 +183,19 @@ class ProducerErrorsTest {
         }
     }
 
+    /** As RocketMQ's client: refused before sending, not sent and refused by every broker in turn. */
+    @Test
+    void theBrokersOwnTopicsAreRefusedBeforeSending() {
+        try (Producer producer = producer(address)) {
+            for (String topic : List.of("SCHEDULE_TOPIC_XXXX", "RMQ_SYS_TRANS_HALF_TOPIC", "OFFSET_MOVED_EVENT")) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> producer.send(message(topic)));
+                assertTrue(e.getMessage().contains("sending to topic " + topic + " is forbidden"), e.getMessage());
+            }
+            assertEquals(List.of(), sendsTo);
+        }
+    }
+
     @Test
     void retriableCodeIsRetriedOnTheOtherBrokerGroup() throws Exception {
         try (Producer producer = producer(address)) {
