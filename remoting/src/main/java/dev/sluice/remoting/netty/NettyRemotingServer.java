@@ -70,8 +70,8 @@ public final class NettyRemotingServer implements RemotingServer {
             throw e;
         } catch (Exception e) {
             shutdownGroups();
-            // a BindException says only "Address already in use": name the port
-            throw new IllegalStateException("cannot listen on port " + config.listenPort() + " (listenPort): "
+            // a BindException says only "Address already in use": name the port (listenPort, or the VIP port below it)
+            throw new IllegalStateException("cannot listen on port " + config.listenPort() + ": "
                     + e.getMessage(), e);
         }
         LOG.info("remoting server listening on {} ({} transport)", NettyConnection.format(serverChannel.localAddress()),

@@ -208,7 +208,7 @@ class RemotingServerClientTest {
             NettyRemotingServer second = new NettyRemotingServer(new RemotingServerConfig().bindAddress("127.0.0.1")
                     .listenPort(taken.getLocalPort()));
             IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
-            assertTrue(e.getMessage().contains("port " + taken.getLocalPort() + " (listenPort)"), e.getMessage());
+            assertTrue(e.getMessage().contains("cannot listen on port " + taken.getLocalPort() + ": "), e.getMessage());
             assertInstanceOf(java.io.IOException.class, e.getCause(), "the bind failure itself is the cause");
         }
     }
