@@ -115,9 +115,10 @@ final class ProcessorTable {
      */
     void write(Channel channel, RemotingCommand response) {
         response.markResponse();
-        Runnable written = backlog.add(channel, response.bodyLength());
+        int bytes = response.bodyLength();
+        backlog.add(channel, bytes);
         channel.writeAndFlush(response).addListener(write -> {
-            written.run();
+            backlog.add(channel, -bytes);
             response.releaseBodyParts();
             String more;
             if (!write.isSuccess() && (more = unsent.next()) != null) {

@@ -27,15 +27,10 @@ final class ResponseBacklog {
         return null;
     }
 
-    /** Counts a response of {@code bytes} handed to Netty; the returned action uncounts it once written or failed. */
-    Runnable add(Channel channel, long bytes) {
-        AtomicLong own = waiting(channel);
-        own.addAndGet(bytes);
+    /** Counts a response of {@code bytes} handed to Netty; {@code -bytes} once it is written, or failed. */
+    void add(Channel channel, long bytes) {
+        waiting(channel).addAndGet(bytes);
         total.addAndGet(bytes);
-        return () -> {
-            own.addAndGet(-bytes);
-            total.addAndGet(-bytes);
-        };
     }
 
     private static AtomicLong waiting(Channel channel) {
