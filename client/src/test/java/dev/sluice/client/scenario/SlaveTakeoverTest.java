@@ -60,10 +60,10 @@ class SlaveTakeoverTest {
                     Admin admin = Admin.connect(List.of(cluster.namesrvAddr()), Admin.DEFAULT_TIMEOUT_MILLIS);
                     PushConsumer consumer = new PushConsumer(group,
                             clientConfig(cluster, unique("c")).pollNameServerIntervalMillis(1000))) {
-                // one message fetched at a time, and the first one held until the master is gone: the rest must be
-                // read from the slave
+                // one message fetched at a time, two held at most (RocketMQ's smallest threshold), and the first
+                // held until the master is gone: the rest must be read from the slave
                 consumer.subscribe(topic, "*").setConsumeFrom(ConsumeFrom.FIRST_OFFSET).setConsumeThreads(1)
-                        .setPullBatchSize(1).setPullThresholdForQueue(0).setConcurrentListener(messages -> {
+                        .setPullBatchSize(1).setPullThresholdForQueue(1).setConcurrentListener(messages -> {
                             String body = new String(messages.get(0).body(), StandardCharsets.UTF_8);
                             if (body.equals("m0")) {
                                 masterKilled.await(60, TimeUnit.SECONDS);
