@@ -219,10 +219,8 @@ public final class SendProcessor implements RequestProcessor {
         }
         String properties = header.properties();
         String level = MessageProperties.get(properties, MessageProperties.DELAY);
-        if (level != null && !level.trim().matches("-?\\d{1,9}|0*")) {
-            return "a batch cannot be delayed: its properties carry DELAY=" + level;
-        }
-        if (level != null && !level.trim().isEmpty() && Integer.parseInt(level.trim()) > 0) {
+        if (level != null && !level.isBlank() && !level.trim().matches("0+|-\\d{1,9}")) {
+            // a level above 0 asks for a delay; one that is no number is refused as the single-message path refuses it
             return "a batch cannot be delayed: its properties carry DELAY=" + level;
         }
         for (String key : new String[] {DelayRouter.TIMER_DELIVER_MS, DelayRouter.TIMER_DELAY_SEC,

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class RouteCacheTest {
             for (int i = 0; i < 30; i++) {
                 cache.refreshAll();
             }
-            refreshes.submit(() -> { }).get(); // behind every refresh
+            refreshes.submit(() -> { }).get(10, TimeUnit.SECONDS); // behind every refresh
             assertEquals(route, cache.route("T"), "nor does one that is down");
             assertFalse(log.text().contains("Exception thrown during refresh"), log.text());
             long warned = log.text().lines().filter(l -> l.contains("keeping the last route of topic T")).count();

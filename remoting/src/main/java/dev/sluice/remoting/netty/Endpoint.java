@@ -4,6 +4,7 @@ import dev.sluice.remoting.RemotingCommand;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -49,7 +50,7 @@ final class Endpoint {
     private static final ChannelHandler READS_FOLLOW_WRITES = new ReadsFollowWrites();
 
     @ChannelHandler.Sharable
-    private static final class ReadsFollowWrites extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private static final class ReadsFollowWrites extends ChannelInboundHandlerAdapter {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
             ctx.channel().config().setAutoRead(ctx.channel().isWritable());

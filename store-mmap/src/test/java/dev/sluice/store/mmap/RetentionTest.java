@@ -1,5 +1,6 @@
 package dev.sluice.store.mmap;
 
+import dev.sluice.testing.Deadline;
 import dev.sluice.testing.MutableClock;
 
 import dev.sluice.store.AppendResult;
@@ -15,12 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -202,20 +207,20 @@ class RetentionTest {
         fill(3);
         age(5);
         store.requestDeletion();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
         Thread pass = new Thread(() -> {
             try {
                 pass();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             } finally {
                 done.set(true);
             }
         });
         pass.start();
-        List<String> stuck = new java.util.ArrayList<>();
+        List<String> stuck = new ArrayList<>();
         try {
-            dev.sluice.testing.Deadline.await("the pass ends", java.time.Duration.ofSeconds(30), () -> {
+            Deadline.await("the pass ends", Duration.ofSeconds(30), () -> {
                 try (ReadResult r = store.read("T", 0, 0, 1, TagFilter.ALL)) {
                     if (r.status() != ReadStatus.FOUND && r.nextOffset() == 0) {
                         stuck.add(r.status() + " next " + r.nextOffset() + " min " + r.minOffset());
