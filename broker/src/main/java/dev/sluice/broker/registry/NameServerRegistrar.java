@@ -50,6 +50,8 @@ public final class NameServerRegistrar {
     private Set<String> nextRoundTopics;
     /** Each topic as the last round that carried it had it: rounds run one at a time, so no lock. */
     private final Map<String, TopicConfig> announced = new HashMap<>();
+    /** Set when a name server did not take a round: what it carried counts as never carried. */
+    private volatile boolean roundMissed;
 
     public NameServerRegistrar(BrokerConfig config, TopicTable topics, RemotingClient client, int listenPort, int haPort) {
         this.config = config;
@@ -158,8 +160,10 @@ public final class NameServerRegistrar {
             calls[i] = client.invokeAsync(namesrv, request, config.registerBrokerTimeoutMills())
                     .handle((response, error) -> {
                         if (error != null) {
+                            roundMissed = true;
                             LOG.warn("registering with name server {} failed: {}", namesrv, error.toString());
                         } else if (response.code() != ResponseCode.SUCCESS) {
+                            roundMissed = true;
                             LOG.warn("name server {} refused the registration: {} {}", namesrv, response.code(),
                                     response.remark());
                         } else {
@@ -211,8 +215,15 @@ public final class NameServerRegistrar {
      * the table's version, and a name server re-reads topics only when that moved: a topic changed just before this
      * round read the version, whose own round comes next with the same version, would never be read (concurrent
      * updateTopic calls lost topics from the routes for good).
+     *
+     * <p>After a round some name server did not take, the next carries every topic: the rounds after it carry
+     * newer versions, so that name server would never read what the missed round alone carried.
      */
     private byte[] registerBody(Set<String> only) {
+        if (roundMissed) {
+            roundMissed = false;
+            announced.clear();
+        }
         int brokerPerm = config.brokerPermission();
         boolean restricted = !(Perm.readable(brokerPerm) && Perm.writeable(brokerPerm));
         Map<String, Object> wrapper = topics.toJson(); // the version first: the topics read after are as new
