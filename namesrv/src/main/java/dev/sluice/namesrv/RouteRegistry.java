@@ -47,8 +47,14 @@ final class RouteRegistry {
     record ExpiredBroker(String brokerAddr, RemotingConnection connection) {
     }
 
+    /**
+     * @param firstSeen whether its last registration was the first since this name server learnt of it: that one may
+     *     have carried some topics only (a broker registers one changed topic alone), so the next is read whole even
+     *     at the same data version, or a broker registering one topic right after this name server restarted would
+     *     keep its other topics out of the routes until its topics change again
+     */
     private record LiveBroker(long lastUpdateMillis, DataVersion dataVersion, RemotingConnection connection,
-            String haServerAddr) {
+            String haServerAddr, boolean firstSeen) {
     }
 
     private static final class Addresses {
@@ -83,7 +89,8 @@ final class RouteRegistry {
             firstRegistration |= previous == null;
 
             LiveBroker before = live.get(registration.brokerAddr());
-            boolean changed = before == null || !before.dataVersion().equals(registration.dataVersion());
+            boolean changed = before == null || before.firstSeen()
+                    || !before.dataVersion().equals(registration.dataVersion());
             if (registration.isMaster() && (changed || firstRegistration)) {
                 for (TopicConfig topic : registration.topicConfigs()) {
                     topics.computeIfAbsent(topic.topicName(), t -> new TreeMap<>())
@@ -91,7 +98,7 @@ final class RouteRegistry {
                 }
             }
             live.put(registration.brokerAddr(), new LiveBroker(nowMillis, registration.dataVersion(),
-                    registration.connection(), registration.haServerAddr()));
+                    registration.connection(), registration.haServerAddr(), before == null));
             if (before == null) {
                 LOG.info("new broker registered: {} {} id {} at {}", registration.clusterName(), registration.brokerName(),
                         registration.brokerId(), registration.brokerAddr());
@@ -174,9 +181,10 @@ final class RouteRegistry {
             if (broker == null) {
                 return new DataVersionCheck(true, null);
             }
-            boolean changed = !broker.dataVersion().equals(offered);
+            boolean changed = broker.firstSeen() || !broker.dataVersion().equals(offered);
             if (!changed) {
-                live.put(brokerAddr, new LiveBroker(nowMillis, broker.dataVersion(), broker.connection(), broker.haServerAddr()));
+                live.put(brokerAddr, new LiveBroker(nowMillis, broker.dataVersion(), broker.connection(),
+                        broker.haServerAddr(), false));
             }
             return new DataVersionCheck(changed, broker.dataVersion());
         } finally {

@@ -41,10 +41,29 @@ class RouteRegistryTest {
     @Test
     void topicsAreReappliedOnlyWhenTheDataVersionChanges() {
         registry.register(registration("a", 0, "h:1", connA0, 1, topic("T", 4)), 0);
+        registry.register(registration("a", 0, "h:1", connA0, 1, topic("T", 4)), 0); // the first is read twice
         registry.register(registration("a", 0, "h:1", connA0, 1, topic("T", 8)), 1);
         assertEquals(4, registry.route("T").orElseThrow().queueDatas().get(0).writeQueueNums());
         registry.register(registration("a", 0, "h:1", connA0, 2, topic("T", 8)), 2);
         assertEquals(8, registry.route("T").orElseThrow().queueDatas().get(0).writeQueueNums());
+    }
+
+    /**
+     * A name server that restarted (or dropped a broker whose connection closed) may first hear a registration of one
+     * changed topic: the broker's next, whole registration carries the same version and must still be read.
+     */
+    @Test
+    void theRegistrationAfterAFirstOneIsReadWholeAtTheSameVersion() {
+        registry.register(registration("a", 0, "h:1", connA0, 7, topic("Changed", 4)), 0);
+        registry.register(registration("a", 0, "h:1", connA0, 7, topic("Changed", 4), topic("Other", 2)), 1);
+        assertEquals(Set.of("Changed", "Other"), registry.topics());
+
+        registry.connectionClosed(connA0);
+        registry.register(registration("a", 0, "h:1", connA0, 7, topic("Changed", 4)), 2);
+        assertEquals(new RouteRegistry.DataVersionCheck(true, new DataVersion(7, 7)),
+                registry.checkDataVersion("h:1", new DataVersion(7, 7), 3), "an Apache broker asks before registering");
+        registry.register(registration("a", 0, "h:1", connA0, 7, topic("Changed", 4), topic("Other", 2)), 3);
+        assertEquals(Set.of("Changed", "Other"), registry.topics());
     }
 
     @Test
@@ -120,6 +139,7 @@ class RouteRegistryTest {
 
     @Test
     void dataVersionQueriesReportChangesAndKeepAnUnchangedBrokerAlive() {
+        registry.register(registration("a", 0, "h:1", connA0, 1), 0);
         registry.register(registration("a", 0, "h:1", connA0, 1), 0);
         assertEquals(new RouteRegistry.DataVersionCheck(true, new DataVersion(1, 1)),
                 registry.checkDataVersion("h:1", new DataVersion(2, 2), 100_000));
