@@ -10,6 +10,7 @@ import dev.sluice.remoting.ResponseCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The application pulls: {@link #poll(Duration)} returns what background pulls fetched from the queues this consumer
  * reads, either the ones it was {@link #assign assigned} or its clustering share of {@link #subscribe subscribed}
- * topics. {@link #seek} moves a queue's position. Offsets of polled messages are committed every 5 s (auto commit) or
+ * topics (before or after start). {@link #seek} moves a queue's position. Offsets of polled messages are committed every 5 s (auto commit) or
  * by {@link #commitSync()}.
  */
 public final class LitePullConsumer implements AutoCloseable {
@@ -40,7 +41,8 @@ public final class LitePullConsumer implements AutoCloseable {
 
     private final String group;
     private final ClientConfig config;
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** Replaced whole on each change: heartbeats and pulls read it without this consumer's lock. */
+    private volatile Map<String, Subscription> subscriptions = Map.of();
     private final Set<MessageQueue> assigned = new TreeSet<>();
     private ConsumeFrom consumeFrom = ConsumeFrom.LAST_OFFSET;
     private long consumeTimestampMillis = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(30);
@@ -49,6 +51,8 @@ public final class LitePullConsumer implements AutoCloseable {
     private boolean autoCommit = true;
 
     private volatile boolean running;
+    /** Whether this consumer has joined its group (on start, or on its first subscription after start). */
+    private boolean joined;
     private ClientRuntime runtime;
     private Puller puller;
     private Rebalancer rebalancer;
@@ -66,24 +70,42 @@ public final class LitePullConsumer implements AutoCloseable {
         this.config = config;
     }
 
+    /**
+     * Reads {@code topic}'s messages whose tag matches, replacing an earlier subscription of it. After start, the
+     * brokers hear of it at once and this consumer takes its share of the topic's queues.
+     */
     public synchronized LitePullConsumer subscribe(String topic, String tagExpression) {
         return subscribe(Subscription.of(topic, tagExpression));
     }
 
-    /** Subscribes {@code topic} with an SQL92 selector over message properties (the broker needs enablePropertyFilter). */
-    public synchronized LitePullConsumer subscribeSql(String topic, String selector) {
-        return subscribe(Subscription.of(topic, TagExpression.sql(selector)));
+    /**
+     * Subscribes {@code topic} with an SQL92 selector over message properties (the broker needs enablePropertyFilter).
+     *
+     * @throws ClientException after start, when a broker refuses the selector (before start, {@link #start} throws)
+     */
+    public synchronized LitePullConsumer subscribeSql(String topic, String selector) throws ClientException {
+        Subscription subscription = Subscription.of(topic, TagExpression.sql(selector));
+        if (runtime != null) {
+            SelectorCheck.inBrokers(runtime, group, List.of(subscription));
+        }
+        return subscribe(subscription);
     }
 
     private LitePullConsumer subscribe(Subscription subscription) {
-        if (runtime != null) {
-            // Taken silently, it was never read: the group's membership and rebalance are set up at start.
-            throw new IllegalStateException("consumer " + group + " is started: subscribe before start()");
-        }
         if (!assigned.isEmpty()) {
             throw new IllegalStateException("a consumer either subscribes or is assigned queues, not both");
         }
-        subscriptions.put(subscription.topic(), subscription);
+        Map<String, Subscription> changed = new LinkedHashMap<>(subscriptions);
+        changed.put(subscription.topic(), subscription);
+        subscriptions = Collections.unmodifiableMap(changed);
+        if (running) {
+            if (joined) {
+                runtime.heartbeats().sendToAll();
+                runtime.scheduler().execute(this::rebalance);
+            } else {
+                join();
+            }
+        }
         return this;
     }
 
@@ -146,10 +168,7 @@ public final class LitePullConsumer implements AutoCloseable {
                 (connection, request) -> calls.consumeDirectly(request), runtime.scheduler());
         running = true;
         if (!subscriptions.isEmpty()) {
-            runtime.joinConsumerGroup(group, subscriptions.keySet(), this::consumerData,
-                    () -> runtime.scheduler().execute(this::rebalance));
-            runtime.every(REBALANCE_INTERVAL_MILLIS, "rebalance of " + group, this::rebalance);
-            runtime.scheduler().execute(this::rebalance);
+            join();
         } else {
             updateQueues(Set.copyOf(assigned), null);
         }
@@ -157,6 +176,14 @@ public final class LitePullConsumer implements AutoCloseable {
             runtime.every(config.persistOffsetIntervalMillis(), "committing offsets of " + group, this::commitSync);
         }
         return this;
+    }
+
+    private void join() {
+        joined = true;
+        runtime.joinConsumerGroup(group, subscriptions.keySet(), this::consumerData,
+                () -> runtime.scheduler().execute(this::rebalance));
+        runtime.every(REBALANCE_INTERVAL_MILLIS, "rebalance of " + group, this::rebalance);
+        runtime.scheduler().execute(this::rebalance);
     }
 
     /** The queues of {@code topic} (to pick some for {@link #assign}). */
@@ -378,11 +405,12 @@ public final class LitePullConsumer implements AutoCloseable {
         }
         running = false;
         queues.values().forEach(q -> q.dropped = true);
-        if (!subscriptions.isEmpty()) {
+        if (joined) {
             runtime.heartbeats().unregister(null, group);
         }
         runtime.close();
         runtime = null;
+        joined = false;
     }
 
     /** One queue's read position; a seek starts a new generation so fetches made before it are discarded. */

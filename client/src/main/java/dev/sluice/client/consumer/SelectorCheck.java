@@ -35,7 +35,7 @@ final class SelectorCheck {
         return runtime;
     }
 
-    private static void inBrokers(ClientRuntime runtime, String group, Collection<Subscription> subscriptions)
+    static void inBrokers(ClientRuntime runtime, String group, Collection<Subscription> subscriptions)
             throws ClientException {
         for (Subscription s : subscriptions) {
             if (!TagExpression.SQL92.equals(s.expression().type())) {

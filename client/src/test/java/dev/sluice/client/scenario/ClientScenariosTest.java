@@ -773,6 +773,38 @@ class ClientScenariosTest {
         }
     }
 
+    /** As RocketMQ's lite pull consumer: subscriptions made after start are read too, the first one joining the group. */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("clusters")
+    void litePullSubscribesAfterStart(TestCluster cluster) throws Exception {
+        String first = unique("LateA");
+        String second = unique("LateB");
+        createTopic(cluster, first, 2);
+        createTopic(cluster, second, 2);
+        try (Producer producer = new Producer(unique("P"), clientConfig(cluster, unique("p"))).start();
+                LitePullConsumer consumer = new LitePullConsumer(unique("LL"), clientConfig(cluster, unique("l")))) {
+            Set<String> sentFirst = sendNumbered(producer, first, "a", 6);
+            Set<String> sentSecond = sendNumbered(producer, second, "b", 6);
+            consumer.setConsumeFrom(ConsumeFrom.FIRST_OFFSET).start();
+            assertEquals(List.of(), consumer.poll(Duration.ofMillis(100)), "nothing is read before a subscription");
+
+            consumer.subscribe(first, "*");
+            assertEquals(sentFirst, pollBodies(consumer, 6));
+            consumer.subscribe(second, "*");
+            assertEquals(sentSecond, pollBodies(consumer, 6));
+            Deadline.await("both topics' queues are read", WAIT, () -> consumer.assignment().size() == 4);
+
+            ClientException refused = assertThrows(ClientException.class, () -> consumer.subscribeSql(second, "a >"));
+            assertEquals(23, refused.code(), "SUBSCRIPTION_PARSE_FAILED: " + refused.getMessage());
+        }
+    }
+
+    private static Set<String> pollBodies(LitePullConsumer consumer, int count) throws Exception {
+        Set<String> bodies = new HashSet<>();
+        pollUntil(consumer, count).forEach(m -> assertTrue(bodies.add(body(m)), "polled twice: " + body(m)));
+        return bodies;
+    }
+
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("clusters")
     void anOnlineConsumerFollowsAResetOffsetByTime(TestCluster cluster) throws Exception {
