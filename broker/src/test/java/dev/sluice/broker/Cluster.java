@@ -127,8 +127,9 @@ final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Waits until the name server routes {@code topic} to {@code consumer}. A topic that a send created is registered
-     * by the broker after it answered the send, and a pull needs the route to find the broker ("broker[..] not exist").
+     * Waits until the name server routes {@code topic} to {@code consumer}. The broker answers the send that created a
+     * topic once the name servers know it, but waits a second at most, and a pull needs the route to find the broker
+     * ("broker[..] not exist").
      */
     static void awaitRoute(DefaultMQPullConsumer consumer, String topic) throws Exception {
         Deadline.await("the name server routes " + topic, Duration.ofSeconds(20), () -> {

@@ -92,8 +92,11 @@ public final class ClientProcessor implements RequestProcessor {
             // The official client refuses such a group name before it starts; a raw client gets no retry topic.
             LOG.warn("consumer group [{}] of client {} gets no retry topic: {}", group, channel.clientId(), problem);
         } else if (config != null && config.retryQueueNums() > 0) {
-            // consumerProgress and send-back rely on the retry topic's route existing.
-            topics.getOrCreate(TopicConfig.of(SystemTopics.retryTopic(group), config.retryQueueNums(), Perm.READ | Perm.WRITE));
+            // consumerProgress and send-back rely on the retry topic's route existing: as RocketMQ's broker, this one
+            // answers the heartbeat that created it once the name servers know it.
+            String retry = SystemTopics.retryTopic(group);
+            topics.getOrCreate(TopicConfig.of(retry, config.retryQueueNums(), Perm.READ | Perm.WRITE));
+            topics.announced(retry).join();
         }
         Map<String, Subscription> subscriptions = new LinkedHashMap<>();
         if (data.get("subscriptionDataSet") instanceof List<?> set) {

@@ -194,10 +194,11 @@ public final class SendProcessor implements RequestProcessor {
                 ? store.append(messages.get(0)) : store.appendBatch(messages);
         // The append itself, as RocketMQ times its putMessage: a flush or a slave is waited for after it returns.
         stats.appendTook((System.nanoTime() - started) / 1_000_000);
-        if (appended.isDone()) {
+        CompletableFuture<Void> announced = topics.announced(header.topic());
+        if (appended.isDone() && announced.isDone()) {
             return answer(response, messages, appended.join(), answerQueueId);
         }
-        appended.whenComplete((result, error) -> {
+        announced.thenCompose(ignored -> appended).whenComplete((result, error) -> {
             RemotingCommand answer = error != null
                     ? failure(response, "store failed: " + error)
                     : answer(response, messages, result, answerQueueId);

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,11 +26,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicTable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicTable.class);
+    /**
+     * The longest {@link #announced} waits: a name server that is down must not hold the answer to a send past the
+     * official producer's 3 s timeout, after which it sends the message again.
+     */
+    private static final long ANNOUNCE_WAIT_MILLIS = 1000;
 
     private final BrokerConfig config;
     private final JsonFile file;
     private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
     private final DataVersion dataVersion = new DataVersion();
+    /** Topics created on demand whose registration with the name servers has not been answered yet. */
+    private final Map<String, CompletableFuture<Void>> announcing = new ConcurrentHashMap<>();
     private volatile Supplier<CompletableFuture<?>> onChange = () -> CompletableFuture.completedFuture(null);
     private volatile Function<String, CompletableFuture<?>> onPut = name -> onChange.get();
 
@@ -123,22 +131,46 @@ public final class TopicTable {
         return getOrCreate(created);
     }
 
-    /** The existing topic, or {@code candidate} added. */
+    /** The existing topic, or {@code candidate} added (see {@link #announced}). */
     public TopicConfig getOrCreate(TopicConfig candidate) {
-        TopicConfig[] added = new TopicConfig[1];
-        TopicConfig result = topics.computeIfAbsent(candidate.topicName(), name -> added[0] = candidate);
-        if (added[0] != null) {
+        String name = candidate.topicName();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] announced = new CompletableFuture[1];
+        TopicConfig result = topics.computeIfAbsent(name, n -> {
+            // in place before the topic is visible, so a request finding it finds this too
+            announced[0] = new CompletableFuture<>();
+            announcing.put(n, announced[0]);
+            return candidate;
+        });
+        if (announced[0] != null) {
+            CompletableFuture<?> registered;
             try {
-                changed();
+                registered = changed();
             } catch (UncheckedIOException e) {
                 // A consumer's retry topic is created on its pull or heartbeat: on a full disk it must still be
                 // served, and the name servers still told.
                 LOG.warn("cannot save {} ({}); topic {} is kept in memory and saved with the next change",
-                        file.path(), e.getCause().toString(), candidate.topicName());
-                onChange.get();
+                        file.path(), e.getCause().toString(), name);
+                registered = onChange.get();
             }
+            registered.whenComplete((ignored, error) -> {
+                announcing.remove(name, announced[0]);
+                announced[0].complete(null);
+            });
         }
         return result;
+    }
+
+    /**
+     * Completes once the name servers answered a registration carrying {@code topic}, when {@link #getOrCreate}
+     * created it just now (at once otherwise), or after a second at most. RocketMQ's broker registers a topic it
+     * creates for a send or a heartbeat before it answers that request, so the client's next route lookup (a
+     * consumer started right after the first send) finds the topic.
+     */
+    public CompletableFuture<Void> announced(String topic) {
+        CompletableFuture<Void> pending = announcing.get(topic);
+        return pending == null ? CompletableFuture.completedFuture(null)
+                : pending.copy().completeOnTimeout(null, ANNOUNCE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** @return the change's registration with the name servers (see {@link #onChange}) */
