@@ -25,6 +25,7 @@ import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.body.CMResult;
 import org.apache.rocketmq.common.protocol.body.Connection;
+import org.apache.rocketmq.common.protocol.body.ConsumerConnection;
 import org.apache.rocketmq.common.protocol.body.ConsumeMessageDirectlyResult;
 import org.apache.rocketmq.common.protocol.body.ConsumerRunningInfo;
 import org.apache.rocketmq.common.protocol.heartbeat.SubscriptionData;
@@ -69,7 +70,13 @@ class ConsumerCallTest {
             try {
                 String[] clientId = new String[1];
                 Deadline.await("the consumer is online", WAIT, () -> {
-                    var connections = admin.examineConsumerConnectionInfo(GROUP).getConnectionSet();
+                    ConsumerConnection online;
+                    try {
+                        online = admin.examineConsumerConnectionInfo(GROUP);
+                    } catch (MQClientException e) {
+                        return false; // the retry topic's route not known yet (the broker waits a second at most)
+                    }
+                    var connections = online.getConnectionSet();
                     clientId[0] = connections.stream().map(Connection::getClientId).findFirst().orElse(null);
                     return clientId[0] != null;
                 });
