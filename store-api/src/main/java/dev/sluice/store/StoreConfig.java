@@ -391,8 +391,11 @@ public final class StoreConfig {
             return this;
         }
 
-        /** Shorthand for {@code set(STORE_PATH_ROOT_DIR, root)}. */
+        /** Shorthand for {@code set(STORE_PATH_ROOT_DIR, root)}; an empty path is refused as the property is. */
         public Builder storePathRootDir(Path root) {
+            if (root.toString().isEmpty()) {
+                throw new ConfigException(STORE_PATH_ROOT_DIR, "", "must not be empty");
+            }
             values.put(STORE_PATH_ROOT_DIR, root.toAbsolutePath());
             return this;
         }

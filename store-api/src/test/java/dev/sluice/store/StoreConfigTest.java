@@ -46,6 +46,9 @@ class StoreConfigTest {
                 () -> StoreConfig.fromProperties(props("storePathRootDir", " ")));
         assertTrue(e.getMessage().contains("storePathRootDir") && e.getMessage().contains("must not be empty"),
                 e.getMessage());
+        ConfigException built = assertThrows(ConfigException.class,
+                () -> StoreConfig.builder().storePathRootDir(Path.of("")));
+        assertEquals(e.getMessage(), built.getMessage(), "the builder refuses it as the property form does");
     }
 
     /** RocketMQ 4.9.7 reads only the canonical spelling: given both, that one wins, whatever the order of the lines. */
