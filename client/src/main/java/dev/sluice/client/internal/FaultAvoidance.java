@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 /**
  * Keeps senders away from broker groups that failed or answered slowly: the slower the last call, the longer the
  * group is avoided (RocketMQ's latency ladder: under 550 ms never; up to 10 min for calls of 15 s). A failed call
- * counts as the slowest.
+ * counts as the slowest. Off by default in the producer, as RocketMQ's {@code sendLatencyFaultEnable}.
  */
 public final class FaultAvoidance {
     private static final long[] LATENCY_MILLIS = {50, 100, 550, 1000, 2000, 3000, 15000};
@@ -15,9 +15,20 @@ public final class FaultAvoidance {
 
     private final LongSupplier clockMillis;
     private final Map<String, Long> avoidedUntil = new ConcurrentHashMap<>();
+    private final boolean enabled;
 
     public FaultAvoidance(LongSupplier clockMillis) {
+        this(clockMillis, true);
+    }
+
+    private FaultAvoidance(LongSupplier clockMillis, boolean enabled) {
         this.clockMillis = clockMillis;
+        this.enabled = enabled;
+    }
+
+    /** Avoids no group: only a send's own retry skips the group that just failed. */
+    public static FaultAvoidance off() {
+        return new FaultAvoidance(() -> 0, false);
     }
 
     public void recordSuccess(String brokerName, long latencyMillis) {
@@ -30,6 +41,9 @@ public final class FaultAvoidance {
     }
 
     private void record(String brokerName, long avoidMillis) {
+        if (!enabled) {
+            return;
+        }
         if (avoidMillis == 0) {
             avoidedUntil.remove(brokerName);
         } else {

@@ -59,6 +59,7 @@ public final class Producer implements AutoCloseable {
     private int compressLevel = BodyCompression.DEFAULT_LEVEL;
     private int maxMessageSize = 4 * 1024 * 1024;
     private TransactionListener transactionListener;
+    private boolean sendLatencyFaultEnable;
     private Transactions transactions;
     private ExecutorService checkExecutor;
 
@@ -82,6 +83,19 @@ public final class Producer implements AutoCloseable {
 
     public Producer setRetryTimesWhenSendAsyncFailed(int retries) {
         this.retryTimesWhenSendAsyncFailed = retries;
+        return this;
+    }
+
+    /**
+     * Whether a broker group that did not answer, or answered slowly, is avoided for a while (up to 10 minutes after
+     * a timeout; RocketMQ's latency ladder). Off by default, as RocketMQ's: then only a send's own retry goes to
+     * another group. Set before {@link #start}.
+     */
+    public synchronized Producer setSendLatencyFaultEnable(boolean enable) {
+        if (runtime != null) {
+            throw new IllegalStateException("set the fault avoidance of producer " + group + " before it starts");
+        }
+        this.sendLatencyFaultEnable = enable;
         return this;
     }
 
@@ -113,7 +127,7 @@ public final class Producer implements AutoCloseable {
         if (runtime != null) {
             throw new IllegalStateException("producer " + group + " already started");
         }
-        faults = new FaultAvoidance(System::currentTimeMillis);
+        faults = sendLatencyFaultEnable ? new FaultAvoidance(System::currentTimeMillis) : FaultAvoidance.off();
         ClientRuntime started = new ClientRuntime(config);
         started.heartbeats().addProducerGroup(group);
         if (transactionListener != null) {

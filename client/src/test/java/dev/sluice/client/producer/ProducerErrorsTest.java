@@ -160,13 +160,34 @@ class ProducerErrorsTest {
     /** A broker that answered with a refusal is not avoided, as RocketMQ's client avoids only one that did not answer. */
     @Test
     void aRefusedMessageDoesNotSteerLaterSendsOffItsBroker() throws Exception {
-        try (Producer producer = producer(address)) {
+        try (Producer producer = new Producer("PG", new ClientConfig().namesrvAddr(address).instanceName("errors")
+                .clientIp("127.0.0.1")).setSendLatencyFaultEnable(true).start()) {
             assertThrows(ClientException.class, () -> producer.send(message("Illegal")));
             sendsTo.clear();
             for (int i = 0; i < 10; i++) {
                 producer.send(message("Good"));
             }
             assertEquals(Set.of("broker-a", "broker-b"), Set.copyOf(sendsTo));
+        }
+    }
+
+    /** As RocketMQ's sendLatencyFaultEnable: off, a broker that did not answer still gets later sends. */
+    @Test
+    void aBrokerThatDidNotAnswerIsAvoidedOnlyWithLatencyFaultEnabled() throws Exception {
+        for (boolean enabled : new boolean[] {false, true}) {
+            try (Producer producer = new Producer("PG", new ClientConfig().namesrvAddr(address).instanceName("faults")
+                    .clientIp("127.0.0.1")).setSendTimeoutMillis(1000).setRetryTimesWhenSendFailed(0)
+                    .setSendLatencyFaultEnable(enabled).start()) {
+                sendsTo.clear();
+                assertThrows(ClientException.class, () -> producer.send(message("Silent")));
+                String silent = sendsTo.get(0);
+                sendsTo.clear();
+                for (int i = 0; i < 10; i++) {
+                    producer.send(message("Good"));
+                }
+                assertEquals(enabled ? 0 : 5, sendsTo.stream().filter(silent::equals).count(),
+                        "sends to " + silent + " after it did not answer, fault avoidance " + enabled + ": " + sendsTo);
+            }
         }
     }
 
