@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The application pulls: {@link #poll(Duration)} returns what background pulls fetched from the queues this consumer
  * reads, either the ones it was {@link #assign assigned} or its clustering share of {@link #subscribe subscribed}
- * topics (before or after start). {@link #seek} moves a queue's position. Offsets of polled messages are committed every 5 s (auto commit) or
- * by {@link #commitSync()}.
+ * topics (before or after start). {@link #seek} moves a queue's position. Offsets of polled messages are committed
+ * every 5 s (auto commit) or by {@link #commitSync()}.
  */
 public final class LitePullConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LitePullConsumer.class);
