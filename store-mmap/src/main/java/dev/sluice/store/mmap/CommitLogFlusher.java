@@ -14,10 +14,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Forces the CommitLog to disk as its {@link FlushPolicy} says, and completes the appends waiting for it.
  * With SYNC_FLUSH this is group commit: every waiter that arrived since the last force shares the next one.
- * With a transient store pool it also commits the pool buffers to the files as {@link PoolCommits} says (readers
- * see only committed bytes), and checks for a force at the policy's own interval between commits.
- * A failed force is fatal: every waiter is told, and the store refuses appends from then on. A failed commit is not:
- * the bytes stay in their pool buffer, appends are refused as "disk full", and the next round tries again.
+ * With a transient store pool it forces what the {@link PoolCommitter} copied into the files.
+ * A failed force is fatal: every waiter is told, and the store refuses appends from then on.
  */
 final class CommitLogFlusher implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLogFlusher.class);
@@ -30,27 +28,20 @@ final class CommitLogFlusher implements Agent {
     private final FlushPolicy policy;
     private final Clock clock;
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-    /** Null without a transient store pool: then every round is a force check and commit has nothing to do. */
-    private final PoolCommits commits;
-    private long lastCommit;
     private long lastFullForce;
-    private long lastForceCheck;
-    /**
-     * The last pool commit failed: appends are refused until one succeeds (or retention sees room), and commits are
-     * tried once per commit interval. Flusher thread only.
-     */
-    private boolean commitFailing;
     private volatile AgentRunner runner;
+    /** Told when an append starts waiting for a force (a pool's committer then copies its bytes at once). */
+    private volatile Runnable onWaiter = () -> { };
 
-    /** @param commits when pool buffers are committed, or null without a transient store pool */
-    CommitLogFlusher(CommitLog commitLog, FlushPolicy policy, Clock clock, PoolCommits commits) {
+    CommitLogFlusher(CommitLog commitLog, FlushPolicy policy, Clock clock) {
         this.commitLog = commitLog;
         this.policy = policy;
         this.clock = clock;
-        this.commits = commits;
         this.lastFullForce = clock.millis();
-        this.lastForceCheck = lastFullForce;
-        this.lastCommit = lastFullForce;
+    }
+
+    void onWaiter(Runnable listener) {
+        this.onWaiter = listener;
     }
 
     void runBy(AgentRunner agentRunner) {
@@ -64,37 +55,32 @@ final class CommitLogFlusher implements Agent {
 
     @Override
     public long idleMillis() {
-        if (policy.acknowledgeAfterFlush() && !waiters.isEmpty()) {
+        // With a pool, what waiters wait for may not be copied into the files yet: the committer wakes this flusher
+        // once it is (committed()), so nothing spins meanwhile.
+        if (policy.acknowledgeAfterFlush() && !waiters.isEmpty()
+                && commitLog.readableOffset() > commitLog.flushedOffset()) {
             return 0;
         }
-        if (commits == null) {
-            return policy.checkIntervalMillis();
-        }
-        if (commitFailing) {
-            return Math.max(1, commits.intervalMillis() - (clock.millis() - lastCommit)); // no busy retry
-        }
-        if (commits.wakes(uncommitted())) {
-            return 0;
-        }
-        long untilForceCheck = policy.checkIntervalMillis() - (clock.millis() - lastForceCheck);
-        return Math.max(1, Math.min(commits.intervalMillis(), untilForceCheck));
+        return policy.checkIntervalMillis();
     }
 
-    /**
-     * After an append: in pool mode, wakes the committer once enough bytes wait for it (see {@link PoolCommits}), as
-     * RocketMQ wakes its commit service on every put. Three volatile reads while fewer wait.
-     */
-    void appended() {
-        if (commits != null && commits.wakes(uncommitted())) {
-            AgentRunner r = runner;
-            if (r != null) {
-                r.wake();
-            }
+    /** Whether appends wait for a force. */
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
+    /** The pool's committer copied bytes into the files: force them now if appends wait for that. */
+    void committed() {
+        if (!waiters.isEmpty()) {
+            wake();
         }
     }
 
-    private long uncommitted() {
-        return commitLog.maxOffset() - commitLog.readableOffset();
+    private void wake() {
+        AgentRunner r = runner;
+        if (r != null) {
+            r.wake();
+        }
     }
 
     /** Whether appends are acknowledged only once forced (SYNC_FLUSH): only then does a message's WAIT matter. */
@@ -112,10 +98,8 @@ final class CommitLogFlusher implements Agent {
         }
         Waiter w = new Waiter(endOffset, clock.millis() + policy.flushTimeoutMillis(), new CompletableFuture<>());
         waiters.add(w);
-        AgentRunner r = runner;
-        if (r != null) {
-            r.wake();
-        }
+        onWaiter.run();
+        wake();
         return w.future();
     }
 
@@ -124,20 +108,8 @@ final class CommitLogFlusher implements Agent {
         long flushed;
         try {
             long now = clock.millis();
-            if (commits != null && (!waiters.isEmpty() || commits.due(uncommitted(), now - lastCommit))
-                    && (!commitFailing || now - lastCommit >= commits.intervalMillis())) {
-                lastCommit = now;
-                if (!commitPool()) {
-                    return completeWaiters(commitLog.flushedOffset());
-                }
-            }
             long dirty = commitLog.readableOffset() - commitLog.flushedOffset();
-            boolean forceDue = commits == null || !waiters.isEmpty()
-                    || now - lastForceCheck >= policy.checkIntervalMillis();
-            if (forceDue) {
-                lastForceCheck = now;
-            }
-            if (forceDue && policy.shouldForce(dirty, now - lastFullForce, !waiters.isEmpty())) {
+            if (policy.shouldForce(dirty, now - lastFullForce, !waiters.isEmpty())) {
                 commitLog.flush();
                 if (commitLog.readableOffset() == commitLog.flushedOffset()) {
                     lastFullForce = now;
@@ -149,34 +121,6 @@ final class CommitLogFlusher implements Agent {
             return 0;
         }
         return completeWaiters(flushed);
-    }
-
-    /**
-     * Copies the pool buffers into the files. The acknowledged bytes in a buffer exist nowhere else: a commit the disk
-     * has no room for (or that fails otherwise) keeps them there to be tried again next round, as RocketMQ's commit
-     * service does, and refuses appends meanwhile so that no more pile up.
-     *
-     * @return whether everything was committed
-     */
-    private boolean commitPool() {
-        try {
-            commitLog.commit();
-        } catch (IOException e) {
-            String reason = "disk full: cannot commit the transient store pool to " + commitLog.segments().dir()
-                    + " (" + e.getMessage() + "); appends resume once it can";
-            if (!commitFailing) {
-                commitFailing = true;
-                LOG.error("{}; {} acknowledged bytes wait in the pool", reason, uncommitted());
-            }
-            commitLog.diskFull(reason);
-            return false;
-        }
-        if (commitFailing) {
-            commitFailing = false;
-            LOG.info("the transient store pool commits again; accepting appends");
-            commitLog.diskFull(null);
-        }
-        return true;
     }
 
     private int completeWaiters(long flushed) {
@@ -206,13 +150,9 @@ final class CommitLogFlusher implements Agent {
         }
     }
 
-    /** Final flush at close: everything written is forced and every waiter answered. */
+    /** Final flush at close (after the pool's committer copied what it could): every readable byte forced. */
     void flushAll() {
         try {
-            if (commits != null && !commitPool()) {
-                LOG.error("closing with {} acknowledged bytes the transient store pool could not commit: they are lost",
-                        uncommitted());
-            }
             commitLog.flush();
         } catch (IOException | RuntimeException e) {
             fail(e);

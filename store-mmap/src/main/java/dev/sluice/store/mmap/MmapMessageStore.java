@@ -54,6 +54,8 @@ public final class MmapMessageStore implements MessageStore {
     private final KeyIndex index;
     private final Dispatcher dispatcher;
     private final CommitLogFlusher commitLogFlusher;
+    /** Null without a transient store pool. */
+    private final PoolCommitter poolCommitter;
     private final ConsumeQueueFlusher consumeQueueFlusher;
     private final Retention retention;
     private final QueueReader reader;
@@ -82,8 +84,12 @@ public final class MmapMessageStore implements MessageStore {
         this.index = parts.index();
         this.dispatcher = parts.dispatcher();
         this.replicating = context.replicationHook() != ReplicationHook.NONE;
-        this.commitLogFlusher = new CommitLogFlusher(commitLog, parts.policy(), context.clock(),
-                pool != null ? PoolCommits.of(config) : null);
+        this.commitLogFlusher = new CommitLogFlusher(commitLog, parts.policy(), context.clock());
+        this.poolCommitter = pool == null ? null : new PoolCommitter(commitLog, PoolCommits.of(config),
+                context.clock(), commitLogFlusher::hasWaiters, commitLogFlusher::committed);
+        if (poolCommitter != null) {
+            commitLogFlusher.onWaiter(poolCommitter::wake);
+        }
         this.consumeQueueFlusher = new ConsumeQueueFlusher(queues, dispatcher, commitLog, parts.checkpoint(),
                 context.clock(), config.flushIntervalConsumeQueue(), config.flushConsumeQueueLeastPages(),
                 config.flushConsumeQueueThoroughInterval());
@@ -249,6 +255,11 @@ public final class MmapMessageStore implements MessageStore {
         AgentRunner flusher = new AgentRunner(commitLogFlusher);
         commitLogFlusher.runBy(flusher);
         runners.add(flusher.start());
+        if (poolCommitter != null) {
+            AgentRunner committer = new AgentRunner(poolCommitter);
+            poolCommitter.runBy(committer);
+            runners.add(committer.start());
+        }
         runners.add(new AgentRunner(dispatcher).start());
         runners.add(new AgentRunner(consumeQueueFlusher).start());
         runners.add(new AgentRunner(retention).start());
@@ -280,7 +291,9 @@ public final class MmapMessageStore implements MessageStore {
         if (!stored.status().stored()) {
             return CompletableFuture.completedFuture(stored);
         }
-        commitLogFlusher.appended();
+        if (poolCommitter != null) {
+            poolCommitter.appended();
+        }
         // WAIT=false matters only to an acknowledgement that waits for a flush or a replica: spare the scan of
         // every message's properties otherwise (it was a fifth of the appending thread's Java time at 128 B).
         boolean wait = (replicating || commitLogFlusher.acknowledgesAfterFlush()) && anyWaits(messages);
@@ -464,6 +477,27 @@ public final class MmapMessageStore implements MessageStore {
         return commitLogFlusher;
     }
 
+    /** Null without a transient store pool. */
+    PoolCommitter poolCommitter() {
+        return poolCommitter;
+    }
+
+    /** Tests driving the agents by hand: one committer round (with a pool), then one flusher round. */
+    void commitAndFlushRound() {
+        if (poolCommitter != null) {
+            poolCommitter.doWork();
+        }
+        commitLogFlusher.doWork();
+    }
+
+    /** Copies every pool buffer into its file (with a pool), then forces everything readable. */
+    void commitAndFlushAll() {
+        if (poolCommitter != null) {
+            poolCommitter.commitAtClose();
+        }
+        commitLogFlusher.flushAll();
+    }
+
     ConsumeQueueFlusher consumeQueueFlusher() {
         return consumeQueueFlusher;
     }
@@ -499,7 +533,7 @@ public final class MmapMessageStore implements MessageStore {
             LOG.error("cannot drop a replica's incomplete last record; the next open recovers as after a crash", e);
             clean = false;
         }
-        commitLogFlusher.flushAll();
+        commitAndFlushAll();
         try {
             dispatcher.catchUp();
             consumeQueueFlusher.flushAll();

@@ -176,7 +176,7 @@ class StoreModelProperties {
             } else if (op instanceof Read r) {
                 read(r);
             } else if (op instanceof Flush) {
-                store.commitLogFlusher().flushAll();
+                store.commitAndFlushAll();
                 store.consumeQueueFlusher().flushAll();
             } else if (op instanceof Reopen) {
                 store.close();
@@ -202,7 +202,7 @@ class StoreModelProperties {
                 batch.add(StoreFixture.message(topic, a.queue(), body, tag, "k" + bodyCounter, null));
             }
             CompletableFuture<AppendResult> f = store.appendBatch(batch);
-            store.commitLogFlusher().doWork();
+            store.commitAndFlushRound();
             assertTrue(f.isDone(), "append acknowledged after one flusher round");
             AppendResult r = f.join();
             boolean diskFull = disk[0] > 0.90;

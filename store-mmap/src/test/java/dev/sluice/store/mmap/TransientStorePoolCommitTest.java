@@ -6,6 +6,7 @@ import dev.sluice.store.ReadStatus;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.TagFilter;
+import dev.sluice.store.spi.FlushPolicy;
 import dev.sluice.testing.Deadline;
 import dev.sluice.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -72,13 +75,65 @@ class TransientStorePoolCommitTest {
             assertEquals(AppendStatus.PUT_OK,
                     store.append(StoreFixture.message("T", 0, new byte[100], null, null, null)).join().status());
             clock.advance(Duration.ofMillis(999));
-            store.commitLogFlusher().doWork();
+            store.poolCommitter().doWork();
             store.dispatcher().doWork();
             assertEquals(0, store.maxQueueOffset("T", 0), "committed before the thorough interval");
             clock.advance(Duration.ofMillis(1));
-            store.commitLogFlusher().doWork();
+            store.poolCommitter().doWork();
             store.dispatcher().doWork();
             assertEquals(1, store.maxQueueOffset("T", 0), "committed once the thorough interval passed");
+        }
+    }
+
+    /**
+     * A force that takes long (here: one that does not return until released; seconds on a busy disk) must not hold
+     * up the copies into the files: a killed process keeps what was copied (the page cache outlives it), and loses
+     * what still sat in a pool buffer. With the copies behind the force, a whole file of acknowledged appends was lost.
+     */
+    @Test
+    void aSlowForceDoesNotHoldUpTheCommits() throws Exception {
+        CountDownLatch forcing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FlushPolicy stuck = new FlushPolicy() {
+            @Override
+            public boolean acknowledgeAfterFlush() {
+                return false;
+            }
+
+            @Override
+            public long flushTimeoutMillis() {
+                return 0;
+            }
+
+            @Override
+            public long checkIntervalMillis() {
+                return 10;
+            }
+
+            @Override
+            public boolean shouldForce(long dirtyBytes, long millisSinceFullForce, boolean waiters) {
+                if (dirtyBytes > 0) {
+                    forcing.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return dirtyBytes > 0;
+            }
+        };
+        StoreConfig config = pooled("20", "20").build();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults().withFlushPolicy(stuck))) {
+            try {
+                appendUntil(store, 1);
+                Deadline.await("the flusher is forcing", Duration.ofSeconds(10), () -> forcing.getCount() == 0);
+                int more = appendUntil(store, 20 * 1024);
+                Deadline.await("appends committed while the force lasts", Duration.ofSeconds(10),
+                        () -> store.maxQueueOffset("T", 0) == 1 + more);
+            } finally {
+                release.countDown();
+            }
         }
     }
 
