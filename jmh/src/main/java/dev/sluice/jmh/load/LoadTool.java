@@ -2,10 +2,17 @@ package dev.sluice.jmh.load;
 
 import dev.sluice.jmh.stats.Latency;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,19 +24,31 @@ import java.util.concurrent.atomic.LongAdder;
  * Producer/Consumer. Producer threads send bodies that carry a run id and a sequence number; the verifier then
  * pulls every queue from where the run started and counts what is lost or duplicated.
  *
- * <pre>
- * loadtest [produce|consume|run] -n 127.0.0.1:9876 [-t topic] [--client sluice|apache] [--threads 16]
- *          [--size 1024] [--mode sync|async|oneway] [--count N | --duration SECONDS] [--queues 8]
- *          [--inflight 1024] [--interval 5] [--warmup SECONDS]
- * </pre>
- * {@code run} (default) produces, then verifies. {@code produce} only sends; {@code consume} reads every queue
- * from offset 0 and reports, per run id found, distinct, duplicate and missing sequence numbers.
- * The last line is a machine-readable {@code SUMMARY key=value ...}. With {@code --warmup}, the sends of the first
- * seconds (while both JVMs compile) are verified like the others but left out of the summary's TPS and percentiles;
- * {@code --duration} is the measured time after them.
+ * <p>{@link #USAGE} says how it is called. Before it verifies, it waits until the queues hold what was
+ * acknowledged (or, oneway, sent) or stop growing: the broker stores a oneway send after the call returned, and
+ * makes an acknowledged one readable a moment after. Broker calls while verifying are retried for a minute, so a
+ * broker restarted during the run is verified once it is back.
  */
 public final class LoadTool {
     static final int HEADER = 16;
+    static final String USAGE = """
+            usage: loadtest [run|produce|consume] [-n 127.0.0.1:9876] [-t topic] [--client sluice|apache]
+                            [--threads 16] [--size 1024] [--mode sync|async|oneway] [--count N | --duration SECONDS]
+                            [--queues 8] [--inflight 1024] [--interval 5] [--warmup SECONDS] [--acks FILE]
+              run      (default) produces, then reads the run's messages back: lost and duplicate counts
+              produce  only sends; with --acks, writes the run id and every acknowledged sequence number to FILE
+              consume  reads every queue from offset 0 and reports, per run id found, distinct, duplicate and
+                       missing messages: without --acks, missing counts only gaps below the highest sequence
+                       received (a lost tail goes unseen); with --acks FILE from produce, lost counts every
+                       acknowledged message of that run that is not there
+            The last line is a machine-readable SUMMARY key=value ... With --warmup, the sends of the first seconds
+            (while both JVMs compile) are verified like the others but left out of the summary's TPS and
+            percentiles; --duration is the measured time after them. Without --count or --duration: 30 s.
+            """;
+    /** How long calls to the broker are retried while verifying (a broker restarted during the run). */
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How long the queues may stay the same size before verification stops waiting for them to grow. */
+    private static final long SETTLED_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Options options;
     private final Driver driver;
@@ -52,23 +71,34 @@ public final class LoadTool {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && List.of("-h", "--help", "help").contains(args[0])) {
+            System.out.print(USAGE);
+            System.exit(0);
+            return;
+        }
         Options o;
         try {
             o = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("loadtest: " + e.getMessage());
+            System.err.print(USAGE);
             System.exit(2);
             return;
         }
+        int exit;
         try (Driver driver = o.client.equals("apache") ? new ApacheDriver(o.nameServer) : new SluiceDriver(o.nameServer)) {
             LoadTool tool = new LoadTool(o, driver);
-            int exit = switch (o.command) {
+            exit = switch (o.command) {
                 case "produce" -> tool.produceOnly();
                 case "consume" -> tool.consumeOnly();
                 default -> tool.run();
             };
-            System.exit(exit);
+        } catch (Exception e) {
+            // e.g. no name server at -n: one line, not a stack trace
+            System.err.println("loadtest: " + o.command + " failed (name server " + o.nameServer + "): " + e);
+            exit = 1;
         }
+        System.exit(exit);
     }
 
     private List<Driver.Queue> route() throws Exception {
@@ -86,13 +116,15 @@ public final class LoadTool {
         return queues;
     }
 
-    private int run() throws Exception {
+    int run() throws Exception {
         List<Driver.Queue> queues = route();
         long[] start = new long[queues.size()];
         for (int i = 0; i < queues.size(); i++) {
-            start[i] = driver.maxOffset(options.topic, queues.get(i));
+            Driver.Queue q = queues.get(i);
+            start[i] = retrying("max offset of " + q, () -> driver.maxOffset(options.topic, q));
         }
         Produced p = produce(queues);
+        settle(queues, start, options.mode == Driver.SendMode.ONEWAY ? p.sentCount : acknowledged.size());
         Verified v = verify(queues, start, p.sentCount);
         long[] all = total.snapshot();
         System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d warmup_s=%d "
@@ -104,8 +136,11 @@ public final class LoadTool {
         return failed.sum() == 0 && v.lost == 0 && v.duplicates == 0 ? 0 : 1;
     }
 
-    private int produceOnly() throws Exception {
+    int produceOnly() throws Exception {
         Produced p = produce(route());
+        if (options.acksFile != null) {
+            writeAcks(options.acksFile);
+        }
         long[] all = total.snapshot();
         System.out.printf(Locale.ROOT, "SUMMARY client=%s mode=%s threads=%d size=%d sent=%d failed=%d warmup_s=%d "
                         + "tps=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f run=%x%n", options.client,
@@ -223,6 +258,54 @@ public final class LoadTool {
     record Verified(long received, long lost, long duplicates) {
     }
 
+    /**
+     * Waits until the queues have grown by {@code expected} messages since {@code start}, or have not grown for
+     * {@link #SETTLED_NANOS} (what is missing then is lost), or a minute has passed.
+     */
+    private void settle(List<Driver.Queue> queues, long[] start, long expected) throws Exception {
+        long deadline = System.nanoTime() + RETRY_NANOS;
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long stored = 0;
+            for (int i = 0; i < queues.size(); i++) {
+                Driver.Queue q = queues.get(i);
+                stored += retrying("max offset of " + q, () -> driver.maxOffset(options.topic, q)) - start[i];
+            }
+            if (stored >= expected) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (stored != last) {
+                last = stored;
+                lastChange = now;
+            } else if (now - lastChange >= SETTLED_NANOS) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling the broker, bounded by the deadline above
+        }
+    }
+
+    /** Runs {@code call}, retrying failures for {@link #RETRY_NANOS}: a broker restarted mid-run comes back. */
+    private <T> T retrying(String what, Callable<T> call) throws Exception {
+        long deadline = System.nanoTime() + RETRY_NANOS;
+        boolean told = false;
+        while (true) {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!told) {
+                    System.err.println("retrying (for up to 60 s) " + what + ": " + e);
+                    told = true;
+                }
+                TimeUnit.MILLISECONDS.sleep(500); // the broker's restart, bounded by the deadline above
+            }
+        }
+    }
+
     /** Pulls every queue from where the run started to its end and checks each acknowledged message came once. */
     private Verified verify(List<Driver.Queue> queues, long[] start, long sentCount) throws Exception {
         SeqSet seen = new SeqSet();
@@ -230,11 +313,12 @@ public final class LoadTool {
         long duplicates = 0;
         for (int i = 0; i < queues.size(); i++) {
             Driver.Queue q = queues.get(i);
-            long end = driver.maxOffset(options.topic, q);
+            long end = retrying("max offset of " + q, () -> driver.maxOffset(options.topic, q));
             long at = start[i];
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (at < end) {
-                Driver.Pulled pulled = driver.pull(options.topic, q, at, 32);
+                long from = at;
+                Driver.Pulled pulled = retrying("pull of " + q, () -> driver.pull(options.topic, q, from, 32));
                 for (byte[] body : pulled.bodies()) {
                     ByteBuffer b = ByteBuffer.wrap(body);
                     if (body.length < HEADER || b.getLong(0) != runId) {
@@ -257,14 +341,16 @@ public final class LoadTool {
     }
 
     /** Reads every queue from offset 0 and reports, per run id, what arrived. */
-    private int consumeOnly() throws Exception {
-        java.util.Map<Long, SeqSet> runs = new java.util.HashMap<>();
-        java.util.Map<Long, long[]> stats = new java.util.HashMap<>(); // received, duplicates, max seq
+    int consumeOnly() throws Exception {
+        Acks acks = options.acksFile == null ? null : readAcks(options.acksFile);
+        Map<Long, SeqSet> runs = new HashMap<>();
+        Map<Long, long[]> stats = new HashMap<>(); // received, duplicates, max seq
         for (Driver.Queue q : route()) {
-            long end = driver.maxOffset(options.topic, q);
+            long end = retrying("max offset of " + q, () -> driver.maxOffset(options.topic, q));
             long at = 0;
             while (at < end) {
-                Driver.Pulled pulled = driver.pull(options.topic, q, at, 32);
+                long from = at;
+                Driver.Pulled pulled = retrying("pull of " + q, () -> driver.pull(options.topic, q, from, 32));
                 for (byte[] body : pulled.bodies()) {
                     if (body.length < HEADER) {
                         continue;
@@ -287,6 +373,9 @@ public final class LoadTool {
         }
         long problems = 0;
         for (var e : stats.entrySet()) {
+            if (acks != null && e.getKey() == acks.run()) {
+                continue; // reported below, against what was acknowledged
+            }
             long[] s = e.getValue();
             long distinct = runs.get(e.getKey()).size();
             long missing = s[2] + 1 - distinct;
@@ -294,7 +383,55 @@ public final class LoadTool {
             System.out.printf(Locale.ROOT, "SUMMARY run=%x received=%d distinct=%d duplicates=%d missing=%d%n",
                     e.getKey(), s[0], distinct, s[1], missing);
         }
+        if (acks != null) {
+            long[] s = stats.getOrDefault(acks.run(), new long[3]);
+            SeqSet seen = runs.getOrDefault(acks.run(), new SeqSet());
+            long lost = acks.acknowledged().missingFrom(seen);
+            problems += lost + s[1];
+            System.out.printf(Locale.ROOT, "SUMMARY run=%x acknowledged=%d received=%d distinct=%d duplicates=%d "
+                    + "lost=%d%n", acks.run(), acks.acknowledged().size(), s[0], seen.size(), s[1], lost);
+        }
         return problems == 0 ? 0 : 1;
+    }
+
+    /** A produce run's id and what it had acknowledged ({@code --acks}). */
+    record Acks(long run, SeqSet acknowledged) {
+    }
+
+    /** {@code run <hex id>}, then one {@code first-last} line per run of acknowledged sequence numbers. */
+    private void writeAcks(Path file) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            out.write("run " + Long.toHexString(runId) + "\n");
+            IOException[] failed = new IOException[1];
+            acknowledged.forEachRange((first, last) -> {
+                try {
+                    out.write(first + "-" + last + "\n");
+                } catch (IOException e) {
+                    failed[0] = e;
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        }
+    }
+
+    static Acks readAcks(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        if (lines.isEmpty() || !lines.get(0).startsWith("run ")) {
+            throw new IOException(file + " is not an --acks file of loadtest produce");
+        }
+        long run = Long.parseUnsignedLong(lines.get(0).substring(4).trim(), 16);
+        SeqSet acknowledged = new SeqSet();
+        for (String line : lines.subList(1, lines.size())) {
+            int dash = line.indexOf('-');
+            long first = Long.parseLong(line.substring(0, dash));
+            long last = Long.parseLong(line.substring(dash + 1));
+            for (long seq = first; seq <= last; seq++) {
+                acknowledged.add(seq);
+            }
+        }
+        return new Acks(run, acknowledged);
     }
 
     /** Command-line settings. */
@@ -312,6 +449,7 @@ public final class LoadTool {
         int inflight = 1024;
         int intervalSeconds = 5;
         long warmupSeconds;
+        Path acksFile;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -338,6 +476,7 @@ public final class LoadTool {
                     case "--inflight" -> o.inflight = (int) positive(option, value);
                     case "--interval" -> o.intervalSeconds = (int) positive(option, value);
                     case "--warmup" -> o.warmupSeconds = notNegative(option, value);
+                    case "--acks" -> o.acksFile = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             }

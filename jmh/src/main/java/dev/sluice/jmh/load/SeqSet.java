@@ -43,6 +43,40 @@ final class SeqSet {
         return n;
     }
 
+    /** Calls {@code range} with each run of consecutive members, lowest first: first and last, inclusive. */
+    void forEachRange(RangeConsumer range) {
+        long first = -1;
+        long last = -2;
+        for (int i = 0; i < CHUNKS; i++) {
+            AtomicLongArray c = chunks.get(i);
+            if (c == null) {
+                continue;
+            }
+            for (int w = 0; w < c.length(); w++) {
+                long word = c.get(w);
+                while (word != 0) {
+                    long seq = ((long) i << CHUNK_BITS) + ((long) w << 6) + Long.numberOfTrailingZeros(word);
+                    word &= word - 1;
+                    if (seq != last + 1) {
+                        if (first >= 0) {
+                            range.accept(first, last);
+                        }
+                        first = seq;
+                    }
+                    last = seq;
+                }
+            }
+        }
+        if (first >= 0) {
+            range.accept(first, last);
+        }
+    }
+
+    /** Receives one run of consecutive members. */
+    interface RangeConsumer {
+        void accept(long first, long last);
+    }
+
     /** How many members of this set are not in {@code other}. */
     long missingFrom(SeqSet other) {
         long n = 0;
