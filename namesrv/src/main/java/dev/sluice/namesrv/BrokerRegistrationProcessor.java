@@ -8,14 +8,21 @@ import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.ResponseCode;
 import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.json.JsonException;
+import dev.sluice.remoting.log.LogLimit;
 import java.time.Clock;
 import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** REGISTER_BROKER, UNREGISTER_BROKER and QUERY_DATA_VERSION: what brokers send to stay in the routes. */
 final class BrokerRegistrationProcessor implements RequestProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerRegistrationProcessor.class);
+
     private final RouteRegistry registry;
     private final KvConfigStore kvConfig;
     private final Clock clock;
+    /** A broker repeats the same topics every 30 s. */
+    private final LogLimit skippedTopics = LogLimit.perMinute();
 
     BrokerRegistrationProcessor(RouteRegistry registry, KvConfigStore kvConfig, Clock clock) {
         this.registry = registry;
@@ -52,6 +59,13 @@ final class BrokerRegistrationProcessor implements RequestProcessor {
                     : RegisterBrokerBody.parse(body, Boolean.parseBoolean(request.extField("compressed")));
         } catch (JsonException e) {
             throw new RemotingCommandException("bad register body from " + brokerAddr + ": " + e.getMessage(), e);
+        }
+        if (!content.skipped().isEmpty()) {
+            String more = skippedTopics.next();
+            if (more != null) {
+                LOG.warn("broker {} registered topics left out of the routes: {}{}", brokerAddr,
+                        String.join("; ", content.skipped()), more);
+            }
         }
         RouteRegistry.RegisterResult result = registry.register(new BrokerRegistration(clusterName, brokerAddr, brokerName,
                 brokerId, haServerAddr, content.dataVersion(), content.topicConfigs(), connection), clock.millis());

@@ -21,10 +21,14 @@ final class RegisterBrokerBody {
     /** More queues than a topic of any real broker has; RocketMQ itself sets no bound. */
     static final int MAX_QUEUES = 65_535;
 
-    record Content(DataVersion dataVersion, List<TopicConfig> topicConfigs) {
+    /** RocketMQ's four permission bits: priority, read, write, inherit. */
+    static final int MAX_PERM = 15;
+
+    /** @param skipped why each topic left out of the routes was (see {@link #problem}) */
+    record Content(DataVersion dataVersion, List<TopicConfig> topicConfigs, List<String> skipped) {
     }
 
-    static final Content EMPTY = new Content(new DataVersion(0, 0), List.of());
+    static final Content EMPTY = new Content(new DataVersion(0, 0), List.of(), List.of());
 
     private RegisterBrokerBody() {
     }
@@ -42,13 +46,15 @@ final class RegisterBrokerBody {
         Map<String, Object> wrapperJson = Json.asObject(wrapper, "topicConfigSerializeWrapper");
         DataVersion version = dataVersion(wrapperJson.get("dataVersion"));
         List<TopicConfig> configs = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         Object table = wrapperJson.get("topicConfigTable");
         if (table != null) {
             for (Map.Entry<String, Object> entry : Json.asObject(table, "topicConfigTable").entrySet()) {
-                configs.add(topicConfig(entry.getKey(), Json.asObject(entry.getValue(), "topic config " + entry.getKey())));
+                add(topicConfig(entry.getKey(), Json.asObject(entry.getValue(), "topic config " + entry.getKey())),
+                        configs, skipped);
             }
         }
-        return new Content(version, List.copyOf(configs));
+        return new Content(version, List.copyOf(configs), List.copyOf(skipped));
     }
 
     static DataVersion dataVersion(Object json) {
@@ -63,27 +69,37 @@ final class RegisterBrokerBody {
         Object name = json.get("topicName");
         String topicName = name == null ? key : Json.asString(name, "topicName");
         // Defaults are the ones a broker's TopicConfig starts with.
-        return checked(new TopicConfig(topicName,
+        return new TopicConfig(topicName,
                 optionalInt(json, "readQueueNums", 16),
                 optionalInt(json, "writeQueueNums", 16),
                 optionalInt(json, "perm", 6),
-                optionalInt(json, "topicSysFlag", 0)));
+                optionalInt(json, "topicSysFlag", 0));
+    }
+
+    private static void add(TopicConfig topic, List<TopicConfig> configs, List<String> skipped) {
+        String problem = problem(topic);
+        if (problem == null) {
+            configs.add(topic);
+        } else {
+            skipped.add(problem);
+        }
     }
 
     /**
-     * A route is what clients build their queue lists from: a negative or huge queue count (a client would make
-     * 2^31 queues) or a permission outside its three bits is refused, not served.
+     * A route is what clients build their queue lists from: a topic with a negative or huge queue count (a client
+     * would make 2^31 queues) or a permission beyond RocketMQ's four bits is left out of the routes. The broker's
+     * other topics are kept: refusing the whole registration took every topic of the broker out of the routes.
      */
-    private static TopicConfig checked(TopicConfig topic) {
+    private static String problem(TopicConfig topic) {
         if (topic.readQueueNums() < 0 || topic.readQueueNums() > MAX_QUEUES || topic.writeQueueNums() < 0
                 || topic.writeQueueNums() > MAX_QUEUES) {
-            throw new JsonException("topic " + topic.topicName() + " has " + topic.readQueueNums() + " read and "
-                    + topic.writeQueueNums() + " write queues (0 to " + MAX_QUEUES + ")");
+            return "topic " + topic.topicName() + " has " + topic.readQueueNums() + " read and "
+                    + topic.writeQueueNums() + " write queues (0 to " + MAX_QUEUES + ")";
         }
-        if (topic.perm() < 0 || topic.perm() > 7) {
-            throw new JsonException("topic " + topic.topicName() + " has perm " + topic.perm() + " (0 to 7)");
+        if (topic.perm() < 0 || topic.perm() > MAX_PERM) {
+            return "topic " + topic.topicName() + " has perm " + topic.perm() + " (0 to " + MAX_PERM + ")";
         }
-        return topic;
+        return null;
     }
 
     private static long optionalLong(Map<String, Object> json, String key, long defaultValue) {
@@ -105,15 +121,16 @@ final class RegisterBrokerBody {
                 throw new JsonException("negative topic count " + count);
             }
             List<TopicConfig> configs = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String[] fields = new String(readItem(in), StandardCharsets.UTF_8).split(" ");
                 if (fields.length < 4) {
                     throw new JsonException("bad compressed topic config: " + String.join(" ", fields));
                 }
-                configs.add(checked(new TopicConfig(fields[0], Integer.parseInt(fields[1]),
-                        Integer.parseInt(fields[2]), Integer.parseInt(fields[3]), 0)));
+                add(new TopicConfig(fields[0], Integer.parseInt(fields[1]), Integer.parseInt(fields[2]),
+                        Integer.parseInt(fields[3]), 0), configs, skipped);
             }
-            return new Content(version, List.copyOf(configs));
+            return new Content(version, List.copyOf(configs), List.copyOf(skipped));
         } catch (IOException | NumberFormatException e) {
             throw new JsonException("bad compressed register body: " + e.getMessage());
         }
