@@ -380,7 +380,7 @@ class TransactionTest {
         Deadline.await("every half message finished", WAIT, () -> {
             long end = maxOffset(raw, broker, HALF_TOPIC, 0);
             RemotingCommand query = RemotingCommand.request(RequestCode.QUERY_CONSUMER_OFFSET)
-                    .putExtField("consumerGroup", "CID_SYS_RMQ_TRANS").putExtField("topic", HALF_TOPIC)
+                    .putExtField("consumerGroup", "CID_RMQ_SYS_TRANS").putExtField("topic", HALF_TOPIC)
                     .putExtField("queueId", 0);
             RemotingCommand answer = raw.invokeSync(broker, query, 5000);
             return end > 0 && answer.code() == ResponseCode.SUCCESS && Long.parseLong(answer.extField("offset")) == end;

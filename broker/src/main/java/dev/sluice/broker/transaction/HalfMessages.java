@@ -18,8 +18,8 @@ public final class HalfMessages {
     public static final String HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC";
     public static final String OP_TOPIC = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
     public static final String CHECK_MAX_TOPIC = "TRANS_CHECK_MAX_TIME_TOPIC";
-    /** The group under which the checker's progress through both queues is kept, as RocketMQ names it. */
-    static final String PROGRESS_GROUP = "CID_SYS_RMQ_TRANS";
+    /** The group the checker's progress through both queues is kept under (RocketMQ's CID_SYS_RMQ_TRANS). */
+    static final String PROGRESS_GROUP = "CID_RMQ_SYS_TRANS";
     static final String TRAN_MSG = "TRAN_MSG";
     static final String PGROUP = "PGROUP";
     static final String REAL_TOPIC = "REAL_TOPIC";
