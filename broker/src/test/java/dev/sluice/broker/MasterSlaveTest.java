@@ -14,11 +14,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.common.protocol.route.TopicRouteData;
+import org.apache.rocketmq.common.subscription.SubscriptionGroupConfig;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +94,14 @@ class MasterSlaveTest {
                 .putExtField("e", 0).putExtField("f", 0).putExtField("g", System.currentTimeMillis())
                 .putExtField("h", 0).setBody("x".getBytes()), 5000);
         assertEquals(ResponseCode.SERVICE_NOT_AVAILABLE, refused.code(), refused.remark());
+        // As RocketMQ 4.9.7: topics and groups change on the master only (the slave's copy would be overwritten).
+        MQClientException onSlave = assertThrows(MQClientException.class, () -> admin.createAndUpdateTopicConfig(
+                slave.address(), new TopicConfig("SlaveOnlyTopic", 4, 4, 6)));
+        assertTrue(onSlave.getMessage().contains("Can't modify topic or subscription group from slave broker"),
+                onSlave.getMessage());
+        SubscriptionGroupConfig group = new SubscriptionGroupConfig();
+        group.setGroupName("SlaveOnlyGroup");
+        assertThrows(MQClientException.class, () -> admin.createAndUpdateSubscriptionGroupConfig(slave.address(), group));
 
         // The topic auto-created on the master, a committed offset and the delay offsets reach the slave.
         MessageQueue q0 = new MessageQueue(TOPIC, "broker-a", 0);

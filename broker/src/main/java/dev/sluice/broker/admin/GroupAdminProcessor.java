@@ -33,6 +33,7 @@ import java.util.TreeSet;
  * GET_BROKER_CONSUME_STATS (mqadmin brokerConsumeStats) and CLONE_GROUP_OFFSET (mqadmin cloneGroupOffset).
  */
 public final class GroupAdminProcessor implements RequestProcessor {
+    private final BrokerConfig config;
     private final SubscriptionGroupTable groups;
     private final ConsumerRegistry consumers;
     private final ConsumerOffsetTable offsets;
@@ -44,6 +45,7 @@ public final class GroupAdminProcessor implements RequestProcessor {
     public GroupAdminProcessor(BrokerConfig config, SubscriptionGroupTable groups, ConsumerRegistry consumers,
                                ConsumerOffsetTable offsets, TopicTable topics, MessageStore store,
                                BrokerStats stats, String brokerAddr) {
+        this.config = config;
         this.groups = groups;
         this.consumers = consumers;
         this.offsets = offsets;
@@ -55,6 +57,10 @@ public final class GroupAdminProcessor implements RequestProcessor {
 
     @Override
     public RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception {
+        RemotingCommand onSlave = MasterOnly.refusal(config, request);
+        if (onSlave != null) {
+            return onSlave;
+        }
         return switch (request.code()) {
             case RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP -> update(request);
             case RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG -> ok(request).setBody(Json.writeBytes(groups.toJson()));

@@ -53,6 +53,10 @@ public final class TopicAdminProcessor implements RequestProcessor {
 
     @Override
     public RemotingCommand process(RemotingConnection connection, RemotingCommand request) throws Exception {
+        RemotingCommand onSlave = MasterOnly.refusal(config, request);
+        if (onSlave != null) {
+            return onSlave;
+        }
         return switch (request.code()) {
             case RequestCode.UPDATE_AND_CREATE_TOPIC -> update(request);
             case RequestCode.DELETE_TOPIC_IN_BROKER -> delete(request);
