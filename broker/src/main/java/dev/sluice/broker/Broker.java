@@ -222,7 +222,7 @@ public final class Broker implements AutoCloseable {
         register(new BrokerAdminProcessor(config, topics, store, stats, Map.of(Pool.SEND, sendPool, Pool.PULL, pullPool,
                         Pool.QUERY, queryPool, Pool.END_TRANSACTION, transactionPool),
                         storeConfig.storePathCommitLog().toFile(), storeConfig.storePathConsumeQueue().toFile(),
-                        new ReplicationInfo(replicator), configFile), adminPool,
+                        new ReplicationInfo(replicator), delayed.delayOffsets(), configFile), adminPool,
                 RequestCode.GET_BROKER_CONFIG, RequestCode.UPDATE_BROKER_CONFIG, RequestCode.GET_BROKER_RUNTIME_INFO,
                 RequestCode.DELETE_EXPIRED_COMMITLOG);
 

@@ -161,6 +161,14 @@ class MqAdminBrokerCommandsTest {
                 "the store time of the first message in the CommitLog");
         assertTrue(Long.parseLong(info.get("msgPutTotalTodayNow")) >= trafficSent.size());
         assertEquals("V4_9_7", info.get("brokerVersionDesc"));
+
+        // As RocketMQ's schedule service: per delay level with progress, "next offset,max offset" of its queue.
+        Message delayed = new Message(TRAFFIC, "delayed".getBytes(StandardCharsets.UTF_8));
+        delayed.setDelayTimeLevel(1);
+        assertEquals(SendStatus.SEND_OK, producer.send(delayed).getSendStatus());
+        Deadline.await("brokerStatus shows level 1 delivered", WAIT,
+                () -> run(new BrokerStatusSubCommand(), "-b", addr).lines()
+                        .anyMatch(l -> l.matches("scheduleMessageOffset_1\\s*: 1,1")));
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.sluice.broker.admin;
 
 import dev.sluice.broker.config.BrokerConfig;
 import dev.sluice.broker.ha.ReplicationInfo;
+import dev.sluice.broker.schedule.DelayOffsetTable;
 import dev.sluice.broker.stats.BrokerStats;
 import dev.sluice.broker.stats.RequestPool;
+import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.remoting.RemotingCommand;
@@ -46,12 +48,14 @@ public final class BrokerAdminProcessor implements RequestProcessor {
     private final File commitLogDir;
     private final File consumeQueueDir;
     private final ReplicationInfo replication;
+    private final DelayOffsetTable delayOffsets;
     private final Path configFile;
 
     /** @param configFile the -c file that changes are saved into, as RocketMQ saves them; null when started without */
     public BrokerAdminProcessor(BrokerConfig config, TopicTable topics, MmapMessageStore store, BrokerStats stats,
                                 Map<BrokerConfig.Pool, RequestPool> pools, File commitLogDir,
-                                File consumeQueueDir, ReplicationInfo replication, Path configFile) {
+                                File consumeQueueDir, ReplicationInfo replication, DelayOffsetTable delayOffsets,
+                                Path configFile) {
         this.config = config;
         this.topics = topics;
         this.store = store;
@@ -60,6 +64,7 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         this.commitLogDir = commitLogDir;
         this.consumeQueueDir = consumeQueueDir;
         this.replication = replication;
+        this.delayOffsets = delayOffsets;
         this.configFile = configFile;
     }
 
@@ -192,6 +197,9 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         info.put("msgPutTotalYesterdayMorning", String.valueOf(stats.putYesterdayMorning()));
         info.put("msgGetTotalYesterdayMorning", String.valueOf(stats.gotYesterdayMorning()));
         info.put("brokerActive", "true");
+        // As RocketMQ's schedule service reports each delay level it has progress for: "next offset,max offset".
+        delayOffsets.snapshot().forEach((level, next) -> info.put("scheduleMessageOffset_" + level,
+                next + "," + store.maxQueueOffset(SystemTopics.SCHEDULE, level - 1)));
         replication.addTo(info);
         return info;
     }

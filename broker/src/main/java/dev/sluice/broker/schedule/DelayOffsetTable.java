@@ -56,6 +56,11 @@ public final class DelayOffsetTable {
         return offsets.getOrDefault(level, 0L);
     }
 
+    /** Every recorded level's next offset, by level. */
+    public Map<Integer, Long> snapshot() {
+        return new TreeMap<>(offsets);
+    }
+
     public void set(int level, long nextOffset) {
         offsets.put(level, nextOffset);
     }
