@@ -40,8 +40,10 @@ final class RouteQueryProcessor implements RequestProcessor {
         String topic = request.requireExtField("topic");
         Optional<RouteRegistry.TopicRoute> route = registry.route(topic);
         if (route.isEmpty()) {
+            // RocketMQ's words to the letter: its tools add their own FAQ line to a remark without this one.
             return RemotingCommand.responseTo(request, ResponseCode.TOPIC_NOT_EXIST,
-                    "No topic route info in name server for the topic: " + topic);
+                    "No topic route info in name server for the topic: " + topic
+                            + "\nSee http://rocketmq.apache.org/docs/faq/ for further details.");
         }
         String orderTopicConf = config.orderMessageEnable()
                 ? kvConfig.get(NamesrvConfig.ORDER_TOPIC_NAMESPACE, topic).orElse(null)

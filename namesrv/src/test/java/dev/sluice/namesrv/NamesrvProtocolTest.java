@@ -81,7 +81,10 @@ class NamesrvProtocolTest {
         assertEquals(ResponseCode.SYSTEM_ERROR, response.code());
         assertTrue(response.remark().contains("bodyCrc32"), response.remark());
 
-        assertEquals(ResponseCode.TOPIC_NOT_EXIST, route(407, "Missing", null).code());
+        RemotingCommand unknown = route(407, "Missing", null);
+        assertEquals(ResponseCode.TOPIC_NOT_EXIST, unknown.code());
+        assertEquals("No topic route info in name server for the topic: Missing\n"
+                + "See http://rocketmq.apache.org/docs/faq/ for further details.", unknown.remark());
         assertEquals(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, broker.send(namesrvAddr, RemotingCommand.request(9999)).code());
     }
 
