@@ -1,5 +1,6 @@
 package dev.sluice.store.mmap;
 
+import dev.sluice.store.AppendResult;
 import dev.sluice.store.AppendStatus;
 import dev.sluice.store.ReadResult;
 import dev.sluice.store.ReadStatus;
@@ -14,10 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With transientStorePoolEnable, appends reach readers when the pool is committed: at commitIntervalCommitLog, not at
@@ -134,6 +138,27 @@ class TransientStorePoolCommitTest {
             } finally {
                 release.countDown();
             }
+        }
+    }
+
+    /**
+     * SYNC_FLUSH with a pool: an append that waits for its force is copied into the file at once (not at the commit
+     * interval), and the flusher forces it right after, not at its own interval.
+     */
+    @Test
+    void anAppendWaitingForItsForceIsCopiedAndForcedAtOnce() throws Exception {
+        MutableClock clock = new MutableClock(1_700_000_000_000L);
+        StoreConfig config = pooled("600000", "600000").set(StoreConfig.FLUSH_DISK_TYPE, "SYNC_FLUSH").build();
+        try (MmapMessageStore store = MmapMessageStore.open(config, StoreContext.defaults().withClock(clock), false)) {
+            CompletableFuture<AppendResult> waiting =
+                    store.append(StoreFixture.message("T", 0, new byte[100], null, null, null));
+            assertFalse(waiting.isDone(), "acknowledged before its force");
+            assertEquals(0, store.poolCommitter().idleMillis(), "the committer does not wait for its interval");
+            store.poolCommitter().doWork();
+            assertEquals(0, store.commitLogFlusher().idleMillis(), "the flusher does not wait for its interval");
+            store.commitLogFlusher().doWork();
+            assertEquals(AppendStatus.PUT_OK, waiting.join().status());
+            assertTrue(store.poolCommitter().idleMillis() > 0, "nothing left to copy");
         }
     }
 
