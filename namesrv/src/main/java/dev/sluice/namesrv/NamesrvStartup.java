@@ -27,7 +27,7 @@ public final class NamesrvStartup {
         try {
             config = configFrom(args, System.out);
         } catch (IllegalArgumentException | IOException e) {
-            System.err.println(e.getMessage());
+            System.err.println("mqnamesrv: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(1);
             return;
