@@ -9,21 +9,34 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code mqbroker [-c file] [-n "host:port;host:port"] [-p] [-h]}: starts a broker that runs until the JVM is told to
+ * {@code mqbroker [-c file] [-n "host:port;host:port"] [-p | -m] [-h]}: starts a broker that runs until the JVM is told to
  * stop (SIGTERM), then unregisters and shuts down cleanly.
  */
 public final class BrokerStartup {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerStartup.class);
-    private static final String USAGE = "usage: mqbroker [-c <config file>] [-n <namesrv addresses>] [-p] [-h]\n"
+    private static final String USAGE = "usage: mqbroker [-c <config file>] [-n <namesrv addresses>] [-p | -m] [-h]\n"
             + "  -c <file>   read settings from a RocketMQ broker properties file\n"
             + "  -n <addrs>  name servers, e.g. \"192.168.0.1:9876;192.168.0.2:9876\" (overrides namesrvAddr)\n"
             + "  -p          print the effective settings and exit\n"
+            + "  -m          print the important ones only and exit\n"
             + "  -h          print this help and exit";
+
+    /** The settings RocketMQ 4.9.7 marks important, which its -m prints (those Sluice has). */
+    private static final Set<String> IMPORTANT = Set.of("namesrvAddr", "brokerIP1", "brokerName", "brokerClusterName",
+            "brokerId", "autoCreateTopicEnable", "autoCreateSubscriptionGroup", "msgTraceTopicName", "traceTopicEnable",
+            "rejectTransactionMessage", "fetchNamesrvAddrByAddressServer", "transactionTimeOut", "transactionCheckMax",
+            "transactionCheckInterval", "aclEnable", "storePathRootDir", "storePathCommitLog", "flushIntervalCommitLog",
+            "commitIntervalCommitLog", "flushCommitLogTimed", "deleteWhen", "fileReservedTime",
+            "maxTransferBytesOnMessageInMemory", "maxTransferCountOnMessageInMemory", "maxTransferBytesOnMessageInDisk",
+            "maxTransferCountOnMessageInDisk", "accessMessageInMemoryMaxRatio", "messageIndexEnable",
+            "messageIndexSafe", "haMasterAddress", "brokerRole", "flushDiskType", "cleanFileForciblyEnable",
+            "transientStorePoolEnable");
 
     private BrokerStartup() {
     }
@@ -75,12 +88,17 @@ public final class BrokerStartup {
     static BrokerConfig configFrom(String[] args, PrintStream out) throws IOException {
         String namesrv = null;
         boolean print = false;
+        boolean importantOnly = false;
         Path file = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c" -> file = Path.of(value(args, ++i, "-c needs a file name"));
                 case "-n" -> namesrv = value(args, ++i, "-n needs name server addresses");
                 case "-p" -> print = true;
+                case "-m" -> {
+                    print = true;
+                    importantOnly = true;
+                }
                 case "-h" -> {
                     out.println(USAGE);
                     return null;
@@ -103,7 +121,12 @@ public final class BrokerStartup {
             LOG.warn("ignoring unknown setting {}{}", key, file == null ? "" : " in " + file);
         }
         if (print) {
-            config.effectiveSettings().forEach((key, value) -> out.println(key + "=" + value));
+            boolean only = importantOnly;
+            config.effectiveSettings().forEach((key, value) -> {
+                if (!only || IMPORTANT.contains(key)) {
+                    out.println(key + "=" + value);
+                }
+            });
             return null;
         }
         return config;

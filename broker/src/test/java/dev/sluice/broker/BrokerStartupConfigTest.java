@@ -97,6 +97,16 @@ class BrokerStartupConfigTest {
         assertTrue(printed.contains("mappedFileSizeCommitLog=1048576\n"), "the old spelling is honoured: " + printed);
         assertTrue(printed.contains("brokerPermission=6\n"), printed);
         assertTrue(printed.contains("storePathConsumeQueue=" + dir.resolve("store").resolve("consumequeue") + "\n"), printed);
+
+        // -m: only what RocketMQ marks important (brokerName, brokerRole, ...), not brokerPermission or the paths
+        // derived from the root
+        out.reset();
+        assertNull(BrokerStartup.configFrom(new String[] {"-c", file.toString(), "-m"},
+                new PrintStream(out, true, StandardCharsets.UTF_8)));
+        String important = out.toString(StandardCharsets.UTF_8);
+        assertTrue(important.contains("brokerName=broker-a\n") && important.contains("brokerRole=ASYNC_MASTER\n")
+                && important.contains("storePathRootDir=" + dir.resolve("store") + "\n"), important);
+        assertFalse(important.contains("brokerPermission=") || important.contains("storePathConsumeQueue="), important);
     }
 
     @Test
