@@ -26,6 +26,7 @@ import dev.sluice.broker.ha.SlaveMetadataSync;
 import dev.sluice.broker.metadata.JsonFile;
 import dev.sluice.broker.offset.ConsumerOffsetTable;
 import dev.sluice.broker.offset.OffsetProcessor;
+import dev.sluice.broker.pull.OffsetMovedEvents;
 import dev.sluice.broker.pull.PullProcessor;
 import dev.sluice.broker.query.QueryProcessor;
 import dev.sluice.broker.registry.NameServerAddressRefresh;
@@ -164,7 +165,8 @@ public final class Broker implements AutoCloseable {
         address = registrar.brokerAddr();
         SlowConsumerProtection slowConsumers = new SlowConsumerProtection(config, groups);
         PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats,
-                slowConsumers, scheduler, pullPool);
+                slowConsumers, scheduler, pullPool,
+                new OffsetMovedEvents(store, config.brokerName(), storeHost, port, clock));
         dispatch.target(pull.longPolling());
 
         SendProcessor send = new SendProcessor(config, topics, groups, store, server, stats, storeHost, port,

@@ -51,10 +51,12 @@ public final class PullProcessor implements RequestProcessor {
     private final BrokerStats stats;
     private final SlowConsumerProtection slowConsumers;
     private final LongPolling longPolling;
+    private final OffsetMovedEvents offsetMoved;
 
     public PullProcessor(BrokerConfig config, TopicTable topics, SubscriptionGroupTable groups, ConsumerRegistry consumers,
                          ConsumerOffsetTable offsets, MessageStore store, RemotingServer server, BrokerStats stats,
-                         SlowConsumerProtection slowConsumers, ScheduledExecutorService timer, Executor pullExecutor) {
+                         SlowConsumerProtection slowConsumers, ScheduledExecutorService timer, Executor pullExecutor,
+                         OffsetMovedEvents offsetMoved) {
         this.config = config;
         this.topics = topics;
         this.groups = groups;
@@ -65,6 +67,7 @@ public final class PullProcessor implements RequestProcessor {
         this.stats = stats;
         this.slowConsumers = slowConsumers;
         this.longPolling = new LongPolling(store, timer, pullExecutor);
+        this.offsetMoved = offsetMoved;
     }
 
     /** Wakes parked pulls; give it to the store as its dispatch listener. */
@@ -185,6 +188,9 @@ public final class PullProcessor implements RequestProcessor {
             suggest = group.brokerId();
         } else if (config.slaveReadEnable()) {
             suggest = group.brokerId();
+        }
+        if (code == ResponseCode.PULL_OFFSET_MOVED && !config.isSlave()) { // a slave's CommitLog is its master's copy
+            offsetMoved.record(header.consumerGroup(), header.topic(), header.queueId(), header.queueOffset(), next);
         }
         response.setCode(code);
         response.setRemark(read.status().name());
