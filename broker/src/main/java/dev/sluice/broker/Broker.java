@@ -47,6 +47,7 @@ import dev.sluice.remoting.RequestProcessor;
 import dev.sluice.remoting.config.AddressServer;
 import dev.sluice.remoting.netty.NettyRemotingClient;
 import dev.sluice.remoting.netty.NettyRemotingServer;
+import dev.sluice.store.DispatchListener;
 import dev.sluice.store.StoreConfig;
 import dev.sluice.store.StoreContext;
 import dev.sluice.store.mmap.MmapMessageStore;
@@ -167,7 +168,12 @@ public final class Broker implements AutoCloseable {
         PullProcessor pull = new PullProcessor(config, topics, groups, consumers, offsets, store, server, stats,
                 slowConsumers, scheduler, pullPool,
                 new OffsetMovedEvents(store, config.brokerName(), storeHost, port, clock));
-        dispatch.target(pull.longPolling());
+        DispatchListener wake = pull.longPolling();
+        dispatch.target(!config.isSlave() ? wake : (topic, queueId, maxOffset, tagCode, record) -> {
+            // A slave's puts come by replication: counted as they are dispatched, as RocketMQ's slave counts them.
+            stats.replicatedPut(record.remaining());
+            wake.onDispatched(topic, queueId, maxOffset, tagCode, record);
+        });
 
         SendProcessor send = new SendProcessor(config, topics, groups, store, server, stats, storeHost, port,
                 delayed.router());

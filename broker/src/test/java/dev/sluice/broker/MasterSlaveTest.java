@@ -122,6 +122,9 @@ class MasterSlaveTest {
         assertEquals(info.get("commitLogMaxOffset"), info.get("haSlaveAckOffset"));
         assertEquals("0", info.get("slaveFallBehindMessages"));
         assertEquals("SLAVE", runtimeInfo(slave.address()).get("haRole"));
+        // As RocketMQ's slave, it counts the messages replication stored as puts.
+        Deadline.await("the slave counts the replicated messages", WAIT,
+                () -> Long.parseLong(runtimeInfo(slave.address()).get("putMessageTimesTotal")) >= 21);
 
         // A send-back is refused like a send (the 4.9.7 client then re-sends to the retry topic itself), and the
         // slave's CommitLog stays the master's copy.

@@ -81,6 +81,12 @@ public final class BrokerStats {
         count(topicPutSize, topic, bytes);
     }
 
+    /** A slave stored a message it replicated ({@code bytes} its record), which RocketMQ's slave counts as a put. */
+    public void replicatedPut(int bytes) {
+        put.increment();
+        putBytes.add(bytes);
+    }
+
     /**
      * A pull handed {@code count} messages, {@code bytes} in all, from a topic to a consumer group (retry topics
      * included, as RocketMQ counts them).
