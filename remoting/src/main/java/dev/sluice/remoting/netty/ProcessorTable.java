@@ -28,6 +28,7 @@ final class ProcessorTable {
     private final LogLimit rejected = LogLimit.perMinute();
     private final LogLimit failed = LogLimit.perMinute();
     private final LogLimit unsent = LogLimit.perMinute();
+    private final LogLimit onewayNotDone = LogLimit.perMinute();
 
     void register(int requestCode, RequestProcessor processor, Executor executor) {
         registrations.put(requestCode, new Registration(Objects.requireNonNull(processor), Objects.requireNonNull(executor)));
@@ -103,6 +104,13 @@ final class ProcessorTable {
         }
         if (request.isOneway()) {
             response.releaseBodyParts();
+            String more;
+            if (response.code() != ResponseCode.SUCCESS && (more = onewayNotDone.next()) != null) {
+                // Its sender hears nothing: a flood of oneway sends the queue cannot hold is dropped (as RocketMQ's
+                // broker drops it), and this is the only trace.
+                LOG.warn("oneway request code {} from {} not done, its sender is not told: {} {}{}", request.code(),
+                        NettyConnection.format(channel.remoteAddress()), response.code(), response.remark(), more);
+            }
             return;
         }
         response.setOpaque(request.opaque());

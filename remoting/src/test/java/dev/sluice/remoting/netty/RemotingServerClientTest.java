@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,7 @@ class RemotingServerClientTest {
     private static final int SLOW = 1003;
     private static final int ONEWAY = 1004;
     private static final int BIG = 1005;
+    private static final int FULL = 1006;
     private static final long TIMEOUT = 5000;
 
     private final ExecutorService echoExecutor = Executors.newFixedThreadPool(2, named("echo-pool"));
@@ -90,6 +92,10 @@ class RemotingServerClientTest {
             task.run();
             bigHandled.incrementAndGet();
         }));
+        server.registerProcessor(FULL, (connection, request) -> RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null),
+                task -> {
+                    throw new RejectedExecutionException("queue full");
+                });
         server.addConnectionListener(serverClosed::add);
         server.start();
         address = "127.0.0.1:" + server.port();
@@ -199,6 +205,21 @@ class RemotingServerClientTest {
             }
             long logged = log.text().lines().filter(l -> l.contains("bad frame")).count();
             assertTrue(logged >= 1 && logged <= 10, "lines for " + connections + " bad connections: " + logged);
+        }
+    }
+
+    /** A oneway sender hears nothing of a refusal (a full queue): the server logs it, at a bounded rate. */
+    @Test
+    void onewayRequestsThatAreNotDoneAreLoggedAtABoundedRate() throws Exception {
+        try (CapturedLog log = new CapturedLog()) {
+            for (int i = 0; i < 30; i++) {
+                client.invokeOneway(address, RemotingCommand.request(FULL), TIMEOUT);
+            }
+            assertEquals(ResponseCode.SYSTEM_BUSY, client.invokeSync(address, RemotingCommand.request(FULL), TIMEOUT).code());
+            long logged = log.text().lines().filter(l -> l.contains("oneway request code " + FULL)).count();
+            assertTrue(logged >= 1 && logged <= 10, "lines for 30 dropped oneway requests: " + logged + "\n" + log.text());
+            assertTrue(log.text().contains("not done, its sender is not told: " + ResponseCode.SYSTEM_BUSY + " [OVERLOAD]"),
+                    log.text());
         }
     }
 
