@@ -270,7 +270,7 @@ final class CommitLog {
         return log.firstAvailableOffset(log.maxOffset());
     }
 
-    /** Pool mode: copies pool buffers into the files, in order. Flusher thread only. */
+    /** Pool mode: copies pool buffers into the files, in order. The {@link PoolCommitter}'s thread only. */
     void commit() throws IOException {
         if (pool == null) {
             return;
