@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,7 +23,6 @@ final class ConsumeQueue {
     private static final int HOLE_LOOKAHEAD = 64 << 10;
 
     private final String topic;
-    private final byte[] topicBytes;
     private final int queueId;
     private final SegmentedLog log;
     private final ByteBuffer scratch = ByteBuffer.allocate(SIZE);
@@ -38,7 +36,6 @@ final class ConsumeQueue {
 
     ConsumeQueue(String topic, int queueId, Path dir, int fileSize, ReentrantLock writeLock) {
         this.topic = topic;
-        this.topicBytes = topic.getBytes(StandardCharsets.UTF_8);
         this.queueId = queueId;
         this.writeLock = writeLock;
         this.log = new SegmentedLog(dir, fileSize, MappedSegment.Fill.SPARSE, MappedSegment.Writes.MAPPED_UNITS);
@@ -46,11 +43,6 @@ final class ConsumeQueue {
 
     String topic() {
         return topic;
-    }
-
-    /** The topic as records hold it. */
-    byte[] topicBytes() {
-        return topicBytes;
     }
 
     int queueId() {
