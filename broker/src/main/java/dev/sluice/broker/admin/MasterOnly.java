@@ -11,7 +11,7 @@ import java.util.Set;
  * reported done and then overwritten. As RocketMQ 4.9.7, it is refused with the same remark.
  */
 final class MasterOnly {
-    static final String REMARK =
+    private static final String REMARK =
             "Can't modify topic or subscription group from slave broker, please execute it from master broker.";
     private static final Set<Integer> CHANGES = Set.of(RequestCode.UPDATE_AND_CREATE_TOPIC,
             RequestCode.DELETE_TOPIC_IN_BROKER, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
