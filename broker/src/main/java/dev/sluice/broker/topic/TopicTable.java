@@ -31,6 +31,8 @@ public final class TopicTable {
      * official producer's 3 s timeout, after which it sends the message again.
      */
     private static final long ANNOUNCE_WAIT_MILLIS = 1000;
+    /** What {@link #announced} answers for every topic not being created: asked on each send, so made once. */
+    private static final CompletableFuture<Void> ANNOUNCED = CompletableFuture.completedFuture(null);
 
     private final BrokerConfig config;
     private final JsonFile file;
@@ -169,7 +171,7 @@ public final class TopicTable {
      */
     public CompletableFuture<Void> announced(String topic) {
         CompletableFuture<Void> pending = announcing.get(topic);
-        return pending == null ? CompletableFuture.completedFuture(null)
+        return pending == null ? ANNOUNCED
                 : pending.copy().completeOnTimeout(null, ANNOUNCE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
