@@ -1,6 +1,7 @@
 package dev.sluice.broker;
 
 import dev.sluice.broker.config.BrokerConfig;
+import dev.sluice.remoting.config.PidFile;
 import dev.sluice.remoting.config.PropertiesFile;
 import dev.sluice.store.ConfigException;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class BrokerStartup {
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("mqbroker: " + e.getMessage());
             System.err.println(USAGE);
+            PidFile.removeIfOurs();
             System.exit(1);
             return;
         }
@@ -61,6 +63,7 @@ public final class BrokerStartup {
             LOG.error("broker failed to start", e);
             System.err.println("The broker failed to start: " + e);
             broker.close();
+            PidFile.removeIfOurs();
             System.exit(1);
             return;
         }
@@ -68,6 +71,7 @@ public final class BrokerStartup {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutdown requested, stopping the broker");
             broker.close();
+            PidFile.removeIfOurs();
             stopped.countDown();
         }, "broker-shutdown"));
         String namesrv = String.join(";", config.namesrvAddrs());

@@ -92,6 +92,26 @@ class MqbrokerScriptTest {
     }
 
     @Test
+    void aFailedStartLeavesNoPidFile() throws Exception {
+        layout();
+        Path notADirectory = Files.writeString(home.resolve("store"), "a file where the store should be");
+        Path config = home.resolve("broker-a.properties");
+        Files.writeString(config, "brokerName=broker-a\nbrokerIP1=127.0.0.1\nbindAddress=127.0.0.1\nlistenPort=0\n"
+                + "storePathRootDir=" + notADirectory + "\n");
+        Process broker = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-c", config.toString()));
+        try {
+            String output = new String(broker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(broker.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, broker.exitValue(), output);
+            assertTrue(output.contains("failed to start"), output);
+            assertFalse(Files.exists(home.resolve("logs/broker.pid")), output);
+        } finally {
+            broker.destroyForcibly();
+            broker.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void mqshutdownRefusesAPidThatIsNotABroker() throws Exception {
         layout();
         Files.createDirectories(home.resolve("logs"));

@@ -1,6 +1,7 @@
 package dev.sluice.namesrv;
 
 import dev.sluice.remoting.SerializeType;
+import dev.sluice.remoting.config.PidFile;
 import dev.sluice.remoting.config.PropertiesFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ public final class NamesrvStartup {
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("mqnamesrv: " + e.getMessage());
             System.err.println(USAGE);
+            PidFile.removeIfOurs();
             System.exit(1);
             return;
         }
@@ -43,12 +45,14 @@ public final class NamesrvStartup {
             LOG.error("name server failed to start", e);
             System.err.println("The Name Server failed to start: " + e);
             controller.close();
+            PidFile.removeIfOurs();
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutdown requested, stopping the name server");
             controller.close();
+            PidFile.removeIfOurs();
             stopped.countDown();
         }, "namesrv-shutdown"));
         System.out.println("The Name Server boot success. serializeType=" + SerializeType.processDefault()

@@ -4,10 +4,13 @@ import dev.sluice.testing.ClasspathJar;
 import dev.sluice.testing.ProcessOutput;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +63,30 @@ class MqnamesrvScriptTest {
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the name server exits after SIGTERM");
             lines.awaitLine("name server stopped", Duration.ofSeconds(30));
             assertEquals(143, process.exitValue());
+            assertFalse(Files.exists(home.resolve("logs/namesrv.pid")), "a server told to stop removes its pid file");
         } finally {
             process.destroyForcibly();
             process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aFailedStartLeavesNoPidFile() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path config = home.resolve("namesrv.properties");
+            Files.writeString(config, "listenPort=" + taken.getLocalPort() + "\nbindAddress=127.0.0.1\nkvConfigPath="
+                    + home.resolve("kv.json") + "\n");
+            Process process = launch(List.of("-c", config.toString()), "");
+            try {
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(1, process.exitValue(), output);
+                assertTrue(output.contains("failed to start"), output);
+                assertFalse(Files.exists(home.resolve("logs/namesrv.pid")), output);
+            } finally {
+                process.destroyForcibly();
+                process.waitFor(20, TimeUnit.SECONDS);
+            }
         }
     }
 
