@@ -124,6 +124,7 @@ public final class BrokerStartup {
         for (String key : unknown) {
             LOG.warn("ignoring unknown setting {}{}", key, file == null ? "" : " in " + file);
         }
+        config.givenWithoutEffect().forEach((key, reason) -> LOG.info("setting {} has no effect in Sluice: {}", key, reason));
         if (print) {
             boolean only = importantOnly;
             config.effectiveSettings().forEach((key, value) -> {

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -113,7 +114,9 @@ class BrokerStartupConfigTest {
     void aBadValueStopsStartUpNamingTheKey() throws Exception {
         for (String bad : List.of("brokerPermission=9", "listenPort=ten", "mappedFileSizeCommitLog=-1", "brokerIP1=my-host",
                 "namesrvAddr=nohostport", "autoCreateTopicEnable=yes", "useTLS=true", "filterServerNums=1",
-                "aclEnable=true", "enableDLegerCommitLog=true", "enableLmq=true", "enableMultiDispatch=true")) {
+                "aclEnable=true", "enableDLegerCommitLog=true", "enableLmq=true", "enableMultiDispatch=true",
+                "messageStorePlugIn=com.example.Store", "readOnlyCommitLogStorePaths=/data/old", "maxIndexNum=many",
+                "forceRegister=maybe")) {
             Path file = dir.resolve("bad.properties");
             Files.writeString(file, bad + "\n");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -136,6 +139,49 @@ class BrokerStartupConfigTest {
         List<String> unknown = new ArrayList<>();
         BrokerConfig.fromProperties(properties, unknown);
         assertEquals(List.of("noSuchSetting"), unknown, "RocketMQ 3.x's checkTransactionMessageEnable is a known key");
+    }
+
+    @Test
+    void rocketMqsKeysWithoutEffectAreReadReportedAndExplained() {
+        Properties properties = new Properties();
+        properties.setProperty("brokerName", "broker-x");
+        properties.setProperty("forceRegister", "false");
+        properties.setProperty("maxIndexNum", "123");
+        properties.setProperty("flushDelayOffsetInterval", "5000");
+        List<String> unknown = new ArrayList<>();
+        BrokerConfig config = BrokerConfig.fromProperties(properties, unknown);
+        assertEquals(List.of(), unknown);
+        assertEquals(Set.of("forceRegister", "maxIndexNum", "flushDelayOffsetInterval"),
+                config.givenWithoutEffect().keySet());
+        config.givenWithoutEffect().forEach((key, reason) -> assertFalse(reason.isBlank(), key));
+        Map<String, String> reported = config.effectiveSettings();
+        assertEquals("false", reported.get("forceRegister"));
+        assertEquals("123", reported.get("maxIndexNum"));
+        assertEquals("true", reported.get("transferMsgByHeap"), "4.9.7's default where the file says nothing");
+        // mqadmin exportMetrics reads it as the broker's CPU count.
+        assertEquals(String.valueOf(Runtime.getRuntime().availableProcessors()),
+                reported.get("clientCallbackExecutorThreads"));
+
+        Properties change = new Properties();
+        change.setProperty("forceRegister", "true");
+        config.update(change);
+        assertEquals("true", config.effectiveSettings().get("forceRegister"));
+        change.setProperty("forceRegister", "often");
+        assertThrows(ConfigException.class, () -> config.update(change));
+    }
+
+    /** What 4.9.7's GET_BROKER_CONFIG reports of its broker and Netty settings, Sluice reports too. */
+    @Test
+    void everyBrokerAndNettyKeyOfRocketMqIsReported() throws Exception {
+        Set<String> reported = BrokerConfig.defaults().effectiveSettings().keySet();
+        for (Object official : List.of(new org.apache.rocketmq.common.BrokerConfig(),
+                new org.apache.rocketmq.remoting.netty.NettyServerConfig(),
+                new org.apache.rocketmq.remoting.netty.NettyClientConfig())) {
+            Properties keys = org.apache.rocketmq.common.MixAll.object2Properties(official);
+            for (String key : keys.stringPropertyNames()) {
+                assertTrue(reported.contains(key), official.getClass().getSimpleName() + "." + key);
+            }
+        }
     }
 
     @Test

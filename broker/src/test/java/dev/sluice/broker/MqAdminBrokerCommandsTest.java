@@ -142,11 +142,7 @@ class MqAdminBrokerCommandsTest {
     @Test
     void brokerStatusPrintsTheRuntimeInfoSorted() throws Exception {
         String output = run(new BrokerStatusSubCommand(), "-b", addr);
-        Map<String, String> info = new LinkedHashMap<>();
-        for (String line : lines(output)) {
-            int colon = line.indexOf(':');
-            info.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-        }
+        Map<String, String> info = brokerStatus(output);
         assertEquals(info.keySet().stream().sorted().toList(), List.copyOf(info.keySet()), "sorted by key");
         assertTrue(info.keySet().containsAll(List.of("putTps", "getTransferedTps", "commitLogDiskRatio",
                 "pageCacheLockTimeMills", "earliestMessageTimeStamp", "sendThreadPoolQueueHeadWaitTimeMills",
@@ -407,11 +403,43 @@ class MqAdminBrokerCommandsTest {
         assertEquals(SendStatus.SEND_OK, producer.send(new Message(TRAFFIC, new byte[2048])).getSendStatus());
     }
 
+    @Test
+    void updateBrokerConfigStartAcceptSendRequestTimeStampRefusesSendsUntilThen() throws Exception {
+        long tomorrow = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
+        try {
+            run(new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "startAcceptSendRequestTimeStamp", "-v",
+                    String.valueOf(tomorrow));
+            assertEquals(String.valueOf(tomorrow), brokerConfig().get("startAcceptSendRequestTimeStamp"));
+            MQBrokerException refused = assertThrows(MQBrokerException.class,
+                    () -> producer.send(message(TRAFFIC, "too-early"), new MessageQueue(TRAFFIC, BROKER, 0)));
+            assertEquals(ResponseCode.SYSTEM_ERROR, refused.getResponseCode());
+            assertTrue(refused.getErrorMessage().startsWith("broker unable to service, until "
+                    + java.time.LocalDate.ofInstant(java.time.Instant.ofEpochMilli(tomorrow), java.time.ZoneId.systemDefault())),
+                    refused.getErrorMessage());
+            assertEquals(String.valueOf(tomorrow), brokerStatus(run(new BrokerStatusSubCommand(), "-b", addr))
+                    .get("startAcceptSendRequestTimeStamp"));
+        } finally {
+            run(new UpdateBrokerConfigSubCommand(), "-b", addr, "-k", "startAcceptSendRequestTimeStamp", "-v", "0");
+        }
+        assertEquals(SendStatus.SEND_OK, producer.send(message(TRAFFIC, "on-time"), new MessageQueue(TRAFFIC, BROKER, 0))
+                .getSendStatus());
+    }
+
     /** The TPS of a clusterList {@code %9.2f(queueSize,headWaitms)} column; fails on any other shape. */
     private static double tps(String column) {
         Matcher m = Pattern.compile("(\\d+\\.\\d{2})\\((\\d+),(\\d+)ms\\)").matcher(column);
         assertTrue(m.matches(), column);
         return Double.parseDouble(m.group(1));
+    }
+
+    /** brokerStatus's {@code key : value} lines, parsed, in their order. */
+    private static Map<String, String> brokerStatus(String output) {
+        Map<String, String> info = new LinkedHashMap<>();
+        for (String line : lines(output)) {
+            int colon = line.indexOf(':');
+            info.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+        }
+        return info;
     }
 
     /** getBrokerConfig's {@code %-50s=  %s} lines, parsed. */

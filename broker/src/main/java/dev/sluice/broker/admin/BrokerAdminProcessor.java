@@ -167,9 +167,8 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         info.put("EndTransactionThreadPoolQueueCapacity",
                 String.valueOf(config.queueCapacity(BrokerConfig.Pool.END_TRANSACTION)));
         info.putAll(stats.storeRuntimeInfo());
-        // Sluice takes sends from the start (RocketMQ's startAcceptSendRequestTimeStamp gate is 0 unless set), and
-        // dispatches straight from the mapped CommitLog, with no buffer to report.
-        info.put("startAcceptSendRequestTimeStamp", "0");
+        info.put("startAcceptSendRequestTimeStamp", String.valueOf(config.startAcceptSendRequestTimeStamp()));
+        // Sluice dispatches straight from the mapped CommitLog, with no buffer to report.
         info.put("dispatchMaxBuffer", "0");
         int freePoolBuffers = store.freePoolBuffers();
         info.put("remainTransientStoreBufferNumbs", String.valueOf(freePoolBuffers));

@@ -157,6 +157,9 @@ public final class BrokerConfig {
             v -> only(v.toLowerCase(Locale.ROOT), "false", "light message queues (LMQ) are not supported"), false);
     public static final String ENABLE_MULTI_DISPATCH = define("enableMultiDispatch", "false",
             v -> only(v.toLowerCase(Locale.ROOT), "false", "multi-dispatch (LMQ) is not supported"), false);
+    /** Sends are refused (SYSTEM_ERROR) until this time, in epoch milliseconds: RocketMQ's gate for a planned start. */
+    public static final String START_ACCEPT_SEND_REQUEST_TIME_STAMP = define("startAcceptSendRequestTimeStamp", "0",
+            v -> longAtLeast(v, 0), true);
     public static final String REGION_ID = define("regionId", "DefaultRegion", v -> v, true);
     /** Whether a reply (SEND_REPLY_MESSAGE) is also stored on the cluster's reply topic after it is pushed. */
     public static final String STORE_REPLY_MESSAGE_ENABLE = define("storeReplyMessageEnable", "true", BrokerConfig::bool, true);
@@ -224,12 +227,17 @@ public final class BrokerConfig {
             StoreConfig.MAPPED_FILE_SIZE_CONSUME_QUEUE);
 
     private final Map<String, Object> values = new ConcurrentHashMap<>();
+    /** RocketMQ keys without effect here ({@link InertKeys}): their values, to report back. */
+    private final Map<String, String> inert = new ConcurrentHashMap<>();
+    /** Those the properties file gave, which the broker says at start have no effect. */
+    private final Set<String> inertGiven = new java.util.TreeSet<>();
     private final Properties storeProperties = new Properties();
     /** The store's maxMessageSize as the last start or change set it; read per batch send, so kept parsed. */
     private volatile int maxMessageSize;
 
     private BrokerConfig() {
         SETTINGS.values().forEach(s -> values.put(s.name, s.parser.apply(s.defaultValue)));
+        InertKeys.all().forEach(k -> inert.put(k.name(), k.defaultValue()));
         maxMessageSize = storeConfig().maxMessageSize();
     }
 
@@ -255,6 +263,9 @@ public final class BrokerConfig {
                 config.set(key, value);
             } else if (StoreConfig.isStoreKey(key)) {
                 config.storeProperties.setProperty(key, value);
+            } else if (InertKeys.get(key) != null) {
+                config.inert.put(key, checkInert(key, value));
+                config.inertGiven.add(key);
             } else {
                 unknown.add(key);
             }
@@ -277,6 +288,21 @@ public final class BrokerConfig {
         return config;
     }
 
+    /** The RocketMQ keys the properties file gave that have no effect in Sluice, each with the reason. */
+    public Map<String, String> givenWithoutEffect() {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        inertGiven.forEach(key -> reasons.put(key, InertKeys.get(key).reason()));
+        return reasons;
+    }
+
+    private static String checkInert(String key, String value) {
+        try {
+            return InertKeys.get(key).check().apply(value);
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, value, e.getMessage() == null ? "bad value" : e.getMessage());
+        }
+    }
+
     /** Sets one broker key from text; {@link ConfigException} names it when the value is bad. */
     public void set(String key, String value) {
         Setting setting = SETTINGS.get(key);
@@ -296,7 +322,13 @@ public final class BrokerConfig {
     public synchronized void update(Properties changes) {
         Properties store = new Properties();
         Map<String, Object> parsed = parseChange(changes, store, new java.util.TreeSet<>());
-        values.putAll(parsed);
+        parsed.forEach((key, value) -> {
+            if (InertKeys.get(key) != null) {
+                inert.put(key, (String) value);
+            } else {
+                values.put(key, value);
+            }
+        });
         storeProperties.clear();
         storeProperties.putAll(store);
         maxMessageSize = storeConfig().maxMessageSize();
@@ -359,6 +391,10 @@ public final class BrokerConfig {
                 nextStart.add(key);
                 continue;
             }
+            if (setting == null && InertKeys.get(key) != null) {
+                parsed.put(key, checkInert(key, value));
+                continue;
+            }
             if (setting == null) {
                 throw new ConfigException(key, value, "not a broker key");
             }
@@ -398,6 +434,7 @@ public final class BrokerConfig {
     public Map<String, String> effectiveSettings() {
         Map<String, String> all = new java.util.TreeMap<>();
         values.forEach((k, v) -> all.put(k, String.valueOf(v)));
+        all.putAll(inert);
         all.put(BROKER_ID, String.valueOf(brokerId())); // a master is 0 whatever the file says, as in RocketMQ
         storeConfig().toProperties().forEach((k, v) -> all.put(String.valueOf(k), String.valueOf(v)));
         return Collections.unmodifiableMap(all);
@@ -758,6 +795,10 @@ public final class BrokerConfig {
 
     public long timerMaxDelaySec() {
         return (Long) values.get(TIMER_MAX_DELAY_SEC);
+    }
+
+    public long startAcceptSendRequestTimeStamp() {
+        return (Long) values.get(START_ACCEPT_SEND_REQUEST_TIME_STAMP);
     }
 
     public boolean timerWheelEnable() {

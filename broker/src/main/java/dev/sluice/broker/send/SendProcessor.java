@@ -25,8 +25,12 @@ import dev.sluice.store.SysFlag;
 import dev.sluice.store.TopicNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -36,6 +40,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * disk flush does not hold a send thread: the answer goes out when the store's future completes.
  */
 public final class SendProcessor implements RequestProcessor {
+    /** How RocketMQ words the time in its startAcceptSendRequestTimeStamp refusal (local time). */
+    private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS", Locale.ROOT)
+            .withZone(ZoneId.systemDefault());
     private static final String MSG_REGION = "MSG_REGION";
     private static final String TRACE_ON = "TRACE_ON";
     private static final String CLUSTER = "CLUSTER";
@@ -235,6 +242,11 @@ public final class SendProcessor implements RequestProcessor {
 
     /** Why the send cannot go ahead (the response code set), or null. Auto-creates the topic when allowed. */
     String check(SendRequest header, RemotingCommand response) {
+        long acceptFrom = config.startAcceptSendRequestTimeStamp();
+        if (acceptFrom > 0 && System.currentTimeMillis() < acceptFrom) {
+            response.setCode(ResponseCode.SYSTEM_ERROR);
+            return "broker unable to service, until " + UNTIL.format(Instant.ofEpochMilli(acceptFrom));
+        }
         String topic = header.topic();
         if (config.isSlave()) {
             // As RocketMQ's store answers a put on a slave; the client then retries on another broker.
