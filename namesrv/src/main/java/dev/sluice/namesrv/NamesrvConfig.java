@@ -41,6 +41,12 @@ public final class NamesrvConfig {
     /** RocketMQ names the environment for its cluster test mode only; without that mode it changes nothing there either. */
     private volatile String productEnvName = "center";
     private boolean startedFromConfigStore;
+    // RocketMQ keys without effect here (its remoting's callback pool and caps on the server's own calls out, its
+    // home directory): read and reported with 4.9.7's defaults, so its files and tools find them.
+    private int serverCallbackExecutorThreads;
+    private int serverOnewaySemaphoreValue = 256;
+    private int serverAsyncSemaphoreValue = 64;
+    private String rocketmqHome = System.getProperty("rocketmq.home.dir", System.getenv().getOrDefault("ROCKETMQ_HOME", ""));
 
     /** Whether UPDATE_NAMESRV_CONFIG may change a setting while the name server runs. */
     enum Change {
@@ -92,6 +98,13 @@ public final class NamesrvConfig {
                     (c, v) -> c.serverPooledByteBufAllocatorEnable = strictBoolean(v)),
             new Setting("useEpollNativeSelector", Change.RESTART, c -> c.useEpollNativeSelector,
                     (c, v) -> c.useEpollNativeSelector = strictBoolean(v)),
+            new Setting("serverCallbackExecutorThreads", Change.RESTART, c -> c.serverCallbackExecutorThreads,
+                    (c, v) -> c.serverCallbackExecutorThreads = intIn(v, 0, Integer.MAX_VALUE)),
+            new Setting("serverOnewaySemaphoreValue", Change.RESTART, c -> c.serverOnewaySemaphoreValue,
+                    (c, v) -> c.serverOnewaySemaphoreValue = intIn(v, 1, Integer.MAX_VALUE)),
+            new Setting("serverAsyncSemaphoreValue", Change.RESTART, c -> c.serverAsyncSemaphoreValue,
+                    (c, v) -> c.serverAsyncSemaphoreValue = intIn(v, 1, Integer.MAX_VALUE)),
+            new Setting("rocketmqHome", Change.NEVER, c -> c.rocketmqHome, (c, v) -> c.rocketmqHome = v),
             new Setting("productEnvName", Change.RUNTIME, c -> c.productEnvName, (c, v) -> c.productEnvName = v),
             // Only off: a file that turns RocketMQ's cluster test mode on fails to start rather than run without it.
             new Setting("clusterTest", Change.RESTART, c -> false, (c, v) -> {

@@ -198,7 +198,8 @@ class NamesrvConfigCommandsTest {
         assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for serverWorkerThreads: 0", "serverWorkerThreads", "0");
         assertRefused(ResponseCode.NO_PERMISSION, "kvConfigPath is a file path", "kvConfigPath", dir.resolve("x").toString());
         assertRefused(ResponseCode.NO_PERMISSION, "configStorePath is a file path", "configStorePath", dir.resolve("x").toString());
-        assertRefused(ResponseCode.SYSTEM_ERROR, "unknown name server setting: rocketmqHome", "rocketmqHome", "/elsewhere");
+        assertRefused(ResponseCode.NO_PERMISSION, "rocketmqHome is a file path", "rocketmqHome", "/elsewhere");
+        assertRefused(ResponseCode.SYSTEM_ERROR, "unknown name server setting: noSuchSetting", "noSuchSetting", "1");
         assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for clusterTest: true (cluster test mode is not supported",
                 "clusterTest", "true");
         assertRefused(ResponseCode.SYSTEM_ERROR, "bad value for brokerChannelExpiredTime: soon", "brokerChannelExpiredTime", "soon");

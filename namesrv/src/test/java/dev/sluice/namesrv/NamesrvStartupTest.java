@@ -34,14 +34,16 @@ class NamesrvStartupTest {
     @Test
     void configFileOverridesAndPrintShowsTheEffectiveSettings() throws Exception {
         Path file = dir.resolve("namesrv.properties");
-        Files.writeString(file, "listenPort=19876\nkvConfigPath=" + dir.resolve("kv.json") + "\nrocketmqHome=/ignored\n");
+        Files.writeString(file, "listenPort=19876\nkvConfigPath=" + dir.resolve("kv.json")
+                + "\nrocketmqHome=/opt/rocketmq\nnoSuchSetting=1\n");
         assertNull(NamesrvStartup.configFrom(new String[] {"-c", file.toString(), "-p"}, out));
         String printed = output.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("listenPort=19876\n"), printed);
         assertTrue(printed.contains("kvConfigPath=" + dir.resolve("kv.json") + "\n"), printed);
         assertTrue(printed.contains("orderMessageEnable=false\n"), printed);
         assertTrue(printed.contains("configStorePath=" + file + "\n"), "updates are saved to the -c file: " + printed);
-        assertTrue(!printed.contains("rocketmqHome"), "unknown keys are ignored");
+        assertTrue(printed.contains("rocketmqHome=/opt/rocketmq\n"), "a RocketMQ key, reported back: " + printed);
+        assertTrue(!printed.contains("noSuchSetting"), "unknown keys are ignored");
 
         NamesrvConfig config = NamesrvStartup.configFrom(new String[] {"-c", file.toString()}, out);
         assertEquals(19876, config.listenPort());
@@ -62,6 +64,19 @@ class NamesrvStartupTest {
         Path missing = dir.resolve("missing.properties");
         e = assertThrows(IllegalArgumentException.class, () -> NamesrvStartup.configFrom(new String[] {"-c", missing.toString()}, out));
         assertTrue(e.getMessage().contains(missing + " does not exist"), e.getMessage());
+    }
+
+    /** What 4.9.7's GET_NAMESRV_CONFIG reports, Sluice reports too. */
+    @Test
+    void everyKeyOfRocketMqsNameServerIsReported() {
+        java.util.Set<String> reported = new NamesrvConfig().effectiveSettings().keySet();
+        for (Object official : java.util.List.of(new org.apache.rocketmq.common.namesrv.NamesrvConfig(),
+                new org.apache.rocketmq.remoting.netty.NettyServerConfig())) {
+            java.util.Properties keys = org.apache.rocketmq.common.MixAll.object2Properties(official);
+            for (String key : keys.stringPropertyNames()) {
+                assertTrue(reported.contains(key), official.getClass().getSimpleName() + "." + key);
+            }
+        }
     }
 
     @Test
