@@ -40,7 +40,9 @@ public interface ReplicationLog {
      *
      * @return the new {@link #writtenOffset()}
      * @throws StoreException when the offset does not continue the log, the bytes would cross a file, the store is
-     *                        closed or out of space, or uses a transient store pool; nothing is written then
+     *                        closed or out of space, or uses a transient store pool; nothing is written then. Also
+     *                        when the bytes do not continue this log's records where one should start (the master's
+     *                        log diverged from this one): the whole records before them are kept, the rest dropped
      */
     long append(long offset, ByteBuffer bytes);
 }

@@ -35,6 +35,8 @@ final class HaClient implements AutoCloseable {
     /** Unanswered connections in a row after which the slave warns that its master may be refusing it. */
     private static final int UNHEARD_BEFORE_WARNING = 3;
     private static final long UNHEARD_WARNING_MILLIS = 60_000;
+    /** How often the same failure of a transfer is logged as an error while it repeats on every reconnect. */
+    private static final long FAILURE_REPORT_MILLIS = 60_000;
 
     private final ReplicationSettings settings;
     private final ReplicationLog log;
@@ -50,6 +52,8 @@ final class HaClient implements AutoCloseable {
     /** Connections in a row the master closed before sending anything: what a master that refuses this slave does. */
     private int closedUnheard;
     private long lastUnheardWarning = Long.MIN_VALUE / 2;
+    private String lastFailure;
+    private long lastFailureLogged = Long.MIN_VALUE / 2;
 
     HaClient(ReplicationSettings settings, ReplicationLog log) {
         this.settings = settings;
@@ -280,7 +284,15 @@ final class HaClient implements AutoCloseable {
         }
 
         private void fail(ChannelHandlerContext ctx, String message, Object... args) {
-            LOG.error(message, args);
+            // The same failure comes back on every reconnect while its cause lasts (a diverged log, a full disk).
+            long now = now();
+            if (!message.equals(lastFailure) || now - lastFailureLogged >= FAILURE_REPORT_MILLIS) {
+                lastFailure = message;
+                lastFailureLogged = now;
+                LOG.error(message, args);
+            } else {
+                LOG.debug(message, args);
+            }
             failed = true;
             ctx.close();
         }

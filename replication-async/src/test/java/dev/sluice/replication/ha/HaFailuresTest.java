@@ -187,6 +187,49 @@ class HaFailuresTest {
         }
     }
 
+    /**
+     * A master that lost the slave's last records in a crash, wrote others and restarted holds more than the slave
+     * at its start, so it serves the slave from its end, mid-record in its own new bytes. The slave refuses those
+     * bytes, keeps its records, never confirms past them (a SYNC_MASTER would count it in sync), and says why once
+     * although it reconnects again and again.
+     */
+    @Test
+    void aSlaveRefusesAMastersBytesThatDoNotContinueItsRecords() throws Exception {
+        try (MmapMessageStore origin = store("origin"); MmapMessageStore master = store("master");
+                MmapMessageStore slaveStore = store("slave")) {
+            for (int i = 0; i < 5; i++) {
+                append(origin);
+            }
+            try (dev.sluice.store.CommitLogSlice slice = origin.replicationLog().read(0, 256 * 1024)) {
+                slaveStore.replicationLog().append(0, slice.buffer());
+            }
+            long slaveEnd = slaveStore.replicationLog().writtenOffset();
+            while (master.replicationLog().writtenOffset() < slaveEnd + 10_000) {
+                master.append(dev.sluice.store.AppendRequest.of("T", 0, new byte[1500], null, 1)).join();
+            }
+            AtomicLong confirmed = new AtomicLong(-1);
+            HaServer server = new HaServer(settings("ASYNC_MASTER", 0, "", Clock.systemUTC()),
+                    master.replicationLog(), offset -> confirmed.accumulateAndGet(offset, Math::max)).start();
+            try (CapturedLog log = new CapturedLog()) {
+                HaClient client = new HaClient(settings("SLAVE", 0, "127.0.0.1:" + server.port(), Clock.systemUTC()),
+                        slaveStore.replicationLog()).start();
+                try {
+                    Deadline.await("the slave has refused the master's bytes three times", WAIT,
+                            () -> log.text().lines().filter(l -> l.contains("HA connection to master")).count() >= 3);
+                    assertEquals(slaveEnd, slaveStore.replicationLog().writtenOffset());
+                    assertEquals(slaveEnd, confirmed.get(), "what the master heard from the slave");
+                } finally {
+                    client.close();
+                    server.close();
+                }
+                List<String> errors = log.text().lines().filter(l -> l.contains("HaClient") && l.contains("ERROR"))
+                        .toList();
+                assertEquals(1, errors.size(), String.join("\n", errors));
+                assertTrue(errors.get(0).contains("diverged"), errors.get(0));
+            }
+        }
+    }
+
     /** @return where the next record will start */
     private static long append(MmapMessageStore store) {
         return store.append(dev.sluice.store.AppendRequest.of("T", 0, new byte[2000], null, 1)).join().endOffset();

@@ -432,7 +432,15 @@ final class CommitLog {
                 throw new IOException(refuseAppends(last, e));
             }
             log.prefaultAhead(last, allocator);
-            committedOffset = completeRecordsFrom(committedOffset, bytes, offset);
+            try {
+                committedOffset = completeRecordsFrom(committedOffset, bytes, offset);
+            } catch (NotARecord e) {
+                // Nothing past the bad bytes was readable yet: dropping them leaves this log as it was, with the
+                // whole records before them kept.
+                committedOffset = e.offset;
+                log.truncate(e.offset, log.maxOffset());
+                throw e;
+            }
             return log.maxOffset();
         } finally {
             lock.unlock();
@@ -440,13 +448,14 @@ final class CommitLog {
     }
 
     /**
-     * Replica: the end of the complete records (or whole BLANK-terminated files) written from {@code from}. Record
-     * lengths are read from {@code fresh}, the bytes just appended at {@code freshOffset}, wherever they lie in it:
+     * Replica: the end of the complete records (or whole BLANK-terminated files) written from {@code from}. Header
+     * fields are read from {@code fresh}, the bytes just appended at {@code freshOffset}, wherever they lie in it:
      * reading them back through the mapping would fault in every page a channel write just filled, on the thread
      * whose next report a SYNC_MASTER's sends wait for.
+     *
+     * @throws NotARecord where a record should start but the bytes are none: the master's log is not this one's
      */
-    private long completeRecordsFrom(long from, ByteBuffer fresh, long freshOffset) {
-        long freshEnd = freshOffset + fresh.remaining();
+    private long completeRecordsFrom(long from, ByteBuffer fresh, long freshOffset) throws NotARecord {
         long at = from;
         long end = log.maxOffset();
         while (at < end) {
@@ -458,12 +467,27 @@ final class CommitLog {
             int wrote = s.wrote();
             int pos = (int) (at - base);
             while (wrote - pos >= MessageRecordDescriptor.BLANK_LENGTH) {
-                long x = base + pos + MessageRecordDescriptor.TOTAL_SIZE_OFFSET;
-                int size = x >= freshOffset && x + Integer.BYTES <= freshEnd
-                        ? fresh.getInt(fresh.position() + (int) (x - freshOffset))
-                        : MessageRecordDescriptor.totalSize(s.buffer(), pos);
-                if (size < MessageRecordDescriptor.BLANK_LENGTH || size > s.size() - pos || size > wrote - pos) {
+                int size = replicatedInt(s, pos + MessageRecordDescriptor.TOTAL_SIZE_OFFSET, fresh, freshOffset);
+                int magic = replicatedInt(s, pos + MessageRecordDescriptor.MAGIC_OFFSET, fresh, freshOffset);
+                if (magic == MessageRecordDescriptor.BLANK_MAGIC) {
+                    if (size != s.size() - pos) {
+                        throw new NotARecord(base + pos, "a BLANK marker of " + size + " bytes where the file has "
+                                + (s.size() - pos) + " left");
+                    }
+                } else if (magic != MessageRecordDescriptor.MAGIC_V1) {
+                    throw new NotARecord(base + pos, "no record's magic code");
+                } else if (size < MessageRecordDescriptor.SYS_FLAG_OFFSET || size > s.size() - pos) {
+                    throw new NotARecord(base + pos, "a record length of " + size);
+                }
+                if (size > wrote - pos) {
                     return base + pos;
+                }
+                if (magic == MessageRecordDescriptor.MAGIC_V1) {
+                    long claimed = replicatedLong(s, pos + MessageRecordDescriptor.PHYSICAL_OFFSET_OFFSET, fresh,
+                            freshOffset);
+                    if (claimed != base + pos) {
+                        throw new NotARecord(base + pos, "a record written at offset " + claimed);
+                    }
                 }
                 pos += size;
             }
@@ -473,6 +497,33 @@ final class CommitLog {
             }
         }
         return at;
+    }
+
+    private static int replicatedInt(MappedSegment s, int pos, ByteBuffer fresh, long freshOffset) {
+        long x = s.baseOffset() + pos;
+        return x >= freshOffset && x + Integer.BYTES <= freshOffset + fresh.remaining()
+                ? fresh.getInt(fresh.position() + (int) (x - freshOffset)) : s.buffer().getInt(pos);
+    }
+
+    private static long replicatedLong(MappedSegment s, int pos, ByteBuffer fresh, long freshOffset) {
+        long x = s.baseOffset() + pos;
+        return x >= freshOffset && x + Long.BYTES <= freshOffset + fresh.remaining()
+                ? fresh.getLong(fresh.position() + (int) (x - freshOffset)) : s.buffer().getLong(pos);
+    }
+
+    /**
+     * Replica: bytes its master shipped where one of this log's records should start, which are none. The master
+     * lost bytes this replica had (a crash cut its tail) and wrote others there since: the two logs diverged.
+     */
+    static final class NotARecord extends IOException {
+        final long offset;
+
+        NotARecord(long offset, String found) {
+            super("the master's bytes at CommitLog offset " + offset + " do not start a record (" + found + "): this "
+                    + "replica's CommitLog diverged from its master's, whose log no longer holds what this one does "
+                    + "there; rebuild the replica from its master");
+            this.offset = offset;
+        }
     }
 
     /** Per-thread encoding scratch; grows to the largest batch seen (the outgrown buffer is left to the GC). */

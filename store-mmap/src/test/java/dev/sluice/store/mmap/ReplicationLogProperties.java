@@ -151,6 +151,88 @@ class ReplicationLogProperties {
         }
     }
 
+    /**
+     * A master that lost this replica's last records in a crash and wrote others since ships bytes that do not start a
+     * record where the replica's next one should. However they are cut into transfers, the replica refuses them once
+     * it can tell, keeps its own whole records, and stays where it was, so it never confirms bytes it cannot serve.
+     */
+    @Property(tries = 25)
+    void aReplicaRefusesAMastersBytesThatDoNotContinueItsRecords(@ForAll long seed,
+                                                                 @ForAll @IntRange(min = 1, max = 3000) int maxChunk)
+            throws Exception {
+        Path dir = Files.createTempDirectory("replication-log");
+        Random random = new Random(seed);
+        try (MmapMessageStore before = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m1")).build(),
+                StoreContext.defaults());
+             MmapMessageStore after = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("m2")).build(),
+                     StoreContext.defaults());
+             MmapMessageStore slave = MmapMessageStore.open(StoreFixture.smallConfig(dir.resolve("s")).build(),
+                     StoreContext.defaults())) {
+            // The master before its crash, and after it: the same first records, then others of other lengths.
+            int common = 3 + random.nextInt(10);
+            for (int i = 0; i < common; i++) {
+                byte[] body = new byte[100 + random.nextInt(900)];
+                random.nextBytes(body);
+                before.append(StoreFixture.message("T", 0, body, null, "k" + i, "u" + i)).join();
+                after.append(StoreFixture.message("T", 0, body, null, "k" + i, "u" + i)).join();
+            }
+            List<Long> starts = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                starts.add(before.replicationLog().writtenOffset());
+                before.append(StoreFixture.message("T", 1, new byte[200 + random.nextInt(300)], null, null, null)).join();
+            }
+            long slaveEnd = before.replicationLog().writtenOffset();
+            while (after.replicationLog().writtenOffset() <= slaveEnd + 2000) {
+                after.append(StoreFixture.message("T", 2, new byte[555], null, null, null)).join();
+            }
+            ReplicationLog log = slave.replicationLog();
+            copy(before.replicationLog(), log, 0, slaveEnd, maxChunk, random);
+            assumeMidRecord(after, slaveEnd);
+
+            StoreException refused = null;
+            long at = slaveEnd;
+            while (refused == null && at < after.replicationLog().writtenOffset()) {
+                try (CommitLogSlice slice = after.replicationLog().read(at, 1 + random.nextInt(maxChunk))) {
+                    at = log.append(at, slice.buffer());
+                } catch (StoreException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "bytes from " + slaveEnd + " that start no record were taken");
+            assertTrue(refused.getMessage().contains("diverged"), refused.getMessage());
+            assertEquals(slaveEnd, log.writtenOffset(), "the replica stays at its last whole record");
+            Deadline.await("the replica dispatches its own records", Duration.ofSeconds(10),
+                    () -> slave.dispatchedOffset() == slaveEnd);
+            assertEquals(5, slave.maxQueueOffset("T", 1));
+            // It still continues its own log: the master it came from (had it not crashed) would be taken.
+            before.append(StoreFixture.message("T", 1, new byte[50], null, null, null)).join();
+            copy(before.replicationLog(), log, slaveEnd, before.replicationLog().writtenOffset(), maxChunk, random);
+            assertEquals(before.replicationLog().writtenOffset(), log.writtenOffset());
+        } finally {
+            StoreFixture.deleteTree(dir);
+        }
+    }
+
+    private static void copy(ReplicationLog from, ReplicationLog to, long at, long end, int maxChunk, Random random) {
+        while (at < end) {
+            try (CommitLogSlice slice = from.read(at, (int) Math.min(end - at, 1 + random.nextInt(maxChunk)))) {
+                at = to.append(at, slice.buffer());
+            }
+        }
+    }
+
+    /** Whether {@code offset} falls inside one of the store's records (the case the property is about). */
+    private static void assumeMidRecord(MmapMessageStore store, long offset) {
+        ReplicationLog log = store.replicationLog();
+        long at = 0;
+        while (at < offset) {
+            try (CommitLogSlice slice = log.read(at, 4)) {
+                at += slice.buffer().getInt(slice.buffer().position());
+            }
+        }
+        net.jqwik.api.Assume.that(at != offset);
+    }
+
     @Property(tries = 5)
     void appendsThatDoNotContinueTheLogAreRefusedAndChangeNothing(@ForAll @IntRange(min = 1, max = 100) int gap)
             throws Exception {
