@@ -4,6 +4,7 @@ import dev.sluice.remoting.json.Json;
 import dev.sluice.remoting.json.JsonException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -86,7 +87,14 @@ public final class JsonFile {
         if (!Files.isRegularFile(path)) {
             return Optional.empty();
         }
-        String text = Files.readString(path, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            // What a torn write or a damaged disk leaves: damaged like any other unreadable JSON.
+            LOG.warn("{} is not UTF-8 text ({}); ignoring it", path, e.toString());
+            return Optional.empty();
+        }
         if (text.isBlank()) {
             return Optional.empty();
         }

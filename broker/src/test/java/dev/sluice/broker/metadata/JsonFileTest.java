@@ -30,4 +30,15 @@ class JsonFileTest {
         assertFalse(Files.exists(dir.resolve("topics.json.tmp")), "tmp file left behind");
         assertEquals(Map.of("n", 1L), json.load().orElseThrow());
     }
+
+    /** A file damaged into bytes that are not UTF-8 is read like any other damaged file: from its backup. */
+    @Test
+    void aFileThatIsNotUtf8IsReadFromItsBackup() throws Exception {
+        JsonFile json = new JsonFile(dir.resolve("consumerOffset.json"));
+        json.write("{\"n\":1}");
+        json.write("{\"n\":2}");
+        Files.write(dir.resolve("consumerOffset.json"), new byte[] {(byte) 0xff, (byte) 0xfe, '{', (byte) 0xc3});
+
+        assertEquals(Map.of("n", 1L), json.load().orElseThrow());
+    }
 }
