@@ -33,12 +33,16 @@ class MqbrokerScriptTest {
     @Test
     void printsTheEffectiveConfig() throws Exception {
         layout();
-        Process process = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-n", "127.0.0.1:9999", "-p"));
+        // RocketMQ 4.9 reads the disk ratios from these system properties only; they stay the keys' defaults.
+        Process process = start(List.of("bash", home.resolve("bin/mqbroker").toString(), "-n", "127.0.0.1:9999", "-p"),
+                "-Drocketmq.broker.diskSpaceWarningLevelRatio=0.25 -Drocketmq.broker.diskSpaceCleanForciblyRatio=0.2");
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("namesrvAddr=127.0.0.1:9999\n"), output);
         assertTrue(output.contains("listenPort=10911\n"), output);
+        assertTrue(output.contains("diskSpaceWarningLevelRatio=0.25\n"), output);
+        assertTrue(output.contains("diskSpaceCleanForciblyRatio=0.2\n"), output);
     }
 
     @Test
@@ -135,10 +139,14 @@ class MqbrokerScriptTest {
     }
 
     private Process start(List<String> command) throws IOException {
+        return start(command, "");
+    }
+
+    private Process start(List<String> command, String javaOpt) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("SLUICE_LOG_DIR", home.resolve("logs").toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("JAVA_OPT", "-Xms64m -Xmx256m");
+        builder.environment().put("JAVA_OPT", "-Xms64m -Xmx256m " + javaOpt);
         return builder.start();
     }
 

@@ -84,11 +84,16 @@ public final class StoreConfig {
             "hours of the day (00-23, ';'-separated) when expired files are deleted");
     public static final String FILE_RESERVED_TIME = define("fileReservedTime", "72", v -> intAtLeast(v, 0),
             "hours a CommitLog file is kept after its last modification");
+    /** Any integer is taken, as RocketMQ takes it, and acted on within 10..95. */
     public static final String DISK_MAX_USED_SPACE_RATIO = define("diskMaxUsedSpaceRatio", "75",
-            v -> intBetween(v, 10, 95), "disk use in percent above which expired files go at any hour");
-    public static final String DISK_SPACE_WARNING_LEVEL_RATIO = define("diskSpaceWarningLevelRatio", "0.90",
+            v -> intBetween(v, Integer.MIN_VALUE, Integer.MAX_VALUE),
+            "disk use in percent above which expired files go at any hour (acted on within 10..95)");
+    /** RocketMQ 4.9 reads these two only as system properties (rocketmq.broker.*): those give the defaults. */
+    public static final String DISK_SPACE_WARNING_LEVEL_RATIO = define("diskSpaceWarningLevelRatio",
+            System.getProperty("rocketmq.broker.diskSpaceWarningLevelRatio", "0.90"),
             StoreConfig::ratio, "disk use above which appends are refused (fraction, or percent)");
-    public static final String DISK_SPACE_CLEAN_FORCIBLY_RATIO = define("diskSpaceCleanForciblyRatio", "0.85",
+    public static final String DISK_SPACE_CLEAN_FORCIBLY_RATIO = define("diskSpaceCleanForciblyRatio",
+            System.getProperty("rocketmq.broker.diskSpaceCleanForciblyRatio", "0.85"),
             StoreConfig::ratio, "disk use above which files go even before their reserved time");
     public static final String CLEAN_FILE_FORCIBLY_ENABLE = define("cleanFileForciblyEnable", "true",
             StoreConfig::bool, "allow deleting unexpired files when the disk is nearly full");
@@ -292,9 +297,9 @@ public final class StoreConfig {
         return (Integer) values.get(FILE_RESERVED_TIME);
     }
 
-    /** In percent, as RocketMQ writes it. */
+    /** In percent, as RocketMQ writes it, within 10..95 whatever was set (as RocketMQ acts on it). */
     public int diskMaxUsedSpaceRatio() {
-        return (Integer) values.get(DISK_MAX_USED_SPACE_RATIO);
+        return Math.max(10, Math.min(95, (Integer) values.get(DISK_MAX_USED_SPACE_RATIO)));
     }
 
     /** As a fraction 0..1. */

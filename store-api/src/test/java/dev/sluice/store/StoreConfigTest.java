@@ -118,6 +118,16 @@ class StoreConfigTest {
         assertEquals(40, StoreConfig.builder().set("mappedFileSizeConsumeQueue", "21").build().mappedFileSizeConsumeQueue());
     }
 
+    /** RocketMQ takes any diskMaxUsedSpaceRatio, reports it as given, and acts on it within 10..95. */
+    @Test
+    void diskMaxUsedSpaceRatioIsTakenAsGivenAndActedOnWithin10And95() {
+        for (String[] givenActed : new String[][] {{"1", "10"}, {"-5", "10"}, {"42", "42"}, {"101", "95"}}) {
+            StoreConfig c = StoreConfig.fromProperties(props("diskMaxUsedSpaceRatio", givenActed[0]));
+            assertEquals(Integer.parseInt(givenActed[1]), c.diskMaxUsedSpaceRatio());
+            assertEquals(givenActed[0], c.toProperties().getProperty("diskMaxUsedSpaceRatio"));
+        }
+    }
+
     @Test
     void badValuesNameTheKeyAndValue() {
         List<String[]> bad = List.of(
@@ -126,7 +136,7 @@ class StoreConfigTest {
                 new String[] {"flushDiskType", "SOMETIMES"},
                 new String[] {"deleteWhen", "25"},
                 new String[] {"deleteWhen", "4am"},
-                new String[] {"diskMaxUsedSpaceRatio", "101"},
+                new String[] {"diskMaxUsedSpaceRatio", "most"},
                 new String[] {"transientStorePoolEnable", "yes"},
                 new String[] {"diskSpaceWarningLevelRatio", "0"});
         for (String[] kv : bad) {

@@ -8,6 +8,7 @@ import dev.sluice.broker.stats.RequestPool;
 import dev.sluice.broker.topic.SystemTopics;
 import dev.sluice.broker.topic.TopicTable;
 import dev.sluice.store.StoreConfig;
+import dev.sluice.store.spi.DiskUsageProbe;
 import dev.sluice.remoting.RemotingCommand;
 import dev.sluice.remoting.RemotingCommandException;
 import dev.sluice.remoting.RemotingConnection;
@@ -219,17 +220,10 @@ public final class BrokerAdminProcessor implements RequestProcessor {
         return String.format(Locale.ROOT, "%.1f %siB", bytes / Math.pow(1024, exp), "KMGTPE".charAt(exp - 1));
     }
 
-    /**
-     * Used fraction of the directory's partition as df computes it (used / (used + available to us), so blocks
-     * reserved for root count as neither), rounded up to two decimals as RocketMQ reports it.
-     */
+    /** Used fraction of the directory's partition as retention reads it, rounded up to two decimals as RocketMQ. */
     private static double diskRatio(File dir) {
-        long used = dir.getTotalSpace() - dir.getFreeSpace();
-        long entire = used + dir.getUsableSpace();
-        if (entire <= 0) {
-            return 0;
-        }
-        return Math.ceil((double) used * 100 / entire) / 100;
+        double used = DiskUsageProbe.FILE_SYSTEM.usedRatio(dir.toPath());
+        return used < 0 ? 0 : Math.ceil(used * 100) / 100;
     }
 
     private static RemotingCommand ok(RemotingCommand request) {

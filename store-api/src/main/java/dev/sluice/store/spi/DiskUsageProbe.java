@@ -9,14 +9,18 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface DiskUsageProbe {
 
-    /** The file system's own numbers. */
+    /**
+     * The file system's own numbers. Used is what df calls used, against what df calls the size: used plus what
+     * this process may still use, so blocks reserved for root count as neither (RocketMQ's ratio too).
+     */
     DiskUsageProbe FILE_SYSTEM = new DiskUsageProbe() {
         @Override
         public double usedRatio(Path path) {
             try {
                 FileStore store = Files.getFileStore(path);
-                long total = store.getTotalSpace();
-                return total <= 0 ? -1 : (double) (total - store.getUsableSpace()) / total;
+                long used = store.getTotalSpace() - store.getUnallocatedSpace();
+                long size = used + store.getUsableSpace();
+                return size <= 0 ? -1 : (double) used / size;
             } catch (IOException e) {
                 return -1;
             }
