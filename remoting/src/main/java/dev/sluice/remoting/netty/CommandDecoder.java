@@ -11,6 +11,9 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * {@link ConnectionEvents}; other connections are unaffected.
  */
 final class CommandDecoder extends LengthFieldBasedFrameDecoder {
+    /** Once the stream broke, what follows is not framed either: it is dropped, not read for more errors. */
+    private boolean broken;
+
     CommandDecoder(int maxFrameLength) {
         // The limit applies to the length field's value; Netty compares it with the prefix included.
         super(maxFrameLength + CommandCodec.LENGTH_FIELD_SIZE, 0, CommandCodec.LENGTH_FIELD_SIZE, 0,
@@ -19,14 +22,24 @@ final class CommandDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
-        ByteBuf frame = (ByteBuf) super.decode(ctx, in);
-        if (frame == null) {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
             return null;
         }
         try {
-            return CommandCodec.decode(frame);
-        } finally {
-            frame.release();
+            ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+            if (frame == null) {
+                return null;
+            }
+            try {
+                return CommandCodec.decode(frame);
+            } finally {
+                frame.release();
+            }
+        } catch (Exception e) {
+            broken = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
         }
     }
 }

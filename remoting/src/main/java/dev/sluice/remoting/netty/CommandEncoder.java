@@ -28,7 +28,7 @@ final class CommandEncoder extends MessageToMessageEncoder<RemotingCommand> {
             ByteBuf frame = ctx.alloc().ioBuffer();
             try {
                 CommandCodec.encode(command, frame);
-            } catch (Exception e) {
+            } catch (Exception | Error e) { // an Error too: growing the buffer may run out of direct memory
                 frame.release();
                 throw e;
             }
@@ -38,7 +38,7 @@ final class CommandEncoder extends MessageToMessageEncoder<RemotingCommand> {
         ByteBuf header = ctx.alloc().ioBuffer();
         try {
             CommandCodec.encodeHeader(command, header);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             header.release();
             throw e;
         }

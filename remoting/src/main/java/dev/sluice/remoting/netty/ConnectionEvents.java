@@ -24,6 +24,7 @@ final class ConnectionEvents extends ChannelDuplexHandler {
     /** A peer can open connections and send garbage as fast as it likes: it must not write the log as fast. */
     private final LogLimit badFrames = LogLimit.perMinute();
     private final LogLimit connectionErrors = LogLimit.perMinute();
+    private final LogLimit outOfMemory = LogLimit.perMinute();
     private final PendingCalls pendingCalls;
 
     ConnectionEvents(PendingCalls pendingCalls) {
@@ -52,6 +53,12 @@ final class ConnectionEvents extends ChannelDuplexHandler {
             if (more != null) {
                 LOG.warn("closing connection {}: bad frame: {}{}", peer, cause.getMessage(), more);
             }
+        } else if (outOfMemory(cause)) {
+            // Not a peer's doing alone: the process is short of memory, which the operator must hear of.
+            String more = outOfMemory.next();
+            if (more != null) {
+                LOG.warn("closing connection {}: {}{}", peer, cause.toString(), more);
+            }
         } else {
             String more = connectionErrors.next();
             if (more != null) {
@@ -59,6 +66,15 @@ final class ConnectionEvents extends ChannelDuplexHandler {
             }
         }
         ctx.close();
+    }
+
+    static boolean outOfMemory(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -130,8 +130,14 @@ final class ProcessorTable {
             response.releaseBodyParts();
             String more;
             if (!write.isSuccess() && (more = unsent.next()) != null) {
-                LOG.info("could not send response code {} with opaque {} on {}: {}{}", response.code(),
-                        response.opaque(), NettyConnection.format(channel.remoteAddress()), write.cause().toString(), more);
+                String text = "could not send response code {} with opaque {} on {}: {}{}";
+                Object[] args = {response.code(), response.opaque(), NettyConnection.format(channel.remoteAddress()),
+                        write.cause().toString(), more};
+                if (ConnectionEvents.outOfMemory(write.cause())) {
+                    LOG.warn(text, args);
+                } else {
+                    LOG.info(text, args);
+                }
             }
         });
     }

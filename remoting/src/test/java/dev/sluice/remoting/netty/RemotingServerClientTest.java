@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -365,6 +366,48 @@ class RemotingServerClientTest {
                 assertEquals("127.0.0.1:" + socket.getLocalPort(), connection.remoteAddress());
                 assertEquals(-1, socket.getInputStream().read(), "the server closed the idle connection");
             }
+        }
+    }
+
+    /**
+     * A peer that trickles a frame a byte at a time never completes a request: it idles out like a silent one, or it
+     * could hold a frame's worth of buffer for as long as it likes.
+     */
+    @Test
+    void aPeerTricklingAFrameIdlesOut() throws Exception {
+        try (NettyRemotingServer idleServer = new NettyRemotingServer(
+                new RemotingServerConfig().bindAddress("127.0.0.1").maxIdleSeconds(1))) {
+            BlockingQueue<RemotingConnection> closed = new LinkedBlockingQueue<>();
+            idleServer.addConnectionListener(closed::add);
+            idleServer.start();
+            try (RawConnection trickle = new RawConnection(idleServer.port(), (int) TIMEOUT)) {
+                trickle.send(ByteBuffer.allocate(4).putInt(10_000).array());
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT);
+                RemotingConnection gone = null;
+                while (gone == null && System.nanoTime() < deadline) {
+                    trickle.send(new byte[] {1});
+                    gone = closed.poll(200, TimeUnit.MILLISECONDS);
+                }
+                assertNotNull(gone, "still open after " + TIMEOUT + " ms of a byte every 200 ms");
+                assertEquals(RawConnection.Outcome.CLOSED, trickle.awaitOutcome());
+            }
+        }
+    }
+
+    /** After the first framing error, the rest of what the peer sent is dropped, not read for more errors to log. */
+    @Test
+    void aBrokenStreamIsReportedOnce() throws Exception {
+        try (CapturedLog log = new CapturedLog()) {
+            try (RawConnection bad = new RawConnection(server.port(), (int) TIMEOUT)) {
+                // A frame whose header claims more than the frame holds, then bytes that read as a huge length.
+                ByteBuffer bytes = ByteBuffer.allocate(16).putInt(8).putInt(109).putInt(0).putInt(0x64646464);
+                bad.send(bytes.array());
+                assertEquals(RawConnection.Outcome.CLOSED, bad.awaitOutcome());
+            }
+            Deadline.await("the bad frame is logged", Duration.ofMillis(TIMEOUT),
+                    () -> log.text().contains("bad frame"));
+            List<String> lines = log.text().lines().filter(l -> l.contains("bad frame")).toList();
+            assertEquals(1, lines.size(), String.join("\n", lines));
         }
     }
 
