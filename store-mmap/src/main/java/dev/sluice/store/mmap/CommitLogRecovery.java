@@ -221,6 +221,43 @@ final class CommitLogRecovery {
                 && wholeRecord(w, 0, s.size(), MessageRecordDescriptor.totalSize(buf, 0)) > 0;
     }
 
+    /**
+     * A file before the last that was cut short outside the store lost its tail: the record the cut went through has
+     * its header but zeros for the rest, which a reader would serve (and RocketMQ's client decode out of step). A
+     * BLANK marker takes its place, so the file ends where that record began, as a file that could not hold it would;
+     * units pointing at it or past it then name no record and are skipped.
+     */
+    static void sealCutRecord(SegmentedLog log) throws IOException {
+        long lost = log.lostFrom();
+        MappedSegment s = lost < 0 ? null : log.find(lost);
+        if (s == null) {
+            return;
+        }
+        int cut = (int) (lost - s.baseOffset());
+        ByteBuffer buf = s.buffer();
+        int at = 0;
+        while (at < cut) {
+            if (cut - at >= MessageRecordDescriptor.BLANK_LENGTH) {
+                int size = MessageRecordDescriptor.totalSize(buf, at);
+                int magic = MessageRecordDescriptor.magic(buf, at);
+                if (magic == MessageRecordDescriptor.BLANK_MAGIC || magic != MessageRecordDescriptor.MAGIC_V1
+                        || size < Resync.HEADER || size > s.size() - at) {
+                    return; // the file ended before the cut, or is damaged before it: recovery's business
+                }
+                if (at + size <= cut) {
+                    at += size;
+                    continue;
+                }
+            }
+            s.overwrite(at, ByteBuffer.allocate(MessageRecordDescriptor.BLANK_LENGTH).putInt(s.size() - at)
+                    .putInt(MessageRecordDescriptor.BLANK_MAGIC).flip());
+            s.forceAll();
+            LOG.warn("{}: the record at CommitLog offset {} was cut with its file's tail; the file now ends before it",
+                    log.dir(), s.baseOffset() + at);
+            return;
+        }
+    }
+
     /** @param dataEnd bytes from here on are zero, or not looked at (see {@link #searchEnd}) */
     private static void cut(SegmentedLog log, long end, long dataEnd, String reason) throws IOException {
         MappedSegment holder = log.find(end);

@@ -33,6 +33,7 @@ final class ConsumeQueue {
     private long holeAt = -1;
     /** The CommitLog offset re-dispatch must start at to rewrite the units of a hole, or {@link Long#MAX_VALUE}. */
     private long repairFrom = Long.MAX_VALUE;
+    private volatile boolean emptyUnitReported;
 
     ConsumeQueue(String topic, int queueId, Path dir, int fileSize, ReentrantLock writeLock) {
         this.topic = topic;
@@ -88,6 +89,10 @@ final class ConsumeQueue {
         }
         minOffset = firstMessageSlot();
         correctMin(commitLogMin);
+        long lost = log.lostFrom();
+        if (lost >= 0 && (holeAt < 0 || lost - lost % SIZE < holeAt)) {
+            holeAt = lost - lost % SIZE; // a file cut short: its lost units are rewritten as a hole's are
+        }
         long hole = holeAt / SIZE;
         if (holeAt >= 0 && hole < maxOffset()) {
             repairFrom = commitLogMin;
@@ -98,8 +103,22 @@ final class ConsumeQueue {
                     break;
                 }
             }
-            LOG.warn("ConsumeQueue {}-{}: unit {} holds zeros between written ones (a store lost to a full disk); "
-                    + "re-dispatching from CommitLog offset {} to rewrite it", topic, queueId, hole, repairFrom);
+            LOG.warn("ConsumeQueue {}-{}: unit {} holds zeros between written ones (a store lost to a full disk, or "
+                    + "a file cut short); re-dispatching from CommitLog offset {} to rewrite it", topic, queueId, hole,
+                    repairFrom);
+        }
+    }
+
+    /**
+     * A read met a unit of zeros below the queue's end: its message, if the CommitLog still has it, is skipped until
+     * the queue is rebuilt. Said once per queue: a consumer passes the same units again and again.
+     */
+    void reportEmptyUnit(long queueOffset) {
+        if (!emptyUnitReported) {
+            emptyUnitReported = true;
+            LOG.error("ConsumeQueue {}-{}: unit {} holds zeros below the queue's end (the file was damaged outside the "
+                    + "store); reads skip it. To rebuild the queue from the CommitLog, stop the broker and delete {}",
+                    topic, queueId, queueOffset, log.dir());
         }
     }
 

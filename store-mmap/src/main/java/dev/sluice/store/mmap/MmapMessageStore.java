@@ -150,6 +150,7 @@ public final class MmapMessageStore implements MessageStore {
             Durability.syncDirectory(abort.toAbsolutePath().getParent());
             long end = CommitLogRecovery.recover(log, crashed || !saved.valid(),
                     saved.valid() ? saved.commitLogFlushedOffset() : -1, config.checkCRCOnRecover());
+            CommitLogRecovery.sealCutRecord(log);
             SpaceGuard space = new SpaceGuard(context.diskUsage(), config.storePathCommitLog());
             log.guard(space);
             CommitLog commitLog = new CommitLog(log, config, context.clock(), pool, allocator, space);

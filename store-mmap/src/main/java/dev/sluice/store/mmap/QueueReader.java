@@ -73,7 +73,8 @@ final class QueueReader {
                     continue;
                 }
                 if (size < Resync.HEADER) {
-                    continue; // a unit that holds no message (zeros a lost store left): skipped, not served
+                    cq.reportEmptyUnit(q); // a unit that holds no message (zeros a lost store left): skipped
+                    continue;
                 }
                 ByteBuffer view = view(physical, size, held);
                 if (view == null) {

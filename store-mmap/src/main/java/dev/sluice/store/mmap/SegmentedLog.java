@@ -45,6 +45,8 @@ final class SegmentedLog {
      * @param writes        how appends reach the files (see {@link MappedSegment.Writes})
      */
     private volatile SpaceGuard guard;
+    /** The lowest offset a file before the last lacked when loaded (cut short outside the store), or -1. */
+    private long lostFrom = -1;
 
     SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, MappedSegment.Writes writes) {
         this.writes = writes;
@@ -104,6 +106,9 @@ final class SegmentedLog {
                 LOG.error("{}: {} is {} bytes, not {}, yet files follow it: its last {} bytes are lost (the file was "
                         + "cut short outside the store); extended with zeros", dir, path.getFileName(), length,
                         segmentSize, segmentSize - length);
+                if (lostFrom < 0) {
+                    lostFrom = base + length;
+                }
             }
             put(base, MappedSegment.open(path, base, segmentSize, writes));
         }
@@ -115,6 +120,14 @@ final class SegmentedLog {
 
     Path dir() {
         return dir;
+    }
+
+    /**
+     * The lowest offset from which a file before the last lacked its bytes when {@link #load}ed (it was cut short
+     * outside the store and extended with zeros), or -1: what pointed there must not be taken for data.
+     */
+    long lostFrom() {
+        return lostFrom;
     }
 
     int segmentSize() {

@@ -114,6 +114,96 @@ class StoreBehaviourTest {
         }
     }
 
+    /** A ConsumeQueue file cut short outside the store loses no message: its units are rewritten from the CommitLog. */
+    @Test
+    void aConsumeQueueFileCutShortIsRewrittenFromTheCommitLog() throws IOException {
+        MutableClock clock = new MutableClock(1_000_000);
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            fill(store, clock, 300);
+        }
+        Path second = dir.resolve("consumequeue/T/0/00000000000000000400");
+        try (FileChannel channel = FileChannel.open(second, StandardOpenOption.WRITE)) {
+            channel.truncate(200); // 10 of its 20 units
+        }
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            assertEquals(300, store.maxQueueOffset("T", 0));
+            try (ReadResult r = store.read("T", 0, 0, 300, TagFilter.ALL)) {
+                assertEquals(300, r.messages().size());
+                for (int i = 0; i < 300; i++) {
+                    assertEquals("m" + i, new String(StoreFixture.decode(r.messages().get(i)).body()));
+                }
+            }
+        }
+    }
+
+    /** A unit zeroed outside the store, below the queue's end, is skipped by reads and reported once. */
+    @Test
+    void aZeroedConsumeQueueUnitIsSkippedAndReportedOnce() throws Exception {
+        MutableClock clock = new MutableClock(1_000_000);
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            fill(store, clock, 100);
+        }
+        try (FileChannel channel = FileChannel.open(dir.resolve("consumequeue/T/0/00000000000000000000"),
+                StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.allocate(20), 5 * 20L);
+        }
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults());
+             dev.sluice.testing.CapturedLog log = new dev.sluice.testing.CapturedLog()) {
+            for (int pass = 0; pass < 2; pass++) {
+                try (ReadResult r = store.read("T", 0, 0, 10, TagFilter.ALL)) {
+                    List<String> bodies = r.messages().stream()
+                            .map(m -> new String(StoreFixture.decode(m).body())).toList();
+                    assertEquals(List.of("m0", "m1", "m2", "m3", "m4", "m6", "m7", "m8", "m9", "m10"), bodies);
+                }
+            }
+            List<String> reported = log.text().lines().filter(l -> l.contains("holds zeros")).toList();
+            assertEquals(1, reported.size(), String.join("\n", reported));
+            assertTrue(reported.get(0).contains("T-0: unit 5"), reported.get(0));
+        }
+    }
+
+    /**
+     * A CommitLog file before the last cut short outside the store lost what it held past the cut; the record the
+     * cut went through kept its header. Reads serve every whole record and none of the lost ones, torn or zero.
+     */
+    @Test
+    void aCommitLogFileCutShortServesNoRecordItLost() throws IOException {
+        MutableClock clock = new MutableClock(1_000_000);
+        List<AppendResult> appended;
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults().withClock(clock))) {
+            appended = fill(store, clock, 600);
+        }
+        long fileSize = config().mappedFileSizeCommitLog();
+        long middle = fileSize + fileSize / 2;
+        AppendResult torn = appended.stream().filter(a -> a.commitLogOffset() <= middle && a.endOffset() > middle)
+                .findFirst().orElseThrow();
+        // Through the record's body: its header (length, offsets, queue) stays whole.
+        long cut = torn.commitLogOffset() + 60;
+        assertTrue(cut < torn.endOffset());
+        try (FileChannel channel = FileChannel.open(dir.resolve("commitlog").resolve(String.format("%020d", fileSize)),
+                StandardOpenOption.WRITE)) {
+            channel.truncate(cut - fileSize);
+        }
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            List<Long> served = new ArrayList<>();
+            long next = 0;
+            while (next < 600) {
+                try (ReadResult r = store.read("T", 0, next, 32, TagFilter.ALL)) {
+                    for (ByteBuffer m : r.messages()) {
+                        var message = StoreFixture.decode(m);
+                        assertEquals("m" + message.queueOffset(), new String(message.body()), "a whole message");
+                        served.add(message.queueOffset());
+                    }
+                    next = r.nextOffset();
+                }
+            }
+            for (AppendResult a : appended) {
+                boolean lost = a.endOffset() > cut && a.commitLogOffset() < 2 * fileSize;
+                assertEquals(!lost, served.contains(a.queueOffset()), "message " + a.queueOffset() + (lost ? " lost" : ""));
+            }
+        }
+    }
+
     @Test
     void garbageAndStrayFilesNeverStopTheStoreFromOpening() throws IOException {
         MutableClock clock = new MutableClock(1_000_000);
