@@ -123,6 +123,10 @@ public final class MmapMessageStore implements MessageStore {
         boolean crashed = Files.exists(abort);
         Checkpoint checkpoint = new Checkpoint(config.storeCheckpoint());
         Checkpoint.State saved = checkpoint.read();
+        if (!saved.valid() && Files.exists(config.storeCheckpoint())) {
+            LOG.warn("checkpoint {} is not one this store wrote whole (damaged, or RocketMQ's own): recovering the "
+                    + "CommitLog as after a crash and re-dispatching every queue from it", config.storeCheckpoint());
+        }
         if (crashed) {
             LOG.warn("abort file {} present: the last run did not shut down cleanly; recovering from {}", abort,
                     saved.valid() ? "checkpoint offset " + saved.commitLogFlushedOffset() : "the first file");

@@ -230,7 +230,10 @@ class StoreBehaviourTest {
             cq.write(garbage, 0, 100);
         }
         long thirdBase = Long.parseLong(third.getFileName().toString());
-        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+        try (dev.sluice.testing.CapturedLog log = new dev.sluice.testing.CapturedLog();
+             MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults())) {
+            assertTrue(log.text().lines().anyMatch(l -> l.contains("WARN") && l.contains("checkpoint")
+                    && l.contains("not one this store wrote")), log.text());
             assertEquals(thirdBase, store.maxCommitLogOffset(), "every valid message before the damage is kept");
             assertTrue(thirdBase < end);
             long max = store.maxQueueOffset("T", 0);
