@@ -80,7 +80,8 @@ final class ProcessorTable {
         try {
             return processor.process(NettyConnection.of(channel), request);
         } catch (RemotingCommandException e) {
-            String more = rejected.next();
+            // A oneway one is logged once, as not done, by reply().
+            String more = request.isOneway() ? null : rejected.next();
             if (more != null) {
                 LOG.info("rejected request code {} from {}: {}{}", request.code(),
                         NettyConnection.format(channel.remoteAddress()), e.getMessage(), more);

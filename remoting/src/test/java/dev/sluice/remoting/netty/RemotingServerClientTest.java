@@ -253,6 +253,23 @@ class RemotingServerClientTest {
         assertEquals("the custom field <topic> is null", invalid.remark());
     }
 
+    /** A oneway request the processor rejects is logged once, as not done, with the reason. */
+    @Test
+    void aRejectedOnewayRequestIsLoggedOnce() throws Exception {
+        try (CapturedLog log = new CapturedLog()) {
+            client.invokeOneway(address, RemotingCommand.request(INVALID), TIMEOUT);
+            Deadline.await("the rejection is logged", Duration.ofMillis(TIMEOUT),
+                    () -> log.text().contains("<topic> is null"));
+            // An answered request after it: by then the oneway one was handled on the same executor's queue.
+            client.invokeSync(address, RemotingCommand.request(INVALID), TIMEOUT);
+            Deadline.await("the answered rejection is logged", Duration.ofMillis(TIMEOUT),
+                    () -> log.text().lines().filter(l -> l.contains("<topic> is null")).count() >= 2);
+            List<String> lines = log.text().lines().filter(l -> l.contains("<topic> is null")).toList();
+            assertEquals(2, lines.size(), String.join("\n", lines));
+            assertEquals(1, lines.stream().filter(l -> l.contains("not done")).count(), String.join("\n", lines));
+        }
+    }
+
     @Test
     void onewayRequestsReachTheProcessorAndGetNoResponse() throws Exception {
         client.invokeOneway(address, RemotingCommand.request(ONEWAY).putExtField("k", "v"), TIMEOUT);
