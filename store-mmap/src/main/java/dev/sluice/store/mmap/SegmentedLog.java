@@ -40,14 +40,14 @@ final class SegmentedLog {
     private CompletableFuture<MappedSegment> prepared;
     private long preparedBase = -1;
 
-    /**
-     * @param fill          how new files are filled (see {@link MappedSegment.Fill})
-     * @param writes        how appends reach the files (see {@link MappedSegment.Writes})
-     */
     private volatile SpaceGuard guard;
     /** The lowest offset a file before the last lacked when loaded (cut short outside the store), or -1. */
     private long lostFrom = -1;
 
+    /**
+     * @param fill          how new files are filled (see {@link MappedSegment.Fill})
+     * @param writes        how appends reach the files (see {@link MappedSegment.Writes})
+     */
     SegmentedLog(Path dir, int segmentSize, MappedSegment.Fill fill, MappedSegment.Writes writes) {
         this.writes = writes;
         this.dir = dir;
