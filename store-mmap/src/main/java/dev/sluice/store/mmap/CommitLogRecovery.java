@@ -240,9 +240,8 @@ final class CommitLogRecovery {
             if (cut - at >= MessageRecordDescriptor.BLANK_LENGTH) {
                 int size = MessageRecordDescriptor.totalSize(buf, at);
                 int magic = MessageRecordDescriptor.magic(buf, at);
-                if (magic == MessageRecordDescriptor.BLANK_MAGIC || magic != MessageRecordDescriptor.MAGIC_V1
-                        || size < Resync.HEADER || size > s.size() - at) {
-                    return; // the file ended before the cut, or is damaged before it: recovery's business
+                if (magic != MessageRecordDescriptor.MAGIC_V1 || size < Resync.HEADER || size > s.size() - at) {
+                    return; // a BLANK (the file ended before the cut), or damage before it: recovery's business
                 }
                 if (at + size <= cut) {
                     at += size;
