@@ -432,6 +432,12 @@ public final class StoreConfig {
             defaultPath(resolved, ABORT_FILE, root.resolve("abort"));
             double warn = (Double) resolved.get(DISK_SPACE_WARNING_LEVEL_RATIO);
             double clean = (Double) resolved.get(DISK_SPACE_CLEAN_FORCIBLY_RATIO);
+            if (clean > warn && !values.containsKey(DISK_SPACE_CLEAN_FORCIBLY_RATIO)) {
+                // Only the warning level was lowered: forced cleaning starts there too, or appends would stop
+                // before it ever began.
+                clean = warn;
+                resolved.put(DISK_SPACE_CLEAN_FORCIBLY_RATIO, warn);
+            }
             if (clean > warn) {
                 throw new ConfigException(DISK_SPACE_CLEAN_FORCIBLY_RATIO, String.valueOf(clean),
                         "must not exceed " + DISK_SPACE_WARNING_LEVEL_RATIO + " " + warn);

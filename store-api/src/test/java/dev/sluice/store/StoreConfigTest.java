@@ -118,6 +118,16 @@ class StoreConfigTest {
         assertEquals(40, StoreConfig.builder().set("mappedFileSizeConsumeQueue", "21").build().mappedFileSizeConsumeQueue());
     }
 
+    /** A warning level set below the forced-cleaning default brings that default down with it. */
+    @Test
+    void aLowWarningLevelAloneBringsForcedCleaningDownWithIt() {
+        StoreConfig c = StoreConfig.fromProperties(props("diskSpaceWarningLevelRatio", "0.25"));
+        assertEquals(0.25, c.diskSpaceWarningLevelRatio());
+        assertEquals(0.25, c.diskSpaceCleanForciblyRatio());
+        assertEquals(0.85, StoreConfig.fromProperties(props("diskSpaceWarningLevelRatio", "0.95"))
+                .diskSpaceCleanForciblyRatio());
+    }
+
     /** RocketMQ takes any diskMaxUsedSpaceRatio, reports it as given, and acts on it within 10..95. */
     @Test
     void diskMaxUsedSpaceRatioIsTakenAsGivenAndActedOnWithin10And95() {

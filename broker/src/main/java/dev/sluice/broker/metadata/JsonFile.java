@@ -40,15 +40,44 @@ public final class JsonFile {
         return file;
     }
 
-    /** The file's JSON object, else the backup's, else empty when neither exists. */
+    /**
+     * The file's JSON object, else the backup's, else empty when neither holds anything (missing or empty), as
+     * RocketMQ loads its config files.
+     *
+     * @throws IOException when the file holds nothing readable and its backup holds something unreadable: starting
+     *                     without what they held (topics, offsets) would lose it, so the broker refuses, as RocketMQ's
+     */
     public Optional<Map<String, Object>> load() throws IOException {
-        Optional<Map<String, Object>> main = read(file);
-        if (main.isPresent()) {
-            return main;
+        String damaged = null;
+        try {
+            Optional<Map<String, Object>> main = read(file);
+            if (main.isPresent()) {
+                return main;
+            }
+        } catch (Unreadable e) {
+            damaged = e.getMessage();
         }
-        Optional<Map<String, Object>> backup = read(bak);
-        backup.ifPresent(b -> LOG.warn("{} is missing or unreadable; loaded its backup {}", file, bak));
+        Optional<Map<String, Object>> backup;
+        try {
+            backup = read(bak);
+        } catch (Unreadable e) {
+            throw new IOException(file + (damaged == null ? " is missing or empty" : " " + damaged) + ", and its "
+                    + "backup " + bak + " " + e.getMessage() + ": repair or remove them (the broker would start without "
+                    + "what they held)");
+        }
+        if (backup.isPresent()) {
+            LOG.warn("{} {}; loaded its backup {}", file, damaged == null ? "is missing or empty" : damaged, bak);
+        } else if (damaged != null) {
+            LOG.error("{} {} and has no backup: starting without what it held", file, damaged);
+        }
         return backup;
+    }
+
+    /** A file that holds something, but not a JSON object this can read (a torn write, a damaged disk). */
+    private static final class Unreadable extends Exception {
+        Unreadable(String why) {
+            super(why, null, false, false);
+        }
     }
 
     /**
@@ -83,7 +112,8 @@ public final class JsonFile {
         }
     }
 
-    private static Optional<Map<String, Object>> read(Path path) throws IOException {
+    /** @return empty when the file is missing or holds only blanks */
+    private static Optional<Map<String, Object>> read(Path path) throws IOException, Unreadable {
         if (!Files.isRegularFile(path)) {
             return Optional.empty();
         }
@@ -91,9 +121,7 @@ public final class JsonFile {
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
-            // What a torn write or a damaged disk leaves: damaged like any other unreadable JSON.
-            LOG.warn("{} is not UTF-8 text ({}); ignoring it", path, e.toString());
-            return Optional.empty();
+            throw new Unreadable("is not UTF-8 text (" + e + ")");
         }
         if (text.isBlank()) {
             return Optional.empty();
@@ -101,8 +129,7 @@ public final class JsonFile {
         try {
             return Optional.of(Json.asObject(Json.parse(text), path.getFileName().toString()));
         } catch (JsonException e) {
-            LOG.warn("{} is not valid JSON ({}); ignoring it", path, e.getMessage());
-            return Optional.empty();
+            throw new Unreadable("is not valid JSON (" + e.getMessage() + ")");
         }
     }
 }

@@ -116,9 +116,10 @@ final class ConsumeQueue {
     void reportEmptyUnit(long queueOffset) {
         if (!emptyUnitReported) {
             emptyUnitReported = true;
+            // The whole directory: a store that finds some queues missing cannot tell them from queues never used.
             LOG.error("ConsumeQueue {}-{}: unit {} holds zeros below the queue's end (the file was damaged outside the "
-                    + "store); reads skip it. To rebuild the queue from the CommitLog, stop the broker and delete {}",
-                    topic, queueId, queueOffset, log.dir());
+                    + "store); reads skip it. To rebuild every queue from the CommitLog, stop the broker and delete {}",
+                    topic, queueId, queueOffset, log.dir().getParent().getParent());
         }
     }
 

@@ -159,6 +159,14 @@ class StoreBehaviourTest {
             List<String> reported = log.text().lines().filter(l -> l.contains("holds zeros")).toList();
             assertEquals(1, reported.size(), String.join("\n", reported));
             assertTrue(reported.get(0).contains("T-0: unit 5"), reported.get(0));
+            assertTrue(reported.get(0).endsWith("delete " + dir.resolve("consumequeue")), reported.get(0));
+        }
+        // The advice works: every queue is rebuilt, the skipped message with it.
+        StoreFixture.deleteTree(dir.resolve("consumequeue"));
+        try (MmapMessageStore store = MmapMessageStore.open(config(), StoreContext.defaults());
+             ReadResult r = store.read("T", 0, 0, 10, TagFilter.ALL)) {
+            assertEquals(10, r.messages().size());
+            assertEquals("m5", new String(StoreFixture.decode(r.messages().get(5)).body()));
         }
     }
 
