@@ -169,9 +169,11 @@ public final class Broker implements AutoCloseable {
                 slowConsumers, scheduler, pullPool,
                 new OffsetMovedEvents(store, config.brokerName(), storeHost, port, clock));
         DispatchListener wake = pull.longPolling();
-        dispatch.target(!config.isSlave() ? wake : (topic, queueId, maxOffset, tagCode, record) -> {
-            // A slave's puts come by replication: counted as they are dispatched, as RocketMQ's slave counts them.
-            stats.replicatedPut(record.remaining());
+        dispatch.target((topic, queueId, maxOffset, tagCode, record) -> {
+            // Every message the store took counts as a put, as RocketMQ's store counts them: a client's, a delayed
+            // one delivered, a transaction's, a retry, a slave's by replication. What recovery re-dispatched at open
+            // came before this target, and is not counted again.
+            stats.stored(record.remaining());
             wake.onDispatched(topic, queueId, maxOffset, tagCode, record);
         });
 

@@ -159,12 +159,18 @@ class MqAdminBrokerCommandsTest {
         assertEquals("V4_9_7", info.get("brokerVersionDesc"));
 
         // As RocketMQ's schedule service: per delay level with progress, "next offset,max offset" of its queue.
+        long putsBefore = Long.parseLong(info.get("putMessageTimesTotal"));
         Message delayed = new Message(TRAFFIC, "delayed".getBytes(StandardCharsets.UTF_8));
         delayed.setDelayTimeLevel(1);
         assertEquals(SendStatus.SEND_OK, producer.send(delayed).getSendStatus());
         Deadline.await("brokerStatus shows level 1 delivered", WAIT,
                 () -> run(new BrokerStatusSubCommand(), "-b", addr).lines()
                         .anyMatch(l -> l.matches("scheduleMessageOffset_1\\s*: 1,1")));
+        // Both of the store's puts count, the delayed one delivered by the broker as well as the client's, as
+        // RocketMQ's store counts them (and a slave, which sees both, agrees).
+        Deadline.await("two puts counted for the delayed message", WAIT, () -> Long.parseLong(
+                brokerStatus(run(new BrokerStatusSubCommand(), "-b", addr)).get("putMessageTimesTotal"))
+                >= putsBefore + 2);
     }
 
     @Test

@@ -72,17 +72,18 @@ public final class BrokerStats {
         sample();
     }
 
-    /** A put request stored {@code count} messages, {@code bytes} in all, on {@code topic}. */
+    /**
+     * A client's put request stored {@code count} messages, {@code bytes} in all, on {@code topic} (statsAll's
+     * figures; the store's own totals count at {@link #stored}).
+     */
     public void messagesPut(String topic, int count, int bytes) {
-        put.add(count);
-        putBytes.add(bytes);
         brokerPut.add(count);
         count(topicPutNums, topic, count);
         count(topicPutSize, topic, bytes);
     }
 
-    /** A slave stored a message it replicated ({@code bytes} its record), which RocketMQ's slave counts as a put. */
-    public void replicatedPut(int bytes) {
+    /** The store took a message ({@code bytes} its record), from whichever writer: brokerStatus's puts. */
+    public void stored(int bytes) {
         put.increment();
         putBytes.add(bytes);
     }
