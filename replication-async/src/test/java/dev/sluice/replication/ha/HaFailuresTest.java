@@ -157,12 +157,7 @@ class HaFailuresTest {
     void aRefusedSlaveSeesItsConnectionsClosedUnansweredAndKeepsItsLog() throws Exception {
         try (MmapMessageStore origin = store("origin"); MmapMessageStore master = store("master");
                 MmapMessageStore slaveStore = store("slave")) {
-            for (int i = 0; i < 5; i++) {
-                append(origin);
-            }
-            try (dev.sluice.store.CommitLogSlice slice = origin.replicationLog().read(0, 256 * 1024)) {
-                slaveStore.replicationLog().append(0, slice.buffer());
-            }
+            copyFiveRecords(origin, slaveStore);
             append(master);
             long slaveEnd = slaveStore.replicationLog().writtenOffset();
             HaServer server = new HaServer(settings("ASYNC_MASTER", 0, "", Clock.systemUTC()),
@@ -197,12 +192,7 @@ class HaFailuresTest {
     void aSlaveRefusesAMastersBytesThatDoNotContinueItsRecords() throws Exception {
         try (MmapMessageStore origin = store("origin"); MmapMessageStore master = store("master");
                 MmapMessageStore slaveStore = store("slave")) {
-            for (int i = 0; i < 5; i++) {
-                append(origin);
-            }
-            try (dev.sluice.store.CommitLogSlice slice = origin.replicationLog().read(0, 256 * 1024)) {
-                slaveStore.replicationLog().append(0, slice.buffer());
-            }
+            copyFiveRecords(origin, slaveStore);
             long slaveEnd = slaveStore.replicationLog().writtenOffset();
             while (master.replicationLog().writtenOffset() < slaveEnd + 10_000) {
                 master.append(dev.sluice.store.AppendRequest.of("T", 0, new byte[1500], null, 1)).join();
@@ -227,6 +217,16 @@ class HaFailuresTest {
                 assertEquals(1, errors.size(), String.join("\n", errors));
                 assertTrue(errors.get(0).contains("diverged"), errors.get(0));
             }
+        }
+    }
+
+    /** A slave holding five records of a log its master does not have. */
+    private static void copyFiveRecords(MmapMessageStore origin, MmapMessageStore slave) {
+        for (int i = 0; i < 5; i++) {
+            append(origin);
+        }
+        try (dev.sluice.store.CommitLogSlice slice = origin.replicationLog().read(0, 256 * 1024)) {
+            slave.replicationLog().append(0, slice.buffer());
         }
     }
 
