@@ -54,6 +54,7 @@ final class HaClient implements AutoCloseable {
     private long lastUnheardWarning = Long.MIN_VALUE / 2;
     private String lastFailure;
     private long lastFailureLogged = Long.MIN_VALUE / 2;
+    private long lastFailureAt = Long.MIN_VALUE / 2;
 
     HaClient(ReplicationSettings settings, ReplicationLog log) {
         this.settings = settings;
@@ -129,7 +130,10 @@ final class HaClient implements AutoCloseable {
         long now = now();
         Channel ch = channel;
         if (ch == null || !ch.isActive()) {
-            boolean retry = lastAttempt == 0 || now - lastAttempt >= settings.reconnectInterval() || ch != null;
+            // A lost connection is retried at once, but not one this slave dropped over a failed transfer: that
+            // failure would come straight back.
+            boolean retry = lastAttempt == 0 || now - lastAttempt >= settings.reconnectInterval()
+                    || ch != null && now - lastFailureAt >= settings.reconnectInterval();
             if (!connecting && masterAddress != null && retry) {
                 connect(now);
             }
@@ -173,7 +177,7 @@ final class HaClient implements AutoCloseable {
                     return;
                 }
                 lastRead = now();
-                if (closedUnheard < UNHEARD_BEFORE_WARNING) {
+                if (closedUnheard < UNHEARD_BEFORE_WARNING && !failing()) {
                     LOG.info("connected to master HA {} at CommitLog offset {}", address, log.writtenOffset());
                 }
                 report(channel);
@@ -286,6 +290,7 @@ final class HaClient implements AutoCloseable {
         private void fail(ChannelHandlerContext ctx, String message, Object... args) {
             // The same failure comes back on every reconnect while its cause lasts (a diverged log, a full disk).
             long now = now();
+            lastFailureAt = now;
             if (!message.equals(lastFailure) || now - lastFailureLogged >= FAILURE_REPORT_MILLIS) {
                 lastFailure = message;
                 lastFailureLogged = now;
@@ -309,7 +314,7 @@ final class HaClient implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             closedUnheard = heard || failed ? 0 : closedUnheard + 1;
-            if (closedUnheard < UNHEARD_BEFORE_WARNING) {
+            if (closedUnheard < UNHEARD_BEFORE_WARNING && !failing()) {
                 LOG.info("HA connection to master {} closed", masterAddress);
             } else if (now() - lastUnheardWarning >= UNHEARD_WARNING_MILLIS) {
                 // The master says why in its own log; this slave only sees each connection closed unanswered.
@@ -336,6 +341,11 @@ final class HaClient implements AutoCloseable {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Whether a transfer failed within the last minute: connecting and closing again is then no news. */
+    private boolean failing() {
+        return now() - lastFailureAt < FAILURE_REPORT_MILLIS;
     }
 
     private long now() {
