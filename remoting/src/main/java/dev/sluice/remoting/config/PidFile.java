@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * check that the pid it names is really theirs.
  */
 public final class PidFile {
-    static final String PROPERTY = "sluice.pid.file";
+    private static final String PROPERTY = "sluice.pid.file";
 
     private PidFile() {
     }
